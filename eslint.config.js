@@ -1,0 +1,37 @@
+// Lint rules: strict TypeScript, no `any`, no console outside the CLI, and a pure `src/core`.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'web/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', performance: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+      // Numeric code over typed arrays indexes within bounds it has checked; `!` says so.
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads'], message: 'src/core is pure: no Node I/O.' },
+        { group: ['**/config/**', '**/ingest/**', '**/detect/**', '**/pipeline/**', '**/events/**', '**/store/**', '**/record/**', '**/privacy/**', '**/api/**', '**/cli/**', '**/main.ts'], message: 'src/core imports nothing outside src/core.' },
+      ] }],
+      'no-restricted-globals': ['error', { name: 'Date', message: 'src/core takes time from frames, never the clock.' }, { name: 'performance', message: 'src/core takes time from frames, never the clock.' }],
+    },
+  },
+  {
+    files: ['src/core/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', '!node:test', '!node:assert', '!node:assert/strict'], message: 'core tests need no I/O.' }] }] },
+  },
+  {
+    files: ['src/cli/**/*.ts', 'bench/**/*.ts', 'bin/**/*.js', 'test/**/*.ts', '**/*.test.ts'],
+    rules: { 'no-console': 'off' },
+  },
+);

@@ -1,0 +1,36 @@
+/**
+ * Every error code Sightline reports, with its HTTP status and what it means. The codes are stable:
+ * tools and users may match on them.
+ */
+export const ERROR_CODES = {
+  CONFIG_NOT_FOUND: { status: 400, doc: 'The configuration file does not exist or cannot be read.' },
+  CONFIG_SYNTAX: { status: 400, doc: 'The configuration file is not valid YAML.' },
+  CONFIG_INVALID: { status: 400, doc: 'The configuration does not match the schema; the message lists each field.' },
+  FFMPEG_MISSING: { status: 500, doc: 'ffmpeg or ffprobe is not installed or not on the PATH.' },
+  SOURCE_NOT_FOUND: { status: 404, doc: 'The video file does not exist.' },
+  SOURCE_UNREADABLE: { status: 422, doc: 'The video cannot be decoded: not a video, corrupt, or no video stream.' },
+  SOURCE_FAILED: { status: 502, doc: 'A video source failed while it was being read.' },
+  DETECTOR_FAILED: { status: 500, doc: 'The object detector could not be loaded or failed on a frame.' },
+  USAGE: { status: 400, doc: 'A command was called with missing or wrong arguments.' },
+  INPUT_INVALID: { status: 400, doc: 'An input file (ground truth, tracks, counts) is malformed.' },
+  OUTPUT_FAILED: { status: 500, doc: 'Results could not be written.' },
+} as const satisfies Record<string, { status: number; doc: string }>;
+
+/** A stable error code from {@link ERROR_CODES}. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The one error type of Sightline: a stable code, an HTTP status, a human message and an optional cause. */
+export class SightlineError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SightlineError';
+    this.code = code;
+    this.status = ERROR_CODES[code].status;
+  }
+}
+
+/** A result of an operation that can fail in an expected way. */
+export type Result<T, E = SightlineError> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };

@@ -1,0 +1,106 @@
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type { io } from '@tensorflow/tfjs';
+import type { ObjectClass } from '../core/detection.ts';
+import type { DetectOptions, Detector, RawDetection, RgbImage } from './detector.ts';
+import { humanModelsDir, readGraphModel, tfjsWasmDir } from './model-files.ts';
+import { nonMaxSuppression } from './nms.ts';
+
+/** COCO class index (0-based, as CenterNet reports it) of each class Sightline uses. */
+const COCO_TO_CLASS: ReadonlyMap<number, ObjectClass> = new Map([
+  [0, 'person'],
+  [1, 'bicycle'],
+  [2, 'car'],
+  [3, 'motorcycle'],
+  [5, 'bus'],
+  [7, 'truck'],
+]);
+
+/** Square input side of the CenterNet model shipped in `@vladmandic/human`. */
+export const CENTERNET_INPUT = 512;
+
+/**
+ * Turns CenterNet's `detections` output (rows of x1, y1, x2, y2, score, class in input pixels) into
+ * raw detections: classes mapped, low scores dropped, per-class NMS applied.
+ */
+export function decodeCenterNet(rows: ArrayLike<number>, count: number, options: DetectOptions): RawDetection[] {
+  const wanted = new Set(options.classes);
+  const out: RawDetection[] = [];
+  for (let i = 0; i < count; i++) {
+    const o = i * 6;
+    const score = rows[o + 4]!;
+    if (!(score >= options.minScore)) continue;
+    const cls = COCO_TO_CLASS.get(Math.round(rows[o + 5]!));
+    if (cls === undefined || !wanted.has(cls)) continue;
+    const x1 = Math.max(0, rows[o]!);
+    const y1 = Math.max(0, rows[o + 1]!);
+    const x2 = Math.min(CENTERNET_INPUT, rows[o + 2]!);
+    const y2 = Math.min(CENTERNET_INPUT, rows[o + 3]!);
+    if (!(x2 > x1 && y2 > y1)) continue;
+    out.push({ box: { x: x1, y: y1, w: x2 - x1, h: y2 - y1 }, score, class: cls });
+  }
+  return nonMaxSuppression(out, options.nmsIou, options.maxDetections);
+}
+
+let backendReady: Promise<void> | undefined;
+
+/** Selects tfjs's WebAssembly backend once per thread. */
+function ensureWasmBackend(): Promise<void> {
+  backendReady ??= (async () => {
+    setWasmPaths(tfjsWasmDir());
+    const ok = await tf.setBackend('wasm');
+    if (!ok) throw new Error('the tfjs WebAssembly backend failed to initialise');
+    await tf.ready();
+  })();
+  return backendReady;
+}
+
+/** Loads the CenterNet model of `@vladmandic/human` on the tfjs WebAssembly backend. */
+export async function createCenterNetTfjs(modelsDir: string = humanModelsDir()): Promise<Detector> {
+  await ensureWasmBackend();
+  const files = await readGraphModel(modelsDir, 'centernet');
+  const handler: io.IOHandler = {
+    load: async (): Promise<io.ModelArtifacts> => {
+      const artifacts: io.ModelArtifacts = {
+        modelTopology: files.json.modelTopology as NonNullable<io.ModelArtifacts['modelTopology']>,
+        weightSpecs: files.json.weightsManifest.flatMap((g) => g.weights) as io.WeightsManifestEntry[],
+        weightData: files.weights,
+        format: files.json.format ?? 'graph-model',
+        generatedBy: files.json.generatedBy ?? '',
+        convertedBy: files.json.convertedBy ?? null,
+      };
+      if (files.json.signature !== undefined) artifacts.signature = files.json.signature as NonNullable<io.ModelArtifacts['signature']>;
+      return artifacts;
+    },
+  };
+  const model = await tf.loadGraphModel(handler);
+  return {
+    traits: {
+      name: 'centernet-tfjs-wasm',
+      inputWidth: CENTERNET_INPUT,
+      inputHeight: CENTERNET_INPUT,
+      classes: [...COCO_TO_CLASS.values()],
+    },
+    async detect(image: RgbImage, options: DetectOptions): Promise<RawDetection[]> {
+      if (image.width !== CENTERNET_INPUT || image.height !== CENTERNET_INPUT) {
+        throw new RangeError(`CenterNet needs ${CENTERNET_INPUT}x${CENTERNET_INPUT} input, got ${image.width}x${image.height}`);
+      }
+      if (image.data.length !== image.width * image.height * 3) throw new RangeError('image data is not width*height*3 bytes');
+      const input = tf.tidy(() => tf.tensor4d(Float32Array.from(image.data), [1, CENTERNET_INPUT, CENTERNET_INPUT, 3], 'float32'));
+      try {
+        const output = model.execute(input, ['tower_0/detections']) as tf.Tensor;
+        try {
+          const rows = await output.data();
+          return decodeCenterNet(rows, output.shape[1] ?? 0, options);
+        } finally {
+          output.dispose();
+        }
+      } finally {
+        input.dispose();
+      }
+    },
+    async dispose(): Promise<void> {
+      model.dispose();
+    },
+  };
+}

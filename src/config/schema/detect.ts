@@ -34,7 +34,7 @@ export const detectSchema = z
       .max(64)
       .optional()
       .describe('Inference worker threads, each with its own model. Default: one per CPU core.'),
-    minScore: z.number().min(0).max(1).default(0.3).describe('Detections scoring below this (0..1) are dropped before tracking.'),
+    minScore: z.number().min(0).max(1).default(0.1).describe('Detections scoring below this (0..1) are dropped before tracking; the tracker uses weak ones only to keep existing tracks alive.'),
     nmsIou: z
       .number()
       .min(0)
@@ -49,7 +49,7 @@ export const detectSchema = z
       .describe('Classes to detect and track.'),
     fit: z
       .enum(['stretch', 'letterbox'])
-      .default('stretch')
+      .default('letterbox')
       .describe('How frames are fitted into the model input: `stretch` scales each axis, `letterbox` keeps the aspect ratio and pads.'),
     motion: motionSchema.prefault({}),
   })

@@ -1,0 +1,108 @@
+import { stat } from 'node:fs/promises';
+import os from 'node:os';
+import { loadConfig } from '../config/load.ts';
+import { analyticsConfigSchema } from '../config/schema/index.ts';
+import { SightlineError } from '../core/errors.ts';
+import { createDetectorPool, type DetectorPool } from '../detect/worker-pool.ts';
+import { isLive, sourceKind } from '../ingest/ffmpeg-args.ts';
+import { FfmpegSource, grabFrame } from '../ingest/ffmpeg-source.ts';
+import { probe } from '../ingest/probe.ts';
+import { redactUrl } from '../ingest/redact-url.ts';
+import { analyze } from '../pipeline/analyze.ts';
+import { eventsJsonl, trackFiles, writeOutputs } from '../pipeline/outputs.ts';
+import { renderHeatmapPng } from '../render/heatmap-png.ts';
+import { parseCommandArgs, positiveNumber } from './args.ts';
+import { createProgressBar } from './progress.ts';
+
+/** `sightline analyze <video> --config <file.yml> --out <dir>`: batch analysis of a video file. */
+export async function runAnalyze(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('analyze', argv, {
+    config: { type: 'string', short: 'c' },
+    out: { type: 'string', short: 'o' },
+    fps: { type: 'string' },
+    workers: { type: 'string' },
+    quiet: { type: 'boolean', short: 'q', default: false },
+  });
+  if (positionals.length !== 1) throw new SightlineError('USAGE', `analyze takes exactly one video, got ${positionals.length}. Usage: sightline analyze <video> --config <file.yml> --out <dir>`);
+  const video = positionals[0]!;
+  if (values.out === undefined) throw new SightlineError('USAGE', 'analyze needs --out <dir> for its results');
+  const fps = positiveNumber('fps', values.fps);
+  const workersFlag = positiveNumber('workers', values.workers, true);
+
+  if (!isLive(sourceKind(video))) {
+    const info = await stat(video).catch(() => null);
+    if (!info) throw new SightlineError('SOURCE_NOT_FOUND', `video file ${video} does not exist`);
+    if (!info.isFile()) throw new SightlineError('SOURCE_UNREADABLE', `${video} is not a file`);
+  }
+  let config = analyticsConfigSchema.parse({});
+  if (values.config !== undefined) {
+    const loaded = await loadConfig(values.config);
+    if (!loaded.ok) throw loaded.error;
+    config = loaded.value;
+  }
+  const info = await probe(video);
+  const sourceFps = info.frameRate ?? 25;
+  const analysedFps = fps !== undefined ? Math.min(fps, sourceFps) : sourceFps;
+  const expected = info.frameCount !== null ? Math.round((info.frameCount * analysedFps) / sourceFps) : undefined;
+
+  const started = performance.now();
+  const pool: DetectorPool = await createDetectorPool({ backend: 'tfjs-wasm', workers: workersFlag ?? config.detect.workers ?? Math.max(1, os.availableParallelism()) });
+  const progress = createProgressBar('analyze');
+  try {
+    const frames = new FfmpegSource({
+      url: video,
+      live: false,
+      size: { width: pool.traits.inputWidth, height: pool.traits.inputHeight },
+      fit: config.detect.fit,
+      ...(fps !== undefined && { fps: analysedFps }),
+    });
+    let done = 0;
+    const result = await analyze({
+      frames,
+      sourceSize: { width: info.width, height: info.height },
+      analysedFps,
+      config,
+      pool,
+      onFrame: (_frame, time) => {
+        done++;
+        if (!values.quiet) progress.update(done, expected, `${time.toFixed(1)} s`);
+      },
+    });
+    progress.finish();
+    if (result.stats.frames === 0) throw new SightlineError('SOURCE_UNREADABLE', `${redactUrl(video)} holds no decodable video frame`);
+
+    const background = await grabFrame(video, info.duration !== null ? { atSeconds: Math.min(info.duration / 2, 10) } : {}).catch(() => null);
+    const heatFrame = background ?? { width: info.width, height: info.height, data: new Uint8Array(info.width * info.height * 3) };
+    const wallSeconds = (performance.now() - started) / 1000;
+    const seconds = info.duration ?? result.lastTime + 1 / analysedFps;
+    const summary = {
+      source: redactUrl(video),
+      width: info.width,
+      height: info.height,
+      frames: result.stats.frames,
+      seconds: Math.round(seconds * 1000) / 1000,
+      analysedFps,
+      lines: result.summary.lines,
+      zones: result.summary.zones,
+      events: result.events.length,
+      tracks: new Set(result.rows.map((r) => r.id)).size,
+      detector: { name: pool.traits.name, workers: pool.size, detectedFrames: result.stats.detectedFrames, motionSkippedFrames: result.stats.motionSkippedFrames },
+      timing: { wallSeconds: Math.round(wallSeconds * 100) / 100, analysedFramesPerSecond: Math.round((result.stats.frames / wallSeconds) * 100) / 100 },
+    };
+    const files = new Map<string, string | Buffer>(trackFiles(result.rows, Math.round(config.tracker.maxLostSeconds * analysedFps)));
+    files.set('events.jsonl', eventsJsonl(result.events));
+    files.set('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
+    files.set('heatmap.png', renderHeatmapPng(heatFrame, result.heat));
+    await writeOutputs(values.out, files);
+
+    const lines = Object.entries(result.summary.lines).map(([name, c]) => `${name} in ${c.in} out ${c.out}`);
+    process.stdout.write(
+      `analyzed ${summary.frames} frames (${summary.seconds} s of video) in ${summary.timing.wallSeconds} s, ${summary.timing.analysedFramesPerSecond} frames/s: ` +
+        `${summary.tracks} tracks, ${summary.events} events${lines.length > 0 ? `; ${lines.join(', ')}` : ''} -> ${values.out}\n`,
+    );
+    return 0;
+  } finally {
+    progress.finish();
+    await pool.close();
+  }
+}

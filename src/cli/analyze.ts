@@ -32,7 +32,7 @@ export async function runAnalyze(argv: readonly string[]): Promise<number> {
   if (!isLive(sourceKind(video))) {
     const info = await stat(video).catch(() => null);
     if (!info) throw new SightlineError('SOURCE_NOT_FOUND', `video file ${video} does not exist`);
-    if (!info.isFile()) throw new SightlineError('SOURCE_UNREADABLE', `${video} is not a file`);
+    if (!info.isFile()) throw new SightlineError('INVALID_MEDIA', `${video} is not a file`);
   }
   let config = analyticsConfigSchema.parse({});
   if (values.config !== undefined) {
@@ -69,7 +69,7 @@ export async function runAnalyze(argv: readonly string[]): Promise<number> {
       },
     });
     progress.finish();
-    if (result.stats.frames === 0) throw new SightlineError('SOURCE_UNREADABLE', `${redactUrl(video)} holds no decodable video frame`);
+    if (result.stats.frames === 0) throw new SightlineError('INVALID_MEDIA', `${redactUrl(video)} holds no decodable video frame`);
 
     const background = await grabFrame(video, info.duration !== null ? { atSeconds: Math.min(info.duration / 2, 10) } : {}).catch(() => null);
     const heatFrame = background ?? { width: info.width, height: info.height, data: new Uint8Array(info.width * info.height * 3) };

@@ -1,5 +1,4 @@
 import { SightlineError } from '../core/errors.ts';
-import { IngestError } from '../ingest/frame-source.ts';
 import { runAnalyze } from './analyze.ts';
 import { runEval } from './eval.ts';
 
@@ -46,10 +45,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`sightline ${command}: ${err.message}\n`);
       return err.status < 500 ? 2 : 1;
     }
-    if (err instanceof IngestError) {
-      process.stderr.write(`sightline ${command}: ${err.message}\n`);
-      return 1;
-    }
+
     throw err;
   }
 }

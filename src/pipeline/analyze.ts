@@ -1,6 +1,7 @@
 import type { AnalyticsConfig } from '../config/schema/index.ts';
 import { resolveDetectOptions, resolveRuleSet, resolveTracker } from '../config/resolve.ts';
 import type { Detection } from '../core/detection.ts';
+import type { Box } from '../core/geometry.ts';
 import { createRuleState, finishRules, stepRules, summarize, type Occupancy, type RuleSummary } from '../core/rules/engine.ts';
 import type { HeatGrid } from '../core/rules/heat-grid.ts';
 import type { RuleEvent, RuleSet } from '../core/rules/types.ts';
@@ -67,6 +68,14 @@ function toDetections(raw: readonly RawDetection[], geometry: FitGeometry): Dete
   return out;
 }
 
+function clipBox(box: Box, size: { readonly width: number; readonly height: number }): Box {
+  const x0 = Math.max(0, box.x);
+  const y0 = Math.max(0, box.y);
+  const x1 = Math.min(size.width, box.x + box.w);
+  const y1 = Math.min(size.height, box.y + box.h);
+  return { x: x0, y: y0, w: Math.max(0, x1 - x0), h: Math.max(0, y1 - y0) };
+}
+
 /**
  * Runs detection, tracking and the rules over every frame of a source, in frame order, keeping
  * the worker pool busy with up to two frames per worker in flight. Wiring only: every decision is
@@ -102,7 +111,9 @@ export async function analyze(input: AnalyzeInput): Promise<AnalyzeResult> {
     const step = stepByteTrack(tracker, detections, trackerConfig);
     tracker = step.state;
     for (const t of step.tracks) {
-      if (t.observed) rows.push({ frame: p.frame.index, id: t.id, class: t.class, box: t.box, score: t.score });
+      if (!t.observed) continue;
+      const box = clipBox(t.box, input.sourceSize);
+      if (box.w > 0 && box.h > 0) rows.push({ frame: p.frame.index, id: t.id, class: t.class, box, score: t.score });
     }
     const r = stepRules(rules, { frame: p.frame.index, time: p.frame.time, tracks: step.tracks });
     rules = r.state;

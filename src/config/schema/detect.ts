@@ -39,7 +39,7 @@ export const detectSchema = z
       .number()
       .min(0)
       .max(1)
-      .default(0.6)
+      .default(0.8)
       .describe('Two same-class boxes overlapping more than this (IoU) are merged into the better one.'),
     maxDetections: z.number().int().min(1).max(1000).default(100).describe('At most this many detections per frame.'),
     classes: z

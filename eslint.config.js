@@ -31,7 +31,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', '!node:test', '!node:assert', '!node:assert/strict'], message: 'core tests need no I/O.' }] }] },
   },
   {
-    files: ['src/cli/**/*.ts', 'bench/**/*.ts', 'bin/**/*.js', 'test/**/*.ts', '**/*.test.ts'],
+    files: ['src/cli/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'bin/**/*.js', 'test/**/*.ts', '**/*.test.ts'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
-import os from 'node:os';
 import { loadConfig } from '../config/load.ts';
 import { analyticsConfigSchema } from '../config/schema/index.ts';
 import { SightlineError } from '../core/errors.ts';
-import { createDetectorPool, type DetectorPool } from '../detect/worker-pool.ts';
+import { chooseBackend } from '../detect/choose-backend.ts';
+import { createDetectorPool, defaultWorkerCount, type DetectorPool } from '../detect/worker-pool.ts';
 import { isLive, sourceKind } from '../ingest/ffmpeg-args.ts';
 import { FfmpegSource, grabFrame } from '../ingest/ffmpeg-source.ts';
 import { probe } from '../ingest/probe.ts';
@@ -46,7 +46,7 @@ export async function runAnalyze(argv: readonly string[]): Promise<number> {
   const expected = info.frameCount !== null ? Math.round((info.frameCount * analysedFps) / sourceFps) : undefined;
 
   const started = performance.now();
-  const pool: DetectorPool = await createDetectorPool({ backend: 'tfjs-wasm', workers: workersFlag ?? config.detect.workers ?? Math.max(1, os.availableParallelism()) });
+  const pool: DetectorPool = await createDetectorPool({ backend: chooseBackend(config.detect.backend), workers: workersFlag ?? config.detect.workers ?? defaultWorkerCount() });
   const progress = createProgressBar('analyze');
   try {
     const frames = new FfmpegSource({

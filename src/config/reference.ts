@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { analyticsConfigSchema } from './schema/index.ts';
+
+/** A JSON Schema node, as far as the reference reads it. */
+interface SchemaNode {
+  readonly type?: string | readonly string[];
+  readonly description?: string;
+  readonly default?: unknown;
+  readonly enum?: readonly unknown[];
+  readonly properties?: Readonly<Record<string, SchemaNode>>;
+  readonly items?: SchemaNode | readonly SchemaNode[];
+  readonly prefixItems?: readonly SchemaNode[];
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly minItems?: number;
+}
+
+/** One documented field of the configuration. */
+export interface ConfigField {
+  /** Dotted path, `[]` for list items, e.g. `lines[].points`. */
+  readonly path: string;
+  readonly type: string;
+  readonly default?: string;
+  readonly description: string | undefined;
+}
+
+function typeOf(node: SchemaNode): string {
+  if (node.enum) return node.enum.map((v) => JSON.stringify(v)).join(' \\| ');
+  if (node.prefixItems) return `[${node.prefixItems.map(typeOf).join(', ')}]`;
+  if (node.type === 'array' && node.items && !Array.isArray(node.items)) return `list of ${typeOf(node.items as SchemaNode)}`;
+  const t = Array.isArray(node.type) ? node.type.join(' \\| ') : (node.type ?? 'any');
+  const range = node.minimum !== undefined || node.maximum !== undefined ? ` (${node.minimum ?? '…'}..${node.maximum ?? '…'})` : '';
+  return `${t}${range}`;
+}
+
+function walk(node: SchemaNode, path: string, out: ConfigField[]): void {
+  if (path !== '') {
+    const field: ConfigField = { path, type: typeOf(node), description: node.description };
+    out.push(node.default !== undefined && !(typeof node.default === 'object' && node.default !== null && !Array.isArray(node.default)) ? { ...field, default: JSON.stringify(node.default) } : field);
+  }
+  if (node.properties) for (const [k, v] of Object.entries(node.properties)) walk(v, path === '' ? k : `${path}.${k}`, out);
+  if (node.type === 'array' && node.items && !Array.isArray(node.items)) {
+    const items = node.items as SchemaNode;
+    if (items.properties) for (const [k, v] of Object.entries(items.properties)) walk(v, `${path}[].${k}`, out);
+  }
+}
+
+/** Every field of the analytics configuration with its type, default and description, from the schema itself. */
+export function configFields(): ConfigField[] {
+  const out: ConfigField[] = [];
+  walk(z.toJSONSchema(analyticsConfigSchema, { io: 'input', unrepresentable: 'any' }) as SchemaNode, '', out);
+  return out;
+}
+
+/** The configuration reference as Markdown (docs/configuration.md), generated from the schema. */
+export function configReferenceMarkdown(): string {
+  const rows = configFields().map((f) => `| \`${f.path}\` | ${f.type} | ${f.default !== undefined ? `\`${f.default}\`` : ''} | ${(f.description ?? '').replace(/\|/g, '\\|')} |`);
+  return [
+    '# Configuration reference',
+    '',
+    'Generated from the schema in `src/config/schema/` by `npm run docs`; do not edit by hand.',
+    'A configuration is YAML; every field is optional unless it has no default. Unknown fields are errors.',
+    '',
+    '| field | type | default | description |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}

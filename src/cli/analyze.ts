@@ -40,6 +40,7 @@ export async function runAnalyze(argv: readonly string[]): Promise<number> {
     if (!loaded.ok) throw loaded.error;
     config = loaded.value;
   }
+  await writeOutputs(values.out, new Map());
   const info = await probe(video);
   const sourceFps = info.frameRate ?? 25;
   const analysedFps = fps !== undefined ? Math.min(fps, sourceFps) : sourceFps;
@@ -89,7 +90,8 @@ export async function runAnalyze(argv: readonly string[]): Promise<number> {
       detector: { name: pool.traits.name, workers: pool.size, detectedFrames: result.stats.detectedFrames, motionSkippedFrames: result.stats.motionSkippedFrames },
       timing: { wallSeconds: Math.round(wallSeconds * 100) / 100, analysedFramesPerSecond: Math.round((result.stats.frames / wallSeconds) * 100) / 100 },
     };
-    const files = new Map<string, string | Buffer>(trackFiles(result.rows, Math.round(config.tracker.maxLostSeconds * analysedFps)));
+    // Gaps are filled in source frames: with --fps the frames between analysed ones are filled too.
+    const files = new Map<string, string | Buffer>(trackFiles(result.rows, Math.round(config.tracker.maxLostSeconds * sourceFps)));
     files.set('events.jsonl', eventsJsonl(result.events));
     files.set('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
     files.set('heatmap.png', renderHeatmapPng(heatFrame, result.heat));

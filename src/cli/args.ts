@@ -12,7 +12,7 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
     return { values: r.values, positionals: r.positionals };
   } catch (cause) {
     const msg = cause instanceof Error ? cause.message : String(cause);
-    throw new SightlineError('USAGE', `${msg.split('\n')[0]}. Run "sightline --help" for usage of ${command}.`, { cause });
+    throw new SightlineError('USAGE', `${msg.replace(/\s*\n\s*/g, ' ').replace(/\.+$/, '')}. Run "sightline --help" for usage of ${command}.`, { cause });
   }
 }
 

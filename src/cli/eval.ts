@@ -15,7 +15,7 @@ async function readInput(flag: string, file: string): Promise<string> {
 
 async function readMot(flag: string, file: string): Promise<MotSequence> {
   const parsed = parseMot(await readInput(flag, file));
-  if (!parsed.ok) throw new SightlineError('INPUT_INVALID', `${file}:${parsed.error.line}: ${parsed.error.message}`);
+  if (!parsed.ok) throw new SightlineError('INPUT_INVALID', `${file}:${parsed.error.line}: ${parsed.error.message.replace(/^line \d+: /, '')}`);
   return parsed.value;
 }
 
@@ -32,8 +32,8 @@ async function readCounts(flag: string, file: string, key?: string): Promise<Lin
     if (cause instanceof SightlineError) throw cause;
     throw new SightlineError('INPUT_INVALID', `${file} is not valid JSON`, { cause });
   }
-  const counts = key !== undefined && typeof data === 'object' && data !== null && key in data ? (data as Record<string, unknown>)[key] : data;
-  if (!isCounts(counts)) throw new SightlineError('INPUT_INVALID', `${file} does not hold line counts of the form {"<line>": {"in": n, "out": n}}${key ? ` (at the top level or under "${key}")` : ''}`);
+  const counts = key !== undefined ? (typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[key] : undefined) : data;
+  if (!isCounts(counts)) throw new SightlineError('INPUT_INVALID', `${file} does not hold line counts of the form ${key !== undefined ? `{"${key}": {"<line>": {"in": n, "out": n}}}` : '{"<line>": {"in": n, "out": n}}'}`);
   return counts;
 }
 
@@ -41,13 +41,14 @@ const f4 = (n: number): string => (Number.isFinite(n) ? n.toFixed(4) : String(n)
 
 /** `sightline eval`: scores tracks against ground truth, and line counts against true counts. */
 export async function runEval(argv: readonly string[]): Promise<number> {
-  const { values } = parseCommandArgs('eval', argv, {
+  const { values, positionals } = parseCommandArgs('eval', argv, {
     gt: { type: 'string' },
     tracks: { type: 'string' },
     'lines-truth': { type: 'string' },
     summary: { type: 'string' },
     json: { type: 'boolean', default: false },
   });
+  if (positionals.length > 0) throw new SightlineError('USAGE', `eval takes no positional arguments, got "${positionals.join(' ')}"`);
   const haveTracking = values.gt !== undefined || values.tracks !== undefined;
   const haveCounting = values['lines-truth'] !== undefined || values.summary !== undefined;
   if (!haveTracking && !haveCounting) throw new SightlineError('USAGE', 'give --gt and --tracks, or --lines-truth and --summary (or all four)');

@@ -1,0 +1,360 @@
+// End-to-end tests of `sightline analyze` as a child process, with real ffmpeg and the real
+// detector: the outputs on a short PETS09-S2L1 excerpt, and a table of failures that must end
+// with a short message and a non-zero exit status, never a stack trace.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PNG } from 'pngjs';
+import { stringify } from 'yaml';
+import { OBJECT_CLASSES } from '../src/core/detection.ts';
+import { NO_SHARED_DATA, PETS, ROOT } from './fixtures/data.ts';
+
+const BIN = path.join(ROOT, 'bin', 'sightline.js');
+/** Frames of the PETS excerpt, at the source's 10 frames per second. */
+const CLIP_FRAMES = 40;
+const SOURCE_FPS = 10;
+const WIDTH = 768;
+const HEIGHT = 576;
+const ZONE = 'plaza';
+/** Exit statuses documented in `sightline --help`. */
+const EXIT_RUNTIME = 1;
+const EXIT_USAGE = 2;
+
+interface CliResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `node bin/sightline.js ...args` from the project root, killed after `timeoutMs`. */
+function runCli(args: readonly string[], timeoutMs: number): Promise<CliResult> {
+  const env = { ...process.env };
+  delete env.NODE_TEST_CONTEXT;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, timeout: timeoutMs, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** Runs a tool to completion and returns its stdout; fails the test with its stderr otherwise. */
+function tool(bin: string, args: readonly string[]): string {
+  const r = spawnSync(bin, args, { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, `${bin} ${args.join(' ')} failed: ${r.error?.message ?? r.stderr}`);
+  return r.stdout;
+}
+
+/** Frames ffprobe decodes from a video's first stream. */
+function countFrames(file: string): number {
+  return Number(tool('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file]).trim());
+}
+
+/** Deterministic pseudo-random bytes (xorshift32), so the "corrupt video" is the same on every run. */
+function noise(length: number, seed: number): Buffer {
+  const out = Buffer.alloc(length);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+/** Asserts a failure the way users should see it: the exit status, a short message naming the problem on stderr, no stack trace. */
+function assertCleanFailure(r: CliResult, code: number, message: RegExp, label: string): void {
+  assert.equal(r.signal, null, `${label}: killed by ${r.signal ?? ''} (timed out?)`);
+  assert.equal(r.code, code, `${label}: exit status; stderr:\n${r.stderr}`);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.ok(r.stderr.trim() !== '' && lines.length <= 4, `${label}: a one- or few-line message on stderr, got:\n${r.stderr}`);
+  assert.match(r.stderr, /^sightline\b/, `${label}: the message starts with the program name`);
+  assert.doesNotMatch(r.stderr, /^ {4}at /m, `${label}: no stack trace`);
+  assert.doesNotMatch(r.stderr, /^\w*Error\b.*:|node:internal|^Node\.js v/m, `${label}: no error dump from Node`);
+  assert.match(r.stderr, message, `${label}: the message names the problem`);
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+interface LineDef {
+  readonly name: string;
+  readonly points: readonly [readonly [number, number], readonly [number, number]];
+  readonly inside: readonly [number, number];
+}
+
+interface Event {
+  readonly type: string;
+  readonly rule: string;
+  readonly trackId: number | null;
+  readonly class: string;
+  readonly frame: number;
+  readonly time: number;
+  readonly direction?: string;
+  readonly phase?: string;
+}
+
+interface TrackLine {
+  readonly frame: number;
+  readonly id: number;
+}
+
+const EVENT_TYPES = ['line_crossing', 'zone_enter', 'zone_exit', 'intrusion', 'loitering', 'crowd'];
+
+/** Parses events.jsonl, checking every line's fields; frames must lie in 1..frames. */
+function readEvents(dir: string, lineNames: readonly string[], frames: number): Event[] {
+  const text = readFileSync(path.join(dir, 'events.jsonl'), 'utf8');
+  const rows = text === '' ? [] : text.replace(/\n$/, '').split('\n');
+  return rows.map((row, i) => {
+    const where = `events.jsonl line ${i + 1}: ${row}`;
+    const e = JSON.parse(row) as Event;
+    assert.ok(EVENT_TYPES.includes(e.type), `${where}: type`);
+    assert.ok(typeof e.rule === 'string' && [...lineNames, ZONE].includes(e.rule), `${where}: rule`);
+    if (e.type === 'crowd') assert.equal(e.trackId, null, `${where}: crowd alarms concern a group`);
+    else assert.ok(Number.isInteger(e.trackId) && (e.trackId ?? 0) > 0, `${where}: trackId`);
+    assert.ok((OBJECT_CLASSES as readonly string[]).includes(e.class), `${where}: class`);
+    assert.ok(Number.isInteger(e.frame) && e.frame >= 1 && e.frame <= frames, `${where}: 1-based frame within the clip`);
+    assert.equal(typeof e.time, 'number', `${where}: time`);
+    assert.ok(Math.abs(e.time - (e.frame - 1) / SOURCE_FPS) < 0.002, `${where}: time of a source frame number at ${SOURCE_FPS} fps`);
+    if (e.type === 'line_crossing') {
+      assert.ok(e.direction === 'in' || e.direction === 'out', `${where}: direction`);
+      assert.ok(lineNames.includes(e.rule), `${where}: crossing of a line`);
+    } else {
+      assert.equal(e.direction, undefined, `${where}: only crossings have a direction`);
+    }
+    return e;
+  });
+}
+
+/** Parses tracks.txt, checking the MOTChallenge form `frame,id,x,y,w,h,score,-1,-1,-1` and boxes inside the frame. */
+function readTracks(dir: string, frames: number): TrackLine[] {
+  const text = readFileSync(path.join(dir, 'tracks.txt'), 'utf8');
+  const rows = text === '' ? [] : text.replace(/\n$/, '').split('\n');
+  const seen = new Set<string>();
+  return rows.map((row, i) => {
+    const where = `tracks.txt line ${i + 1}: ${row}`;
+    const fields = row.split(',');
+    assert.equal(fields.length, 10, `${where}: 10 fields`);
+    assert.deepEqual(fields.slice(7), ['-1', '-1', '-1'], `${where}: ends with -1,-1,-1`);
+    const [frame = NaN, id = NaN, x = NaN, y = NaN, w = NaN, h = NaN, score = NaN] = fields.slice(0, 7).map(Number);
+    assert.ok(Number.isInteger(frame) && frame >= 1 && frame <= frames, `${where}: 1-based frame within the clip`);
+    assert.ok(Number.isInteger(id) && id > 0, `${where}: positive id`);
+    assert.ok(w > 0 && h > 0, `${where}: positive size`);
+    // Numbers are written with 2 decimals, so an edge may round 0.005 px past the frame.
+    assert.ok(x >= 0 && y >= 0 && x + w <= WIDTH + 0.01 && y + h <= HEIGHT + 0.01, `${where}: box inside the ${WIDTH}x${HEIGHT} frame`);
+    assert.ok(score >= 0 && score <= 1, `${where}: score in 0..1`);
+    const key = `${frame}:${id}`;
+    assert.ok(!seen.has(key), `${where}: id repeated within a frame`);
+    seen.add(key);
+    return { frame, id };
+  });
+}
+
+interface Summary {
+  readonly width: number;
+  readonly height: number;
+  readonly frames: number;
+  readonly seconds: number;
+  readonly analysedFps: number;
+  readonly lines: Record<string, { in: number; out: number }>;
+  readonly zones: Record<string, { entered: number; exited: number; peakOccupancy: number; intrusions: number; loiterings: number; crowds: number }>;
+  readonly events: number;
+  readonly tracks: number;
+}
+
+function readSummary(dir: string): Summary {
+  return JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;
+}
+
+const isCount = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 0;
+
+describe('sightline analyze on a 40-frame excerpt of PETS09-S2L1', { skip: NO_SHARED_DATA }, () => {
+  let dir = '';
+  let clip = '';
+  let clipFrames = 0;
+  let config = '';
+  let lines: LineDef[] = [];
+  let out = '';
+  let full: CliResult;
+
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'sightline-cli-analyze-'));
+    clip = path.join(dir, 'excerpt.avi');
+    tool('ffmpeg', ['-v', 'error', '-i', path.join(PETS, 'vtest.avi'), '-frames:v', String(CLIP_FRAMES), '-c:v', 'mpeg4', '-q:v', '4', '-an', clip]);
+    clipFrames = countFrames(clip);
+    assert.equal(clipFrames, CLIP_FRAMES, 'the excerpt has the frames asked for');
+    lines = JSON.parse(readFileSync(path.join(PETS, 'lines.json'), 'utf8')) as LineDef[];
+    config = path.join(dir, 'camera.yml');
+    writeFileSync(
+      config,
+      stringify({
+        lines: lines.map((l) => ({ name: l.name, points: l.points, inside: l.inside, classes: ['person'] })),
+        zones: [{ name: ZONE, polygon: [[0, 0], [WIDTH, 0], [WIDTH, HEIGHT], [0, HEIGHT]], classes: ['person'], loitering: { seconds: 1 }, crowd: { count: 2, seconds: 0.5 } }],
+      }),
+    );
+    out = path.join(dir, 'results', 'full');
+    full = await runCli(['analyze', clip, '--config', config, '--out', out, '--workers', '1'], 300_000);
+  });
+  after(() => {
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('exits 0 and prints the one-line summary on stdout', () => {
+    assert.equal(full.signal, null, 'not killed');
+    assert.equal(full.code, 0, `exit status; stderr:\n${full.stderr}`);
+    assert.doesNotMatch(full.stderr, /^ {4}at |^\w*Error\b.*:/m, 'nothing alarming on stderr');
+    const s = readSummary(out);
+    const counts = lines.map((l) => `${escapeRegExp(l.name)} in ${s.lines[l.name]?.in} out ${s.lines[l.name]?.out}`).join(', ');
+    const expected = new RegExp(
+      `^analyzed ${clipFrames} frames \\([\\d.]+ s of video\\) in [\\d.]+ s, [\\d.]+ frames/s: ${s.tracks} tracks, ${s.events} events; ${counts} -> ${escapeRegExp(out)}\\n$`,
+    );
+    assert.match(full.stdout, expected);
+  });
+
+  test('events.jsonl: one JSON event per line, 1-based frames, directions on crossings, totals as in summary.json', () => {
+    const s = readSummary(out);
+    const events = readEvents(out, lines.map((l) => l.name), clipFrames);
+    assert.equal(events.length, s.events, 'summary.events counts the lines of events.jsonl');
+    for (const l of lines) {
+      for (const d of ['in', 'out'] as const) {
+        const n = events.filter((e) => e.type === 'line_crossing' && e.rule === l.name && e.direction === d).length;
+        assert.equal(s.lines[l.name]?.[d], n, `${l.name} ${d}: summary total derived from the events`);
+      }
+    }
+    const z = s.zones[ZONE];
+    assert.ok(z, `summary has zone ${ZONE}`);
+    const count = (type: string, phase?: string): number => events.filter((e) => e.type === type && e.rule === ZONE && e.phase === phase).length;
+    assert.equal(z.entered, count('zone_enter'), 'entered');
+    assert.equal(z.exited, count('zone_exit'), 'exited');
+    assert.equal(z.loiterings, count('loitering', 'start'), 'loiterings');
+    assert.equal(z.crowds, count('crowd', 'start'), 'crowds');
+    // Three people walk in view for all 4 s: someone loiters past 1 s, and a crowd of 2 forms.
+    assert.ok(z.loiterings >= 1, `a loitering alarm (got ${z.loiterings})`);
+    assert.ok(z.crowds >= 1, `a crowd alarm (got ${z.crowds})`);
+  });
+
+  test('tracks.txt: MOTChallenge rows with 1-based frames of the clip, positive ids, boxes inside the frame', () => {
+    const rows = readTracks(out, clipFrames);
+    assert.ok(rows.length > 0, 'people were tracked');
+    assert.ok(new Set(rows.map((r) => r.id)).size <= readSummary(out).tracks, 'no more ids than summary.tracks');
+  });
+
+  test('summary.json: lines, zones, frames and seconds of the clip', () => {
+    const s = readSummary(out);
+    assert.equal(s.width, WIDTH);
+    assert.equal(s.height, HEIGHT);
+    assert.equal(s.frames, clipFrames, 'every frame of the clip analysed');
+    assert.equal(s.analysedFps, SOURCE_FPS);
+    assert.equal(typeof s.seconds, 'number');
+    assert.ok(Math.abs(s.seconds - clipFrames / SOURCE_FPS) <= 0.2, `seconds ${s.seconds} ~ ${clipFrames / SOURCE_FPS}`);
+    assert.deepEqual(Object.keys(s.lines).sort(), lines.map((l) => l.name).sort(), 'one entry per line');
+    for (const l of lines) assert.ok(isCount(s.lines[l.name]?.in) && isCount(s.lines[l.name]?.out), `${l.name}: in/out counts`);
+    assert.deepEqual(Object.keys(s.zones), [ZONE]);
+    const z = s.zones[ZONE]!;
+    for (const k of ['entered', 'exited', 'peakOccupancy', 'intrusions', 'loiterings', 'crowds'] as const) assert.ok(isCount(z[k]), `zones.${ZONE}.${k}`);
+    assert.ok(z.peakOccupancy >= 2, `peak occupancy ${z.peakOccupancy}`);
+  });
+
+  test('heatmap.png: a PNG of the source size', () => {
+    const png = readFileSync(path.join(out, 'heatmap.png'));
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+    const image = PNG.sync.read(png);
+    assert.equal(image.width, WIDTH);
+    assert.equal(image.height, HEIGHT);
+  });
+
+  test('--fps 5 analyses about half the frames and reports source frame numbers', async () => {
+    const half = path.join(dir, 'results', 'fps5');
+    const r = await runCli(['analyze', clip, '--config', config, '--out', half, '--workers', '1', '--fps', '5'], 300_000);
+    assert.equal(r.code, 0, `exit status; stderr:\n${r.stderr}`);
+    const s = readSummary(half);
+    assert.ok(Math.abs(s.frames - clipFrames / 2) <= 1, `about half of ${clipFrames} frames analysed, got ${s.frames}`);
+    assert.equal(s.analysedFps, 5);
+    assert.ok(Math.abs(s.seconds - clipFrames / SOURCE_FPS) <= 0.2, `seconds ${s.seconds} still the clip's length`);
+    assert.match(r.stdout, new RegExp(`^analyzed ${s.frames} frames `));
+    // Analysed frames are the first of each 0.2 s slot: source frames 1, 3, 5, ... Events happen on analysed frames.
+    const events = readEvents(half, lines.map((l) => l.name), clipFrames);
+    assert.ok(events.length > 0, 'some events');
+    for (const e of events) assert.equal(e.frame % 2, 1, `event on source frame ${e.frame}, an analysed one`);
+    const rows = readTracks(half, clipFrames);
+    const maxFrame = Math.max(...rows.map((t) => t.frame));
+    assert.ok(maxFrame > s.frames, `tracks.txt numbers source frames (last ${maxFrame}), not analysed ones (${s.frames})`);
+  });
+});
+
+describe('sightline analyze failures', () => {
+  let dir = '';
+  let video = '';
+
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'sightline-cli-fail-'));
+    video = path.join(dir, 'testsrc.mp4');
+    tool('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `testsrc=size=160x120:rate=${SOURCE_FPS}`, '-frames:v', '5', '-c:v', 'mpeg4', video]);
+    mkdirSync(path.join(dir, 'folder.mp4'));
+    writeFileSync(path.join(dir, 'corrupt.avi'), noise(64 * 1024, 0x5eed));
+    writeFileSync(path.join(dir, 'notes.mp4'), 'These are my notes, not a video.\n'.repeat(20));
+    writeFileSync(path.join(dir, 'regular-file'), 'not a folder\n');
+    writeFileSync(path.join(dir, 'ok.yml'), 'lines: []\n');
+    // A tab as indentation on line 3.
+    writeFileSync(path.join(dir, 'syntax.yml'), 'lines:\n  - name: door\n\tpoints: [[0, 0], [10, 10]]\n');
+    writeFileSync(path.join(dir, 'type.yml'), 'zones:\n  - name: plaza\n    polygon: [[0, 0], [10, 0], [10, 10]]\n    crowd: { count: many, seconds: 1 }\n');
+  });
+  after(() => {
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+
+  const p = (name: string): string => path.join(dir, name);
+  const outDir = (): string => p('out');
+  const cases: readonly { readonly name: string; readonly args: () => string[]; readonly message: () => RegExp }[] = [
+    { name: 'missing video file', args: () => ['analyze', p('missing.mp4'), '--out', outDir()], message: () => new RegExp(`${escapeRegExp(p('missing.mp4'))} does not exist`) },
+    { name: 'a directory instead of a file', args: () => ['analyze', p('folder.mp4'), '--out', outDir()], message: () => new RegExp(`${escapeRegExp(p('folder.mp4'))} is not a file`) },
+    { name: 'corrupt video (random bytes)', args: () => ['analyze', p('corrupt.avi'), '--out', outDir()], message: () => new RegExp(`${escapeRegExp(p('corrupt.avi'))}.*[Ii]nvalid data`) },
+    { name: 'text file renamed .mp4', args: () => ['analyze', p('notes.mp4'), '--out', outDir()], message: () => new RegExp(`${escapeRegExp(p('notes.mp4'))}.*[Ii]nvalid data`) },
+    { name: 'config file that does not exist', args: () => ['analyze', video, '--config', p('none.yml'), '--out', outDir()], message: () => new RegExp(`config file ${escapeRegExp(p('none.yml'))} does not exist`) },
+    { name: 'config with a YAML syntax error', args: () => ['analyze', video, '--config', p('syntax.yml'), '--out', outDir()], message: () => new RegExp(`${escapeRegExp(p('syntax.yml'))}:3:1: .*[Tt]ab`) },
+    { name: 'config with a wrong type', args: () => ['analyze', video, '--config', p('type.yml'), '--out', outDir()], message: () => new RegExp(`${escapeRegExp(p('type.yml'))}:4:21: zones\\[0\\]\\.crowd\\.count: expected number`) },
+    { name: 'no --out', args: () => ['analyze', video, '--config', p('ok.yml')], message: () => /--out/ },
+    { name: 'two positional videos', args: () => ['analyze', video, video, '--out', outDir()], message: () => /exactly one video, got 2/ },
+    { name: '--fps 0', args: () => ['analyze', video, '--out', outDir(), '--fps', '0'], message: () => /--fps must be a positive number, got "0"/ },
+    { name: '--workers abc', args: () => ['analyze', video, '--out', outDir(), '--workers', 'abc'], message: () => /--workers must be a positive whole number, got "abc"/ },
+    { name: 'an unknown option', args: () => ['analyze', video, '--out', outDir(), '--frobnicate'], message: () => /--frobnicate/ },
+    { name: 'an unknown command', args: () => ['frobnicate', video], message: () => /unknown command "frobnicate"/ },
+  ];
+  for (const c of cases) {
+    test(`${c.name}: exit ${EXIT_USAGE}, a short message, no stack trace`, async () => {
+      const r = await runCli(c.args(), 60_000);
+      assertCleanFailure(r, EXIT_USAGE, c.message(), c.name);
+      assert.equal(r.stdout, '', `${c.name}: nothing on stdout`);
+    });
+  }
+
+  test('an output folder that cannot be created (under a regular file): exit 1 and a clear message', async () => {
+    const target = path.join(p('regular-file'), 'results');
+    const r = await runCli(['analyze', video, '--out', target, '--workers', '1'], 120_000);
+    assertCleanFailure(r, EXIT_RUNTIME, new RegExp(`cannot write results to ${escapeRegExp(target)}.*not a directory`), 'unwritable --out');
+    assert.equal(r.stdout, '', 'no success line');
+  });
+
+  test('--help exits 0 and lists analyze and eval', async () => {
+    const r = await runCli(['--help'], 60_000);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /sightline analyze <video>/);
+    assert.match(r.stdout, /sightline eval /);
+    assert.equal(r.stderr, '');
+  });
+
+  test('no arguments: non-zero exit with the usage', async () => {
+    const r = await runCli([], 60_000);
+    assert.equal(r.code, EXIT_USAGE);
+    assert.match(r.stdout + r.stderr, /Usage:[\s\S]*sightline analyze[\s\S]*sightline eval/);
+  });
+});

@@ -25,6 +25,8 @@ export interface AnalyzeInput {
   readonly pool: DetectorPool;
   /** Called after each analysed frame. */
   readonly onFrame?: (frame: number, time: number) => void;
+  /** Called with each analysed frame's detections (source pixels) before tracking, for diagnostics. */
+  readonly onDetections?: (frame: number, detections: readonly Detection[]) => void;
 }
 
 /** Counters of where the time went. */
@@ -108,6 +110,7 @@ export async function analyze(input: AnalyzeInput): Promise<AnalyzeResult> {
       detections = toDetections(await p.job, geometry);
       previous = detections;
     }
+    input.onDetections?.(p.frame.index, detections);
     const step = stepByteTrack(tracker, detections, trackerConfig);
     tracker = step.state;
     for (const t of step.tracks) {

@@ -250,7 +250,7 @@ ${
 |---|---|
 | frames analysed | ${paced.frames} |
 | frames dropped by latest-frame scheduling | ${paced.dropped} |
-| lag behind the stream, p50 / p95 / max | ${f3(paced.lagP50)} / ${f3(paced.lagP95)} / ${f3(paced.lagMax)} s |
+| lag behind the stream (relative to the first frame), p50 / p95 / max | ${f3(paced.lagP50)} / ${f3(paced.lagP95)} / ${f3(paced.lagMax)} s |
 | mean lag, first / last quarter of the run | ${f3(paced.firstQuarterLag)} / ${f3(paced.lastQuarterLag)} s (growing lag would mean it cannot keep up) |
 `
     : ''

@@ -3,47 +3,22 @@
 // with a short message and a non-zero exit status, never a stack trace.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { stringify } from 'yaml';
 import { OBJECT_CLASSES } from '../src/core/detection.ts';
-import { NO_SHARED_DATA, PETS, ROOT } from './fixtures/data.ts';
+import { EXIT_RUNTIME, EXIT_USAGE, runCli, assertCleanFailure, escapeRegExp, type CliResult } from './fixtures/cli.ts';
+import { NO_SHARED_DATA, PETS } from './fixtures/data.ts';
 
-const BIN = path.join(ROOT, 'bin', 'sightline.js');
 /** Frames of the PETS excerpt, at the source's 10 frames per second. */
 const CLIP_FRAMES = 40;
 const SOURCE_FPS = 10;
 const WIDTH = 768;
 const HEIGHT = 576;
 const ZONE = 'plaza';
-/** Exit statuses documented in `sightline --help`. */
-const EXIT_RUNTIME = 1;
-const EXIT_USAGE = 2;
-
-interface CliResult {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `node bin/sightline.js ...args` from the project root, killed after `timeoutMs`. */
-function runCli(args: readonly string[], timeoutMs: number): Promise<CliResult> {
-  const env = { ...process.env };
-  delete env.NODE_TEST_CONTEXT;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, timeout: timeoutMs, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    child.once('error', reject);
-    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
 
 /** Runs a tool to completion and returns its stdout; fails the test with its stderr otherwise. */
 function tool(bin: string, args: readonly string[]): string {
@@ -71,20 +46,6 @@ function noise(length: number, seed: number): Buffer {
   }
   return out;
 }
-
-/** Asserts a failure the way users should see it: the exit status, a short message naming the problem on stderr, no stack trace. */
-function assertCleanFailure(r: CliResult, code: number, message: RegExp, label: string): void {
-  assert.equal(r.signal, null, `${label}: killed by ${r.signal ?? ''} (timed out?)`);
-  assert.equal(r.code, code, `${label}: exit status; stderr:\n${r.stderr}`);
-  const lines = r.stderr.trimEnd().split('\n');
-  assert.ok(r.stderr.trim() !== '' && lines.length <= 4, `${label}: a one- or few-line message on stderr, got:\n${r.stderr}`);
-  assert.match(r.stderr, /^sightline\b/, `${label}: the message starts with the program name`);
-  assert.doesNotMatch(r.stderr, /^ {4}at /m, `${label}: no stack trace`);
-  assert.doesNotMatch(r.stderr, /^\w*Error\b.*:|node:internal|^Node\.js v/m, `${label}: no error dump from Node`);
-  assert.match(r.stderr, message, `${label}: the message names the problem`);
-}
-
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 interface LineDef {
   readonly name: string;

@@ -3,53 +3,14 @@
 // short message and a non-zero exit status, never a stack trace.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { NO_SHARED_DATA, PETS, ROOT, SHARED_DATA } from './fixtures/data.ts';
+import { EXIT_USAGE, runCli, assertCleanFailure, escapeRegExp } from './fixtures/cli.ts';
+import { NO_SHARED_DATA, PETS, SHARED_DATA } from './fixtures/data.ts';
 
-const BIN = path.join(ROOT, 'bin', 'sightline.js');
 const TUD = path.join(SHARED_DATA, 'motmetrics', 'TUD-Campus');
 /** Exit status for bad usage or bad input, as `sightline --help` documents it. */
-const EXIT_USAGE = 2;
-
-interface CliResult {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `node bin/sightline.js ...args` from the project root, killed after `timeoutMs`. */
-function runCli(args: readonly string[], timeoutMs = 60_000): Promise<CliResult> {
-  const env = { ...process.env };
-  delete env.NODE_TEST_CONTEXT;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, timeout: timeoutMs, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    child.once('error', reject);
-    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
-
-/** Asserts a failure the way users should see it: the exit status, a short message naming the problem on stderr, no stack trace. */
-function assertCleanFailure(r: CliResult, code: number, message: RegExp, label: string): void {
-  assert.equal(r.signal, null, `${label}: killed by ${r.signal ?? ''} (timed out?)`);
-  assert.equal(r.code, code, `${label}: exit status; stderr:\n${r.stderr}`);
-  const lines = r.stderr.trimEnd().split('\n');
-  assert.ok(r.stderr.trim() !== '' && lines.length <= 4, `${label}: a one- or few-line message on stderr, got:\n${r.stderr}`);
-  assert.match(r.stderr, /^sightline\b/, `${label}: the message starts with the program name`);
-  assert.doesNotMatch(r.stderr, /^ {4}at /m, `${label}: no stack trace`);
-  assert.doesNotMatch(r.stderr, /^\w*Error\b.*:|node:internal|^Node\.js v/m, `${label}: no error dump from Node`);
-  assert.match(r.stderr, message, `${label}: the message names the problem`);
-  assert.equal(r.stdout, '', `${label}: nothing on stdout`);
-}
-
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 interface Comparison {
   readonly line: string;

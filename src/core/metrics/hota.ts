@@ -14,9 +14,8 @@
 import { solveAssignment } from '../assignment.ts';
 import { alignFrames, type AlignedFrame, type MotSequence } from './mot-format.ts';
 
-/** HOTA and its sub-scores at one localisation threshold alpha. */
-export interface HotaAtAlpha {
-  readonly alpha: number;
+/** HOTA and its sub-scores. */
+export interface HotaScores {
   readonly hota: number;
   readonly detA: number;
   readonly assA: number;
@@ -25,21 +24,18 @@ export interface HotaAtAlpha {
   readonly detPr: number;
   readonly assRe: number;
   readonly assPr: number;
+}
+
+/** HOTA and its sub-scores at one localisation threshold alpha, with its match counts. */
+export interface HotaAtAlpha extends HotaScores {
+  readonly alpha: number;
   readonly tp: number;
   readonly fn: number;
   readonly fp: number;
 }
 
 /** HOTA scores averaged over alpha (TrackEval's summary), with the per-alpha values. */
-export interface HotaResult {
-  readonly hota: number;
-  readonly detA: number;
-  readonly assA: number;
-  readonly locA: number;
-  readonly detRe: number;
-  readonly detPr: number;
-  readonly assRe: number;
-  readonly assPr: number;
+export interface HotaResult extends HotaScores {
   readonly perAlpha: readonly HotaAtAlpha[];
 }
 

@@ -4,4 +4,4 @@ import { createDetectorPool } from '../src/detect/worker-pool.ts';
 import { detectorContract } from './contracts/detector-contract.ts';
 
 detectorContract('CenterNet on tfjs-wasm, in this thread', () => createCenterNetTfjs());
-detectorContract('CenterNet on tfjs-wasm, pool of 2 worker threads', async () => poolAsDetector(await createDetectorPool({ backend: 'tfjs-wasm', workers: 2 })));
+detectorContract('CenterNet on tfjs-wasm, pool of 2 worker threads', async () => poolAsDetector(await createDetectorPool({ backend: { kind: 'tfjs-wasm' }, workers: 2 })));

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { loadConfig } from '../config/load.ts';
 import { analyticsConfigSchema } from '../config/schema/index.ts';
 import { SightlineError } from '../core/errors.ts';
-import { chooseBackend } from '../detect/choose-backend.ts';
+import { resolveBackend } from '../detect/choose-backend.ts';
 import { createDetectorPool, defaultWorkerCount, type DetectorPool } from '../detect/worker-pool.ts';
 import { isLive, sourceKind } from '../ingest/ffmpeg-args.ts';
 import { FfmpegSource, grabFrame } from '../ingest/ffmpeg-source.ts';
@@ -21,6 +21,7 @@ export async function runAnalyze(argv: readonly string[]): Promise<number> {
     out: { type: 'string', short: 'o' },
     fps: { type: 'string' },
     workers: { type: 'string' },
+    'data-dir': { type: 'string' },
     quiet: { type: 'boolean', short: 'q', default: false },
   });
   if (positionals.length !== 1) throw new SightlineError('USAGE', `analyze takes exactly one video, got ${positionals.length}. Usage: sightline analyze <video> --config <file.yml> --out <dir>`);
@@ -47,7 +48,10 @@ export async function runAnalyze(argv: readonly string[]): Promise<number> {
   const expected = info.frameCount !== null ? Math.round((info.frameCount * analysedFps) / sourceFps) : undefined;
 
   const started = performance.now();
-  const pool: DetectorPool = await createDetectorPool({ backend: chooseBackend(config.detect.backend), workers: workersFlag ?? config.detect.workers ?? defaultWorkerCount() });
+  const dataDir = values['data-dir'] ?? process.env.SIGHTLINE_DATA_DIR ?? 'data';
+  const backend = await resolveBackend(config.detect, dataDir);
+  if (backend.notice !== undefined) process.stderr.write(`sightline: ${backend.notice}\n`);
+  const pool: DetectorPool = await createDetectorPool({ backend: backend.spec, workers: workersFlag ?? config.detect.workers ?? defaultWorkerCount() });
   const progress = createProgressBar('analyze');
   try {
     const frames = new FfmpegSource({

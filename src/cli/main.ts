@@ -5,9 +5,10 @@ import { runEval } from './eval.ts';
 const HELP = `sightline — open-source NVR with measured, privacy-respecting video analytics
 
 Usage:
-  sightline analyze <video> --config <file.yml> --out <dir> [--fps N] [--workers N]
+  sightline analyze <video> --config <file.yml> --out <dir> [--fps N] [--workers N] [--data-dir DIR]
       Detect, track, count and heat-map every frame of a video file (or N frames/s).
       Writes events.jsonl, tracks.txt (+ tracks-<class>.txt), summary.json, heatmap.png.
+      Converted models are cached in --data-dir (default $SIGHTLINE_DATA_DIR or ./data).
   sightline eval --gt <gt.txt> --tracks <tracks.txt> [--lines-truth <truth.json> --summary <summary.json>]
       Scores tracks against MOTChallenge ground truth: MOTA, MOTP, IDF1, HOTA (DetA, AssA, LocA),
       ID switches; with --lines-truth, counting accuracy per line.

@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   INVALID_MEDIA: { status: 422, doc: 'The file or stream is not a video ffmpeg can read, or it is corrupt.' },
   NO_VIDEO_STREAM: { status: 422, doc: 'The file or stream has no video stream.' },
   DECODE_FAILED: { status: 502, doc: 'ffmpeg failed for another reason; the message holds its last error lines, credentials redacted.' },
+  MODEL_CONVERT_FAILED: { status: 500, doc: 'A TFJS graph model could not be converted to ONNX; the message names the op and node.' },
   DETECTOR_FAILED: { status: 500, doc: 'The object detector could not be loaded or failed on a frame.' },
   USAGE: { status: 400, doc: 'A command was called with missing or wrong arguments.' },
   INPUT_INVALID: { status: 400, doc: 'An input file (ground truth, tracks, counts) is malformed.' },

@@ -16,6 +16,9 @@ const COCO_TO_CLASS: ReadonlyMap<number, ObjectClass> = new Map([
   [7, 'truck'],
 ]);
 
+/** Classes the shipped CenterNet reports that Sightline uses. */
+export const CENTERNET_CLASSES: readonly ObjectClass[] = [...COCO_TO_CLASS.values()];
+
 /** Square input side of the CenterNet model shipped in `@vladmandic/human`. */
 export const CENTERNET_INPUT = 512;
 
@@ -55,9 +58,8 @@ function ensureWasmBackend(): Promise<void> {
   return backendReady;
 }
 
-/** Loads the CenterNet model of `@vladmandic/human` on the tfjs WebAssembly backend. */
-export async function createCenterNetTfjs(modelsDir: string = humanModelsDir()): Promise<Detector> {
-  await ensureWasmBackend();
+/** Loads the CenterNet graph of `@vladmandic/human` into tfjs (whichever backend is active). */
+export async function loadCenterNetGraph(modelsDir: string = humanModelsDir()): Promise<tf.GraphModel> {
   const files = await readGraphModel(modelsDir, 'centernet');
   const handler: io.IOHandler = {
     load: async (): Promise<io.ModelArtifacts> => {
@@ -73,13 +75,19 @@ export async function createCenterNetTfjs(modelsDir: string = humanModelsDir()):
       return artifacts;
     },
   };
-  const model = await tf.loadGraphModel(handler);
+  return tf.loadGraphModel(handler);
+}
+
+/** Loads the CenterNet model of `@vladmandic/human` on the tfjs WebAssembly backend. */
+export async function createCenterNetTfjs(modelsDir: string = humanModelsDir()): Promise<Detector> {
+  await ensureWasmBackend();
+  const model = await loadCenterNetGraph(modelsDir);
   return {
     traits: {
       name: 'centernet-tfjs-wasm',
       inputWidth: CENTERNET_INPUT,
       inputHeight: CENTERNET_INPUT,
-      classes: [...COCO_TO_CLASS.values()],
+      classes: CENTERNET_CLASSES,
     },
     async detect(image: RgbImage, options: DetectOptions): Promise<RawDetection[]> {
       if (image.width !== CENTERNET_INPUT || image.height !== CENTERNET_INPUT) {

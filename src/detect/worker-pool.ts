@@ -2,7 +2,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { SightlineError } from '../core/errors.ts';
 import type { DetectOptions, DetectorTraits, RawDetection, RgbImage } from './detector.ts';
-import type { BackendName, FromWorker, ToWorker, WorkerInit } from './worker-protocol.ts';
+import type { BackendSpec, FromWorker, ToWorker, WorkerInit } from './worker-protocol.ts';
 
 /** The outcome of one detection in the pool. */
 export interface PoolResult {
@@ -26,7 +26,7 @@ export interface DetectorPool {
 
 /** Options of {@link createDetectorPool}. */
 export interface PoolOptions {
-  readonly backend: BackendName;
+  readonly backend: BackendSpec;
   /** Worker threads; default one per CPU core. */
   readonly workers?: number;
 }
@@ -53,7 +53,7 @@ function startWorker(init: WorkerInit): Promise<{ worker: Worker; traits: Detect
         resolve({ worker, traits: m.traits });
       } else if (m.type === 'fatal') {
         void worker.terminate();
-        reject(new SightlineError('DETECTOR_FAILED', `detector backend ${init.backend} failed to load: ${m.message}`));
+        reject(new SightlineError('DETECTOR_FAILED', `detector backend ${init.backend.kind} failed to load: ${m.message}`));
       }
     };
     const onError = (err: Error): void => reject(new SightlineError('DETECTOR_FAILED', `detection worker crashed while loading: ${err.message}`, { cause: err }));

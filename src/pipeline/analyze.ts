@@ -23,6 +23,8 @@ export interface AnalyzeInput {
   readonly analysedFps: number;
   readonly config: AnalyticsConfig;
   readonly pool: DetectorPool;
+  /** Frames in flight to the detector at most; default two per worker (batch), use 1-2 for live sources sharing a pool. */
+  readonly maxInFlight?: number;
   /** Called after each analysed frame. */
   readonly onFrame?: (frame: number, time: number) => void;
   /** Called with each analysed frame's detections (source pixels) before tracking, for diagnostics. */
@@ -129,7 +131,7 @@ export async function analyze(input: AnalyzeInput): Promise<AnalyzeResult> {
   };
 
   const queue: Pending[] = [];
-  const maxInFlight = 2 * pool.size;
+  const maxInFlight = Math.max(1, input.maxInFlight ?? 2 * pool.size);
   try {
     for await (const frame of input.frames) {
       const needed = gate.shouldDetect(frame);

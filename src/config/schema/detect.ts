@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OBJECT_CLASSES } from '../../core/detection.ts';
+import { COCO_CLASS_NAMES } from '../../core/coco.ts';
 
 /** Motion gating: frames in which nothing moved skip inference. */
 export const motionSchema = z
@@ -20,13 +21,44 @@ export const motionSchema = z
   .strict()
   .describe('Cheap frame-difference motion detection ahead of the detector.');
 
+/** A user-supplied YOLO-format ONNX model. */
+export const yoloSchema = z
+  .object({
+    path: z.string().min(1).describe('Path of the YOLO-format ONNX model file.'),
+    classes: z
+      .array(z.string().min(1))
+      .min(1)
+      .default([...COCO_CLASS_NAMES])
+      .describe('Class names in the order of the model\'s outputs (default: the 80 COCO names); classes Sightline does not know are ignored.'),
+    inputWidth: z.number().int().min(32).max(4096).optional().describe('Model input width; default: from the model, else 640.'),
+    inputHeight: z.number().int().min(32).max(4096).optional().describe('Model input height; default: from the model, else 640.'),
+    layout: z
+      .enum(['auto', 'ultralytics', 'yolov5', 'yolox'])
+      .default('auto')
+      .describe('Output layout: `ultralytics` (YOLOv8/11, [1, 4+classes, N]), `yolov5`/`yolox` ([1, N, 5+classes] with objectness, decoded); `auto` tells them apart by shape.'),
+    normalize: z.enum(['0-1', '0-255']).default('0-1').describe('Input pixel range the model expects.'),
+    channelOrder: z.enum(['rgb', 'bgr']).default('rgb').describe('Channel order the model expects.'),
+  })
+  .strict()
+  .describe('A user-supplied YOLO-format ONNX model, used when `backend` is `yolo`; frames are letterboxed into its input.');
+
 /** Object detection settings. */
 export const detectSchema = z
   .object({
     backend: z
-      .enum(['auto', 'tfjs-wasm'])
+      .enum(['auto', 'onnx', 'tfjs-wasm', 'yolo'])
       .default('auto')
-      .describe('Inference backend: `auto` picks the fastest that loads; `tfjs-wasm` is the portable reference.'),
+      .describe(
+        'Inference backend: `auto` runs the shipped CenterNet on onnxruntime when it loads and falls back to `tfjs-wasm` (the portable reference, ~3x slower) with one log line; `onnx` insists on onnxruntime; `yolo` runs the user model of `detect.yolo`.',
+      ),
+    threads: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(1)
+      .describe('onnxruntime intra-op threads per worker. One thread per worker and one worker per core gives the most frames per second.'),
+    yolo: yoloSchema.optional(),
     workers: z
       .number()
       .int()

@@ -31,6 +31,12 @@ export const analyticsConfigSchema = z
       const side = (x2 - x1) * (line.inside[1] - y1) - (y2 - y1) * (line.inside[0] - x1);
       if (side === 0) ctx.addIssue({ code: 'custom', path: ['lines', i, 'inside'], message: 'the `inside` point lies on the line itself; pick a point on the "in" side' });
     });
+    if (cfg.detect.backend === 'yolo' && cfg.detect.yolo === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['detect', 'yolo'], message: 'backend "yolo" needs detect.yolo with the model path' });
+    }
+    if (cfg.detect.backend === 'yolo' && cfg.detect.fit !== 'letterbox') {
+      ctx.addIssue({ code: 'custom', path: ['detect', 'fit'], message: 'YOLO models are fed letterboxed frames; set fit: letterbox' });
+    }
     if (cfg.tracker.lowThreshold > cfg.tracker.highThreshold) {
       ctx.addIssue({ code: 'custom', path: ['tracker', 'lowThreshold'], message: 'must not exceed tracker.highThreshold' });
     }

@@ -138,33 +138,36 @@ export function boxHasMotion(result: MotionResult, box: Box, minFraction = 0): b
 }
 
 /** Mean gray level (r + 2g + b) / 4 of each grid cell; pixel x falls in cell floor(x * gw / w), likewise for rows. */
+/** Every how many pixels, across and down, the grid average samples: a 4x cheaper estimate of each cell's mean. */
+const SAMPLE_STEP = 2;
+
 function gridGray(image: RgbImage, gw: number, gh: number): Float32Array {
   const { width: w, height: h, data } = image;
   if (data.length < w * h * 3) throw new RangeError(`image data holds ${data.length} bytes, ${w}x${h} RGB24 needs ${w * h * 3}`);
+  const step = w >= gw * SAMPLE_STEP && h >= gh * SAMPLE_STEP ? SAMPLE_STEP : 1;
   const colEnd = new Int32Array(gw);
   for (let cx = 0; cx < gw; cx++) colEnd[cx] = Math.floor(((cx + 1) * w + gw - 1) / gw);
   const sums = new Float64Array(gw * gh);
-  const rowCount = new Float64Array(gh);
-  for (let y = 0; y < h; y++) {
-    const cy = Math.floor((y * gh) / h);
-    rowCount[cy]!++;
-    const row = cy * gw;
+  const counts = new Float64Array(gw * gh);
+  for (let y = 0; y < h; y += step) {
+    const row = Math.floor((y * gh) / h) * gw;
     const base = y * w * 3;
-    let p = base;
+    let x = 0;
     for (let cx = 0; cx < gw; cx++) {
-      const end = base + colEnd[cx]! * 3;
+      const end = colEnd[cx]!;
       let s = 0;
-      for (; p < end; p += 3) s += data[p]! + 2 * data[p + 1]! + data[p + 2]!;
+      let n = 0;
+      for (; x < end; x += step) {
+        const p = base + x * 3;
+        s += data[p]! + 2 * data[p + 1]! + data[p + 2]!;
+        n++;
+      }
       sums[row + cx]! += s;
+      counts[row + cx]! += n;
     }
   }
   const gray = new Float32Array(gw * gh);
-  for (let cy = 0; cy < gh; cy++) {
-    for (let cx = 0; cx < gw; cx++) {
-      const cols = colEnd[cx]! - (cx === 0 ? 0 : colEnd[cx - 1]!);
-      gray[cy * gw + cx] = sums[cy * gw + cx]! / (4 * rowCount[cy]! * cols);
-    }
-  }
+  for (let i = 0; i < gray.length; i++) gray[i] = counts[i]! > 0 ? sums[i]! / (4 * counts[i]!) : 0;
   return gray;
 }
 

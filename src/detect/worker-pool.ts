@@ -18,8 +18,11 @@ export interface DetectorPool {
   readonly size: number;
   /** Frames submitted and not yet answered. */
   pending(): number;
-  /** Detects objects in an image; the image's bytes are copied or moved to a worker, never shared. */
-  detect(image: RgbImage, options: DetectOptions): Promise<PoolResult>;
+  /**
+   * Detects objects in an image; its bytes are copied to a worker, or with `transfer` moved there
+   * when the image owns its whole buffer (the caller's `image.data` is then emptied), never shared.
+   */
+  detect(image: RgbImage, options: DetectOptions, how?: { readonly transfer?: boolean }): Promise<PoolResult>;
   /** Stops every worker. */
   close(): Promise<void>;
 }
@@ -97,12 +100,13 @@ export async function createDetectorPool(options: PoolOptions): Promise<Detector
     traits,
     size: slots.length,
     pending: () => slots.reduce((n, s) => n + s.waiting.size, 0),
-    detect(image: RgbImage, opts: DetectOptions): Promise<PoolResult> {
+    detect(image: RgbImage, opts: DetectOptions, how = {}): Promise<PoolResult> {
       if (closed) return Promise.reject(new SightlineError('DETECTOR_FAILED', 'the detector pool is closed'));
       const slot = slots.reduce((best, s) => (s.waiting.size < best.waiting.size ? s : best));
       const id = nextId++;
-      // Own a buffer of exactly the image's bytes and move it to the worker.
-      const data = image.data.slice().buffer;
+      // Move a buffer of exactly the image's bytes to the worker: the image's own when it may, else a copy.
+      const own = image.data.buffer;
+      const data = how.transfer === true && own instanceof ArrayBuffer && image.data.byteOffset === 0 && image.data.byteLength === own.byteLength ? own : image.data.slice().buffer;
       return new Promise((resolve, reject) => {
         slot.waiting.set(id, { resolve, reject });
         const msg: ToWorker = { type: 'detect', id, width: image.width, height: image.height, data, options: opts };

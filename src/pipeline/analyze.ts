@@ -138,7 +138,8 @@ export async function analyze(input: AnalyzeInput): Promise<AnalyzeResult> {
       let job: Promise<readonly RawDetection[]> | null = null;
       if (needed) {
         detectedFrames++;
-        job = pool.detect(frame, detectOptions).then((r) => {
+        // The frame's pixels are not needed after this, so they move to the worker instead of being copied.
+        job = pool.detect(frame, detectOptions, { transfer: true }).then((r) => {
           inferenceMs += r.ms;
           return r.detections;
         });

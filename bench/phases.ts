@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { resolveDetectOptions } from '../src/config/resolve.ts';
 import type { AnalyticsConfig } from '../src/config/schema/index.ts';
 import type { Detector } from '../src/detect/detector.ts';
@@ -66,12 +68,12 @@ export interface StreamResult {
  * Runs `n` live-paced PETS streams at once (ffmpeg `-re`, `fps` selected, first `seconds` of the
  * video, latest-frame scheduling), each with its own tracker and rules, sharing one pool.
  */
-export async function concurrentStreams(pool: DetectorPool, config: AnalyticsConfig, n: number, fps: number, seconds: number): Promise<StreamResult[]> {
+export async function concurrentStreams(pool: DetectorPool, config: AnalyticsConfig, n: number, fps: number, seconds: number, video: string = PETS_VIDEO): Promise<StreamResult[]> {
   const size = { width: pool.traits.inputWidth, height: pool.traits.inputHeight };
   const one = async (): Promise<StreamResult> => {
-    const args = decodeArgs(PETS_VIDEO, { size, fit: config.detect.fit, fps });
+    const args = decodeArgs(video, { size, fit: config.detect.fit, fps });
     args.splice(args.indexOf('-i'), 0, '-re', '-t', String(seconds));
-    const source = new FfmpegSource({ url: PETS_VIDEO, live: false, latestOnly: true, args });
+    const source = new FfmpegSource({ url: video, live: false, latestOnly: true, args });
     const lags: number[] = [];
     let start: number | null = null;
     const r = await analyze({
@@ -92,6 +94,15 @@ export async function concurrentStreams(pool: DetectorPool, config: AnalyticsCon
     return { frames: r.stats.frames, dropped: source.droppedFrames, detected: r.stats.detectedFrames, lagP95: percentile(lags, 0.95), lagGrowth: mean(lags.slice(-q)) - mean(lags.slice(0, q)) };
   };
   return Promise.all(Array.from({ length: n }, one));
+}
+
+/** Writes a quiet scene for the motion-gating test: the first PETS frame held still for `seconds` at 10 fps (H.264). */
+export function makeStillClip(dir: string, seconds: number): string {
+  const file = path.join(dir, 'pets-still.mp4');
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', PETS_VIDEO, '-frames:v', '1', '-f', 'image2', '-update', '1', path.join(dir, 'still.png')]);
+  const v = spawnSync('ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-framerate', '10', '-t', String(seconds), '-i', path.join(dir, 'still.png'), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', file]);
+  if (r.status !== 0 || v.status !== 0) throw new Error(`ffmpeg could not make the still clip: ${r.stderr.toString()}${v.stderr.toString()}`);
+  return file;
 }
 
 /** True when every stream kept real time: under 2% of frames dropped, lag p95 under 1 s and not growing. */

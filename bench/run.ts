@@ -8,7 +8,7 @@
  *   4. the same analysis on tfjs-wasm and with stretched frames, for accuracy and speed;
  *   5. concurrent live-paced 7 fps streams on the default pool, with and without motion gating.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,13 +22,14 @@ import type { BackendSpec } from '../src/detect/worker-protocol.ts';
 import { FfmpegSource } from '../src/ingest/ffmpeg-source.ts';
 import { analyze } from '../src/pipeline/analyze.ts';
 import { trackFiles } from '../src/pipeline/outputs.ts';
-import { bareInference, concurrentStreams, decodeFrames, keptUp, msPerFrame, PETS_SIZE, type StreamResult } from './phases.ts';
+import { bareInference, concurrentStreams, decodeFrames, keptUp, makeStillClip, msPerFrame, PETS_SIZE, type StreamResult } from './phases.ts';
 import { PETS_VIDEO, petsConfig, scoreDetections, scorePets } from './pets.ts';
 import { renderReport, type Report } from './report.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
 const log = (msg: string): void => void process.stderr.write(`[bench] ${msg}\n`);
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'sightline-bench-'));
 
 async function withPool<T>(spec: BackendSpec, workers: number, fn: (pool: DetectorPool) => Promise<T>): Promise<T> {
   const pool = await createDetectorPool({ backend: spec, workers });
@@ -101,18 +102,24 @@ async function main(): Promise<void> {
     log(`efficiency ${efficiency.ratio.toFixed(3)}`);
     if (!quick) {
       runs.push(await fullAnalysis(pool, { ...config, detect: { ...config.detect, fit: 'stretch' } }));
-      for (const motion of [true, false]) {
+      const scenes: { scene: 'PETS' | 'still'; video: string; motion: boolean; counts: number[] }[] = [
+        { scene: 'PETS', video: PETS_VIDEO, motion: false, counts: [3, 4, 5, 6] },
+        { scene: 'PETS', video: PETS_VIDEO, motion: true, counts: [3, 4, 5, 6] },
+        { scene: 'still', video: makeStillClip(tmp, 30), motion: false, counts: [4, 5, 6] },
+        { scene: 'still', video: makeStillClip(tmp, 30), motion: true, counts: [4, 8, 12] },
+      ];
+      for (const { scene, video, motion, counts } of scenes) {
         const cfg = { ...config, detect: { ...config.detect, motion: { ...config.detect.motion, enabled: motion } } };
         let best = 0;
-        for (let n = 1; n <= 12; n++) {
-          const results: StreamResult[] = await concurrentStreams(pool, cfg, n, 7, 30);
+        for (const n of counts) {
+          const results: StreamResult[] = await concurrentStreams(pool, cfg, n, 7, 30, video);
           const ok = keptUp(results);
-          streams.push({ motion, n, ok, results });
-          log(`${n} streams at 7 fps, motion gating ${motion ? 'on' : 'off'}: ${ok ? 'kept up' : 'fell behind'}`);
+          streams.push({ scene, motion, n, ok, results });
+          log(`${n} ${scene} streams at 7 fps, motion gating ${motion ? 'on' : 'off'}: ${ok ? 'kept up' : 'fell behind'}`);
           if (!ok) break;
           best = n;
         }
-        streams = streams.map((s) => (s.motion === motion ? { ...s, best } : s));
+        streams = streams.map((s) => (s.motion === motion && s.scene === scene ? { ...s, best } : s));
       }
     }
   });
@@ -123,4 +130,8 @@ async function main(): Promise<void> {
   log('wrote BENCHMARKS.md');
 }
 
-await main();
+try {
+  await main();
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import type { io } from '@tensorflow/tfjs';
+import { loadTfjsGraph } from '../src/detect/tfjs-graph.ts';
 import * as ort from 'onnxruntime-node';
 import onnxProto from 'onnx-proto';
 import { type GraphModelFiles, humanModelsDir, readGraphModel, tfjsWasmDir } from '../src/detect/model-files.ts';
@@ -54,18 +54,6 @@ function syntheticImage(width: number, height: number): Uint8Array {
   return out;
 }
 
-async function loadTfjs(files: GraphModelFiles): Promise<tf.GraphModel> {
-  const handler: io.IOHandler = {
-    load: async () => ({
-      modelTopology: files.json.modelTopology as object,
-      weightSpecs: files.json.weightsManifest.flatMap((g) => g.weights) as io.WeightsManifestEntry[],
-      weightData: files.weights,
-      format: 'graph-model',
-    }),
-  };
-  return tf.loadGraphModel(handler);
-}
-
 /** One shipped model, converted, next to its tfjs original. */
 interface Pair {
   readonly converted: ConvertedModel;
@@ -80,7 +68,7 @@ async function pair(name: string, outputs: readonly string[], size: number, norm
   const files = await readGraphModel(humanModelsDir(), name);
   const converted = convertGraphModel(files, { outputs });
   const session = await ort.InferenceSession.create(converted.onnx, { graphOptimizationLevel: 'all', intraOpNumThreads: 1, interOpNumThreads: 1 });
-  return { converted, session, model: await loadTfjs(files), outputs, size, normalise };
+  return { converted, session, model: await loadTfjsGraph(files), outputs, size, normalise };
 }
 
 function toInput(p: Pair, rgb: Uint8Array): Float32Array {

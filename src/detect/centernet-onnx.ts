@@ -1,8 +1,8 @@
-import type { InferenceSession as OrtSession } from 'onnxruntime-node';
 import { SightlineError } from '../core/errors.ts';
 import { decodeCenterNetMaps } from './centernet-decode.ts';
 import { CENTERNET_CLASSES, CENTERNET_INPUT, decodeCenterNet } from './centernet-tfjs.ts';
 import type { DetectOptions, Detector, RawDetection, RgbImage } from './detector.ts';
+import { openCpuSession } from './ort-session.ts';
 
 /** TF node names of the CenterNet outputs the ONNX graph exposes; the peak-finding tail runs in TypeScript. */
 export const CENTERNET_ONNX_OUTPUTS = ['tower_0/keypoints', 'tower_0/wh'] as const;
@@ -24,18 +24,13 @@ function pickOutput(names: readonly string[], wanted: string): string {
 
 /** Runs the shipped CenterNet, converted to ONNX, on onnxruntime-node's CPU provider. */
 export async function createCenterNetOnnx(options: CenterNetOnnxOptions): Promise<Detector> {
-  const ort = await import('onnxruntime-node');
-  let session: OrtSession;
+  let opened: Awaited<ReturnType<typeof openCpuSession>>;
   try {
-    session = await ort.InferenceSession.create(options.modelPath, {
-      executionProviders: ['cpu'],
-      graphOptimizationLevel: 'all',
-      intraOpNumThreads: options.threads,
-      interOpNumThreads: 1,
-    });
+    opened = await openCpuSession(options.modelPath, options.threads);
   } catch (cause) {
     throw new SightlineError('DETECTOR_FAILED', `onnxruntime could not load ${options.modelPath}: ${(cause as Error).message}`, { cause });
   }
+  const { ort, session } = opened;
   const inputName = session.inputNames[0];
   if (inputName === undefined) throw new SightlineError('DETECTOR_FAILED', 'the converted CenterNet model has no input');
   const keypointsName = pickOutput(session.outputNames, CENTERNET_ONNX_OUTPUTS[0]);

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import type { io } from '@tensorflow/tfjs';
 import type { ObjectClass } from '../core/detection.ts';
 import type { DetectOptions, Detector, RawDetection, RgbImage } from './detector.ts';
 import { humanModelsDir, readGraphModel, tfjsWasmDir } from './model-files.ts';
+import { loadTfjsGraph } from './tfjs-graph.ts';
 import { nonMaxSuppression } from './nms.ts';
 
 /** COCO class index (0-based, as CenterNet reports it) of each class Sightline uses. */
@@ -60,22 +60,7 @@ function ensureWasmBackend(): Promise<void> {
 
 /** Loads the CenterNet graph of `@vladmandic/human` into tfjs (whichever backend is active). */
 export async function loadCenterNetGraph(modelsDir: string = humanModelsDir()): Promise<tf.GraphModel> {
-  const files = await readGraphModel(modelsDir, 'centernet');
-  const handler: io.IOHandler = {
-    load: async (): Promise<io.ModelArtifacts> => {
-      const artifacts: io.ModelArtifacts = {
-        modelTopology: files.json.modelTopology as NonNullable<io.ModelArtifacts['modelTopology']>,
-        weightSpecs: files.json.weightsManifest.flatMap((g) => g.weights) as io.WeightsManifestEntry[],
-        weightData: files.weights,
-        format: files.json.format ?? 'graph-model',
-        generatedBy: files.json.generatedBy ?? '',
-        convertedBy: files.json.convertedBy ?? null,
-      };
-      if (files.json.signature !== undefined) artifacts.signature = files.json.signature as NonNullable<io.ModelArtifacts['signature']>;
-      return artifacts;
-    },
-  };
-  return tf.loadGraphModel(handler);
+  return loadTfjsGraph(await readGraphModel(modelsDir, 'centernet'));
 }
 
 /** Loads the CenterNet model of `@vladmandic/human` on the tfjs WebAssembly backend. */

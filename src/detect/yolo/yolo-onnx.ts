@@ -4,6 +4,7 @@ import type { InferenceSession as OrtSession, Tensor as OrtTensor } from 'onnxru
 import { OBJECT_CLASSES, type Detection } from '../../core/detection.ts';
 import { SightlineError } from '../../core/errors.ts';
 import type { DetectOptions, Detector, RawDetection, RgbImage } from '../detector.ts';
+import { openCpuSession, type OnnxRuntime } from '../ort-session.ts';
 import {
   boxToFrame,
   decodeYolo,
@@ -101,18 +102,13 @@ function inputSize(session: OrtSession, options: YoloOnnxOptions, modelPath: str
 export async function createYoloOnnx(options: YoloOnnxOptions): Promise<Detector> {
   checkOptions(options);
   await checkModelFile(options.modelPath);
-  const ort = await import('onnxruntime-node');
-  let session: OrtSession;
+  let opened: Awaited<ReturnType<typeof openCpuSession>>;
   try {
-    session = await ort.InferenceSession.create(options.modelPath, {
-      executionProviders: ['cpu'],
-      graphOptimizationLevel: 'all',
-      intraOpNumThreads: options.intraOpNumThreads ?? 1,
-      interOpNumThreads: 1,
-    });
+    opened = await openCpuSession(options.modelPath, options.intraOpNumThreads ?? 1);
   } catch (cause) {
     throw failed(`${options.modelPath} is not an ONNX model onnxruntime can load: ${message(cause)}`, cause);
   }
+  const { ort, session } = opened;
   try {
     return await wrapSession(ort, session, options);
   } catch (error) {
@@ -122,7 +118,7 @@ export async function createYoloOnnx(options: YoloOnnxOptions): Promise<Detector
 }
 
 /** Builds the detector around a loaded session, checking its input and (by one run) its output. */
-async function wrapSession(ort: typeof import('onnxruntime-node'), session: OrtSession, options: YoloOnnxOptions): Promise<Detector> {
+async function wrapSession(ort: OnnxRuntime, session: OrtSession, options: YoloOnnxOptions): Promise<Detector> {
   const { modelPath } = options;
   const inputName = session.inputNames[0];
   const outputName = session.outputNames[0];

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import type { io } from '@tensorflow/tfjs';
+import { loadTfjsGraph } from '../../tfjs-graph.ts';
 import * as ort from 'onnxruntime-node';
 import { type GraphModelFiles, tfjsWasmDir } from '../../model-files.ts';
 import { convertGraphModel } from './convert-graph-model.ts';
@@ -67,15 +67,7 @@ function tinyModel(inputShape: readonly number[], nodes: readonly TinyNode[], we
 }
 
 async function runTfjs(files: GraphModelFiles, input: Float32Array, shape: readonly number[], output: string): Promise<Float32Array> {
-  const handler: io.IOHandler = {
-    load: async () => ({
-      modelTopology: files.json.modelTopology as object,
-      weightSpecs: files.json.weightsManifest.flatMap((g) => g.weights) as io.WeightsManifestEntry[],
-      weightData: files.weights,
-      format: 'graph-model',
-    }),
-  };
-  const model = await tf.loadGraphModel(handler);
+  const model = await loadTfjsGraph(files);
   const x = tf.tensor(input, [...shape]);
   const y = model.execute(x, output) as tf.Tensor;
   const data = Float32Array.from(await y.data());

@@ -5,7 +5,7 @@
  * from 0 to the hottest cell's dwell in seconds.
  */
 import { PNG } from 'pngjs';
-import { heatMax, normalizeHeatGrid, type HeatGrid } from '../core/rules/heat-grid.ts';
+import { heatMax, heatScale, normalizeHeatGrid, type HeatGrid } from '../core/rules/heat-grid.ts';
 
 /** A packed RGB24 image: `width * height * 3` bytes, rows top to bottom. */
 export interface RgbFrame {
@@ -20,7 +20,7 @@ export interface HeatmapStyle {
   readonly maxAlpha?: number;
   /** Normalised heat below which the frame is left untouched, 0..1; default 0.02. */
   readonly minHeat?: number;
-  /** Draw the legend bar with the largest dwell; default true. */
+  /** Draw the legend bar with the dwell at the top of the scale (the 98th percentile of warm cells, `+` when some are hotter); default true. */
   readonly legend?: boolean;
 }
 
@@ -42,11 +42,11 @@ export function turbo(t: number): [number, number, number] {
 }
 
 /**
- * Normalised heat (0..1) per pixel of a width x height image, interpolated bilinearly between cell
- * centres (edges held flat).
+ * Normalised heat (0..1, cells above `scale` capped) per pixel of a width x height image,
+ * interpolated bilinearly between cell centres (edges held flat).
  */
-export function smoothHeat(grid: HeatGrid, width: number, height: number): Float32Array {
-  const norm = normalizeHeatGrid(grid);
+export function smoothHeat(grid: HeatGrid, width: number, height: number, scale: number = heatMax(grid)): Float32Array {
+  const norm = normalizeHeatGrid(grid, scale);
   const out = new Float32Array(width * height);
   const axis = (n: number, size: number, cells: number) => {
     const lo = new Int32Array(n);
@@ -91,6 +91,7 @@ const FONT: Readonly<Record<string, readonly string[]>> = {
   '8': ['.###.', '#...#', '#...#', '.###.', '#...#', '#...#', '.###.'],
   '9': ['.###.', '#...#', '#...#', '.####', '....#', '...#.', '.##..'],
   '.': ['.....', '.....', '.....', '.....', '.....', '.##..', '.##..'],
+  '+': ['.....', '..#..', '..#..', '#####', '..#..', '..#..', '.....'],
   s: ['.....', '.....', '.####', '#....', '.###.', '....#', '####.'],
 };
 
@@ -133,10 +134,9 @@ function drawText(img: RgbFrame, text: string, x: number, y: number, scale: numb
   });
 }
 
-/** Draws the legend in the bottom-right corner: `0`, a colour bar, and the largest dwell; skipped on tiny images. */
-function drawLegend(img: RgbFrame, maxSeconds: number): void {
+/** Draws the legend in the bottom-right corner: `0`, a colour bar, and the dwell at its top; skipped on tiny images. */
+function drawLegend(img: RgbFrame, label: string): void {
   const scale = Math.max(1, Math.floor(Math.min(img.width, img.height) / 240));
-  const label = formatSeconds(maxSeconds);
   const pad = 3 * scale;
   const gap = 4 * scale;
   const textH = 7 * scale;
@@ -172,7 +172,8 @@ export function composeHeatmap(frame: RgbFrame, grid: HeatGrid, style: HeatmapSt
   const maxAlpha = style.maxAlpha ?? 0.7;
   const minHeat = style.minHeat ?? 0.02;
   const out: RgbFrame = { data: new Uint8Array(frame.data), width, height };
-  const heat = smoothHeat(grid, width, height);
+  const scale = heatScale(grid);
+  const heat = smoothHeat(grid, width, height, scale);
   const palette = Array.from({ length: 256 }, (_, i) => turbo(i / 255));
   for (let p = 0; p < heat.length; p++) {
     const v = heat[p]!;
@@ -180,8 +181,7 @@ export function composeHeatmap(frame: RgbFrame, grid: HeatGrid, style: HeatmapSt
     // Opacity rises quickly at first so that moderate heat is visible, and caps at maxAlpha.
     blend(out.data, width, p % width, Math.floor(p / width), palette[Math.round(v * 255)]!, maxAlpha * Math.sqrt(v));
   }
-  const max = heatMax(grid);
-  if (style.legend ?? true) drawLegend(out, max);
+  if (style.legend ?? true) drawLegend(out, formatSeconds(scale) + (scale < heatMax(grid) ? '+' : ''));
   return out;
 }
 

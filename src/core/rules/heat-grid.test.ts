@@ -9,6 +9,7 @@ import {
   heatCellIndex,
   heatMax,
   mergeHeatGrids,
+  heatScale,
   normalizeHeatGrid,
   stepHeat,
   type HeatOptions,
@@ -151,4 +152,21 @@ test('normalizeHeatGrid scales to 0..1 by the hottest cell', () => {
   const n = normalizeHeatGrid(g);
   assert.deepEqual([n[0], n[1], n[2]], [1, 0.25, 0]);
   assert.ok(normalizeHeatGrid(createHeatGrid(SIZE, 10)).every((v) => v === 0), 'an empty grid normalises to zeros');
+});
+
+test('heatScale ignores a few extreme cells, normalizeHeatGrid caps at the scale', () => {
+  const g = createHeatGrid({ width: 400, height: 200 }, 10);
+  assert.ok(g.seconds.length > 100);
+  for (let i = 0; i < 100; i++) g.seconds[i] = 1 + (i % 5);
+  g.seconds[100] = 500;
+  assert.equal(heatMax(g), 500);
+  assert.equal(heatScale(g), 5, 'the 98th percentile of warm cells, not the outlier');
+  const n = normalizeHeatGrid(g, heatScale(g));
+  assert.equal(n[100], 1, 'hotter than the scale is capped at 1');
+  assert.equal(n[0], 0.2);
+  const few = createHeatGrid(SIZE, 10);
+  few.seconds[3] = 2;
+  few.seconds[7] = 8;
+  assert.equal(heatScale(few), 8, 'with few warm cells the scale is the largest');
+  assert.equal(heatScale(createHeatGrid(SIZE, 10)), 0);
 });

@@ -116,10 +116,21 @@ export function heatMax(grid: HeatGrid): number {
   return max;
 }
 
-/** Cell values scaled to 0..1 by the largest cell (all 0 when the grid is empty), for renderers. */
-export function normalizeHeatGrid(grid: HeatGrid): Float64Array {
-  const max = heatMax(grid);
+/**
+ * A robust top of the colour scale: the `quantile` (default 0.98) of the cells that hold any heat,
+ * so that one spot where someone stood for minutes does not wash out the rest of the map; the
+ * largest cell when fewer than 20 cells hold heat; 0 for an empty grid.
+ */
+export function heatScale(grid: HeatGrid, quantile = 0.98): number {
+  const warm = Array.from(grid.seconds).filter((v) => v > 0);
+  if (warm.length < 20) return heatMax(grid);
+  warm.sort((a, b) => a - b);
+  return warm[Math.min(warm.length - 1, Math.floor(quantile * warm.length))]!;
+}
+
+/** Cell values scaled to 0..1 by `scale` (default the largest cell) and capped at 1 (all 0 when the grid is empty), for renderers. */
+export function normalizeHeatGrid(grid: HeatGrid, scale: number = heatMax(grid)): Float64Array {
   const out = new Float64Array(grid.seconds.length);
-  if (max > 0) for (let i = 0; i < out.length; i++) out[i] = grid.seconds[i]! / max;
+  if (scale > 0) for (let i = 0; i < out.length; i++) out[i] = Math.min(1, grid.seconds[i]! / scale);
   return out;
 }

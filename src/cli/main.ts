@@ -1,5 +1,6 @@
 import { SightlineError } from '../core/errors.ts';
 import { runAnalyze } from './analyze.ts';
+import { AUDIT_USAGE, runAudit } from './audit.ts';
 import { runEval } from './eval.ts';
 
 const HELP = `sightline — open-source NVR with measured, privacy-respecting video analytics
@@ -12,7 +13,7 @@ Usage:
   sightline eval --gt <gt.txt> --tracks <tracks.txt> [--lines-truth <truth.json> --summary <summary.json>]
       Scores tracks against MOTChallenge ground truth: MOTA, MOTP, IDF1, HOTA (DetA, AssA, LocA),
       ID switches; with --lines-truth, counting accuracy per line.
-  sightline help | --help      This text.
+${AUDIT_USAGE}  sightline help | --help      This text.
   sightline --version          The version.
 
 Exit status: 0 on success, 1 on a runtime failure, 2 on bad usage or bad input.
@@ -27,6 +28,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runAnalyze(rest);
       case 'eval':
         return await runEval(rest);
+      case 'audit':
+        return await runAudit(rest);
       case undefined:
       case 'help':
       case '--help':

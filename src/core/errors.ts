@@ -17,6 +17,13 @@ export const ERROR_CODES = {
   USAGE: { status: 400, doc: 'A command was called with missing or wrong arguments.' },
   INPUT_INVALID: { status: 400, doc: 'An input file (ground truth, tracks, counts) is malformed.' },
   OUTPUT_FAILED: { status: 500, doc: 'Results could not be written.' },
+  DATABASE_NOT_FOUND: { status: 404, doc: 'The database file does not exist in the data directory (check --data-dir or SIGHTLINE_DATA_DIR).' },
+  DATABASE_FAILED: { status: 500, doc: 'The database could not be opened, migrated, read or written; the message holds the cause.' },
+  DATABASE_TOO_NEW: { status: 500, doc: 'The database was written by a newer Sightline (its schema version is above what this version knows); upgrade Sightline.' },
+  CAMERA_NOT_FOUND: { status: 404, doc: 'No camera has the given id.' },
+  EVENT_NOT_FOUND: { status: 404, doc: 'No event has the given id.' },
+  STORE_INPUT_INVALID: { status: 400, doc: 'A value given to the store is invalid: a time range, limit, cursor or record field; the message names it.' },
+  STORE_CONFLICT: { status: 409, doc: 'A write conflicts with stored data: a camera name already taken, an event already ended at another time, heat grids of different shapes.' },
 } as const satisfies Record<string, { status: number; doc: string }>;
 
 /** A stable error code from {@link ERROR_CODES}. */

@@ -1,0 +1,45 @@
+import { SightlineError } from '../core/errors.ts';
+import { verifyAuditLog, type AuditVerification } from '../store/audit-log.ts';
+import { databasePath, openDatabase } from '../store/database.ts';
+import { parseCommandArgs } from './args.ts';
+
+/** Usage of the audit command, for the CLI's help text. */
+export const AUDIT_USAGE = `  sightline audit verify [--data-dir DIR]
+      Checks the hash chain of the audit log in DIR/sightline.db (default $SIGHTLINE_DATA_DIR or ./data):
+      exit 0 when every entry is intact, 1 naming the first edited or missing entry.
+`;
+
+/** Where the audit command writes and which environment it reads; tests pass their own. */
+export interface AuditIo {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * `sightline audit verify`: reads the database read-only and checks every entry of the audit log;
+ * prints `audit log OK: N entries` and returns 0, or names the first bad entry and returns 1. A missing
+ * database throws DATABASE_NOT_FOUND; bad arguments throw USAGE.
+ */
+export async function runAudit(argv: readonly string[], io: AuditIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub !== 'verify') {
+    throw new SightlineError('USAGE', `audit needs a subcommand: "sightline audit verify [--data-dir DIR]"${sub === undefined ? '' : `, got "${sub}"`}`);
+  }
+  const { values, positionals } = parseCommandArgs('audit verify', rest, { 'data-dir': { type: 'string' } });
+  if (positionals.length > 0) throw new SightlineError('USAGE', `audit verify takes no positional arguments, got "${positionals.join(' ')}"`);
+  const dataDir = values['data-dir'] ?? io.env.SIGHTLINE_DATA_DIR ?? 'data';
+  const db = openDatabase(databasePath(dataDir), { readonly: true });
+  let result: AuditVerification;
+  try {
+    result = verifyAuditLog(db);
+  } finally {
+    db.close();
+  }
+  if (result.ok) {
+    io.stdout.write(`audit log OK: ${result.entries} entries\n`);
+    return 0;
+  }
+  io.stderr.write(`sightline audit verify: the audit log is NOT intact at entry ${result.firstBadSeq}: ${result.reason}\n`);
+  return 1;
+}

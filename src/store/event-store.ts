@@ -1,0 +1,197 @@
+/**
+ * The store seam of the NVR: cameras, the events the rules produce, line counts per minute and heat
+ * grids per hour. The embedded SQLite implementation and a later PostgreSQL one pass the same
+ * contract suite (test/contracts/event-store-contract.ts).
+ *
+ * Conventions: every time is an integer of milliseconds since the Unix epoch (UTC); time ranges are
+ * half-open `[from, to)`; counts and heat are kept in buckets, and a range takes every bucket that
+ * overlaps it; day buckets are UTC days. Failures throw SightlineError with the codes
+ * CAMERA_NOT_FOUND, EVENT_NOT_FOUND, STORE_INPUT_INVALID, STORE_CONFLICT or DATABASE_FAILED.
+ */
+import type { ObjectClass } from '../core/detection.ts';
+import type { HeatGrid } from '../core/rules/heat-grid.ts';
+import type { RuleEvent, RuleEventType } from '../core/rules/types.ts';
+import type { JsonObject } from './json.ts';
+
+/** A camera as stored. */
+export interface Camera {
+  readonly id: string;
+  /** Display name, unique among cameras. */
+  readonly name: string;
+  /** Stream URL or file path, never with credentials in it. */
+  readonly url: string;
+  readonly enabled: boolean;
+  /** Per-camera settings. */
+  readonly config: JsonObject;
+  /** Epoch ms. */
+  readonly createdAt: number;
+  /** Epoch ms. */
+  readonly updatedAt: number;
+}
+
+/** What is needed to add a camera; the id is generated when not given. */
+export interface NewCamera {
+  readonly id?: string;
+  readonly name: string;
+  readonly url: string;
+  /** Default true. */
+  readonly enabled?: boolean;
+  /** Default `{}`. */
+  readonly config?: JsonObject;
+}
+
+/** The fields of a camera to change; the others stay. */
+export interface CameraPatch {
+  readonly name?: string;
+  readonly url?: string;
+  readonly enabled?: boolean;
+  readonly config?: JsonObject;
+}
+
+/** An event to append. The id is the caller's (a UUID, say): appending the same id again is a no-op. */
+export interface NewEvent {
+  readonly id: string;
+  readonly cameraId: string;
+  readonly type: RuleEventType;
+  /** Name of the line or zone. */
+  readonly rule: string;
+  /** Null or absent for group events (crowd). */
+  readonly trackId?: number | null;
+  readonly class: ObjectClass;
+  /** Epoch ms. */
+  readonly startTime: number;
+  /** Epoch ms; absent while a duration event is open. */
+  readonly endTime?: number | null;
+  /** 1-based frame index in the analysed stream. */
+  readonly frame: number;
+  /** Line crossings only. */
+  readonly direction?: 'in' | 'out' | null;
+  /** Extra fields (count, seconds, ...). Default `{}`. */
+  readonly data?: JsonObject;
+  /** JPEG snapshot, relative to the data directory. */
+  readonly snapshotPath?: string | null;
+  /** Opaque pointer into the recording (segment and offset). */
+  readonly recording?: string | null;
+}
+
+/** An event as stored: every optional field of {@link NewEvent} filled in. */
+export interface StoredEvent {
+  readonly id: string;
+  readonly cameraId: string;
+  readonly type: RuleEventType;
+  readonly rule: string;
+  readonly trackId: number | null;
+  readonly class: ObjectClass;
+  readonly startTime: number;
+  readonly endTime: number | null;
+  readonly frame: number;
+  readonly direction: 'in' | 'out' | null;
+  readonly data: JsonObject;
+  readonly snapshotPath: string | null;
+  readonly recording: string | null;
+}
+
+/** What an append did: events written, and events skipped because their id was already stored (the first write wins). */
+export interface AppendResult {
+  readonly inserted: number;
+  readonly duplicates: number;
+}
+
+/** A filter over events; every field narrows it. Events come ordered by (startTime, id). */
+export interface EventQuery {
+  readonly cameraId?: string;
+  /** Events that start at or after this time. */
+  readonly from?: number;
+  /** Events that start before this time. */
+  readonly to?: number;
+  readonly type?: RuleEventType;
+  readonly rule?: string;
+  readonly class?: ObjectClass;
+  /** Page size, 1..{@link MAX_EVENT_LIMIT}; default {@link DEFAULT_EVENT_LIMIT}. */
+  readonly limit?: number;
+  /** Oldest first (default) or newest first. */
+  readonly order?: 'asc' | 'desc';
+  /** The `nextCursor` of the previous page, with the same filter and order. */
+  readonly cursor?: string;
+}
+
+/** One page of events and the cursor of the next page (null on the last page). */
+export interface EventPage {
+  readonly events: readonly StoredEvent[];
+  readonly nextCursor: string | null;
+}
+
+/** Width of a counting bucket. */
+export type CountBucket = 'minute' | 'hour' | 'day';
+
+/** Which counts to read, aggregated into buckets of `bucket`. */
+export interface LineCountQuery {
+  readonly cameraId: string;
+  readonly from: number;
+  readonly to: number;
+  readonly bucket: CountBucket;
+  /** Only this line; default all lines of the camera. */
+  readonly line?: string;
+}
+
+/** Crossings of one line in one bucket. */
+export interface LineCountRow {
+  readonly line: string;
+  /** Start of the bucket, epoch ms. */
+  readonly start: number;
+  readonly in: number;
+  readonly out: number;
+}
+
+/** Which heat to read: the merged grid of every hour of a camera that overlaps [from, to). */
+export interface HeatQuery {
+  readonly cameraId: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Default page size of an event query. */
+export const DEFAULT_EVENT_LIMIT = 100;
+
+/** Largest page size of an event query. */
+export const MAX_EVENT_LIMIT = 1000;
+
+/** Largest number of buckets one count query may span (a month of minutes fits). */
+export const MAX_COUNT_BUCKETS = 50_000;
+
+/** The store of cameras, events, counts and heat; every implementation passes the event store contract suite. */
+export interface EventStore {
+  /** Adds a camera; STORE_CONFLICT when the id or name is taken, STORE_INPUT_INVALID for an empty name or a URL with credentials. */
+  addCamera(camera: NewCamera): Promise<Camera>;
+  /** Changes a camera; CAMERA_NOT_FOUND, STORE_CONFLICT on a taken name, STORE_INPUT_INVALID as for add. */
+  updateCamera(id: string, patch: CameraPatch): Promise<Camera>;
+  /** The camera with this id, or null. */
+  getCamera(id: string): Promise<Camera | null>;
+  /** Every camera, by name. */
+  listCameras(): Promise<readonly Camera[]>;
+  /** Removes a camera with its events, counts and heat; CAMERA_NOT_FOUND when there is none. */
+  removeCamera(id: string): Promise<void>;
+
+  /** Appends events all or nothing; ids already stored are skipped. CAMERA_NOT_FOUND or STORE_INPUT_INVALID write nothing. */
+  appendEvents(events: readonly NewEvent[]): Promise<AppendResult>;
+  /** Sets an event's end time (again with the same time is a no-op); EVENT_NOT_FOUND, STORE_INPUT_INVALID before its start, STORE_CONFLICT if it ended at another time. */
+  endEvent(id: string, endTime: number): Promise<StoredEvent>;
+  /** The event with this id, or null. */
+  getEvent(id: string): Promise<StoredEvent | null>;
+  /** One page of the events that match; CAMERA_NOT_FOUND for an unknown camera, STORE_INPUT_INVALID for a bad range, limit or cursor. */
+  queryEvents(query: EventQuery): Promise<EventPage>;
+
+  /**
+   * Adds the line crossings among `events` (other types are ignored) to the per-minute counts of the
+   * camera, all or nothing; a rule event's `time` is seconds after `streamStartMs`. Returns how many
+   * crossings were counted. Not idempotent: a retried call counts twice.
+   */
+  addLineCrossings(cameraId: string, streamStartMs: number, events: readonly RuleEvent[]): Promise<number>;
+  /** Counts per line and bucket over the range, ordered by (start, line); buckets without crossings are absent. */
+  queryLineCounts(query: LineCountQuery): Promise<readonly LineCountRow[]>;
+
+  /** Adds a grid cell by cell to the camera's grid of the hour holding `time`; STORE_CONFLICT when that hour holds a grid of another shape. */
+  mergeHeatGrid(cameraId: string, time: number, grid: HeatGrid): Promise<void>;
+  /** The sum of the camera's hourly grids over the range, or null when there is none; STORE_CONFLICT when their shapes differ. */
+  readHeatGrid(query: HeatQuery): Promise<HeatGrid | null>;
+}

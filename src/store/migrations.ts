@@ -1,0 +1,93 @@
+/**
+ * Versioned schema migrations of the embedded database. Each migration runs in its own
+ * transaction together with its row in `schema_migrations`, so a database is always at exactly one
+ * recorded version, never between two.
+ */
+import type { Database } from 'better-sqlite3';
+import { SightlineError } from '../core/errors.ts';
+import { SCHEMA_V1 } from './schema-v1.ts';
+
+/** One step of the schema: applied once, in version order, never edited after release. */
+export interface Migration {
+  /** Positive, strictly increasing along the list. */
+  readonly version: number;
+  /** A short description, recorded with the version. */
+  readonly name: string;
+  /** SQL run inside the migration's transaction. */
+  readonly up: string;
+}
+
+/** Every migration this version of Sightline knows, oldest first. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'cameras, events, counts, heat grids, users, audit log', up: SCHEMA_V1 }];
+
+/** What `applyMigrations` did. */
+export interface MigrationReport {
+  /** Versions applied by this call, in order. */
+  readonly applied: readonly number[];
+  /** The database's schema version afterwards. */
+  readonly version: number;
+}
+
+const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version    INTEGER PRIMARY KEY,  -- migration version
+  name       TEXT NOT NULL,        -- its description
+  applied_at INTEGER NOT NULL      -- epoch ms
+) STRICT`;
+
+function checkOrder(migrations: readonly Migration[]): void {
+  let last = 0;
+  for (const m of migrations) {
+    if (!Number.isSafeInteger(m.version) || m.version <= last) throw new Error(`migration versions must be positive and increasing: ${m.version} after ${last}`);
+    last = m.version;
+  }
+}
+
+/** The highest version recorded in `schema_migrations`, 0 for a fresh database (or one without the table). */
+export function schemaVersion(db: Database): number {
+  const table = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  if (table === undefined || table.n === 0) return 0;
+  return db.prepare<[], { v: number | null }>('SELECT max(version) AS v FROM schema_migrations').get()?.v ?? 0;
+}
+
+/** Throws DATABASE_TOO_NEW when the database holds a schema version above the newest of `migrations`. */
+export function assertNotNewer(db: Database, migrations: readonly Migration[] = MIGRATIONS): void {
+  const current = schemaVersion(db);
+  const known = migrations.at(-1)?.version ?? 0;
+  if (current > known) {
+    throw new SightlineError(
+      'DATABASE_TOO_NEW',
+      `database ${db.name} has schema version ${current}, but this Sightline knows versions up to ${known}: it was written by a newer Sightline; upgrade Sightline (or restore a backup)`,
+    );
+  }
+}
+
+/**
+ * Brings the database up to the newest of `migrations`, each in one immediate transaction (so two
+ * processes opening the same file at once cannot both apply a step). A migration that fails rolls
+ * back entirely and throws DATABASE_FAILED; the steps before it stay applied.
+ */
+export function applyMigrations(db: Database, migrations: readonly Migration[] = MIGRATIONS, now: () => number = Date.now): MigrationReport {
+  checkOrder(migrations);
+  db.exec(CREATE_TABLE);
+  assertNotNewer(db, migrations);
+  const applied: number[] = [];
+  const isApplied = db.prepare<[number], { version: number }>('SELECT version FROM schema_migrations WHERE version = ?');
+  const record = db.prepare<[number, string, number]>('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const m of migrations) {
+    const step = db.transaction(() => {
+      if (isApplied.get(m.version) !== undefined) return false;
+      db.exec(m.up);
+      record.run(m.version, m.name, now());
+      return true;
+    });
+    let ran: boolean;
+    try {
+      ran = step.immediate();
+    } catch (cause) {
+      const why = cause instanceof Error ? cause.message : String(cause);
+      throw new SightlineError('DATABASE_FAILED', `migration ${m.version} (${m.name}) of ${db.name} failed and was rolled back: ${why}`, { cause });
+    }
+    if (ran) applied.push(m.version);
+  }
+  return { applied, version: schemaVersion(db) };
+}

@@ -11,7 +11,7 @@ import { redactUrl } from '../ingest/redact-url.ts';
 import { analyze } from '../pipeline/analyze.ts';
 import { eventsJsonl, trackFiles, writeOutputs } from '../pipeline/outputs.ts';
 import { renderHeatmapPng } from '../render/heatmap-png.ts';
-import { parseCommandArgs, positiveNumber } from './args.ts';
+import { dataDirFrom, parseCommandArgs, positiveNumber } from './args.ts';
 import { createProgressBar } from './progress.ts';
 
 /** `sightline analyze <video> --config <file.yml> --out <dir>`: batch analysis of a video file. */
@@ -48,7 +48,7 @@ export async function runAnalyze(argv: readonly string[]): Promise<number> {
   const expected = info.frameCount !== null ? Math.round((info.frameCount * analysedFps) / sourceFps) : undefined;
 
   const started = performance.now();
-  const dataDir = values['data-dir'] ?? process.env.SIGHTLINE_DATA_DIR ?? 'data';
+  const dataDir = dataDirFrom(values['data-dir']);
   const backend = await resolveBackend(config.detect, dataDir);
   if (backend.notice !== undefined) process.stderr.write(`sightline: ${backend.notice}\n`);
   const pool: DetectorPool = await createDetectorPool({ backend: backend.spec, workers: workersFlag ?? config.detect.workers ?? defaultWorkerCount() });

@@ -25,3 +25,8 @@ export function positiveNumber(flag: string, value: string | undefined, integer 
   }
   return n;
 }
+
+/** The data directory: `--data-dir`, else `$SIGHTLINE_DATA_DIR`, else `./data`. */
+export function dataDirFrom(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return flag ?? env.SIGHTLINE_DATA_DIR ?? 'data';
+}

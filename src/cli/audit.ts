@@ -1,7 +1,7 @@
 import { SightlineError } from '../core/errors.ts';
 import { verifyAuditLog, type AuditVerification } from '../store/audit-log.ts';
 import { databasePath, openDatabase } from '../store/database.ts';
-import { parseCommandArgs } from './args.ts';
+import { dataDirFrom, parseCommandArgs } from './args.ts';
 
 /** Usage of the audit command, for the CLI's help text. */
 export const AUDIT_USAGE = `  sightline audit verify [--data-dir DIR]
@@ -28,7 +28,7 @@ export async function runAudit(argv: readonly string[], io: AuditIo = { stdout: 
   }
   const { values, positionals } = parseCommandArgs('audit verify', rest, { 'data-dir': { type: 'string' } });
   if (positionals.length > 0) throw new SightlineError('USAGE', `audit verify takes no positional arguments, got "${positionals.join(' ')}"`);
-  const dataDir = values['data-dir'] ?? io.env.SIGHTLINE_DATA_DIR ?? 'data';
+  const dataDir = dataDirFrom(values['data-dir'], io.env);
   const db = openDatabase(databasePath(dataDir), { readonly: true });
   let result: AuditVerification;
   try {

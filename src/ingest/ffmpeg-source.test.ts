@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { fitGeometry } from './ffmpeg-args.ts';
 import { backoffDelay, FfmpegSource, grabFrame, type Clock, type FfmpegSourceOptions } from './ffmpeg-source.ts';
 import { IngestError, type Frame, type SourceState } from './frame-source.ts';
+import { processExists } from '../../test/fixtures/process.ts';
 
 const exec = promisify(execFile);
 let dir = '';
@@ -44,16 +45,6 @@ async function rejectsWith(promise: Promise<unknown>, code: string): Promise<Ing
   assert.ok(error instanceof IngestError, `expected IngestError, got ${String(error)}`);
   assert.equal(error.code, code, error.message);
   return error;
-}
-
-/** True while a process with this id exists (a zombie counts as existing). */
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** ffmpeg arguments for an endless synthetic source, for tests that need a source that never ends. */

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { SightlineError } from '../../src/core/errors.ts';
 import type { Frame, FrameSource } from '../../src/ingest/frame-source.ts';
+import { processExists } from '../fixtures/process.ts';
 
 /** How the contract asks an implementation to open a file: the output size, and optionally the analysed frame rate. */
 export interface FrameSourceOpenOptions {
@@ -48,16 +49,6 @@ async function collect(source: FrameSource, slow = false): Promise<Frame[]> {
 function exposedPid(source: FrameSource): number | undefined {
   const pid: unknown = (source as FrameSource & { readonly pid?: unknown }).pid;
   return typeof pid === 'number' ? pid : undefined;
-}
-
-/** True while a process with this id exists (a zombie counts). */
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Asserts that `promise` rejects with a SightlineError whose code is one of `codes`. */

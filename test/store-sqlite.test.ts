@@ -36,11 +36,11 @@ eventStoreContract('SqliteEventStore on a temporary file', async ({ now }) => Sq
 describe('SQLite database and migrations', () => {
   test('a fresh database gets every table, WAL, foreign keys and a busy timeout', () => {
     const db = openDatabase(freshFile(), { now: () => T0 });
-    assert.deepEqual(tables(db), ['audit_head', 'audit_log', 'cameras', 'events', 'heat_grids', 'line_counts', 'schema_migrations', 'users']);
+    assert.deepEqual(tables(db), ['audit_head', 'audit_log', 'cameras', 'events', 'heat_grids', 'line_counts', 'login_failures', 'schema_migrations', 'setup_tokens', 'user_cameras', 'users']);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
     assert.equal(db.pragma('busy_timeout', { simple: true }), 5000);
-    assert.deepEqual(db.prepare('SELECT version, name, applied_at FROM schema_migrations').all(), [{ version: 1, name: MIGRATIONS[0]!.name, applied_at: T0 }]);
+    assert.deepEqual(db.prepare('SELECT version, name, applied_at FROM schema_migrations').all(), MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: T0 })));
     db.close();
   });
 
@@ -50,8 +50,8 @@ describe('SQLite database and migrations', () => {
     await store.addCamera({ id: 'c', name: 'C', url: 'rtsp://h/x' });
     await store.close();
     const db = openDatabase(file);
-    assert.deepEqual(applyMigrations(db), { applied: [], version: 1 });
-    assert.deepEqual(db.prepare('SELECT count(*) AS n FROM schema_migrations').get(), { n: 1 });
+    assert.deepEqual(applyMigrations(db), { applied: [], version: MIGRATIONS.at(-1)!.version });
+    assert.deepEqual(db.prepare('SELECT count(*) AS n FROM schema_migrations').get(), { n: MIGRATIONS.length });
     db.close();
     const again = SqliteEventStore.open(file);
     assert.equal((await again.getCamera('c'))?.name, 'C');
@@ -63,22 +63,23 @@ describe('SQLite database and migrations', () => {
     const db = openDatabase(file);
     db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, ?, 0)').run('from the future');
     db.close();
-    throwsCode(() => openDatabase(file), 'DATABASE_TOO_NEW', /schema version 99.*up to 1/);
+    throwsCode(() => openDatabase(file), 'DATABASE_TOO_NEW', new RegExp(`schema version 99.*up to ${MIGRATIONS.at(-1)!.version}`));
     throwsCode(() => openDatabase(file, { readonly: true }), 'DATABASE_TOO_NEW');
   });
 
   test('a later migration applies on re-open; a failing one rolls back whole and leaves the earlier ones', () => {
     const file = freshFile();
     openDatabase(file).close();
-    const v2: Migration = { version: 2, name: 'notes', up: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL) STRICT;' };
-    const v3: Migration = { version: 3, name: 'broken', up: 'CREATE TABLE half (id INTEGER); INSERT INTO notes (text) VALUES (NULL);' };
-    throwsCode(() => openDatabase(file, { migrations: [...MIGRATIONS, v2, v3] }), 'DATABASE_FAILED', /migration 3 \(broken\).*rolled back/);
+    const last = MIGRATIONS.at(-1)!.version;
+    const v2: Migration = { version: last + 1, name: 'notes', up: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL) STRICT;' };
+    const v3: Migration = { version: last + 2, name: 'broken', up: 'CREATE TABLE half (id INTEGER); INSERT INTO notes (text) VALUES (NULL);' };
+    throwsCode(() => openDatabase(file, { migrations: [...MIGRATIONS, v2, v3] }), 'DATABASE_FAILED', new RegExp(`migration ${last + 2} \\(broken\\).*rolled back`));
     const db = openDatabase(file, { migrations: [...MIGRATIONS, v2] });
-    assert.equal(schemaVersion(db), 2);
+    assert.equal(schemaVersion(db), last + 1);
     assert.ok(tables(db).includes('notes'));
     assert.ok(!tables(db).includes('half'));
     db.close();
-    assert.throws(() => applyMigrations(new BetterSqlite3(':memory:'), [v2, { ...v3, version: 2 }]), /increasing/);
+    assert.throws(() => applyMigrations(new BetterSqlite3(':memory:'), [v2, { ...v3, version: v2.version }]), /increasing/);
   });
 
   test('a missing file, when it must exist, and a file that is not a database are clear errors', () => {

@@ -24,6 +24,18 @@ export const ERROR_CODES = {
   EVENT_NOT_FOUND: { status: 404, doc: 'No event has the given id.' },
   STORE_INPUT_INVALID: { status: 400, doc: 'A value given to the store is invalid: a time range, limit, cursor or record field; the message names it.' },
   STORE_CONFLICT: { status: 409, doc: 'A write conflicts with stored data: a camera name already taken, an event already ended at another time, heat grids of different shapes.' },
+  AUTH_FAILED: { status: 401, doc: 'The user name or password is wrong (the message never says which), or the current password given to change it is wrong.' },
+  LOGIN_LOCKED: { status: 429, doc: 'Too many failed sign-ins for this user name or from this address; the message says when to try again.' },
+  PASSWORD_WEAK: { status: 400, doc: 'The new password breaks the password policy (12 to 256 characters, not the user name, not a common password); the message lists each problem.' },
+  USER_INVALID: { status: 400, doc: 'A user name or role breaks the rules: names are 3 to 32 lower-case letters, digits, dots, dashes or underscores; roles are admin, operator or viewer.' },
+  USER_NOT_FOUND: { status: 404, doc: 'No user has the given id or name.' },
+  SETUP_CLOSED: { status: 409, doc: 'An admin exists already, so the one-time setup link is closed; sign in as that admin instead.' },
+  SETUP_TOKEN_INVALID: { status: 401, doc: 'The setup link is wrong, was used already or has expired; restart the server for a new one.' },
+  KEY_FILE_UNSAFE: { status: 500, doc: 'A private key file (secret.key or a TLS key) can be read by other users; the message gives the chmod that fixes it.' },
+  KEY_FILE_INVALID: { status: 500, doc: 'The secret key file cannot be read or does not hold exactly 32 bytes.' },
+  SECRET_OPEN_FAILED: { status: 500, doc: 'An encrypted value (a camera credential) could not be decrypted: it was altered, is in an unknown format, or was sealed with another key.' },
+  TLS_CERT_INVALID: { status: 400, doc: 'The configured TLS certificate or key cannot be used: unreadable, not PEM, a key that does not match the certificate, expired or not yet valid.' },
+  TLS_FAILED: { status: 500, doc: 'The self-signed TLS certificate could not be generated or written to the data directory.' },
 } as const satisfies Record<string, { status: number; doc: string }>;
 
 /** A stable error code from {@link ERROR_CODES}. */

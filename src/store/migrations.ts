@@ -17,8 +17,39 @@ export interface Migration {
   readonly up: string;
 }
 
+/** SQL of migration 2: per-camera permissions, one-time setup tokens and the login throttling state. */
+export const SCHEMA_V2 = `
+-- The cameras each operator or viewer may see; admins see every camera.
+CREATE TABLE user_cameras (
+  user_id   TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  camera_id TEXT NOT NULL REFERENCES cameras(id) ON DELETE CASCADE,
+  PRIMARY KEY (user_id, camera_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX user_cameras_by_camera ON user_cameras (camera_id);
+
+-- One-time links that create the first admin. Only a SHA-256 of each token is kept, never the token.
+CREATE TABLE setup_tokens (
+  token_hash TEXT PRIMARY KEY CHECK (length(token_hash) = 64),  -- sha256 hex of the token
+  created_at INTEGER NOT NULL,                                   -- epoch ms
+  expires_at INTEGER NOT NULL CHECK (expires_at > created_at),   -- epoch ms
+  used_at    INTEGER                                             -- epoch ms; null until used
+) STRICT;
+
+-- Failed sign-ins per user name (existing or not) and per remote address, for throttling and lockout.
+CREATE TABLE login_failures (
+  scope        TEXT NOT NULL CHECK (scope IN ('user', 'remote')),
+  key          TEXT NOT NULL,                        -- normalised user name or remote address
+  failures     INTEGER NOT NULL CHECK (failures >= 0),
+  last_failure INTEGER NOT NULL,                     -- epoch ms
+  PRIMARY KEY (scope, key)
+) STRICT, WITHOUT ROWID;
+`;
+
 /** Every migration this version of Sightline knows, oldest first. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'cameras, events, counts, heat grids, users, audit log', up: SCHEMA_V1 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'cameras, events, counts, heat grids, users, audit log', up: SCHEMA_V1 },
+  { version: 2, name: 'per-camera permissions, setup tokens, login throttling', up: SCHEMA_V2 },
+];
 
 /** What `applyMigrations` did. */
 export interface MigrationReport {

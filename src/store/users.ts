@@ -1,0 +1,292 @@
+/**
+ * The people who may sign in: accounts with argon2id password hashes (never returned), roles
+ * admin / operator / viewer, per-camera permissions for operators and viewers, the first admin made
+ * through the one-time setup link, and sign-in checks with throttling that never reveal whether a
+ * user name exists.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { SightlineError } from '../core/errors.ts';
+import { LoginThrottle, normalizeRemote, type ThrottleKey, type ThrottlePolicy } from '../security/login-throttle.ts';
+import { checkPassword, hashPassword, needsRehash, OWASP_ARGON2_PARAMS, verifyPassword, type Argon2Params } from '../security/passwords.ts';
+import { consumeSetupToken } from '../security/setup-token.ts';
+
+/** The roles a user may have, from most to least powerful. */
+export const USER_ROLES = ['admin', 'operator', 'viewer'] as const;
+
+/** A user's role: admins manage everything, operators use the cameras they are given, viewers only watch them. */
+export type UserRole = (typeof USER_ROLES)[number];
+
+/** The rule for user names (after {@link normalizeUserName}): 3 to 32 of a-z, 0-9, `.`, `_`, `-`, starting with a letter or digit. */
+export const USER_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,31}$/;
+
+/** A user as the store shows it: never with the password hash. */
+export interface User {
+  readonly id: string;
+  /** Normalised (lower-case) name, unique. */
+  readonly name: string;
+  readonly role: UserRole;
+  /** Epoch ms. */
+  readonly createdAt: number;
+  /** A disabled user cannot sign in. */
+  readonly disabled: boolean;
+}
+
+/** What is needed to create a user. */
+export interface NewUser {
+  readonly name: string;
+  readonly password: string;
+  readonly role: UserRole;
+}
+
+/** The outcome of a sign-in: the user, a lock with its remaining time, or invalid (wrong name, password or a disabled user, never saying which). */
+export type LoginResult =
+  | { readonly status: 'ok'; readonly user: User }
+  | { readonly status: 'locked'; readonly retryAfterMs: number }
+  | { readonly status: 'invalid' };
+
+/** Injected dependencies of the user store. */
+export interface UserStoreOptions {
+  /** The clock of creation times, epoch ms. Default `Date.now`. */
+  readonly now?: () => number;
+  /** Makes user ids. Default `crypto.randomUUID`. */
+  readonly newId?: () => string;
+  /** argon2id cost of new hashes (tests pass cheap ones). Default {@link OWASP_ARGON2_PARAMS}. */
+  readonly hashParams?: Argon2Params;
+  /** Sign-in lockout rules. Default the throttle's default policy. */
+  readonly throttle?: ThrottlePolicy;
+}
+
+interface UserRow {
+  id: string;
+  name: string;
+  password_hash: string;
+  role: UserRole;
+  created_at: number;
+  disabled: number;
+}
+
+const toUser = (r: UserRow): User => ({ id: r.id, name: r.name, role: r.role, createdAt: r.created_at, disabled: r.disabled === 1 });
+
+/** A user name in its one stored spelling: Unicode NFKC, trimmed, lower-case. */
+export function normalizeUserName(name: string): string {
+  return name.normalize('NFKC').trim().toLowerCase();
+}
+
+/** Normalises a user name and checks it against {@link USER_NAME_PATTERN}; throws USER_INVALID. */
+export function checkUserName(name: unknown): string {
+  const n = typeof name === 'string' ? normalizeUserName(name) : '';
+  if (!USER_NAME_PATTERN.test(n)) {
+    throw new SightlineError('USER_INVALID', `the user name "${String(name)}" is not allowed: use 3 to 32 letters a-z, digits, dots, dashes or underscores, starting with a letter or digit`);
+  }
+  return n;
+}
+
+function checkRole(role: unknown): UserRole {
+  if (!USER_ROLES.includes(role as UserRole)) throw new SightlineError('USER_INVALID', `the role "${String(role)}" is not one of ${USER_ROLES.join(', ')}`);
+  return role as UserRole;
+}
+
+function checkPolicy(password: string, user: string): void {
+  const check = checkPassword(password, { user });
+  if (!check.ok) throw new SightlineError('PASSWORD_WEAK', check.problems.join(' '));
+}
+
+/** The users of one database connection. */
+export class UserStore {
+  readonly #db: Database;
+  readonly #now: () => number;
+  readonly #newId: () => string;
+  readonly #params: Argon2Params;
+  readonly #throttle: LoginThrottle;
+  readonly #dummyHash: Promise<string>;
+  readonly #s;
+
+  /** A user store over an open, migrated connection. */
+  constructor(db: Database, options: UserStoreOptions = {}) {
+    this.#db = db;
+    this.#now = options.now ?? Date.now;
+    this.#newId = options.newId ?? randomUUID;
+    this.#params = options.hashParams ?? OWASP_ARGON2_PARAMS;
+    this.#throttle = new LoginThrottle(db, options.throttle);
+    // Made now, not at the first unknown name, so that first attempt takes no longer than the others.
+    this.#dummyHash = hashPassword(randomBytes(32).toString('base64url'), this.#params);
+    this.#dummyHash.catch(() => undefined);
+    this.#s = {
+      byId: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
+      byName: db.prepare<[string], UserRow>('SELECT * FROM users WHERE name = ?'),
+      all: db.prepare<[], UserRow>('SELECT * FROM users ORDER BY name'),
+      insert: db.prepare<[string, string, string, string, number]>('INSERT INTO users (id, name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?)'),
+      setHash: db.prepare<[string, string, string]>('UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?'),
+      setDisabled: db.prepare<[number, string]>('UPDATE users SET disabled = ? WHERE id = ?'),
+      admins: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM users WHERE role = 'admin' AND disabled = 0"),
+      cameraExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM cameras WHERE id = ?'),
+      grant: db.prepare<[string, string]>('INSERT INTO user_cameras (user_id, camera_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+      revoke: db.prepare<[string, string]>('DELETE FROM user_cameras WHERE user_id = ? AND camera_id = ?'),
+      camerasOf: db.prepare<[string], { camera_id: string }>('SELECT camera_id FROM user_cameras WHERE user_id = ? ORDER BY camera_id'),
+      may: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM user_cameras WHERE user_id = ? AND camera_id = ?'),
+    };
+  }
+
+  /**
+   * Creates a user after checking the name (USER_INVALID), role (USER_INVALID) and password policy
+   * (PASSWORD_WEAK); STORE_CONFLICT when the name is taken.
+   */
+  async create(input: NewUser): Promise<User> {
+    const name = checkUserName(input.name);
+    const role = checkRole(input.role);
+    checkPolicy(input.password, name);
+    const hash = await hashPassword(input.password, this.#params);
+    return this.#insert(name, hash, role);
+  }
+
+  /**
+   * Creates the first admin through the setup link: the token is used up and the admin inserted in
+   * one transaction. SETUP_TOKEN_INVALID when the token is wrong, used or expired; SETUP_CLOSED when
+   * an admin exists; USER_INVALID or PASSWORD_WEAK for the name or password (the token stays unused).
+   */
+  async createFirstAdmin(token: string, input: { readonly name: string; readonly password: string }): Promise<User> {
+    const name = checkUserName(input.name);
+    checkPolicy(input.password, name);
+    const hash = await hashPassword(input.password, this.#params);
+    return this.#db.transaction((): User => {
+      const used = consumeSetupToken(this.#db, token, this.#now());
+      if (!used.ok && used.reason === 'closed') throw new SightlineError('SETUP_CLOSED', 'an admin exists already: sign in as that admin');
+      if (!used.ok) throw new SightlineError('SETUP_TOKEN_INVALID', `the setup link is ${used.reason === 'invalid' ? 'not valid' : used.reason}: restart the server for a new one`);
+      return this.#insert(name, hash, 'admin');
+    }).immediate();
+  }
+
+  /** The user with this name (normalised first), if any. */
+  findByName(name: string): User | undefined {
+    const row = this.#s.byName.get(normalizeUserName(name));
+    return row === undefined ? undefined : toUser(row);
+  }
+
+  /** The user with this id, if any. */
+  findById(id: string): User | undefined {
+    const row = this.#s.byId.get(id);
+    return row === undefined ? undefined : toUser(row);
+  }
+
+  /** Every user, by name, without password hashes. */
+  list(): User[] {
+    return this.#s.all.all().map(toUser);
+  }
+
+  /**
+   * Changes a user's own password after verifying the current one: USER_NOT_FOUND, AUTH_FAILED for a
+   * wrong current password, PASSWORD_WEAK for a new one that breaks the policy or equals the old.
+   */
+  async changePassword(id: string, currentPassword: string, newPassword: string): Promise<void> {
+    const row = this.#row(id);
+    if (!(await verifyPassword(row.password_hash, currentPassword))) throw new SightlineError('AUTH_FAILED', 'the current password is wrong');
+    if (newPassword === currentPassword) throw new SightlineError('PASSWORD_WEAK', 'The new password must differ from the current one.');
+    await this.#replaceHash(row, newPassword);
+  }
+
+  /** Sets a user's password without the current one (an admin's reset): USER_NOT_FOUND or PASSWORD_WEAK. */
+  async setPassword(id: string, newPassword: string): Promise<void> {
+    await this.#replaceHash(this.#row(id), newPassword);
+  }
+
+  /** Disables or re-enables a user: USER_NOT_FOUND, or STORE_CONFLICT when it would disable the last enabled admin. */
+  setDisabled(id: string, disabled: boolean): User {
+    return this.#db.transaction((): User => {
+      const row = this.#row(id);
+      if (disabled && row.role === 'admin' && row.disabled === 0 && this.countAdmins() <= 1) {
+        throw new SightlineError('STORE_CONFLICT', `${row.name} is the last enabled admin: enable or create another admin first`);
+      }
+      this.#s.setDisabled.run(disabled ? 1 : 0, id);
+      return toUser(this.#row(id));
+    }).immediate();
+  }
+
+  /** How many enabled admins exist. */
+  countAdmins(): number {
+    return this.#s.admins.get()?.n ?? 0;
+  }
+
+  /** Lets a user see a camera (no-op if already allowed): USER_NOT_FOUND or CAMERA_NOT_FOUND. */
+  grantCamera(userId: string, cameraId: string): void {
+    this.#row(userId);
+    if (this.#s.cameraExists.get(cameraId) === undefined) throw new SightlineError('CAMERA_NOT_FOUND', `no camera has the id ${cameraId}`);
+    this.#s.grant.run(userId, cameraId);
+  }
+
+  /** Takes a camera away from a user; true when it had been granted. */
+  revokeCamera(userId: string, cameraId: string): boolean {
+    return this.#s.revoke.run(userId, cameraId).changes > 0;
+  }
+
+  /** The camera ids granted to a user, sorted (admins see all cameras whatever this says). */
+  camerasOf(userId: string): string[] {
+    return this.#s.camerasOf.all(userId).map((r) => r.camera_id);
+  }
+
+  /** True when the user may see the camera: never when disabled; admins every camera; others only those granted. */
+  canViewCamera(user: Pick<User, 'id' | 'role' | 'disabled'>, cameraId: string): boolean {
+    if (user.disabled) return false;
+    if (user.role === 'admin') return true;
+    return this.#s.may.get(user.id, cameraId) !== undefined;
+  }
+
+  /**
+   * Checks a sign-in. Locked when the name or the remote address has too many recent failures (the
+   * password is then not checked). Otherwise one failure is counted against both first, the password
+   * verified (against a dummy hash of the same cost when there is no such user, so time and writes
+   * are the same), and on success the name's failures are cleared and the address's count taken
+   * back; an outdated hash is then upgraded.
+   */
+  async checkLogin(name: string, password: string, remote: string, now: number): Promise<LoginResult> {
+    const userName = normalizeUserName(name).slice(0, 64);
+    const keys: ThrottleKey[] = [
+      { scope: 'user', key: userName },
+      { scope: 'remote', key: normalizeRemote(remote).slice(0, 64) },
+    ];
+    const admission = this.#throttle.admit(keys, now);
+    if (admission.lockedMs > 0) return { status: 'locked', retryAfterMs: admission.lockedMs };
+    const row = this.#s.byName.get(userName);
+    const hash = row?.password_hash ?? (await this.#dummyHash);
+    const matches = await verifyPassword(hash, password);
+    // Read again after the wait: the user may have been disabled or changed meanwhile.
+    const current = row === undefined ? undefined : this.#s.byId.get(row.id);
+    if (!matches || current === undefined || current.disabled === 1 || current.password_hash !== hash) return { status: 'invalid' };
+    this.#throttle.reset(keys[0]!);
+    this.#throttle.forgive(keys, 1, admission, now);
+    if (needsRehash(hash, this.#params)) this.#s.setHash.run(await hashPassword(password, this.#params), current.id, hash);
+    return { status: 'ok', user: toUser(current) };
+  }
+
+  /** Deletes the throttling rows that no longer count at `now`, returning how many. */
+  pruneLoginFailures(now: number): number {
+    return this.#throttle.prune(now);
+  }
+
+  #insert(name: string, hash: string, role: UserRole): User {
+    const id = this.#newId();
+    try {
+      this.#s.insert.run(id, name, hash, role, this.#now());
+    } catch (cause) {
+      if (cause instanceof BetterSqlite3.SqliteError && cause.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new SightlineError('STORE_CONFLICT', `the user name ${name} is taken`, { cause });
+      }
+      throw new SightlineError('DATABASE_FAILED', `could not create the user: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    }
+    return toUser(this.#row(id));
+  }
+
+  #row(id: string): UserRow {
+    const row = this.#s.byId.get(id);
+    if (row === undefined) throw new SightlineError('USER_NOT_FOUND', `no user has the id ${id}`);
+    return row;
+  }
+
+  async #replaceHash(row: UserRow, newPassword: string): Promise<void> {
+    checkPolicy(newPassword, row.name);
+    const hash = await hashPassword(newPassword, this.#params);
+    if (this.#s.setHash.run(hash, row.id, row.password_hash).changes === 0) {
+      throw new SightlineError('STORE_CONFLICT', `the password of ${row.name} was changed meanwhile: try again`);
+    }
+  }
+}

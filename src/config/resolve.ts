@@ -1,4 +1,3 @@
-import type { ObjectClass } from '../core/detection.ts';
 import type { RuleSet } from '../core/rules/types.ts';
 import { DEFAULT_BYTE_TRACK, type ByteTrackConfig } from '../core/tracker/byte-track.ts';
 import type { DetectOptions } from '../detect/detector.ts';
@@ -28,11 +27,6 @@ export function resolveTracker(config: AnalyticsConfig, analysedFps: number): By
     minHits: t.minHits,
     maxLostFrames: Math.max(1, Math.round(t.maxLostSeconds * analysedFps)),
   });
-}
-
-/** Every class some rule, the heat map or the tracker needs, limited to what detection is asked for. */
-export function neededClasses(config: AnalyticsConfig): ObjectClass[] {
-  return config.detect.classes;
 }
 
 /** Per-frame detector options of a configuration. */

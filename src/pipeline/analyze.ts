@@ -52,8 +52,7 @@ export interface AnalyzeResult {
   readonly summary: RuleSummary;
   readonly occupancy: readonly { readonly frame: number; readonly time: number; readonly zones: Occupancy }[];
   readonly heat: HeatGrid;
-  /** 1-based index and time of the last analysed frame (0 and 0 for an empty video). */
-  readonly lastFrame: number;
+  /** Time of the last analysed frame (0 for an empty video). */
   readonly lastTime: number;
   readonly stats: AnalyzeStats;
 }
@@ -103,7 +102,6 @@ export async function analyze(input: AnalyzeInput): Promise<AnalyzeResult> {
   let motionSkippedFrames = 0;
   let inferenceMs = 0;
   let frames = 0;
-  let lastFrame = 0;
   let lastTime = 0;
 
   const finish = async (p: Pending): Promise<void> => {
@@ -125,7 +123,6 @@ export async function analyze(input: AnalyzeInput): Promise<AnalyzeResult> {
     events.push(...r.events);
     if (ruleSet.zones.length > 0) occupancy.push({ frame: p.frame.index, time: p.frame.time, zones: r.occupancy });
     frames++;
-    lastFrame = p.frame.index;
     lastTime = p.frame.time;
     input.onFrame?.(p.frame.index, p.frame.time);
   };
@@ -164,7 +161,6 @@ export async function analyze(input: AnalyzeInput): Promise<AnalyzeResult> {
     summary: summarize(events, ruleSet, occupancy.map((o) => o.zones)),
     occupancy,
     heat: done.state.heat.grid,
-    lastFrame,
     lastTime,
     stats: { frames, detectedFrames, motionSkippedFrames, inferenceMs },
   };

@@ -36,6 +36,19 @@ export const ERROR_CODES = {
   SECRET_OPEN_FAILED: { status: 500, doc: 'An encrypted value (a camera credential) could not be decrypted: it was altered, is in an unknown format, or was sealed with another key.' },
   TLS_CERT_INVALID: { status: 400, doc: 'The configured TLS certificate or key cannot be used: unreadable, not PEM, a key that does not match the certificate, expired or not yet valid.' },
   TLS_FAILED: { status: 500, doc: 'The self-signed TLS certificate could not be generated or written to the data directory.' },
+  CAMERA_INVALID: { status: 400, doc: 'A camera definition is invalid: a bad URL scheme, a URL with credentials in it, or analytics settings that do not match the schema; the message names the field.' },
+  CAMERA_MANAGED_BY_CONFIG: { status: 409, doc: 'The camera is defined in the YAML configuration file; change it there and restart, not through the API.' },
+  RECORDING_NOT_FOUND: { status: 404, doc: 'No recording covers the requested camera and time range.' },
+  EXPORT_FAILED: { status: 500, doc: 'ffmpeg could not join the recorded segments into one MP4; the message holds its last error lines.' },
+  EXPORT_TOO_LONG: { status: 400, doc: 'The requested export range is longer than the export limit (default 24 hours).' },
+  NOTIFY_FAILED: { status: 502, doc: 'A notification (MQTT, webhook, email) could not be delivered; it stays queued and is retried with backoff.' },
+  AUTH_REQUIRED: { status: 401, doc: 'The route needs a signed-in session or an API token, and the request had neither (or an expired one).' },
+  FORBIDDEN: { status: 403, doc: 'The signed-in user or token lacks the role, scope or camera permission the route needs.' },
+  CSRF_FAILED: { status: 403, doc: 'A state-changing request with a session cookie lacked the matching x-csrf-token header.' },
+  TOKEN_INVALID: { status: 401, doc: 'The API token is malformed, unknown, expired or revoked.' },
+  REQUEST_INVALID: { status: 400, doc: 'The request body, query or path parameters do not match the route\'s schema; the message names each field.' },
+  NOT_FOUND: { status: 404, doc: 'No such route or resource.' },
+  PAYLOAD_TOO_LARGE: { status: 413, doc: 'The request body is larger than the server accepts.' },
 } as const satisfies Record<string, { status: number; doc: string }>;
 
 /** A stable error code from {@link ERROR_CODES}. */

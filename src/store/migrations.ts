@@ -6,6 +6,7 @@
 import type { Database } from 'better-sqlite3';
 import { SightlineError } from '../core/errors.ts';
 import { SCHEMA_V1 } from './schema-v1.ts';
+import { SCHEMA_V3 } from './schema-v3.ts';
 
 /** One step of the schema: applied once, in version order, never edited after release. */
 export interface Migration {
@@ -49,6 +50,7 @@ CREATE TABLE login_failures (
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'cameras, events, counts, heat grids, users, audit log', up: SCHEMA_V1 },
   { version: 2, name: 'per-camera permissions, setup tokens, login throttling', up: SCHEMA_V2 },
+  { version: 3, name: 'recorded segments, sessions, API tokens, notification outbox', up: SCHEMA_V3 },
 ];
 
 /** What `applyMigrations` did. */

@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import { analyticsConfigSchema } from './root.ts';
+import { detectSchema } from './detect.ts';
+import { nameSchema } from './common.ts';
+
+const hhmm = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a time HH:MM between 00:00 and 24:00')
+  .describe('A local time of day, HH:MM (24:00 is the end of the day).');
+
+/** Days of the week, as arming schedules name them. */
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+/** One armed window of a rule: on the given days, from `from` to `to` (local time; a window that ends before it starts runs past midnight). */
+export const armingWindowSchema = z
+  .object({
+    days: z.array(z.enum(WEEKDAYS)).min(1).default([...WEEKDAYS]).describe('Days of the week the window starts on: mon, tue, wed, thu, fri, sat, sun.'),
+    from: hhmm.describe('Local time the window opens, HH:MM.'),
+    to: hhmm.describe('Local time the window closes, HH:MM; earlier than `from` means the next day.'),
+  })
+  .strict()
+  .describe('A time window in which a rule is armed.');
+
+/** Recording of one camera. */
+export const cameraRecordSchema = z
+  .object({
+    mode: z
+      .enum(['continuous', 'events', 'off'])
+      .default('continuous')
+      .describe('`continuous` keeps every segment; `events` keeps only segments around events (pre- and post-roll); `off` records nothing.'),
+    preRollSeconds: z.number().int().min(0).max(300).default(10).describe('In `events` mode, seconds kept before each event starts.'),
+    postRollSeconds: z.number().int().min(0).max(600).default(20).describe('In `events` mode, seconds kept after each event ends.'),
+  })
+  .strict()
+  .describe('What to record from the main stream.');
+
+/** Login for a camera's stream; stored encrypted, never returned by the API, never logged. */
+export const cameraCredentialsSchema = z
+  .object({
+    username: z.string().min(1).max(128).describe('User name for the stream.'),
+    password: z.string().max(256).describe('Password for the stream. Stored encrypted (AES-256-GCM) in the database, never shown again.'),
+  })
+  .strict()
+  .describe('Stream credentials, kept out of the URL.');
+
+const streamUrl = z
+  .string()
+  .min(1)
+  .max(2048)
+  .describe('rtsp://, rtsps://, http:// or https:// stream URL, or a file path (looped); never with a user or password in it (use `credentials`).');
+
+/** One camera as the configuration file and the API describe it. */
+export const cameraSchema = z
+  .object({
+    name: nameSchema.describe('Unique camera name: 1-64 letters, digits, "-" or "_"; used in MQTT topics.'),
+    url: streamUrl.describe('Main stream (recorded): rtsp://, rtsps://, http(s):// or a file path; no credentials in it.'),
+    subUrl: streamUrl.optional().describe('Optional lower-resolution sub-stream used for analysis; default the main stream.'),
+    credentials: cameraCredentialsSchema.optional(),
+    enabled: z.boolean().default(true).describe('Disabled cameras are neither connected, analysed nor recorded.'),
+    purpose: z.string().max(500).default('').describe('What this camera is for, in plain words (shown on the transparency page a later release adds).'),
+    fps: z.number().min(0.5).max(30).default(5).describe('Frames per second analysed; the detector takes the newest frame and drops the others when it is busy.'),
+    record: cameraRecordSchema.prefault({}),
+    analytics: analyticsConfigSchema.prefault({}).describe('Analytics of this camera: lines, zones, tracker and per-frame detection settings (the backend and workers come from the top-level `detect`).'),
+    arming: z
+      .record(z.string(), z.array(armingWindowSchema).min(1))
+      .default({})
+      .describe('Per-rule arming schedules: rule (line or zone) name → windows in which its alarms notify. Rules not listed are always armed; events outside a window are still stored.'),
+    snapshots: z.boolean().default(true).describe('Save a JPEG snapshot with each event.'),
+  })
+  .strict()
+  .describe('A camera: its streams, recording, analytics and arming.');
+
+/** A camera definition with every default filled in. */
+export type CameraConfig = z.infer<typeof cameraSchema>;
+
+/** What a user may write for a camera. */
+export type CameraConfigInput = z.input<typeof cameraSchema>;
+
+/** The HTTPS (and optional local HTTP) listener. */
+export const listenSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1').describe('Address the HTTPS server listens on. The default reaches only this machine; set 0.0.0.0 to serve the network.'),
+    port: z.number().int().min(0).max(65535).default(8443).describe('HTTPS port (0 picks a free one).'),
+    tlsCert: z.string().min(1).optional().describe('PEM certificate file; default a self-signed certificate generated in the data directory at first start.'),
+    tlsKey: z.string().min(1).optional().describe('PEM private key file of `tlsCert` (mode 0600).'),
+    httpPort: z
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .optional()
+      .describe('Also serve plain HTTP on 127.0.0.1 at this port (for a local reverse proxy or Prometheus); never on another address.'),
+    publicUrl: z.string().url().optional().describe('The URL people use to reach this server, printed with the setup link; default https://<host>:<port>.'),
+    sessionHours: z.number().min(0.1).max(720).default(12).describe('A sign-in session ends this many hours after it starts.'),
+    idleMinutes: z.number().min(1).max(1440).default(60).describe('A sign-in session ends after this many minutes without a request.'),
+    maxBodyBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024).describe('Largest request body accepted, in bytes.'),
+  })
+  .strict()
+  .describe('HTTP server settings.');
+
+/** Recording storage and retention. */
+export const recordingSchema = z
+  .object({
+    segmentSeconds: z.number().int().min(2).max(600).default(10).describe('Length of one recorded segment file, seconds.'),
+    retentionDays: z.number().min(0.01).max(3650).default(14).describe('Segments older than this are deleted, oldest first.'),
+    maxDiskGb: z.number().min(0.001).max(1_000_000).default(50).describe('Disk quota of all recordings, GB (10^9 bytes): the oldest segments are deleted so the total stays below it.'),
+    minFreeGb: z.number().min(0).max(1_000_000).default(1).describe('Also delete the oldest segments while the disk has less than this many GB free.'),
+    maxExportHours: z.number().min(0.01).max(168).default(24).describe('Longest time range one export may span, hours.'),
+  })
+  .strict()
+  .describe('Recording storage: segment length, retention by age and disk quota.');
+
+/** MQTT notifications in Frigate's topic layout, with Home Assistant discovery. */
+export const mqttSchema = z
+  .object({
+    url: z.string().regex(/^mqtts?:\/\/[^/@\s]+(:\d+)?\/?$/, 'expected mqtt://host:port or mqtts://host:port, without credentials').describe('Broker URL, mqtt://host:1883 or mqtts://host:8883; no credentials in it.'),
+    username: z.string().min(1).optional().describe('Broker user name.'),
+    password: z.string().optional().describe('Broker password.'),
+    prefix: z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'expected topic levels of letters, digits, "-" or "_"').default('sightline').describe('Topic prefix: `<prefix>/events`, `<prefix>/<camera>/<object>`, `<prefix>/available`.'),
+    clientId: z.string().min(1).max(64).optional().describe('MQTT client id; default sightline-<random>.'),
+    discovery: z
+      .object({
+        enabled: z.boolean().default(true).describe('Publish Home Assistant MQTT discovery messages so counts and alarms appear without an integration.'),
+        prefix: z.string().min(1).default('homeassistant').describe('Home Assistant discovery prefix.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Home Assistant MQTT discovery.'),
+  })
+  .strict()
+  .describe('MQTT broker to publish events, counts and availability to.');
+
+/** A webhook that receives events as signed JSON. */
+export const webhookSchema = z
+  .object({
+    name: nameSchema,
+    url: z.string().url().regex(/^https?:\/\//, 'expected an http:// or https:// URL').describe('Where events are POSTed as JSON.'),
+    secret: z.string().min(16).describe('Shared secret: each request carries `x-sightline-signature: sha256=<HMAC-SHA256 of the body>`.'),
+    types: z.array(z.enum(['line_crossing', 'zone_enter', 'zone_exit', 'intrusion', 'loitering', 'crowd'])).optional().describe('Event types sent; default all.'),
+    cameras: z.array(nameSchema).optional().describe('Camera names whose events are sent; default all.'),
+  })
+  .strict()
+  .describe('An HTTP endpoint that receives events, signed with HMAC-SHA256 and retried with backoff.');
+
+/** Email alerts over SMTP. */
+export const smtpSchema = z
+  .object({
+    host: z.string().min(1).describe('SMTP server host.'),
+    port: z.number().int().min(1).max(65535).default(587).describe('SMTP port.'),
+    secure: z.boolean().default(false).describe('TLS from the start (port 465); otherwise STARTTLS is required when the server offers it.'),
+    username: z.string().optional().describe('SMTP user name.'),
+    password: z.string().optional().describe('SMTP password.'),
+    from: z.string().min(3).describe('Sender address.'),
+    to: z.array(z.string().min(3)).min(1).describe('Recipients.'),
+    types: z.array(z.enum(['line_crossing', 'zone_enter', 'zone_exit', 'intrusion', 'loitering', 'crowd'])).default(['intrusion', 'loitering', 'crowd']).describe('Event types that send an email (alarms by default; counting would flood).'),
+  })
+  .strict()
+  .describe('Email alerts for alarm events.');
+
+/** The whole server configuration file (`sightline.yml`). */
+export const serverConfigSchema = z
+  .object({
+    server: listenSchema.prefault({}),
+    timezone: z.string().min(1).optional().describe('IANA time zone of arming schedules, e.g. Europe/Paris; default the machine\'s.'),
+    detect: detectSchema.prefault({}).describe('The shared detector: backend, workers and threads serve every camera.'),
+    recording: recordingSchema.prefault({}),
+    cameras: z.array(cameraSchema).default([]).describe('Cameras defined in this file (the API can add others).'),
+    mqtt: mqttSchema.optional(),
+    webhooks: z.array(webhookSchema).default([]).describe('Webhooks that receive events.'),
+    smtp: smtpSchema.optional(),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.cameras.forEach((c, i) => {
+      if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: ['cameras', i, 'name'], message: `the camera name "${c.name}" is used twice` });
+      seen.add(c.name);
+    });
+    if ((cfg.server.tlsCert === undefined) !== (cfg.server.tlsKey === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['server', 'tlsCert'], message: 'give both tlsCert and tlsKey, or neither' });
+    }
+  })
+  .describe('The Sightline server: listener, detector, recording, cameras and notifications.');
+
+/** A validated server configuration with every default filled in. */
+export type ServerConfig = z.infer<typeof serverConfigSchema>;

@@ -1,0 +1,84 @@
+/**
+ * The messages the live system publishes on the bus: event lifecycle (new, update, end), count
+ * changes and camera health. The WebSocket feed, MQTT, webhooks and email all consume these.
+ */
+import type { ObjectClass } from '../core/detection.ts';
+import type { RuleEventType } from '../core/rules/types.ts';
+import type { JsonObject } from '../store/json.ts';
+
+/** Phase of an event in its lifecycle: instant events (line crossings, zone entries) are `new` and `end` at once. */
+export type LiveEventKind = 'new' | 'update' | 'end';
+
+/** An event as the live system reports it (the stored event plus the camera's name). */
+export interface LiveEventBody {
+  readonly id: string;
+  readonly cameraId: string;
+  readonly cameraName: string;
+  readonly type: RuleEventType;
+  readonly rule: string;
+  readonly trackId: number | null;
+  readonly class: ObjectClass;
+  /** Epoch ms. */
+  readonly startTime: number;
+  /** Epoch ms; null while open. */
+  readonly endTime: number | null;
+  readonly direction: 'in' | 'out' | null;
+  /** Extra fields (count, seconds, ...). */
+  readonly data: JsonObject;
+  /** JPEG snapshot, relative to the data directory, or null. */
+  readonly snapshotPath: string | null;
+  /** Pointer into the recording (`<cameraId>@<epoch ms>`), or null when the camera does not record. */
+  readonly recording: string | null;
+  /** Whether the rule was armed (its schedule allowed alarms) when the event happened; unarmed events are stored but not notified. */
+  readonly armed: boolean;
+}
+
+/** One step of an event's lifecycle. */
+export interface LiveEventMessage {
+  readonly kind: LiveEventKind;
+  readonly event: LiveEventBody;
+  /** Epoch ms at which the frame that caused this message was received from the camera (for latency). */
+  readonly frameTime: number;
+}
+
+/** Running totals of one counting line of a camera, sent when they change. */
+export interface CountMessage {
+  readonly cameraId: string;
+  readonly cameraName: string;
+  readonly line: string;
+  /** Totals since the start of the UTC day. */
+  readonly in: number;
+  readonly out: number;
+  /** Epoch ms of the frame that changed them. */
+  readonly frameTime: number;
+}
+
+/** Objects of each class currently tracked by a camera, sent when they change (Frigate's `<camera>/<object>` topics). */
+export interface ObjectCountMessage {
+  readonly cameraId: string;
+  readonly cameraName: string;
+  /** Confirmed tracks per class currently in view, e.g. `{ person: 3 }`; classes that dropped to zero appear with 0. */
+  readonly counts: Readonly<Record<string, number>>;
+  readonly frameTime: number;
+}
+
+/** A camera's state as health checks and the UI show it. */
+export interface CameraHealth {
+  readonly cameraId: string;
+  readonly cameraName: string;
+  readonly state: 'starting' | 'connected' | 'reconnecting' | 'stopped' | 'failed';
+  /** Frames per second received over the last few seconds. */
+  readonly fps: number;
+  /** Frames per second analysed (detector + rules) over the last few seconds. */
+  readonly analysedFps: number;
+  /** Epoch ms of the newest frame, or null before the first. */
+  readonly lastFrameAt: number | null;
+  /** The newest error, redacted, or null. */
+  readonly lastError: string | null;
+  /** Reconnections since start. */
+  readonly reconnects: number;
+  /** Frames dropped because the detector was busy (latest-frame scheduling). */
+  readonly droppedFrames: number;
+  /** Whether the recorder is writing segments. */
+  readonly recording: boolean;
+}

@@ -1,0 +1,268 @@
+/**
+ * The cameras of a running server: their definitions (YAML file and API, kept in the store with
+ * credentials sealed by the secret box) and the live workers and recorders behind them. Cameras
+ * from the YAML file are owned by the file: the API shows them but refuses to change them.
+ */
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { cameraSchema, type CameraConfig, type CameraConfigInput } from '../config/schema/server.ts';
+import { SightlineError } from '../core/errors.ts';
+import type { DetectorPool } from '../detect/worker-pool.ts';
+import type { Bus } from '../events/bus.ts';
+import type { CameraHealth } from '../events/live-event.ts';
+import { sourceKind } from '../ingest/ffmpeg-args.ts';
+import type { SecretBox } from '../security/secret-box.ts';
+import type { CameraService, CameraView } from '../server/services.ts';
+import type { Camera, EventStore } from '../store/event-store.ts';
+import type { JsonObject } from '../store/json.ts';
+import { LiveCamera } from './live-camera.ts';
+import { withCredentials } from './live-args.ts';
+
+/** Something that records a camera's main stream while the camera runs. */
+export interface CameraRecorder {
+  /** Whether segments are being written now. */
+  isRecording(): boolean;
+  stop(): Promise<void>;
+}
+
+/** Starts the recorder of a camera (mode continuous or events); the manager stops it with the camera. */
+export type RecorderFactory = (camera: { readonly id: string; readonly name: string; readonly url: string; readonly config: CameraConfig }) => CameraRecorder;
+
+/** What the camera manager is built from. */
+export interface CameraManagerOptions {
+  readonly db: Database;
+  readonly store: EventStore;
+  readonly secrets: SecretBox;
+  readonly pool: DetectorPool;
+  readonly bus: Bus;
+  readonly dataDir: string;
+  readonly recorder?: RecorderFactory;
+  readonly armed?: (cameraId: string, rule: string, epochMs: number) => boolean;
+  readonly onProblem?: (message: string) => void;
+  /** Called after cameras were added, changed or removed (MQTT discovery follows it). */
+  readonly onChange?: () => void;
+  readonly now?: () => number;
+  readonly ffmpegPath?: string;
+  readonly ffprobePath?: string;
+}
+
+interface Running {
+  readonly live: LiveCamera;
+  readonly recorder: CameraRecorder | null;
+}
+
+type StoredConfig = Omit<CameraConfig, 'name' | 'url' | 'enabled' | 'credentials'> & { readonly managedBy: 'config' | 'api' };
+
+const CREDENTIALS_CONTEXT = 'camera-credentials:';
+
+/** Validates a camera definition; CAMERA_INVALID names each bad field. */
+export function parseCameraInput(input: unknown, origin: 'config' | 'api'): CameraConfig {
+  const parsed = cameraSchema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(camera)'}: ${i.message.replace(/^Invalid input: /, '')}`);
+    throw new SightlineError('CAMERA_INVALID', `invalid camera: ${lines.join('; ')}`);
+  }
+  const camera = parsed.data;
+  for (const [field, url] of [['url', camera.url], ['subUrl', camera.subUrl]] as const) {
+    if (url === undefined) continue;
+    const kind = sourceKind(url);
+    if (kind === 'file') {
+      if (origin === 'api') throw new SightlineError('CAMERA_INVALID', `invalid camera: ${field}: the API accepts only rtsp://, rtsps://, http:// and https:// streams; a file source must be defined in the configuration file`);
+      if (!existsSync(url)) throw new SightlineError('CAMERA_INVALID', `invalid camera: ${field}: the file ${url} does not exist`);
+      continue;
+    }
+    if (kind === 'stream') throw new SightlineError('CAMERA_INVALID', `invalid camera: ${field}: expected an rtsp://, rtsps://, http:// or https:// URL or a file path`);
+    let parsedUrl: URL;
+    try {
+      parsedUrl = new URL(url);
+    } catch {
+      throw new SightlineError('CAMERA_INVALID', `invalid camera: ${field}: not a valid URL`);
+    }
+    if (parsedUrl.username !== '' || parsedUrl.password !== '') {
+      throw new SightlineError('CAMERA_INVALID', `invalid camera: ${field}: the URL holds a user name or password; give them in \`credentials\` instead, where they are stored encrypted`);
+    }
+  }
+  return camera;
+}
+
+function storedConfig(c: CameraConfig, managedBy: 'config' | 'api'): JsonObject {
+  const { name: _n, url: _u, enabled: _e, credentials: _c, ...rest } = c;
+  return JSON.parse(JSON.stringify({ ...rest, managedBy })) as JsonObject;
+}
+
+/** The camera service of the server: CRUD, live workers, recorders and health. */
+export class CameraManager implements CameraService {
+  private readonly running = new Map<string, Running>();
+  private readonly getCredentials;
+  private readonly setCredentials;
+
+  constructor(private readonly o: CameraManagerOptions) {
+    this.getCredentials = o.db.prepare<[string], { credentials: Buffer | null }>('SELECT credentials FROM cameras WHERE id = ?');
+    this.setCredentials = o.db.prepare<[Buffer | null, string]>('UPDATE cameras SET credentials = ? WHERE id = ?');
+  }
+
+  /**
+   * Applies the cameras of the configuration file (added or updated by name; cameras the file no
+   * longer lists are disabled and handed to the API), then starts every enabled camera.
+   */
+  async start(fileCameras: readonly CameraConfig[]): Promise<void> {
+    const existing = await this.o.store.listCameras();
+    const byName = new Map(existing.map((c) => [c.name, c]));
+    const names = new Set(fileCameras.map((c) => c.name));
+    for (const c of fileCameras) {
+      const checked = parseCameraInput(c, 'config');
+      const old = byName.get(c.name);
+      const cam = old
+        ? await this.o.store.updateCamera(old.id, { url: checked.url, enabled: checked.enabled, config: storedConfig(checked, 'config') })
+        : await this.o.store.addCamera({ name: checked.name, url: checked.url, enabled: checked.enabled, config: storedConfig(checked, 'config') });
+      this.storeCredentials(cam.id, checked.credentials ?? null);
+    }
+    for (const c of existing) {
+      if (names.has(c.name) || this.managedBy(c) !== 'config') continue;
+      await this.o.store.updateCamera(c.id, { enabled: false, config: { ...c.config, managedBy: 'api' } });
+      this.o.onProblem?.(`camera ${c.name} is no longer in the configuration file: it is disabled and can be changed or removed through the API`);
+    }
+    for (const c of await this.o.store.listCameras()) if (c.enabled) this.launch(c);
+    this.o.onChange?.();
+  }
+
+  /** Stops every camera and recorder. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((id) => this.halt(id)));
+  }
+
+  /** The definition of a stored camera with defaults filled in (credentials not included). */
+  async config(id: string): Promise<CameraConfig | null> {
+    const c = await this.o.store.getCamera(id);
+    return c ? this.toConfig(c) : null;
+  }
+
+  /** Live workers by camera id, for metrics and tests. */
+  live(id: string): LiveCamera | undefined {
+    return this.running.get(id)?.live;
+  }
+
+  async list(): Promise<readonly CameraView[]> {
+    return (await this.o.store.listCameras()).map((c) => this.view(c));
+  }
+
+  async get(id: string): Promise<CameraView | null> {
+    const c = await this.o.store.getCamera(id);
+    return c ? this.view(c) : null;
+  }
+
+  async add(input: CameraConfigInput): Promise<CameraView> {
+    const checked = parseCameraInput(input, 'api');
+    const cam = await this.o.store.addCamera({ name: checked.name, url: checked.url, enabled: checked.enabled, config: storedConfig(checked, 'api') });
+    this.storeCredentials(cam.id, checked.credentials ?? null);
+    if (cam.enabled) this.launch(cam);
+    this.o.onChange?.();
+    return this.view(cam);
+  }
+
+  async update(id: string, patch: Partial<CameraConfigInput>): Promise<CameraView> {
+    const cam = await this.o.store.getCamera(id);
+    if (!cam) throw new SightlineError('CAMERA_NOT_FOUND', `no camera has the id ${id}`);
+    if (this.managedBy(cam) === 'config') throw new SightlineError('CAMERA_MANAGED_BY_CONFIG', `camera ${cam.name} is defined in the configuration file; change it there and restart`);
+    const { credentials, ...rest } = patch;
+    const merged = parseCameraInput({ ...this.toConfig(cam), ...rest, ...(credentials !== undefined && { credentials }) }, 'api');
+    await this.halt(id);
+    const updated = await this.o.store.updateCamera(id, { name: merged.name, url: merged.url, enabled: merged.enabled, config: storedConfig(merged, 'api') });
+    if (credentials !== undefined) this.storeCredentials(id, merged.credentials ?? null);
+    if (updated.enabled) this.launch(updated);
+    this.o.onChange?.();
+    return this.view(updated);
+  }
+
+  async remove(id: string): Promise<void> {
+    const cam = await this.o.store.getCamera(id);
+    if (!cam) throw new SightlineError('CAMERA_NOT_FOUND', `no camera has the id ${id}`);
+    if (this.managedBy(cam) === 'config') throw new SightlineError('CAMERA_MANAGED_BY_CONFIG', `camera ${cam.name} is defined in the configuration file; remove it there and restart`);
+    await this.halt(id);
+    await this.o.store.removeCamera(id);
+    await rm(join(this.o.dataDir, 'recordings', id), { recursive: true, force: true });
+    await rm(join(this.o.dataDir, 'snapshots', id), { recursive: true, force: true });
+    this.o.onChange?.();
+  }
+
+  async latestJpeg(id: string): Promise<Buffer | null> {
+    return this.running.get(id)?.live.latestJpeg() ?? null;
+  }
+
+  private launch(cam: Camera): void {
+    const config = this.toConfig(cam);
+    const creds = this.readCredentials(cam.id);
+    const mainUrl = withCredentials(cam.url, creds);
+    const live = new LiveCamera({
+      id: cam.id,
+      name: cam.name,
+      config,
+      streamUrl: withCredentials(config.subUrl ?? cam.url, creds),
+      pool: this.o.pool,
+      store: this.o.store,
+      bus: this.o.bus,
+      dataDir: this.o.dataDir,
+      armed: (rule, at) => this.o.armed?.(cam.id, rule, at) ?? true,
+      recording: () => this.running.get(cam.id)?.recorder?.isRecording() ?? false,
+      ...(this.o.onProblem && { onProblem: this.o.onProblem }),
+      ...(this.o.now && { now: this.o.now }),
+      ...(this.o.ffmpegPath !== undefined && { ffmpegPath: this.o.ffmpegPath }),
+      ...(this.o.ffprobePath !== undefined && { ffprobePath: this.o.ffprobePath }),
+    });
+    const recorder = config.record.mode !== 'off' && this.o.recorder ? this.o.recorder({ id: cam.id, name: cam.name, url: mainUrl, config }) : null;
+    this.running.set(cam.id, { live, recorder });
+    live.start();
+  }
+
+  private async halt(id: string): Promise<void> {
+    const r = this.running.get(id);
+    if (!r) return;
+    this.running.delete(id);
+    await Promise.all([r.live.stop(), r.recorder?.stop()]);
+  }
+
+  private view(cam: Camera): CameraView {
+    const c = this.toConfig(cam);
+    return {
+      id: cam.id,
+      name: cam.name,
+      url: cam.url,
+      subUrl: c.subUrl ?? null,
+      enabled: cam.enabled,
+      purpose: c.purpose,
+      fps: c.fps,
+      record: c.record,
+      analytics: c.analytics,
+      arming: c.arming,
+      snapshots: c.snapshots,
+      hasCredentials: this.getCredentials.get(cam.id)?.credentials != null,
+      managedBy: this.managedBy(cam),
+      health: this.running.get(cam.id)?.live.health() ?? stoppedHealth(cam),
+    };
+  }
+
+  private toConfig(cam: Camera): CameraConfig {
+    const { managedBy: _m, ...rest } = cam.config as Partial<StoredConfig>;
+    return cameraSchema.parse({ ...rest, name: cam.name, url: cam.url, enabled: cam.enabled });
+  }
+
+  private managedBy(cam: Camera): 'config' | 'api' {
+    return cam.config['managedBy'] === 'config' ? 'config' : 'api';
+  }
+
+  private storeCredentials(id: string, creds: { readonly username: string; readonly password: string } | null): void {
+    this.setCredentials.run(creds ? this.o.secrets.seal(JSON.stringify(creds), CREDENTIALS_CONTEXT + id) : null, id);
+  }
+
+  private readCredentials(id: string): { username: string; password: string } | null {
+    const sealed = this.getCredentials.get(id)?.credentials;
+    if (sealed == null) return null;
+    return JSON.parse(this.o.secrets.open(sealed, CREDENTIALS_CONTEXT + id)) as { username: string; password: string };
+  }
+}
+
+function stoppedHealth(cam: Camera): CameraHealth {
+  return { cameraId: cam.id, cameraName: cam.name, state: 'stopped', fps: 0, analysedFps: 0, lastFrameAt: null, lastError: null, reconnects: 0, droppedFrames: 0, recording: false };
+}

@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { liveDecodeArgs, withCredentials } from './live-args.ts';
+import { RateWindow } from './rate-window.ts';
+
+test('a file camera loops at its own pace; a stream does not', () => {
+  const file = liveDecodeArgs('clips/a.mp4', { fps: 5 });
+  const i = file.indexOf('-i');
+  assert.deepEqual(file.slice(i - 3, i + 2), ['-re', '-stream_loop', '-1', '-i', 'clips/a.mp4']);
+  const rtsp = liveDecodeArgs('rtsp://127.0.0.1:8554/a', { fps: 5 });
+  assert.ok(!rtsp.includes('-stream_loop'));
+  assert.ok(rtsp.includes('-rtsp_transport'));
+});
+
+test('credentials go into the URL percent-encoded, and only for streams', () => {
+  const cases: [string, { username: string; password: string } | null, string][] = [
+    ['rtsp://127.0.0.1:8554/cam', { username: 'admin', password: 'p@ss:w/rd#1' }, 'rtsp://admin:p%40ss%3Aw%2Frd%231@127.0.0.1:8554/cam'],
+    ['rtsp://127.0.0.1:8554/cam', null, 'rtsp://127.0.0.1:8554/cam'],
+    ['demo/clip.mp4', { username: 'a', password: 'b' }, 'demo/clip.mp4'],
+  ];
+  for (const [url, creds, want] of cases) assert.equal(withCredentials(url, creds), want);
+});
+
+test('a rate window counts events per second over its width', () => {
+  const w = new RateWindow(5000);
+  for (let t = 0; t <= 4000; t += 200) w.add(t);
+  assert.equal(w.rate(4000), 5);
+  assert.equal(w.rate(20_000), 0);
+});

@@ -1,0 +1,19 @@
+/** ffmpeg arguments of a live camera's decoder: files loop forever at their own pace, streams as they come. */
+import { decodeArgs, sourceKind, type DecodeOptions } from '../ingest/ffmpeg-args.ts';
+
+/** `decodeArgs` for a live camera: a file source is read at its native rate (`-re`) and looped (`-stream_loop -1`), like a camera. */
+export function liveDecodeArgs(url: string, options: DecodeOptions): string[] {
+  const args = decodeArgs(url, options);
+  if (sourceKind(url) !== 'file') return args;
+  const i = args.indexOf('-i');
+  return [...args.slice(0, i), '-re', '-stream_loop', '-1', ...args.slice(i)];
+}
+
+/** A stream URL with the camera's credentials put in (percent-encoded); files and credential-less cameras are returned as they are. */
+export function withCredentials(url: string, credentials: { readonly username: string; readonly password: string } | null | undefined): string {
+  if (!credentials || sourceKind(url) === 'file') return url;
+  const u = new URL(url);
+  u.username = encodeURIComponent(credentials.username);
+  u.password = encodeURIComponent(credentials.password);
+  return u.toString();
+}

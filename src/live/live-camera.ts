@@ -1,0 +1,438 @@
+/**
+ * One camera, live and around the clock: frames from its (sub-)stream, newest first, through
+ * motion gating, the shared detector pool, the tracker and the rules; rule events become stored
+ * events with a start, updates and an end, each with a JPEG snapshot and a pointer into the
+ * recording; counts and heat go to the store; everything is announced on the bus. Wiring only:
+ * every decision is made by the pure core and the event lifecycle.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { resolveDetectOptions, resolveRuleSet, resolveTracker } from '../config/resolve.ts';
+import type { CameraConfig } from '../config/schema/server.ts';
+import type { Detection, Track } from '../core/detection.ts';
+import { createRuleState, stepRules, type RuleState } from '../core/rules/engine.ts';
+import type { HeatGrid } from '../core/rules/heat-grid.ts';
+import type { RuleEvent } from '../core/rules/types.ts';
+import { INITIAL_BYTE_TRACK_STATE, stepByteTrack, type ByteTrackState } from '../core/tracker/byte-track.ts';
+import type { DetectorPool } from '../detect/worker-pool.ts';
+import type { Bus } from '../events/bus.ts';
+import { DURATION_TYPES, EventLifecycle, type LifecycleStep } from '../events/lifecycle.ts';
+import type { CameraHealth, LiveEventBody } from '../events/live-event.ts';
+import { backoffDelay, DEFAULT_BACKOFF, FfmpegSource } from '../ingest/ffmpeg-source.ts';
+import { fitGeometry, toSourceBox, type FitGeometry } from '../ingest/ffmpeg-args.ts';
+import type { Frame, SourceState } from '../ingest/frame-source.ts';
+import { probe } from '../ingest/probe.ts';
+import { redactUrl } from '../ingest/redact-url.ts';
+import { createMotionGate, type MotionGate } from '../pipeline/motion-gate.ts';
+import type { EventStore, NewEvent } from '../store/event-store.ts';
+import type { JsonObject } from '../store/json.ts';
+import { encodeJpeg, type RgbPicture } from './jpeg.ts';
+import { liveDecodeArgs } from './live-args.ts';
+import { RateWindow } from './rate-window.ts';
+
+/** What a live camera is built from. */
+export interface LiveCameraOptions {
+  readonly id: string;
+  readonly name: string;
+  readonly config: CameraConfig;
+  /** The stream analysed (the sub-stream when there is one), credentials included; only ever shown redacted. */
+  readonly streamUrl: string;
+  readonly pool: DetectorPool;
+  readonly store: EventStore;
+  readonly bus: Bus;
+  /** Absolute data directory; snapshots go to `snapshots/<camera id>/<UTC day>/<event id>.jpg` under it. */
+  readonly dataDir: string;
+  /** Whether a rule's alarms notify at this moment (its arming schedule). Default always. */
+  readonly armed?: (rule: string, epochMs: number) => boolean;
+  /** Whether the recorder of this camera is writing now. Default never. */
+  readonly recording?: () => boolean;
+  /** Reports a problem that the camera survives (a store write that failed, a snapshot not written). */
+  readonly onProblem?: (message: string) => void;
+  readonly now?: () => number;
+  readonly newId?: () => string;
+  readonly ffmpegPath?: string;
+  readonly ffprobePath?: string;
+  /** Seconds between `update` steps of an open alarm; default 5. */
+  readonly updateSeconds?: number;
+  /** Seconds of stream time between heat-map writes to the store; default 60. */
+  readonly heatFlushSeconds?: number;
+}
+
+const HEALTH_EVERY_MS = 2000;
+
+interface Latest {
+  readonly picture: RgbPicture;
+  readonly geometry: FitGeometry;
+  readonly at: number;
+}
+
+/** A running camera; `start()` once, `stop()` once. */
+export class LiveCamera {
+  readonly id: string;
+  readonly name: string;
+  private readonly now: () => number;
+  private readonly lifecycle: EventLifecycle;
+  private readonly framesIn = new RateWindow(5000);
+  private readonly framesAnalysed = new RateWindow(5000);
+  private source: FfmpegSource | null = null;
+  private stopped = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private state: CameraHealth['state'] = 'starting';
+  private lastError: string | null = null;
+  private reconnects = 0;
+  private lastFrameAt: number | null = null;
+  private latest: Latest | null = null;
+  private lastHealthAt = 0;
+  private dayTotals = new Map<string, { in: number; out: number }>();
+  private day = -1;
+  private objectCounts: Record<string, number> = {};
+
+  constructor(private readonly options: LiveCameraOptions) {
+    this.id = options.id;
+    this.name = options.name;
+    this.now = options.now ?? Date.now;
+    this.lifecycle = new EventLifecycle(options.newId ?? randomUUID, options.updateSeconds ?? 5);
+  }
+
+  /** Starts connecting and analysing in the background. */
+  start(): void {
+    this.loop ??= this.run().catch((error: unknown) => {
+      this.state = 'failed';
+      this.lastError = error instanceof Error ? error.message : String(error);
+      this.options.onProblem?.(`camera ${this.name} stopped: ${this.lastError}`);
+      this.publishHealth(true);
+    });
+  }
+
+  /** Stops the stream, ends open events and waits for the loop to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.source?.close();
+    await this.loop;
+    this.state = 'stopped';
+    this.publishHealth(true);
+  }
+
+  /** The camera's state for health checks and the UI. */
+  health(): CameraHealth {
+    const now = this.now();
+    return {
+      cameraId: this.id,
+      cameraName: this.name,
+      state: this.state,
+      fps: round2(this.framesIn.rate(now)),
+      analysedFps: round2(this.framesAnalysed.rate(now)),
+      lastFrameAt: this.lastFrameAt,
+      lastError: this.lastError,
+      reconnects: this.reconnects,
+      droppedFrames: this.source?.droppedFrames ?? 0,
+      recording: this.options.recording?.() ?? false,
+    };
+  }
+
+  /** The newest analysed frame as a JPEG (letterbox padding cut off), or null before the first frame. */
+  latestJpeg(): Buffer | null {
+    const l = this.latest;
+    return l ? encodeJpeg(l.picture, l.geometry.content) : null;
+  }
+
+  private async run(): Promise<void> {
+    const o = this.options;
+    const safeUrl = redactUrl(o.streamUrl);
+    let attempt = 0;
+    while (!this.stopped) {
+      let size: { width: number; height: number };
+      try {
+        const info = await probe(o.streamUrl, { timeoutMs: 10_000, ...(o.ffprobePath !== undefined && { ffprobePath: o.ffprobePath }) });
+        size = { width: info.width, height: info.height };
+      } catch (error) {
+        this.state = 'reconnecting';
+        this.lastError = `cannot open ${safeUrl}: ${error instanceof Error ? error.message : String(error)}`;
+        this.publishHealth(true);
+        await this.sleep(backoffDelay(attempt++, DEFAULT_BACKOFF, Math.random()));
+        continue;
+      }
+      attempt = 0;
+      await this.analyse(size);
+    }
+    await this.endOpenEvents();
+  }
+
+  private async analyse(sourceSize: { width: number; height: number }): Promise<void> {
+    const o = this.options;
+    const analytics = o.config.analytics;
+    const ruleSet = resolveRuleSet(analytics);
+    const tracker = resolveTracker(analytics, o.config.fps);
+    const detectOptions = resolveDetectOptions(analytics);
+    const inputSize = { width: o.pool.traits.inputWidth, height: o.pool.traits.inputHeight };
+    const geometry = fitGeometry(sourceSize, inputSize, analytics.detect.fit);
+    const gate: MotionGate = createMotionGate(analytics.detect.motion);
+    let trackState: ByteTrackState = INITIAL_BYTE_TRACK_STATE;
+    let rules: RuleState = createRuleState(ruleSet, sourceSize, { heatCellSize: analytics.heatmap.cellSize, heatClasses: analytics.heatmap.classes });
+    let previous: readonly Detection[] = [];
+    let flushedHeat: HeatGrid = rules.heat.grid;
+    let heatFlushedAt = 0;
+    const heatEvery = o.heatFlushSeconds ?? 60;
+    const decode = { size: inputSize, fit: analytics.detect.fit, fps: o.config.fps, timeoutMs: 10_000 };
+    const source = new FfmpegSource({
+      url: o.streamUrl,
+      live: true,
+      latestOnly: true,
+      ...decode,
+      args: liveDecodeArgs(o.streamUrl, decode),
+      ...(o.ffmpegPath !== undefined && { ffmpegPath: o.ffmpegPath }),
+      onState: (s) => this.onSourceState(s),
+    });
+    this.source = source;
+    if (this.stopped) await source.close();
+    await this.loadDayTotals(ruleSet.lines.map((l) => l.name));
+    for await (const frame of source) {
+      const receivedAt = this.now();
+      this.lastFrameAt = receivedAt;
+      this.framesIn.add(receivedAt);
+      this.latest = { picture: { width: frame.width, height: frame.height, data: frame.data.slice() }, geometry, at: receivedAt };
+      let detections = previous;
+      if (gate.shouldDetect(frame)) {
+        try {
+          const r = await o.pool.detect(frame, detectOptions, { transfer: true });
+          detections = r.detections.map((d) => ({ box: toSourceBox(geometry, d.box), score: d.score, class: d.class })).filter((d) => d.box.w > 0 && d.box.h > 0);
+          previous = detections;
+        } catch (error) {
+          this.problem(`detector failed on a frame: ${error instanceof Error ? error.message : String(error)}`);
+          continue;
+        }
+      }
+      const t = stepByteTrack(trackState, detections, tracker);
+      trackState = t.state;
+      const step = stepRules(rules, { frame: frame.index, time: frame.time, tracks: t.tracks });
+      rules = step.state;
+      this.framesAnalysed.add(this.now());
+      await this.handleEvents(frame, receivedAt, t.tracks, step.events, this.lifecycle.step(frame.time, step.events, step.occupancy));
+      this.publishObjects(t.tracks.filter((tr) => tr.observed).map((tr) => tr.class), receivedAt);
+      if (frame.time - heatFlushedAt >= heatEvery) {
+        const grid = rules.heat.grid;
+        await this.flushHeat(grid, flushedHeat, receivedAt);
+        flushedHeat = grid;
+        heatFlushedAt = frame.time;
+      }
+      this.publishHealth(false);
+      if (this.stopped) break;
+    }
+    await this.flushHeat(rules.heat.grid, flushedHeat, this.now());
+  }
+
+  private async handleEvents(frame: Frame, receivedAt: number, tracks: readonly Track[], ruleEvents: readonly RuleEvent[], steps: readonly LifecycleStep[]): Promise<void> {
+    const o = this.options;
+    const crossings = ruleEvents.filter((e) => e.type === 'line_crossing');
+    if (crossings.length > 0) {
+      await this.guard('store line counts', () => o.store.addLineCrossings(this.id, receivedAt - frame.time * 1000, crossings));
+      this.countCrossings(crossings, receivedAt);
+    }
+    for (const s of steps) {
+      const epoch = receivedAt - (frame.time - s.event.time) * 1000;
+      if (s.kind === 'new') {
+        const snapshotPath = o.config.snapshots ? await this.saveSnapshot(s.id, epoch) : null;
+        const startTime = Math.round(epoch);
+        const newEvent: NewEvent = {
+          id: s.id,
+          cameraId: this.id,
+          type: s.event.type,
+          rule: s.event.rule,
+          trackId: s.event.trackId,
+          class: s.event.class,
+          startTime,
+          endTime: s.instant ? startTime : null,
+          frame: s.event.frame,
+          direction: s.event.direction ?? null,
+          data: eventData(s.event, tracks),
+          snapshotPath,
+          recording: o.config.record.mode === 'off' ? null : `${this.id}@${startTime}`,
+        };
+        await this.guard('store an event', () => o.store.appendEvents([newEvent]));
+        this.publishEvent('new', newEvent, receivedAt);
+      } else if (s.kind === 'update') {
+        const stored = await this.guard('read an event', () => o.store.getEvent(s.id));
+        if (stored) this.publishEvent('update', { ...stored, data: { ...stored.data, seconds: round2(s.seconds), ...(s.count !== null && { count: s.count }) } }, receivedAt);
+      } else {
+        if (DURATION_TYPES.has(s.event.type)) {
+          const ended = await this.guard('end an event', () => o.store.endEvent(s.id, Math.round(epoch)));
+          if (ended) this.publishEvent('end', { ...ended, data: { ...ended.data, seconds: round2(s.seconds) } }, receivedAt);
+        } else {
+          const stored = await this.guard('read an event', () => o.store.getEvent(s.id));
+          if (stored) this.publishEvent('end', stored, receivedAt);
+        }
+      }
+    }
+  }
+
+  private publishEvent(kind: 'new' | 'update' | 'end', e: NewEvent, frameTime: number): void {
+    const armed = this.options.armed?.(e.rule, e.startTime) ?? true;
+    const body: LiveEventBody = {
+      id: e.id,
+      cameraId: this.id,
+      cameraName: this.name,
+      type: e.type,
+      rule: e.rule,
+      trackId: e.trackId ?? null,
+      class: e.class,
+      startTime: e.startTime,
+      endTime: e.endTime ?? null,
+      direction: e.direction ?? null,
+      data: e.data ?? {},
+      snapshotPath: e.snapshotPath ?? null,
+      recording: e.recording ?? null,
+      armed,
+    };
+    this.options.bus.publish('event', { kind, event: body, frameTime });
+  }
+
+  private async saveSnapshot(eventId: string, epoch: number): Promise<string | null> {
+    const l = this.latest;
+    if (!l) return null;
+    const day = new Date(epoch).toISOString().slice(0, 10);
+    const rel = join('snapshots', this.id, day, `${eventId}.jpg`);
+    const file = join(this.options.dataDir, rel);
+    try {
+      const jpeg = encodeJpeg(l.picture, l.geometry.content);
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, jpeg);
+      return rel;
+    } catch (error) {
+      this.problem(`snapshot ${rel} not written: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
+  }
+
+  private async loadDayTotals(lines: readonly string[]): Promise<void> {
+    const now = this.now();
+    const dayStart = Math.floor(now / 86_400_000) * 86_400_000;
+    this.day = dayStart;
+    this.dayTotals = new Map(lines.map((l) => [l, { in: 0, out: 0 }]));
+    const rows = await this.guard('read today\'s counts', () => this.options.store.queryLineCounts({ cameraId: this.id, from: dayStart, to: dayStart + 86_400_000, bucket: 'day' }));
+    for (const r of rows ?? []) {
+      const t = this.dayTotals.get(r.line);
+      if (t) {
+        t.in += r.in;
+        t.out += r.out;
+      }
+    }
+  }
+
+  private countCrossings(crossings: readonly RuleEvent[], at: number): void {
+    const dayStart = Math.floor(at / 86_400_000) * 86_400_000;
+    if (dayStart !== this.day) {
+      this.day = dayStart;
+      for (const t of this.dayTotals.values()) {
+        t.in = 0;
+        t.out = 0;
+      }
+    }
+    const changed = new Set<string>();
+    for (const c of crossings) {
+      const t = this.dayTotals.get(c.rule) ?? { in: 0, out: 0 };
+      if (c.direction === 'in') t.in++;
+      else if (c.direction === 'out') t.out++;
+      this.dayTotals.set(c.rule, t);
+      changed.add(c.rule);
+    }
+    for (const line of changed) {
+      const t = this.dayTotals.get(line)!;
+      this.options.bus.publish('count', { cameraId: this.id, cameraName: this.name, line, in: t.in, out: t.out, frameTime: at });
+    }
+  }
+
+  private publishObjects(classes: readonly string[], at: number): void {
+    const counts: Record<string, number> = {};
+    for (const c of Object.keys(this.objectCounts)) counts[c] = 0;
+    for (const c of classes) counts[c] = (counts[c] ?? 0) + 1;
+    const same = Object.keys(counts).length === Object.keys(this.objectCounts).length && Object.entries(counts).every(([k, v]) => this.objectCounts[k] === v);
+    if (same) return;
+    this.objectCounts = Object.fromEntries(Object.entries(counts).filter(([, v]) => v > 0));
+    this.options.bus.publish('objects', { cameraId: this.id, cameraName: this.name, counts, frameTime: at });
+  }
+
+  private async flushHeat(grid: HeatGrid, flushed: HeatGrid, at: number): Promise<void> {
+    if (grid === flushed && grid.seconds.every((v) => v === 0)) return;
+    const delta = new Float64Array(grid.seconds.length);
+    let any = false;
+    for (let i = 0; i < delta.length; i++) {
+      const d = grid.seconds[i]! - (flushed === grid ? 0 : (flushed.seconds[i] ?? 0));
+      delta[i] = d > 0 ? d : 0;
+      if (d > 0) any = true;
+    }
+    if (!any) return;
+    await this.guard('store the heat map', () => this.options.store.mergeHeatGrid(this.id, at, { ...grid, seconds: delta }));
+  }
+
+  private async endOpenEvents(): Promise<void> {
+    const at = this.now();
+    for (const s of this.lifecycle.closeAll(0)) {
+      const ended = await this.guard('end an event', () => this.options.store.endEvent(s.id, at));
+      if (ended) this.publishEvent('end', ended, at);
+    }
+  }
+
+  private onSourceState(s: SourceState): void {
+    if (s.kind === 'connected') {
+      this.state = 'connected';
+    } else if (s.kind === 'disconnected') {
+      this.state = 'reconnecting';
+      this.lastError = s.reason;
+    } else if (s.kind === 'retrying') {
+      this.state = 'reconnecting';
+      this.reconnects++;
+    }
+    this.publishHealth(true);
+  }
+
+  private publishHealth(force: boolean): void {
+    const now = this.now();
+    if (!force && now - this.lastHealthAt < HEALTH_EVERY_MS) return;
+    this.lastHealthAt = now;
+    this.options.bus.publish('health', this.health());
+  }
+
+  private async guard<T>(what: string, action: () => Promise<T>): Promise<T | null> {
+    try {
+      return await action();
+    } catch (error) {
+      this.problem(`could not ${what}: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
+  }
+
+  private problem(message: string): void {
+    this.lastError = message;
+    this.options.onProblem?.(`camera ${this.name}: ${message}`);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+}
+
+function eventData(e: RuleEvent, tracks: readonly Track[]): JsonObject {
+  const track = e.trackId === null ? undefined : tracks.find((t) => t.id === e.trackId);
+  return {
+    ...(e.count !== undefined && { count: e.count }),
+    ...(e.seconds !== undefined && { seconds: round2(e.seconds) }),
+    ...(track && { box: [track.box.x, track.box.y, track.box.w, track.box.h].map(round2) }),
+  };
+}
+
+function round2(v: number): number {
+  return Math.round(v * 100) / 100;
+}

@@ -32,8 +32,13 @@ export function formatConfigIssues(file: string, issues: readonly ConfigIssue[])
     .join('\n');
 }
 
-/** Parses and validates configuration text; `file` only names the source in messages. */
+/** Parses and validates analytics configuration text; `file` only names the source in messages. */
 export function parseConfig(text: string, file: string): Result<AnalyticsConfig> {
+  return parseYamlWith(analyticsConfigSchema, text, file);
+}
+
+/** Parses YAML text and validates it against `schema`, locating each problem in the file; `file` only names the source in messages. */
+export function parseYamlWith<S extends z.ZodType>(schema: S, text: string, file: string): Result<z.infer<S>> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -44,7 +49,7 @@ export function parseConfig(text: string, file: string): Result<AnalyticsConfig>
     return { ok: false, error: new SightlineError('CONFIG_SYNTAX', `${file} is not valid YAML:\n${formatConfigIssues(file, issues)}`) };
   }
   const data: unknown = doc.toJS() ?? {};
-  const parsed = analyticsConfigSchema.safeParse(data);
+  const parsed = schema.safeParse(data);
   if (parsed.success) return { ok: true, value: parsed.data };
   const issues = parsed.error.issues.map((issue): ConfigIssue => {
     const path = issue.path;
@@ -59,8 +64,13 @@ export function parseConfig(text: string, file: string): Result<AnalyticsConfig>
   return { ok: false, error: new SightlineError('CONFIG_INVALID', `${file} has ${issues.length} problem(s):\n${formatConfigIssues(file, issues)}`) };
 }
 
-/** Reads, parses and validates a YAML configuration file. */
+/** Reads, parses and validates an analytics YAML configuration file. */
 export async function loadConfig(file: string): Promise<Result<AnalyticsConfig>> {
+  return loadYamlWith(analyticsConfigSchema, file);
+}
+
+/** Reads a YAML file and validates it against `schema`. */
+export async function loadYamlWith<S extends z.ZodType>(schema: S, file: string): Promise<Result<z.infer<S>>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -68,5 +78,5 @@ export async function loadConfig(file: string): Promise<Result<AnalyticsConfig>>
     const why = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
     return { ok: false, error: new SightlineError('CONFIG_NOT_FOUND', `config file ${file} ${why}`, { cause }) };
   }
-  return parseConfig(text, file);
+  return parseYamlWith(schema, text, file);
 }

@@ -1,0 +1,211 @@
+/**
+ * Applies the retention plan (retention-plan.ts) to the index and the disk: every `intervalMs` and
+ * whenever asked. A run reads the segments, the event windows of `events`-mode cameras and the disk's
+ * free space, deletes each planned file and then its row (a file already gone is fine), removes the
+ * day folders left empty, and reports what it deleted. Errors are reported through `onError` and in the report, never thrown out of the timer.
+ */
+import { rmdir, statfs, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { systemClock, type Clock } from '../ingest/ffmpeg-source.ts';
+import { planRetention, type EventKeep, type RetentionReason } from './retention-plan.ts';
+import type { SegmentIndex } from './segment-index.ts';
+import { isDayFolder, RECORDINGS_DIR, resolveInside } from './segment-paths.ts';
+
+/** The recording limits retention enforces (the `recording` section of the server configuration). */
+export interface RetentionLimits {
+  readonly retentionDays: number;
+  /** Quota of all recordings, GB (10^9 bytes). */
+  readonly maxDiskGb: number;
+  /** Delete the oldest segments while the disk has less than this free, GB. */
+  readonly minFreeGb: number;
+}
+
+/** What the `events`-mode cameras keep, for the time range the segments span; cameras absent keep everything. */
+export type KeepProvider = (range: { readonly from: number; readonly to: number; readonly now: number }) => Promise<ReadonlyMap<string, EventKeep>>;
+
+/** How to run retention. */
+export interface RetentionRunnerOptions {
+  /** Absolute data directory. */
+  readonly dataDir: string;
+  readonly index: SegmentIndex;
+  /** The limits; a function is read at every run, so configuration changes apply. */
+  readonly limits: RetentionLimits | (() => RetentionLimits);
+  /** Event windows of `events`-mode cameras; default none (every camera is continuous). */
+  readonly keep?: KeepProvider;
+  /** Time between runs, ms; default 60,000. */
+  readonly intervalMs?: number;
+  /** Time and timers; `now()` must be epoch ms. Default the system clock. */
+  readonly clock?: Clock;
+  /** Free bytes of the file system holding `dir`; default `fs.statfs` (blocks available to unprivileged users). */
+  readonly freeBytes?: (dir: string) => Promise<number>;
+  /** Receives the errors of a run (a file that cannot be deleted, a failed query); messages hold no secrets. */
+  readonly onError?: (message: string) => void;
+  /** Receives each run's report. */
+  readonly onRun?: (report: RetentionReport) => void;
+}
+
+/** One deleted segment. */
+export interface RetentionDeleted {
+  readonly id: number;
+  readonly cameraId: string;
+  /** Relative to the data directory. */
+  readonly path: string;
+  readonly bytes: number;
+  readonly reason: RetentionReason;
+}
+
+/** What one run did. */
+export interface RetentionReport {
+  readonly deleted: readonly RetentionDeleted[];
+  readonly freedBytes: number;
+  /** The disk shortfall the run started with, bytes (0 when there was enough free space or it could not be read). */
+  readonly bytesToFree: number;
+  readonly errors: readonly string[];
+}
+
+/** Runs retention on a timer and on demand; one run at a time. */
+export class RetentionRunner {
+  readonly #o: RetentionRunnerOptions;
+  readonly #clock: Clock;
+  #running: Promise<RetentionReport> | null = null;
+  #cancelTimer: (() => void) | null = null;
+  #started = false;
+
+  /** Prepares the runner; nothing runs before `start()` or `runNow()`. */
+  constructor(options: RetentionRunnerOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /** Runs now and then every `intervalMs` until `stop()`. */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    this.#tick();
+  }
+
+  /** Stops the timer and waits for a run in progress. */
+  async stop(): Promise<void> {
+    this.#started = false;
+    this.#cancelTimer?.();
+    this.#cancelTimer = null;
+    await this.#running;
+  }
+
+  /** Runs retention now (or joins the run in progress) and reports what it deleted; never rejects. */
+  runNow(): Promise<RetentionReport> {
+    this.#running ??= this.#run().finally(() => {
+      this.#running = null;
+    });
+    return this.#running;
+  }
+
+  #tick(): void {
+    void this.runNow().then((report) => {
+      this.#o.onRun?.(report);
+      if (!this.#started) return;
+      this.#cancelTimer = this.#clock.setTimer(this.#o.intervalMs ?? 60_000, () => {
+        this.#cancelTimer = null;
+        if (this.#started) this.#tick();
+      });
+    });
+  }
+
+  async #run(): Promise<RetentionReport> {
+    const errors: string[] = [];
+    const fail = (message: string): void => {
+      errors.push(message);
+      this.#o.onError?.(message);
+    };
+    const deleted: RetentionDeleted[] = [];
+    let bytesToFree = 0;
+    try {
+      const limits = typeof this.#o.limits === 'function' ? this.#o.limits() : this.#o.limits;
+      const now = Math.round(this.#clock.now());
+      const segments = this.#o.index.all();
+      bytesToFree = await this.#shortfall(limits, fail);
+      let keep: ReadonlyMap<string, EventKeep> = new Map();
+      if (this.#o.keep !== undefined && segments.length > 0) {
+        const from = segments[0]!.startTime;
+        const to = segments.reduce((latest, s) => Math.max(latest, s.endTime), now);
+        try {
+          keep = await this.#o.keep({ from, to, now });
+        } catch (cause) {
+          // Without the event windows nothing is deleted for being far from events; age and quota still apply.
+          fail(`cannot read the event windows: ${messageOf(cause)}`);
+        }
+      }
+      const plan = planRetention({
+        segments,
+        now,
+        maxAgeMs: limits.retentionDays * 86_400_000,
+        quotaBytes: limits.maxDiskGb * 1e9,
+        bytesToFree,
+        keep,
+      });
+      const byId = new Map(segments.map((s) => [s.id, s]));
+      const folders = new Set<string>();
+      for (const step of plan) {
+        const segment = byId.get(step.id)!;
+        if (await this.#deleteFile(segment.path, fail)) {
+          try {
+            this.#o.index.delete(segment.id);
+            deleted.push({ id: segment.id, cameraId: segment.cameraId, path: segment.path, bytes: segment.bytes, reason: step.reason });
+            folders.add(path.posix.dirname(segment.path));
+          } catch (cause) {
+            fail(`cannot delete the row of ${segment.path}: ${messageOf(cause)}`);
+          }
+        }
+      }
+      await this.#removeEmpty(folders);
+    } catch (cause) {
+      fail(`retention failed: ${messageOf(cause)}`);
+    }
+    return { deleted, freedBytes: deleted.reduce((n, d) => n + d.bytes, 0), bytesToFree, errors };
+  }
+
+  /** How many bytes must go for the disk to have `minFreeGb` free; 0 when the free space cannot be read. */
+  async #shortfall(limits: RetentionLimits, fail: (message: string) => void): Promise<number> {
+    if (!(limits.minFreeGb > 0)) return 0;
+    const dir = resolveInside(this.#o.dataDir, RECORDINGS_DIR) ?? this.#o.dataDir;
+    try {
+      const free = await (this.#o.freeBytes ?? defaultFreeBytes)(dir);
+      return Math.max(0, Math.ceil(limits.minFreeGb * 1e9 - free));
+    } catch (cause) {
+      fail(`cannot read the free disk space of ${dir}: ${messageOf(cause)}`);
+      return 0;
+    }
+  }
+
+  /** Removes the day folders that deletions left empty (a folder still holding files stays). */
+  async #removeEmpty(folders: ReadonlySet<string>): Promise<void> {
+    for (const folder of folders) {
+      const dir = resolveInside(this.#o.dataDir, folder);
+      if (dir !== null && isDayFolder(path.basename(dir))) await rmdir(dir).catch(() => undefined);
+    }
+  }
+
+  /** Deletes a segment's file; true when it is gone (or never was). */
+  async #deleteFile(relative: string, fail: (message: string) => void): Promise<boolean> {
+    const file = resolveInside(this.#o.dataDir, relative);
+    if (file === null) return true;
+    try {
+      await unlink(file);
+      return true;
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return true;
+      fail(`cannot delete ${relative}: ${messageOf(cause)}`);
+      return false;
+    }
+  }
+}
+
+/** Free bytes for unprivileged users on the file system of `dir`, or of the data directory when `dir` does not exist yet. */
+async function defaultFreeBytes(dir: string): Promise<number> {
+  const s = await statfs(dir).catch(() => statfs(path.dirname(dir)));
+  return s.bavail * s.bsize;
+}
+
+function messageOf(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}

@@ -135,7 +135,7 @@ export const webhookSchema = z
   .object({
     name: nameSchema,
     url: z.string().url().regex(/^https?:\/\//, 'expected an http:// or https:// URL').describe('Where events are POSTed as JSON.'),
-    secret: z.string().min(16).describe('Shared secret: each request carries `x-sightline-signature: sha256=<HMAC-SHA256 of the body>`.'),
+    secret: z.string().min(16).describe('Shared secret (16 characters or more): each request carries `x-sightline-timestamp: <unix seconds>` and `x-sightline-signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">`.'),
     types: z.array(z.enum(['line_crossing', 'zone_enter', 'zone_exit', 'intrusion', 'loitering', 'crowd'])).optional().describe('Event types sent; default all.'),
     cameras: z.array(nameSchema).optional().describe('Camera names whose events are sent; default all.'),
   })
@@ -147,7 +147,7 @@ export const smtpSchema = z
   .object({
     host: z.string().min(1).describe('SMTP server host.'),
     port: z.number().int().min(1).max(65535).default(587).describe('SMTP port.'),
-    secure: z.boolean().default(false).describe('TLS from the start (port 465); otherwise STARTTLS is required when the server offers it.'),
+    secure: z.boolean().default(false).describe('TLS from the start (port 465); otherwise STARTTLS is always required, except for a server on 127.0.0.1, ::1 or localhost.'),
     username: z.string().optional().describe('SMTP user name.'),
     password: z.string().optional().describe('SMTP password.'),
     from: z.string().min(3).describe('Sender address.'),

@@ -1,0 +1,190 @@
+/**
+ * Notifications, wired: subscribes the MQTT, webhook and email notifiers to the bus, queues what
+ * they produce in the outbox, and runs the dispatcher that delivers it (resuming whatever a previous
+ * run left pending). Unarmed events are stored by the server but notified nowhere. Delivered items
+ * are pruned from the outbox after a week.
+ */
+import type { Database } from 'better-sqlite3';
+import type { Bus } from '../events/bus.ts';
+import type { LiveEventMessage } from '../events/live-event.ts';
+import type { JsonObject } from '../store/json.ts';
+import { systemSchedule, type Schedule } from './clock.ts';
+import { Dispatcher, UndeliverableError, type BackoffPolicy, type DeliveryContext, type DispatchReport } from './dispatcher.ts';
+import { EMAIL_CHANNEL, EmailNotifier, type SmtpConfig } from './email-notifier.ts';
+import { assertTimeZone } from './local-time.ts';
+import { MQTT_CHANNEL, MqttNotifier, type MqttConfig, type MqttEventDelivery, type NotifyLog } from './mqtt-notifier.ts';
+import type { AnnouncedCamera } from './mqtt-topics.ts';
+import { Outbox } from './outbox.ts';
+import { WEBHOOK_CHANNEL_PREFIX, WebhookNotifier, type WebhookConfig } from './webhook-notifier.ts';
+
+/** The notification parts of the server configuration. */
+export interface NotificationsConfig {
+  readonly mqtt?: MqttConfig | undefined;
+  readonly webhooks?: readonly WebhookConfig[] | undefined;
+  readonly smtp?: SmtpConfig | undefined;
+}
+
+/** What notifications are built from. */
+export interface StartNotificationsOptions {
+  readonly config: NotificationsConfig;
+  /** The server's database (with migration 3: the outbox table). */
+  readonly db: Database;
+  readonly bus: Bus;
+  /** Absolute data directory; event snapshot paths are relative to it. */
+  readonly dataDir: string;
+  /** The clock, epoch ms. */
+  readonly now: () => number;
+  /** The timer that follows `now`. Default real, unref'd timers. */
+  readonly schedule?: Schedule;
+  /** IANA time zone for times shown in emails; default the machine's. Checked at start. */
+  readonly timeZone?: string | undefined;
+  readonly log?: NotifyLog;
+  /** Retry policy; default 1 s doubling to 10 min, given up after 48 h. */
+  readonly backoff?: Partial<BackoffPolicy>;
+  /** Jitter source, [0, 1). */
+  readonly random?: () => number;
+  /** Called when the broker acknowledged an MQTT event (for frame-to-MQTT latency). */
+  readonly onMqttDelivered?: (delivery: MqttEventDelivery, deliveredAtMs: number) => void;
+  /** Wait between MQTT reconnection attempts, ms. Default 5000. */
+  readonly mqttReconnectMs?: number;
+  /** Limit of one webhook attempt, ms. Default 10000. */
+  readonly webhookTimeoutMs?: number;
+  /** Days delivered items stay in the outbox. Default 7. */
+  readonly keepDeliveredDays?: number;
+}
+
+/** The running notifications. */
+export interface Notifications {
+  /** (Re)announces the cameras to Home Assistant over MQTT; call again whenever cameras change. */
+  announce(cameras: readonly AnnouncedCamera[]): void;
+  /** Stops: unsubscribes, interrupts deliveries in flight (they stay queued), publishes MQTT `offline` and disconnects. */
+  stop(): Promise<void>;
+  /** Whether the MQTT broker connection is up (false without MQTT). */
+  mqttConnected(): boolean;
+  /** Outbox items still to deliver. */
+  pending(): number;
+}
+
+const PRUNE_EVERY_MS = 6 * 60 * 60 * 1000;
+
+/** Starts notifications from the configuration; throws CONFIG_INVALID on an unknown time zone. */
+export function startNotifications(options: StartNotificationsOptions): Notifications {
+  assertTimeZone(options.timeZone);
+  const { config, bus, now } = options;
+  const schedule = options.schedule ?? systemSchedule;
+  const log: NotifyLog = options.log ?? (() => undefined);
+  const outbox = new Outbox(options.db);
+
+  let mqtt: MqttNotifier | null = null;
+  let email: EmailNotifier | null = null;
+  let webhooks: WebhookNotifier | null = null;
+
+  const deliver = async (channel: string, payload: JsonObject, context: DeliveryContext): Promise<void> => {
+    if (channel === MQTT_CHANNEL) {
+      if (mqtt === null) throw new UndeliverableError('MQTT is no longer configured');
+      return mqtt.deliver(payload, context);
+    }
+    if (channel === EMAIL_CHANNEL) {
+      if (email === null) throw new UndeliverableError('SMTP is no longer configured');
+      return email.deliver(payload, context);
+    }
+    if (channel.startsWith(WEBHOOK_CHANNEL_PREFIX) && webhooks !== null) {
+      return webhooks.deliver(channel.slice(WEBHOOK_CHANNEL_PREFIX.length), payload, context);
+    }
+    throw new UndeliverableError(`no notifier delivers the channel "${channel}"`);
+  };
+
+  const dispatcherOptions = {
+    outbox,
+    deliver,
+    clock: { now, schedule },
+    onReport: (r: DispatchReport) => reportToLog(r, log),
+    ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+    ...(options.random === undefined ? {} : { random: options.random }),
+  };
+  const dispatcher = new Dispatcher(dispatcherOptions);
+
+  if (config.mqtt !== undefined) {
+    mqtt = new MqttNotifier({
+      config: config.mqtt,
+      queue: dispatcher,
+      now,
+      log,
+      ...(options.onMqttDelivered === undefined ? {} : { onDelivered: options.onMqttDelivered }),
+      ...(options.mqttReconnectMs === undefined ? {} : { reconnectMs: options.mqttReconnectMs }),
+    });
+  }
+  if (config.webhooks !== undefined && config.webhooks.length > 0) {
+    webhooks = new WebhookNotifier({
+      webhooks: config.webhooks,
+      queue: dispatcher,
+      now,
+      ...(options.webhookTimeoutMs === undefined ? {} : { timeoutMs: options.webhookTimeoutMs }),
+    });
+  }
+  if (config.smtp !== undefined) {
+    email = new EmailNotifier({ config: config.smtp, queue: dispatcher, dataDir: options.dataDir, timeZone: options.timeZone });
+  }
+
+  const each = (what: string, fn: () => void): void => {
+    try {
+      fn();
+    } catch (error) {
+      log('warn', `${what} could not be queued: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const onEvent = (m: LiveEventMessage): void => {
+    if (!m.event.armed) return;
+    if (mqtt) each('an MQTT event', () => mqtt?.onEvent(m));
+    if (webhooks) each('a webhook call', () => webhooks?.onEvent(m));
+    if (email) each('an email', () => email?.onEvent(m));
+  };
+  const unsubscribe = [
+    bus.subscribe('event', onEvent),
+    bus.subscribe('count', (m) => mqtt?.onCount(m)),
+    bus.subscribe('objects', (m) => mqtt?.onObjects(m)),
+  ];
+
+  const keepDays = options.keepDeliveredDays ?? 7;
+  let cancelPrune = (): void => undefined;
+  const prune = (): void => {
+    try {
+      const removed = outbox.prune(now(), keepDays);
+      if (removed > 0) log('info', `pruned ${removed} old notifications from the outbox`);
+    } catch (error) {
+      log('warn', `the outbox could not be pruned: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    cancelPrune = schedule(prune, PRUNE_EVERY_MS);
+  };
+  prune();
+
+  mqtt?.start();
+  dispatcher.start();
+
+  let stopping: Promise<void> | null = null;
+  return {
+    announce: (cameras) => mqtt?.announce(cameras),
+    mqttConnected: () => mqtt?.connected() ?? false,
+    pending: () => dispatcher.pending(),
+    stop: () => {
+      stopping ??= (async () => {
+        for (const off of unsubscribe) off();
+        cancelPrune();
+        await dispatcher.stop();
+        email?.close();
+        await mqtt?.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+function reportToLog(r: DispatchReport, log: NotifyLog): void {
+  if (r.outcome === 'failed' && r.item.attempts === 0) {
+    log('warn', `notification ${r.item.id} (${r.item.channel}) failed, retrying with backoff: ${r.error}`);
+  } else if (r.outcome === 'gave_up') {
+    log('warn', `notification ${r.item.id} (${r.item.channel}) given up after ${r.item.attempts + 1} attempts: ${r.error}`);
+  } else if (r.outcome === 'error') {
+    log('warn', r.error);
+  }
+}

@@ -17,6 +17,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/server/static/**/*.js'],
+    languageOptions: { globals: { document: 'readonly', location: 'readonly', history: 'readonly', fetch: 'readonly', FormData: 'readonly', URLSearchParams: 'readonly' } },
+  },
+  {
     files: ['src/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [

@@ -8,7 +8,7 @@
  *   4. the same analysis on tfjs-wasm and with stretched frames, for accuracy and speed;
  *   5. concurrent live-paced 7 fps streams on the default pool, with and without motion gating.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +25,7 @@ import { trackFiles } from '../src/pipeline/outputs.ts';
 import { bareInference, concurrentStreams, decodeFrames, keptUp, makeStillClip, msPerFrame, PETS_SIZE, type StreamResult } from './phases.ts';
 import { PETS_VIDEO, petsConfig, scoreDetections, scorePets } from './pets.ts';
 import { renderReport, type Report } from './report.ts';
+import { extractSection } from './sections.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
@@ -126,7 +127,10 @@ async function main(): Promise<void> {
   if (choice.spec.kind !== 'tfjs-wasm' && !quick) runs.push(await withPool({ kind: 'tfjs-wasm' }, workers, (pool) => fullAnalysis(pool, config)));
 
   const md = renderReport({ quick, workers, notice: choice.notice ?? null, perFrame, layouts, runs, efficiency, streams, machine: { cores: os.availableParallelism(), cpu: os.cpus()[0]?.model ?? 'unknown CPU', memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version } });
-  await writeFile(path.join(ROOT, 'BENCHMARKS.md'), md);
+  // The server load benchmark owns its own section; keep it when the analytics figures are rewritten.
+  const previous = existsSync(path.join(ROOT, 'BENCHMARKS.md')) ? readFileSync(path.join(ROOT, 'BENCHMARKS.md'), 'utf8') : '';
+  const server = extractSection(previous, 'Server load');
+  await writeFile(path.join(ROOT, 'BENCHMARKS.md'), server === '' ? md : `${md.trimEnd()}\n\n${server}\n`);
   log('wrote BENCHMARKS.md');
 }
 

@@ -2,11 +2,12 @@ import { SightlineError } from '../core/errors.ts';
 import { runAnalyze } from './analyze.ts';
 import { AUDIT_USAGE, runAudit } from './audit.ts';
 import { runEval } from './eval.ts';
+import { runServe, SERVE_USAGE } from './serve.ts';
 
 const HELP = `sightline — open-source NVR with measured, privacy-respecting video analytics
 
 Usage:
-  sightline analyze <video> --config <file.yml> --out <dir> [--fps N] [--workers N] [--data-dir DIR]
+${SERVE_USAGE}  sightline analyze <video> --config <file.yml> --out <dir> [--fps N] [--workers N] [--data-dir DIR]
       Detect, track, count and heat-map every frame of a video file (or N frames/s).
       Writes events.jsonl, tracks.txt (+ tracks-<class>.txt), summary.json, heatmap.png.
       Converted models are cached in --data-dir (default $SIGHTLINE_DATA_DIR or ./data).
@@ -24,6 +25,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      case 'serve':
+        return await runServe(rest);
       case 'analyze':
         return await runAnalyze(rest);
       case 'eval':

@@ -39,7 +39,8 @@ export interface CameraManagerOptions {
   readonly bus: Bus;
   readonly dataDir: string;
   readonly recorder?: RecorderFactory;
-  readonly armed?: (cameraId: string, rule: string, epochMs: number) => boolean;
+  /** IANA time zone of arming schedules; default the machine's. */
+  readonly timeZone?: string | undefined;
   readonly onProblem?: (message: string) => void;
   /** Called after cameras were added, changed or removed (MQTT discovery follows it). */
   readonly onChange?: () => void;
@@ -204,7 +205,7 @@ export class CameraManager implements CameraService {
       store: this.o.store,
       bus: this.o.bus,
       dataDir: this.o.dataDir,
-      armed: (rule, at) => this.o.armed?.(cam.id, rule, at) ?? true,
+      timeZone: this.o.timeZone,
       recording: () => this.running.get(cam.id)?.recorder?.isRecording() ?? false,
       ...(this.o.onProblem && { onProblem: this.o.onProblem }),
       ...(this.o.now && { now: this.o.now }),

@@ -24,6 +24,7 @@ import { fitGeometry, toSourceBox, type FitGeometry } from '../ingest/ffmpeg-arg
 import type { Frame, SourceState } from '../ingest/frame-source.ts';
 import { probe } from '../ingest/probe.ts';
 import { redactUrl } from '../ingest/redact-url.ts';
+import { isArmedAt } from '../notify/local-time.ts';
 import { createMotionGate, type MotionGate } from '../pipeline/motion-gate.ts';
 import type { EventStore, NewEvent } from '../store/event-store.ts';
 import type { JsonObject } from '../store/json.ts';
@@ -43,8 +44,8 @@ export interface LiveCameraOptions {
   readonly bus: Bus;
   /** Absolute data directory; snapshots go to `snapshots/<camera id>/<UTC day>/<event id>.jpg` under it. */
   readonly dataDir: string;
-  /** Whether a rule's alarms notify at this moment (its arming schedule). Default always. */
-  readonly armed?: (rule: string, epochMs: number) => boolean;
+  /** IANA time zone of the arming schedules; default the machine's. */
+  readonly timeZone?: string | undefined;
   /** Whether the recorder of this camera is writing now. Default never. */
   readonly recording?: () => boolean;
   /** Reports a problem that the camera survives (a store write that failed, a snapshot not written). */
@@ -269,7 +270,7 @@ export class LiveCamera {
   }
 
   private publishEvent(kind: 'new' | 'update' | 'end', e: NewEvent, frameTime: number): void {
-    const armed = this.options.armed?.(e.rule, e.startTime) ?? true;
+    const armed = isArmedAt(this.options.config.arming[e.rule] ?? [], e.startTime, this.options.timeZone);
     const body: LiveEventBody = {
       id: e.id,
       cameraId: this.id,

@@ -1,0 +1,211 @@
+/**
+ * The composition root of the NVR server: the one place that builds everything (database, stores,
+ * secrets, TLS, detector pool, bus, cameras, recorders, retention, notifications, HTTP API) and
+ * takes it down again in order.
+ */
+import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import path from 'node:path';
+import type { ServerConfig } from '../config/schema/server.ts';
+import { resolveBackend } from '../detect/choose-backend.ts';
+import { createDetectorPool, defaultWorkerCount, type DetectorPool } from '../detect/worker-pool.ts';
+import { InProcessBus } from '../events/bus.ts';
+import { CameraManager } from '../live/camera-manager.ts';
+import { startNotifications, type Notifications, type StartNotificationsOptions } from '../notify/notifications.ts';
+import type { AnnouncedCamera } from '../notify/mqtt-topics.ts';
+import type { CameraView } from './services.ts';
+import { eventKeepFromStore } from '../record/event-keep.ts';
+import { Recorder } from '../record/recorder.ts';
+import { LocalRecordingService } from '../record/recording-service.ts';
+import { RetentionRunner } from '../record/retention-runner.ts';
+import { SegmentIndex } from '../record/segment-index.ts';
+import type { Argon2Params } from '../security/passwords.ts';
+import { SecretBox } from '../security/secret-box.ts';
+import { adminExists, createSetupToken } from '../security/setup-token.ts';
+import { ensureCertificate, loadUserCertificate, type TlsCertificate } from '../security/tls.ts';
+import { AuditLog } from '../store/audit-log.ts';
+import { databasePath, openDatabase } from '../store/database.ts';
+import { SqliteEventStore } from '../store/sqlite-event-store.ts';
+import { UserStore } from '../store/users.ts';
+import { startDemoCamera, type DemoCamera } from './demo.ts';
+import { streamLogger, type Logger } from './log.ts';
+
+/** How to start a server. */
+export interface StartServerOptions {
+  readonly config: ServerConfig;
+  /** Data directory (created when missing, mode 0700). */
+  readonly dataDir: string;
+  /** Also start the looping RTSP demo camera on 127.0.0.1 and analyse it. */
+  readonly demo?: boolean | { readonly rtspPort?: number };
+  /** Detector worker threads; default `config.detect.workers`, else one per core. */
+  readonly workers?: number;
+  readonly log?: Logger;
+  /** argon2id cost of new password hashes (tests pass cheap ones). */
+  readonly hashParams?: Argon2Params;
+  /** The clock, epoch ms. */
+  readonly now?: () => number;
+  /** Called when the MQTT broker acknowledges an event (for the latency benchmark). */
+  readonly onMqttDelivered?: StartNotificationsOptions['onMqttDelivered'];
+}
+
+/** A running server. */
+export interface RunningServer {
+  /** The HTTPS URL people use. */
+  readonly url: string;
+  readonly port: number;
+  /** The plain-HTTP URL on 127.0.0.1, when configured. */
+  readonly httpUrl: string | null;
+  /** The one-time setup link, while no admin exists. */
+  readonly setupUrl: string | null;
+  readonly tls: TlsCertificate;
+  readonly cameras: CameraManager;
+  readonly demo: DemoCamera | null;
+  /** Stops everything in order: HTTP, cameras and recorders (finalising segments), notifications, pool, database. */
+  close(): Promise<void>;
+}
+
+/** Starts the server and returns once it listens. */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const { config } = options;
+  const log = options.log ?? streamLogger();
+  const now = options.now ?? Date.now;
+  const dataDir = path.resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const c of cleanups.reverse()) {
+      try {
+        await c();
+      } catch (error) {
+        log('error', `shutdown step failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    cleanups.length = 0;
+  };
+  try {
+    const db = openDatabase(databasePath(dataDir));
+    cleanups.push(() => {
+      db.close();
+    });
+    const store = new SqliteEventStore(db, { now });
+    const users = new UserStore(db, { now, ...(options.hashParams && { hashParams: options.hashParams }) });
+    const audit = new AuditLog(db, { now });
+    const secrets = SecretBox.fromDataDir(dataDir);
+    const tls = config.server.tlsCert !== undefined && config.server.tlsKey !== undefined ? loadUserCertificate(config.server.tlsCert, config.server.tlsKey, now()) : await ensureCertificate(dataDir, { now });
+
+    const backend = await resolveBackend(config.detect, dataDir);
+    if (backend.notice !== undefined) log('warn', backend.notice);
+    const pool: DetectorPool = await createDetectorPool({ backend: backend.spec, workers: options.workers ?? config.detect.workers ?? defaultWorkerCount() });
+    cleanups.push(() => pool.close());
+    const bus = new InProcessBus((topic, error) => log('error', `a ${topic} subscriber failed: ${error instanceof Error ? error.message : String(error)}`));
+
+    const index = new SegmentIndex(db);
+    const recordings = new LocalRecordingService({ dataDir, index, limits: () => config.recording });
+    const recorderFactory = (camera: { id: string; name: string; url: string; config: { record: { mode: string } } }): { isRecording(): boolean; stop(): Promise<void> } => {
+      const recorder = new Recorder({
+        dataDir,
+        cameraId: camera.id,
+        url: camera.url,
+        index,
+        segmentSeconds: config.recording.segmentSeconds,
+        onError: (m) => log('warn', `recorder ${camera.name}: ${m}`),
+        onState: (s) => {
+          if (s.kind === 'retrying') log('warn', `recorder ${camera.name}: ${s.reason}; retrying in ${Math.round(s.delayMs / 100) / 10} s`);
+        },
+      });
+      recorder.start();
+      return { isRecording: () => recorder.state.kind === 'recording', stop: () => recorder.stop() };
+    };
+
+    let demo: DemoCamera | null = null;
+    if (options.demo) {
+      demo = await startDemoCamera({ ...(typeof options.demo === 'object' && options.demo.rtspPort !== undefined && { port: options.demo.rtspPort }) });
+      const stream = demo.stream;
+      cleanups.push(() => stream.stop());
+    }
+    const fileCameras = demo ? [...config.cameras.filter((c) => c.name !== demo.camera.name), demo.camera] : config.cameras;
+
+    const notifications: Notifications = startNotifications({
+      config,
+      db,
+      bus,
+      dataDir,
+      now,
+      timeZone: config.timezone,
+      log: (level, m) => log(level, m),
+      ...(options.onMqttDelivered && { onMqttDelivered: options.onMqttDelivered }),
+    });
+    cleanups.push(() => notifications.stop());
+    let cameraModes: { id: string; record: CameraView['record'] }[] = [];
+    const onCamerasChanged = async (): Promise<void> => {
+      const list = await cameras.list();
+      cameraModes = list.map((c) => ({ id: c.id, record: c.record }));
+      notifications.announce(list.filter((c) => c.enabled).map(announced));
+    };
+    const cameras: CameraManager = new CameraManager({
+      db,
+      store,
+      secrets,
+      pool,
+      bus,
+      dataDir,
+      recorder: recorderFactory,
+      timeZone: config.timezone,
+      onProblem: (m) => log('warn', m),
+      onChange: () => void onCamerasChanged().catch((e: unknown) => log('error', `camera change: ${e instanceof Error ? e.message : String(e)}`)),
+      now,
+    });
+    const retention = new RetentionRunner({
+      dataDir,
+      index,
+      limits: () => config.recording,
+      keep: eventKeepFromStore(store, () => cameraModes),
+      onError: (m) => log('warn', `retention: ${m}`),
+    });
+    await cameras.start(fileCameras);
+    await onCamerasChanged();
+    cleanups.push(() => cameras.stop());
+    retention.start();
+    cleanups.push(() => retention.stop());
+    cleanups.push(() => rm(path.join(dataDir, 'exports'), { recursive: true, force: true }));
+
+    void users;
+    void audit;
+    void recordings;
+    void createHttpServer;
+    void createHttpsServer;
+    const setupUrl = adminExists(db) ? null : `setup#token=${createSetupToken(db, { now: now() })}`;
+    return {
+      url: '',
+      port: 0,
+      httpUrl: null,
+      setupUrl,
+      tls,
+      cameras,
+      demo,
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+/** A plain-HTTP server type, for the optional local listener. */
+export type LocalHttpServer = HttpServer;
+
+/** What MQTT discovery announces of a camera: its lines, zone alarms and counted classes. */
+function announced(c: CameraView): AnnouncedCamera {
+  return {
+    id: c.id,
+    name: c.name,
+    lines: c.analytics.lines.map((l) => l.name),
+    zones: c.analytics.zones.map((z) => ({
+      name: z.name,
+      alarms: [...(z.intrusion ? ['intrusion' as const] : []), ...(z.loitering ? ['loitering' as const] : []), ...(z.crowd ? ['crowd' as const] : [])],
+    })),
+    classes: [...new Set(c.analytics.detect.classes.filter((k) => k === 'person' || k === 'car'))],
+  };
+}

@@ -111,6 +111,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         index,
         segmentSeconds: config.recording.segmentSeconds,
         onError: (m) => log('warn', `recorder ${camera.name}: ${m}`),
+        // Each new segment may push the total over the quota: apply retention at once, not at the next tick.
+        onSegment: () => void retention.runNow(),
         onState: (s) => {
           if (s.kind === 'retrying') log('warn', `recorder ${camera.name}: ${s.reason}; retrying in ${Math.round(s.delayMs / 100) / 10} s`);
         },

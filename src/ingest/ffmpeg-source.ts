@@ -3,7 +3,8 @@
  * source frame number and timestamp from the `showinfo` lines on stderr. Files end at their end;
  * live sources reconnect with jittered exponential backoff until closed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnTied } from './spawn-tied.ts';
 import {
   decodeArgs, ffmpegErrorCode, FrameNumbering, isLive, parseShowinfo, problemLine, RawFrameSplitter, snapshotArgs, sourceKind,
   type DecodeOptions, type ShowinfoLine,
@@ -99,7 +100,7 @@ class FfmpegRun {
 
   constructor(bin: string, args: readonly string[], private readonly url: string, onFrame: (meta: FrameMeta, data: Uint8Array) => void) {
     this.assembler = new RawFrameSplitter(onFrame);
-    this.child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    this.child = spawnTied(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     const { stdout, stderr } = this.child;
     stdout?.on('data', (chunk: Buffer) => {
       this.assembler.pushData(chunk);

@@ -13,7 +13,8 @@
  * indexed (see recover-segments.ts) and ffmpeg is restarted after a jittered exponential backoff.
  * States and errors reported never hold the stream's credentials.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnTied } from '../ingest/spawn-tied.ts';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { problemLine } from '../ingest/ffmpeg-args.ts';
@@ -201,7 +202,7 @@ export class Recorder {
         segmentSeconds: this.#o.segmentSeconds,
         ...(this.#o.timeoutMs === undefined ? {} : { timeoutMs: this.#o.timeoutMs }),
       });
-      child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+      child = spawnTied(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     } catch (cause) {
       this.#retry(`cannot start ffmpeg: ${messageOf(cause)}`);
       return;

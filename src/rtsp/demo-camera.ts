@@ -3,7 +3,8 @@
  * re-encoding, to a path of an {@link RtspRelay}, restarted with backoff when it exits unexpectedly.
  * Serves the demo camera, tests and benchmarks (many cameras may share one relay on different paths).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnTied } from '../ingest/spawn-tied.ts';
 import { access } from 'node:fs/promises';
 import { SightlineError } from '../core/errors.ts';
 import { backoffDelay, systemClock, type BackoffOptions, type Clock } from '../ingest/ffmpeg-source.ts';
@@ -155,7 +156,7 @@ class LoopingPublisher implements LoopingCamera {
       '-hide_banner', '-nostdin', '-loglevel', 'warning', '-re', '-stream_loop', '-1', '-i', this.options.file,
       '-map', '0:v:0', '-c', 'copy', '-an', '-f', 'rtsp', '-rtsp_transport', 'tcp', this.publishUrl,
     ];
-    const child = spawn(this.options.ffmpegPath ?? 'ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true });
+    const child = spawnTied(this.options.ffmpegPath ?? 'ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true });
     this.child = child;
     this.spawnError = null;
     this.startedAt = this.clock.now();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { analyticsConfigSchema } from './schema/index.ts';
+import { serverConfigSchema } from './schema/server.ts';
 
 /** A JSON Schema node, as far as the reference reads it. */
 interface SchemaNode {
@@ -45,25 +46,44 @@ function walk(node: SchemaNode, path: string, out: ConfigField[]): void {
   }
 }
 
-/** Every field of the analytics configuration with its type, default and description, from the schema itself. */
-export function configFields(): ConfigField[] {
+/** Every field of a configuration schema (default: analytics) with its type, default and description, from the schema itself. */
+export function configFields(schema: z.ZodType = analyticsConfigSchema): ConfigField[] {
   const out: ConfigField[] = [];
-  walk(z.toJSONSchema(analyticsConfigSchema, { io: 'input', unrepresentable: 'any' }) as SchemaNode, '', out);
+  walk(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as SchemaNode, '', out);
   return out;
 }
 
-/** The configuration reference as Markdown (docs/configuration.md), generated from the schema. */
+/** Fields of the server configuration (`sightline.yml`), leaving out the analytics sub-fields that the analytics table documents. */
+export function serverConfigFields(): ConfigField[] {
+  return configFields(serverConfigSchema).filter((f) => !/^cameras\[\]\.analytics\./.test(f.path) && !/^detect\.(?!backend$|threads$|workers$|yolo$)/.test(f.path) && !/^detect\.yolo\./.test(f.path));
+}
+
+function table(fields: readonly ConfigField[]): string[] {
+  return [
+    '| field | type | default | description |',
+    '|---|---|---|---|',
+    ...fields.map((f) => `| \`${f.path}\` | ${f.type} | ${f.default !== undefined ? `\`${f.default}\`` : ''} | ${(f.description ?? '').replace(/\|/g, '\\|')} |`),
+  ];
+}
+
+/** The configuration reference as Markdown (docs/configuration.md), generated from the schemas. */
 export function configReferenceMarkdown(): string {
-  const rows = configFields().map((f) => `| \`${f.path}\` | ${f.type} | ${f.default !== undefined ? `\`${f.default}\`` : ''} | ${(f.description ?? '').replace(/\|/g, '\\|')} |`);
   return [
     '# Configuration reference',
     '',
-    'Generated from the schema in `src/config/schema/` by `npm run docs`; do not edit by hand.',
-    'A configuration is YAML; every field is optional unless it has no default. Unknown fields are errors.',
+    'Generated from the schemas in `src/config/schema/` by `npm run docs`; do not edit by hand.',
+    'Configuration is YAML; every field is optional unless it has no default. Unknown fields are errors.',
     '',
-    '| field | type | default | description |',
-    '|---|---|---|---|',
-    ...rows,
+    '## Server (`sightline.yml`, read by `sightline serve`)',
+    '',
+    'Each camera\'s `analytics` block and the top-level `detect` block take the analytics fields of the next section',
+    '(the detector backend, workers, threads and YOLO model come from the top-level `detect` only).',
+    '',
+    ...table(serverConfigFields()),
+    '',
+    '## Analytics (a camera\'s `analytics`, or the file given to `sightline analyze --config`)',
+    '',
+    ...table(configFields()),
     '',
   ].join('\n');
 }

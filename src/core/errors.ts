@@ -49,6 +49,8 @@ export const ERROR_CODES = {
   REQUEST_INVALID: { status: 400, doc: 'The request body, query or path parameters do not match the route\'s schema; the message names each field.' },
   NOT_FOUND: { status: 404, doc: 'No such route or resource.' },
   PAYLOAD_TOO_LARGE: { status: 413, doc: 'The request body is larger than the server accepts.' },
+  MEDIA_TYPE_UNSUPPORTED: { status: 415, doc: 'The request body is not JSON (content-type: application/json); forms and plain text are refused so that no cross-site form can post.' },
+  INTERNAL_ERROR: { status: 500, doc: 'The server failed to answer for a reason of its own (a bug, a disk failure); the message is generic and the server log has the details.' },
 } as const satisfies Record<string, { status: number; doc: string }>;
 
 /** A stable error code from {@link ERROR_CODES}. */

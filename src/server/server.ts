@@ -5,10 +5,13 @@
  */
 import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { createHmac } from 'node:crypto';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import type { ServerConfig } from '../config/schema/server.ts';
+import { buildApi } from '../api/app.ts';
 import { resolveBackend } from '../detect/choose-backend.ts';
 import { createDetectorPool, defaultWorkerCount, type DetectorPool } from '../detect/worker-pool.ts';
 import { InProcessBus } from '../events/bus.ts';
@@ -22,7 +25,7 @@ import { LocalRecordingService } from '../record/recording-service.ts';
 import { RetentionRunner } from '../record/retention-runner.ts';
 import { SegmentIndex } from '../record/segment-index.ts';
 import type { Argon2Params } from '../security/passwords.ts';
-import { SecretBox } from '../security/secret-box.ts';
+import { loadOrCreateSecretKey, SecretBox } from '../security/secret-box.ts';
 import { adminExists, createSetupToken } from '../security/setup-token.ts';
 import { ensureCertificate, loadUserCertificate, type TlsCertificate } from '../security/tls.ts';
 import { AuditLog } from '../store/audit-log.ts';
@@ -46,6 +49,8 @@ export interface StartServerOptions {
   readonly hashParams?: Argon2Params;
   /** The clock, epoch ms. */
   readonly now?: () => number;
+  /** Fastify's own warnings and errors on stdout (default on); false silences them (tests). */
+  readonly httpLog?: boolean;
   /** Called when the MQTT broker acknowledges an event (for the latency benchmark). */
   readonly onMqttDelivered?: StartNotificationsOptions['onMqttDelivered'];
 }
@@ -173,30 +178,50 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     cleanups.push(() => retention.stop());
     cleanups.push(() => rm(path.join(dataDir, 'exports'), { recursive: true, force: true }));
 
-    void users;
-    void audit;
-    void recordings;
-    void createHttpServer;
-    void createHttpsServer;
-    const setupUrl = adminExists(db) ? null : `setup#token=${createSetupToken(db, { now: now() })}`;
-    return {
-      url: '',
-      port: 0,
-      httpUrl: null,
-      setupUrl,
-      tls,
-      cameras,
-      demo,
-      close: closeAll,
-    };
+    const api = await buildApi(
+      { config, dataDir, db, store, users, audit, bus, cameras, recordings, now },
+      {
+        https: true,
+        tls: { cert: tls.cert, key: tls.key },
+        sessionSecret: createHmac('sha256', loadOrCreateSecretKey(dataDir)).update('sightline-session').digest(),
+        logger: options.httpLog === false ? false : { level: 'warn' },
+        extraGauges: [
+          { name: 'sightline_mqtt_connected', help: '1 while the MQTT broker connection is up.', collect: () => (notifications.mqttConnected() ? 1 : 0) },
+        ],
+      },
+    );
+    cleanups.push(() => api.close());
+    const host = config.server.host;
+    await api.listen({ host, port: config.server.port });
+    const port = (api.server.address() as AddressInfo).port;
+    const shownHost = host === '0.0.0.0' || host === '::' ? os.hostname() : host.includes(':') ? `[${host}]` : host;
+    const url = (config.server.publicUrl ?? `https://${shownHost}:${port}`).replace(/\/+$/, '');
+    let httpUrl: string | null = null;
+    if (config.server.httpPort !== undefined) {
+      // Plain HTTP only on the loopback address, for a local reverse proxy or scraper; WebSocket upgrades go to the same app.
+      const local = createHttpServer((req, res) => api.routing(req, res));
+      local.on('upgrade', (req, socket, head) => api.server.emit('upgrade', req, socket, head));
+      await new Promise<void>((resolve, reject) => {
+        local.once('error', reject);
+        local.listen(config.server.httpPort, '127.0.0.1', () => resolve());
+      });
+      cleanups.push(() => new Promise<void>((resolve) => local.close(() => resolve())));
+      httpUrl = `http://127.0.0.1:${(local.address() as AddressInfo).port}`;
+    }
+    const pruneTimer = setInterval(() => users.pruneLoginFailures(now()), 3_600_000);
+    pruneTimer.unref();
+    cleanups.push(() => clearInterval(pruneTimer));
+    audit.append({ actor: 'system', action: 'server_start', details: { cameras: (await cameras.list()).length, tls: tls.source } });
+    cleanups.push(() => {
+      audit.append({ actor: 'system', action: 'server_stop' });
+    });
+    const setupUrl = adminExists(db) ? null : `${url}/setup#token=${createSetupToken(db, { now: now() })}`;
+    return { url, port, httpUrl, setupUrl, tls, cameras, demo, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;
   }
 }
-
-/** A plain-HTTP server type, for the optional local listener. */
-export type LocalHttpServer = HttpServer;
 
 /** What MQTT discovery announces of a camera: its lines, zone alarms and counted classes. */
 function announced(c: CameraView): AnnouncedCamera {

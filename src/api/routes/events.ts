@@ -1,0 +1,91 @@
+/**
+ * Events: GET /api/events (search, audited `search`), GET /api/events/:id and its snapshot JPEG.
+ * Callers see only the events of cameras they may see; others answer 404.
+ */
+import { createReadStream } from 'node:fs';
+import { z } from 'zod';
+import { OBJECT_CLASSES } from '../../core/detection.ts';
+import { SightlineError } from '../../core/errors.ts';
+import type { EventPage, EventQuery, StoredEvent } from '../../store/event-store.ts';
+import type { JsonObject } from '../../store/json.ts';
+import { EVENT_TYPES } from '../../store/store-input.ts';
+import { canSeeCamera } from '../auth/principal.ts';
+import { auditRequest, type ApiContext } from '../context.ts';
+import { definedOnly } from '../defined.ts';
+import { ApiError } from '../errors.ts';
+import type { ApiApp } from '../fastify-types.ts';
+import { fileInside } from '../files.ts';
+import { binary, epochMsParam, errorSchema, idParam, idParams, limitParam, noQuery, responses } from '../schemas/common.ts';
+import { eventPageSchema, eventSchema } from '../schemas/event.ts';
+
+/** Store pages scanned at most for one page of a caller who sees only some cameras. */
+const MAX_SCANNED_PAGES = 10;
+
+const searchQuery = z.strictObject({
+  camera: idParam.optional().describe('Only this camera.'),
+  from: epochMsParam.optional(),
+  to: epochMsParam.optional(),
+  type: z.enum(EVENT_TYPES).optional(),
+  rule: z.string().min(1).max(256).optional(),
+  class: z.enum(OBJECT_CLASSES).optional(),
+  limit: limitParam.optional(),
+  cursor: z.string().min(1).max(512).optional(),
+  order: z.enum(['asc', 'desc']).optional(),
+});
+
+/**
+ * One page of the events a caller may see. Pages are the store's pages with hidden events left
+ * out, so a page may be short (even empty) while `nextCursor` says more follow; empty pages are
+ * skipped up to a bound.
+ */
+async function visiblePage(ctx: ApiContext, query: EventQuery, visible: (e: StoredEvent) => boolean): Promise<EventPage> {
+  let page = await ctx.deps.store.queryEvents(query);
+  let events = page.events.filter(visible);
+  for (let scanned = 1; events.length === 0 && page.nextCursor !== null && scanned < MAX_SCANNED_PAGES; scanned++) {
+    page = await ctx.deps.store.queryEvents({ ...query, cursor: page.nextCursor });
+    events = page.events.filter(visible);
+  }
+  return { events, nextCursor: page.nextCursor };
+}
+
+/** Registers the event routes. */
+export function eventRoutes(app: ApiApp, ctx: ApiContext): void {
+  const { users, dataDir } = ctx.deps;
+
+  app.get(
+    '/api/events',
+    { config: { permission: 'events:read' }, schema: { summary: 'Search events', querystring: searchQuery, response: responses(eventPageSchema) } },
+    async (request) => {
+      const principal = request.principal!;
+      const q = request.query;
+      const { camera, ...filter } = q;
+      const query: EventQuery = definedOnly({ ...filter, cameraId: camera });
+      const details: JsonObject = definedOnly(q);
+      if (q.camera !== undefined && !canSeeCamera(users, principal, q.camera)) throw new SightlineError('CAMERA_NOT_FOUND', `no camera has the id ${q.camera}`);
+      const restricted = principal.kind === 'user' && principal.user.role !== 'admin' && q.camera === undefined;
+      const page = restricted ? await visiblePage(ctx, query, (e) => canSeeCamera(users, principal, e.cameraId)) : await ctx.deps.store.queryEvents(query);
+      auditRequest(ctx, request, 'search', q.camera ?? null, { ...details, results: page.events.length });
+      return { events: [...page.events], nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/api/events/:id',
+    { config: { permission: 'events:read', event: 'id' }, schema: { summary: 'One event', params: idParams, querystring: noQuery, response: responses(eventSchema) } },
+    async (request) => request.scopedEvent!,
+  );
+
+  app.get(
+    '/api/events/:id/snapshot.jpg',
+    {
+      config: { permission: 'events:read', event: 'id' },
+      schema: { summary: "The event's snapshot JPEG", params: idParams, querystring: noQuery, response: { 200: binary('image/jpeg'), '4xx': errorSchema } },
+    },
+    async (request, reply) => {
+      const rel = request.scopedEvent!.snapshotPath;
+      const file = rel === null ? null : await fileInside(dataDir, rel);
+      if (file === null) throw new ApiError('NOT_FOUND', 404, 'this event has no snapshot');
+      return reply.type('image/jpeg').send(createReadStream(file));
+    },
+  );
+}

@@ -1,0 +1,92 @@
+/**
+ * Recorded video: GET /api/cameras/:id/recordings (segments of a range), /recordings/:segmentId
+ * (one segment as MPEG-TS, audited `playback`) and /export.mp4 (a range joined into one MP4, for
+ * operators and admins, audited `export`; the temporary file is deleted once sent).
+ */
+import { createReadStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { z } from 'zod';
+import { SightlineError } from '../../core/errors.ts';
+import { auditRequest, type ApiContext } from '../context.ts';
+import type { ApiApp } from '../fastify-types.ts';
+import { binary, errorSchema, idParam, rangeQuery, responses } from '../schemas/common.ts';
+
+const segmentSchema = z.object({ id: z.number(), cameraId: z.string(), startTime: z.number(), endTime: z.number(), bytes: z.number() });
+
+function checkRange(from: number, to: number): void {
+  if (to <= from) throw new SightlineError('REQUEST_INVALID', `query.to must be after query.from (got from ${from}, to ${to})`);
+}
+
+async function fileSize(file: string): Promise<number> {
+  try {
+    const s = await stat(file);
+    if (s.isFile()) return s.size;
+  } catch {
+    // Reported below as not found.
+  }
+  throw new SightlineError('RECORDING_NOT_FOUND', 'the recording file is missing');
+}
+
+/** Registers the recording routes. */
+export function recordingRoutes(app: ApiApp, ctx: ApiContext): void {
+  const { recordings } = ctx.deps;
+
+  app.get(
+    '/api/cameras/:id/recordings',
+    {
+      config: { permission: 'recordings:read', camera: 'id' },
+      schema: {
+        summary: 'Recorded segments overlapping a range',
+        params: z.strictObject({ id: idParam }),
+        querystring: rangeQuery,
+        response: responses(z.object({ segments: z.array(segmentSchema) })),
+      },
+    },
+    async (request) => {
+      const { from, to } = request.query;
+      checkRange(from, to);
+      return { segments: [...(await recordings.listSegments(request.params.id, from, to))] };
+    },
+  );
+
+  app.get(
+    '/api/cameras/:id/recordings/:segmentId',
+    {
+      config: { permission: 'recordings:read', camera: 'id' },
+      schema: {
+        summary: 'One segment (MPEG-TS) for playback',
+        params: z.strictObject({ id: idParam, segmentId: z.string().regex(/^\d{1,15}$/, 'expected a segment number').transform(Number) }),
+        querystring: z.strictObject({}),
+        response: { 200: binary('video/mp2t'), '4xx': errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const { id, segmentId } = request.params;
+      const file = await recordings.segmentFile(id, segmentId);
+      if (file === null) throw new SightlineError('RECORDING_NOT_FOUND', `camera ${id} has no segment ${segmentId}`);
+      const size = await fileSize(file);
+      auditRequest(ctx, request, 'playback', id, { segment: segmentId });
+      return reply.type('video/mp2t').header('content-length', String(size)).send(createReadStream(file));
+    },
+  );
+
+  app.get(
+    '/api/cameras/:id/export.mp4',
+    {
+      config: { permission: 'recordings:export', camera: 'id' },
+      schema: { summary: 'Export a range as one MP4', params: z.strictObject({ id: idParam }), querystring: rangeQuery, response: { 200: binary('video/mp4'), '4xx': errorSchema } },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const { from, to } = request.query;
+      checkRange(from, to);
+      const { file } = await recordings.exportRange(id, from, to);
+      const bytes = await fileSize(file);
+      const stream = createReadStream(file);
+      stream.on('close', () => void rm(file, { force: true }).catch((error: unknown) => request.log.warn({ err: error }, 'could not delete an export file')));
+      auditRequest(ctx, request, 'export', id, { from, to, bytes });
+      const name = `${request.scopedCamera!.name.replace(/[^A-Za-z0-9_-]/g, '_')}-${from}.mp4`;
+      return reply.type('video/mp4').header('content-disposition', `attachment; filename="${name}"`).header('content-length', String(bytes)).send(stream);
+    },
+  );
+}

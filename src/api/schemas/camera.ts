@@ -1,0 +1,66 @@
+/**
+ * Camera shapes of the API: what is written (the configuration schema, credentials write-only) and
+ * what is shown (a camera's settings and health, never its credentials: the response schema strips
+ * any field it does not list).
+ */
+import { z } from 'zod';
+import { cameraRecordSchema, cameraSchema } from '../../config/schema/server.ts';
+
+/** A camera's health as the API shows it. */
+export const cameraHealthSchema = z.object({
+  cameraId: z.string(),
+  cameraName: z.string(),
+  state: z.enum(['starting', 'connected', 'reconnecting', 'stopped', 'failed']),
+  fps: z.number(),
+  analysedFps: z.number(),
+  lastFrameAt: z.number().nullable(),
+  lastError: z.string().nullable(),
+  reconnects: z.number(),
+  droppedFrames: z.number(),
+  recording: z.boolean(),
+});
+
+/** A camera as the API shows it. */
+export const cameraViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    url: z.string().describe('Main stream URL, never with credentials.'),
+    subUrl: z.string().nullable(),
+    enabled: z.boolean(),
+    purpose: z.string(),
+    fps: z.number(),
+    record: cameraRecordSchema,
+    analytics: z.record(z.string(), z.unknown()),
+    arming: z.record(z.string(), z.unknown()),
+    snapshots: z.boolean(),
+    hasCredentials: z.boolean().describe('Whether stream credentials are stored; they are never returned.'),
+    managedBy: z.enum(['config', 'api']),
+    health: cameraHealthSchema,
+  })
+  .describe('A camera: settings and health, never credentials.');
+
+/** A new camera: the configuration file's camera schema. */
+export const cameraCreateSchema = cameraSchema;
+
+const shape = cameraSchema.shape;
+
+/** Changes to a camera: any top-level fields of its definition, without defaults (absent fields stay). */
+export const cameraPatchSchema = z
+  .strictObject({
+    name: shape.name.optional(),
+    url: shape.url.optional(),
+    subUrl: shape.subUrl,
+    credentials: shape.credentials,
+    enabled: shape.enabled.removeDefault().optional(),
+    purpose: shape.purpose.removeDefault().optional(),
+    fps: shape.fps.removeDefault().optional(),
+    record: shape.record.unwrap().optional(),
+    analytics: shape.analytics.unwrap().optional(),
+    arming: shape.arming.removeDefault().optional(),
+    snapshots: shape.snapshots.removeDefault().optional(),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, 'give at least one field to change');
+
+// Fails to compile when the camera schema gains a field the patch schema lacks.
+const _allFields: Record<keyof typeof shape, unknown> = { ...cameraPatchSchema.shape };

@@ -39,7 +39,7 @@ interface Step {
   readonly p50: number | null;
   readonly p95: number | null;
   readonly nodeRssMiB: number;
-  readonly ffmpegRssMiB: number;
+  readonly ffmpegPssMiB: number;
   readonly cpuPercent: number;
   readonly held: boolean;
 }
@@ -60,13 +60,19 @@ function quantile(sorted: readonly number[], q: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-/** Resident memory (MiB) of this process's ffmpeg children (decoders, recorders; publishers excluded by pid). */
-function ffmpegRssMiB(exclude: ReadonlySet<number>): number {
+/** Proportional set size (MiB) of this process's ffmpeg children (decoders, recorders; publishers excluded by pid): shared library pages count once across them, not once each. */
+function ffmpegPssMiB(exclude: ReadonlySet<number>): number {
   let kb = 0;
-  const out = execFileSync('ps', ['-o', 'pid=,rss=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+  const out = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });
   for (const line of out.trim().split('\n')) {
-    const [pid, rss, comm] = line.trim().split(/\s+/);
-    if (comm === 'ffmpeg' && !exclude.has(Number(pid))) kb += Number(rss);
+    const [pid, comm] = line.trim().split(/\s+/);
+    if (comm !== 'ffmpeg' || exclude.has(Number(pid))) continue;
+    try {
+      const pss = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      kb += Number(pss?.[1] ?? 0);
+    } catch {
+      // The process ended meanwhile.
+    }
   }
   return kb / 1024;
 }
@@ -118,13 +124,13 @@ async function main(): Promise<void> {
         p50: quantile(sorted, 0.5),
         p95: quantile(sorted, 0.95),
         nodeRssMiB: process.memoryUsage().rss / 2 ** 20,
-        ffmpegRssMiB: ffmpegRssMiB(publisherPids),
+        ffmpegPssMiB: ffmpegPssMiB(publisherPids),
         cpuPercent: ((cpu.user + cpu.system) / wall) * 100,
         held: false,
       };
       const held = step.minFps >= 0.9 * FPS && (step.p95 === null || step.p95 < 1000);
       steps.push({ ...step, held });
-      log(`${n} camera(s): analysed fps min ${step.minFps.toFixed(2)} mean ${step.meanFps.toFixed(2)}; ${step.events} events, latency p50 ${step.p50 ?? '—'} ms p95 ${step.p95 ?? '—'} ms; node RSS ${step.nodeRssMiB.toFixed(0)} MiB, ffmpeg ${step.ffmpegRssMiB.toFixed(0)} MiB; ${held ? 'held' : 'NOT held'}`);
+      log(`${n} camera(s): analysed fps min ${step.minFps.toFixed(2)} mean ${step.meanFps.toFixed(2)}; ${step.events} events, latency p50 ${step.p50 ?? '—'} ms p95 ${step.p95 ?? '—'} ms; node RSS ${step.nodeRssMiB.toFixed(0)} MiB, ffmpeg PSS ${step.ffmpegPssMiB.toFixed(0)} MiB; ${held ? 'held' : 'NOT held'}`);
       if (!held) break;
     }
   } finally {
@@ -137,17 +143,17 @@ async function main(): Promise<void> {
   }
   const held = steps.filter((s) => s.held);
   const best = held.at(-1) ?? null;
-  const perCamera = best ? ((best.nodeRssMiB - baseRss / 2 ** 20) + best.ffmpegRssMiB) / best.cameras : null;
+  const perCamera = best ? ((best.nodeRssMiB - baseRss / 2 ** 20) + best.ffmpegPssMiB) / best.cameras : null;
   const rows = steps.map(
-    (s) => `| ${s.cameras} | ${s.minFps.toFixed(2)} | ${s.meanFps.toFixed(2)} | ${s.events} | ${s.p50 ?? '—'} | ${s.p95 ?? '—'} | ${s.nodeRssMiB.toFixed(0)} | ${s.ffmpegRssMiB.toFixed(0)} | ${s.cpuPercent.toFixed(0)} % | ${s.held ? 'yes' : 'no'} |`,
+    (s) => `| ${s.cameras} | ${s.minFps.toFixed(2)} | ${s.meanFps.toFixed(2)} | ${s.events} | ${s.p50 ?? '—'} | ${s.p95 ?? '—'} | ${s.nodeRssMiB.toFixed(0)} | ${s.ffmpegPssMiB.toFixed(0)} | ${s.cpuPercent.toFixed(0)} % | ${s.held ? 'yes' : 'no'} |`,
   );
   const md = [
     `Measured by \`npm run bench:server\`${quick ? ' --quick' : ''} on ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}.`,
     `Each simulated camera is the demo clip (768x576, 10 fps H.264) looped over RTSP on 127.0.0.1, analysed at ${FPS} fps with the demo lines and zone, recorded continuously, events published to a real mosquitto; latency is frame receipt to delivery at an MQTT subscriber (events of type \`new\`), measured over ${MEASURE_S} s after ${WARMUP_S} s of warm-up at each step. A step holds when every camera keeps ≥ 90 % of ${FPS} fps and p95 latency stays under 1 s.`,
     '',
-    `**Cameras held: ${best?.cameras ?? 0}**${best ? `; at that load event latency p50 ${best.p50 ?? '—'} ms, p95 ${best.p95 ?? '—'} ms; memory per camera ≈ ${perCamera?.toFixed(0)} MiB (server RSS growth plus its ffmpeg decoders and recorders, divided by cameras).` : ''}`,
+    `**Cameras held: ${best?.cameras ?? 0}**${best ? `; at that load event latency p50 ${best.p50 ?? '—'} ms, p95 ${best.p95 ?? '—'} ms; memory per camera ≈ ${perCamera?.toFixed(0)} MiB (growth of the server's RSS since it started with no camera, plus the proportional set size of its ffmpeg decoders and recorders, divided by cameras).` : ''}`,
     '',
-    '| cameras | min analysed fps | mean analysed fps | events | latency p50 ms | latency p95 ms | server RSS MiB | ffmpeg RSS MiB | server CPU | held |',
+    '| cameras | min analysed fps | mean analysed fps | events | latency p50 ms | latency p95 ms | server RSS MiB | ffmpeg PSS MiB | server CPU | held |',
     '|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');

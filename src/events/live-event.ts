@@ -2,33 +2,14 @@
  * The messages the live system publishes on the bus: event lifecycle (new, update, end), count
  * changes and camera health. The WebSocket feed, MQTT, webhooks and email all consume these.
  */
-import type { ObjectClass } from '../core/detection.ts';
-import type { RuleEventType } from '../core/rules/types.ts';
-import type { JsonObject } from '../store/json.ts';
+import type { StoredEvent } from '../store/event-store.ts';
 
 /** Phase of an event in its lifecycle: instant events (line crossings, zone entries) are `new` and `end` at once. */
 export type LiveEventKind = 'new' | 'update' | 'end';
 
-/** An event as the live system reports it (the stored event plus the camera's name). */
-export interface LiveEventBody {
-  readonly id: string;
-  readonly cameraId: string;
+/** An event as the live system reports it: the stored event (without its frame number) plus the camera's name and whether its rule was armed. */
+export interface LiveEventBody extends Omit<StoredEvent, 'frame'> {
   readonly cameraName: string;
-  readonly type: RuleEventType;
-  readonly rule: string;
-  readonly trackId: number | null;
-  readonly class: ObjectClass;
-  /** Epoch ms. */
-  readonly startTime: number;
-  /** Epoch ms; null while open. */
-  readonly endTime: number | null;
-  readonly direction: 'in' | 'out' | null;
-  /** Extra fields (count, seconds, ...). */
-  readonly data: JsonObject;
-  /** JPEG snapshot, relative to the data directory, or null. */
-  readonly snapshotPath: string | null;
-  /** Pointer into the recording (`<cameraId>@<epoch ms>`), or null when the camera does not record. */
-  readonly recording: string | null;
   /** Whether the rule was armed (its schedule allowed alarms) when the event happened; unarmed events are stored but not notified. */
   readonly armed: boolean;
 }

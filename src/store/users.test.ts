@@ -297,3 +297,18 @@ describe('user store: sign-in', () => {
     assert.ok(median(known) > 5, 'argon2id at 19 MiB takes measurable time');
   });
 });
+
+test('setRole changes a role and never demotes the last enabled admin', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sightline-role-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const db = openDatabase(path.join(dir, 'roles.db'));
+  const users = new UserStore(db, { hashParams: { memoryCost: 1024, timeCost: 1, parallelism: 1 } });
+  const admin = await users.create({ name: 'boss', password: 'a-very-long-password-1', role: 'admin' });
+  const viewer = await users.create({ name: 'eve', password: 'a-very-long-password-2', role: 'viewer' });
+  assert.throws(() => users.setRole(admin.id, 'viewer'), (e: unknown) => e instanceof SightlineError && e.code === 'STORE_CONFLICT');
+  assert.equal(users.setRole(viewer.id, 'admin').role, 'admin');
+  assert.equal(users.setRole(admin.id, 'operator').role, 'operator');
+  assert.throws(() => users.setRole(viewer.id, 'root' as never), (e: unknown) => e instanceof SightlineError && e.code === 'USER_INVALID');
+  assert.throws(() => users.setRole('nobody', 'viewer'), (e: unknown) => e instanceof SightlineError && e.code === 'USER_NOT_FOUND');
+  db.close();
+});

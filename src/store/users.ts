@@ -119,6 +119,7 @@ export class UserStore {
       insert: db.prepare<[string, string, string, string, number]>('INSERT INTO users (id, name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?)'),
       setHash: db.prepare<[string, string, string]>('UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?'),
       setDisabled: db.prepare<[number, string]>('UPDATE users SET disabled = ? WHERE id = ?'),
+      setRole: db.prepare<[string, string]>('UPDATE users SET role = ? WHERE id = ?'),
       admins: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM users WHERE role = 'admin' AND disabled = 0"),
       cameraExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM cameras WHERE id = ?'),
       grant: db.prepare<[string, string]>('INSERT INTO user_cameras (user_id, camera_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
@@ -198,6 +199,19 @@ export class UserStore {
         throw new SightlineError('STORE_CONFLICT', `${row.name} is the last enabled admin: enable or create another admin first`);
       }
       this.#s.setDisabled.run(disabled ? 1 : 0, id);
+      return toUser(this.#row(id));
+    }).immediate();
+  }
+
+  /** Changes a user's role: USER_NOT_FOUND, USER_INVALID for an unknown role, or STORE_CONFLICT when it would demote the last enabled admin. */
+  setRole(id: string, role: UserRole): User {
+    const checked = checkRole(role);
+    return this.#db.transaction((): User => {
+      const row = this.#row(id);
+      if (row.role === 'admin' && checked !== 'admin' && row.disabled === 0 && this.countAdmins() <= 1) {
+        throw new SightlineError('STORE_CONFLICT', `${row.name} is the last enabled admin: make another admin first`);
+      }
+      this.#s.setRole.run(checked, id);
       return toUser(this.#row(id));
     }).immediate();
   }

@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import { SightlineError } from '../../core/errors.ts';
 import { USER_ROLES, type User } from '../../store/users.ts';
-import { setUserRole } from '../auth/user-role.ts';
 import { auditRequest, type ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
 import { idParam, idParams, noQuery, responses } from '../schemas/common.ts';
@@ -81,7 +80,7 @@ export function userRoutes(app: ApiApp, ctx: ApiContext): void {
       const { role, disabled, password } = request.body;
       let user = userOr404(id);
       if (password !== undefined) await users.setPassword(id, password);
-      if (role !== undefined && role !== user.role) user = setUserRole(db, users, id, role);
+      if (role !== undefined && role !== user.role) user = users.setRole(id, role);
       if (disabled !== undefined && disabled !== user.disabled) user = users.setDisabled(id, disabled);
       if (password !== undefined || role !== undefined || disabled === true) ctx.sessions.revokeUser(id);
       const fields = Object.keys(request.body).sort();

@@ -51,6 +51,7 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { status: 413, doc: 'The request body is larger than the server accepts.' },
   MEDIA_TYPE_UNSUPPORTED: { status: 415, doc: 'The request body is not JSON (content-type: application/json); forms and plain text are refused so that no cross-site form can post.' },
   INTERNAL_ERROR: { status: 500, doc: 'The server failed to answer for a reason of its own (a bug, a disk failure); the message is generic and the server log has the details.' },
+  LISTEN_FAILED: { status: 500, doc: 'The server could not listen on the configured address and port: another program uses the port, the address is not this machine\'s, or the port needs privileges; the message says which.' },
 } as const satisfies Record<string, { status: number; doc: string }>;
 
 /** A stable error code from {@link ERROR_CODES}. */

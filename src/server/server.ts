@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { ServerConfig } from '../config/schema/server.ts';
+import { SightlineError } from '../core/errors.ts';
 import { buildApi } from '../api/app.ts';
 import { resolveBackend } from '../detect/choose-backend.ts';
 import { createDetectorPool, defaultWorkerCount, type DetectorPool } from '../detect/worker-pool.ts';
@@ -192,7 +193,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     );
     cleanups.push(() => api.close());
     const host = config.server.host;
-    await api.listen({ host, port: config.server.port });
+    try {
+      await api.listen({ host, port: config.server.port });
+    } catch (cause) {
+      throw listenError(cause, host, config.server.port);
+    }
     const port = (api.server.address() as AddressInfo).port;
     const shownHost = host === '0.0.0.0' || host === '::' ? os.hostname() : host.includes(':') ? `[${host}]` : host;
     const url = (config.server.publicUrl ?? `https://${shownHost}:${port}`).replace(/\/+$/, '');
@@ -202,7 +207,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       const local = createHttpServer((req, res) => api.routing(req, res));
       local.on('upgrade', (req, socket, head) => api.server.emit('upgrade', req, socket, head));
       await new Promise<void>((resolve, reject) => {
-        local.once('error', reject);
+        local.once('error', (cause) => reject(listenError(cause, '127.0.0.1', config.server.httpPort ?? 0)));
         local.listen(config.server.httpPort, '127.0.0.1', () => resolve());
       });
       cleanups.push(() => new Promise<void>((resolve) => local.close(() => resolve())));
@@ -235,4 +240,20 @@ function announced(c: CameraView): AnnouncedCamera {
     })),
     classes: [...new Set(c.analytics.detect.classes.filter((k) => k === 'person' || k === 'car'))],
   };
+}
+
+/** A listen failure as a clear LISTEN_FAILED error naming the address and what to do. */
+function listenError(cause: unknown, host: string, port: number): SightlineError {
+  const code = (cause as NodeJS.ErrnoException).code;
+  const why =
+    code === 'EADDRINUSE'
+      ? 'another program already uses that port (stop it, or choose another port with --port or server.port)'
+      : code === 'EADDRNOTAVAIL'
+        ? 'that address does not belong to this machine (check server.host)'
+        : code === 'EACCES'
+          ? 'ports below 1024 need privileges (choose a port above 1023)'
+          : cause instanceof Error
+            ? cause.message
+            : String(cause);
+  return new SightlineError('LISTEN_FAILED', `cannot listen on ${host}:${port}: ${why}`, { cause });
 }

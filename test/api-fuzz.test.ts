@@ -43,6 +43,8 @@ let viewerId = '';
 const TEMPLATES: Readonly<Record<string, () => Template>> = {
   'GET /healthz': () => ({}),
   'GET /setup': () => ({}),
+  'GET /': () => ({}),
+  'GET /assets/:file': () => ({ params: { file: 'index.js' } }),
   'GET /setup.js': () => ({}),
   'GET /setup.css': () => ({}),
   'GET /api/setup': () => ({}),
@@ -225,11 +227,13 @@ test(`${REQUESTS} malformed requests as admin all answer 4xx with an error body`
     kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
     const res = await h.app.inject(c.options);
     const where = `#${i} ${c.kind} ${String(c.options.method)} ${String(c.options.url).slice(0, 120)} → ${res.statusCode}`;
-    if (res.statusCode < 400 || res.statusCode >= 500) {
+    // A dot-segment trick that resolves to the public app shell (`/assets/..` is `/`) is a normal page, not a leak.
+    const shell = res.statusCode === 200 && /^\/assets\/\.\.\/?$/.test(String(c.options.url)) && res.body.startsWith('<!doctype html>');
+    if (!shell && (res.statusCode < 400 || res.statusCode >= 500)) {
       failures.push(`${where}: ${res.body.slice(0, 200)}`);
       continue;
     }
-    if (c.options.method === 'HEAD') continue;
+    if (c.options.method === 'HEAD' || shell) continue;
     let body: { error?: { code?: unknown; message?: unknown } } = {};
     try {
       body = JSON.parse(res.body) as typeof body;

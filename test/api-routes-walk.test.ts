@@ -40,6 +40,8 @@ let tokenToRevoke = '';
 const TABLE: Readonly<Record<string, () => Spec>> = {
   'GET /healthz': () => ({ allowed: ANY, url: '/healthz' }),
   'GET /setup': () => ({ allowed: ANY, url: '/setup' }),
+  'GET /': () => ({ allowed: ANY, url: '/' }),
+  'GET /assets/:file': () => ({ allowed: ANY, url: '/assets/none.js' }),
   'GET /setup.js': () => ({ allowed: ANY, url: '/setup.js' }),
   'GET /setup.css': () => ({ allowed: ANY, url: '/setup.css' }),
   'GET /api/setup': () => ({ allowed: ANY, url: '/api/setup' }),
@@ -127,7 +129,7 @@ describe('route walk', () => {
     assert.deepEqual(registered.filter((r) => !(r in TABLE)), [], 'routes without a row in the walk table: add one');
     assert.deepEqual(Object.keys(TABLE).filter((r) => !registered.includes(r)), [], 'rows for routes that do not exist');
     const publicRoutes = listApiRoutes(h.app).filter((r) => r.permission === 'public').map((r) => `${r.method} ${r.url}`);
-    assert.deepEqual(publicRoutes.sort(), ['GET /api/setup', 'GET /healthz', 'GET /setup', 'GET /setup.css', 'GET /setup.js', 'POST /api/auth/login', 'POST /api/setup']);
+    assert.deepEqual(publicRoutes.sort(), ['GET /', 'GET /api/setup', 'GET /assets/:file', 'GET /healthz', 'GET /setup', 'GET /setup.css', 'GET /setup.js', 'POST /api/auth/login', 'POST /api/setup']);
   });
 
   test('each caller gets in where allowed and is kept out elsewhere', async () => {

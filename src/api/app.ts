@@ -34,6 +34,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { openapiRoutes } from './routes/openapi.ts';
 import { recordingRoutes } from './routes/recordings.ts';
 import { setupPageRoutes } from './routes/setup-page.ts';
+import { webAppRoutes } from './routes/web-app.ts';
 import { setupRoutes } from './routes/setup.ts';
 import { systemRoutes } from './routes/system.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -131,6 +132,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
   healthRoutes(app);
   setupRoutes(app, ctx);
   setupPageRoutes(app);
+  webAppRoutes(app);
   authRoutes(app, ctx);
   openapiRoutes(app);
   cameraRoutes(app, ctx);

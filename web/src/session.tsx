@@ -1,0 +1,47 @@
+/** Who is signed in, shared by every page: loaded from /api/auth/me, set by login, cleared by logout. */
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { ApiError, getJson, send, setCsrfToken, type User } from './api.ts';
+
+/** The signed-in user and the actions that change it. */
+export interface Session {
+  /** Undefined while loading, null when signed out. */
+  readonly user: User | null | undefined;
+  login(name: string, password: string): Promise<void>;
+  logout(): Promise<void>;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+/** Provides the session to the app. */
+export function SessionProvider({ children }: { readonly children: ReactNode }): ReactNode {
+  const [user, setUser] = useState<User | null | undefined>(undefined);
+  useEffect(() => {
+    getJson<{ user: User; csrfToken: string }>('/api/auth/me')
+      .then((me) => {
+        setCsrfToken(me.csrfToken);
+        setUser(me.user);
+      })
+      .catch((e: unknown) => {
+        if (!(e instanceof ApiError) || e.status !== 401) console.warn(e);
+        setUser(null);
+      });
+  }, []);
+  const login = useCallback(async (name: string, password: string) => {
+    const r = await send<{ user: User; csrfToken: string }>('POST', '/api/auth/login', { name, password });
+    setCsrfToken(r?.csrfToken ?? null);
+    setUser(r?.user ?? null);
+  }, []);
+  const logout = useCallback(async () => {
+    await send('POST', '/api/auth/logout').catch(() => null);
+    setCsrfToken(null);
+    setUser(null);
+  }, []);
+  return <SessionContext.Provider value={{ user, login, logout }}>{children}</SessionContext.Provider>;
+}
+
+/** The current session (inside SessionProvider). */
+export function useSession(): Session {
+  const s = useContext(SessionContext);
+  if (s === null) throw new Error('useSession outside SessionProvider');
+  return s;
+}

@@ -60,6 +60,7 @@ const health = (cameraId: string): CameraHealth => ({
   lastError: null,
   reconnects: 0,
   droppedFrames: 0,
+  frameSize: null,
   recording: true,
 });
 

@@ -4,7 +4,7 @@ import { InProcessBus } from './bus.ts';
 import type { CameraHealth } from './live-event.ts';
 
 const health = (cameraId: string): CameraHealth => ({
-  cameraId, cameraName: cameraId, state: 'connected', fps: 5, analysedFps: 5, lastFrameAt: 1, lastError: null, reconnects: 0, droppedFrames: 0, recording: false,
+  cameraId, cameraName: cameraId, state: 'connected', fps: 5, analysedFps: 5, lastFrameAt: 1, lastError: null, reconnects: 0, droppedFrames: 0, recording: false, frameSize: null,
 });
 
 test('the in-process bus delivers each message to every subscriber of its topic only', () => {

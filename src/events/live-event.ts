@@ -62,4 +62,6 @@ export interface CameraHealth {
   readonly droppedFrames: number;
   /** Whether the recorder is writing segments. */
   readonly recording: boolean;
+  /** Size of the camera's analysed stream in pixels (the space of its lines and zones), once known. */
+  readonly frameSize: { readonly width: number; readonly height: number } | null;
 }

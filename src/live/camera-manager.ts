@@ -106,12 +106,21 @@ export class CameraManager implements CameraService {
 
   /**
    * Applies the cameras of the configuration file (added or updated by name; cameras the file no
-   * longer lists are disabled and handed to the API), then starts every enabled camera.
+   * longer lists are disabled and handed to the API) and the seed cameras, then starts every
+   * enabled camera.
    */
-  async start(fileCameras: readonly CameraConfig[]): Promise<void> {
+  async start(fileCameras: readonly CameraConfig[], seeds: readonly CameraConfig[] = []): Promise<void> {
     const existing = await this.o.store.listCameras();
     const byName = new Map(existing.map((c) => [c.name, c]));
-    const names = new Set(fileCameras.map((c) => c.name));
+    const names = new Set([...fileCameras, ...seeds].map((c) => c.name));
+    // Seeds (the demo camera) are added once and then owned by the API, so their lines can be edited;
+    // only their URL follows each start (the demo stream's port may change).
+    for (const c of seeds) {
+      const checked = parseCameraInput(c, 'config');
+      const old = byName.get(c.name);
+      if (old) await this.o.store.updateCamera(old.id, { url: checked.url, config: { ...old.config, managedBy: 'api' } });
+      else await this.o.store.addCamera({ name: checked.name, url: checked.url, enabled: checked.enabled, config: storedConfig(checked, 'api') });
+    }
     for (const c of fileCameras) {
       const checked = parseCameraInput(c, 'config');
       const old = byName.get(c.name);
@@ -265,5 +274,5 @@ export class CameraManager implements CameraService {
 }
 
 function stoppedHealth(cam: Camera): CameraHealth {
-  return { cameraId: cam.id, cameraName: cam.name, state: 'stopped', fps: 0, analysedFps: 0, lastFrameAt: null, lastError: null, reconnects: 0, droppedFrames: 0, recording: false };
+  return { cameraId: cam.id, cameraName: cam.name, state: 'stopped', fps: 0, analysedFps: 0, lastFrameAt: null, lastError: null, reconnects: 0, droppedFrames: 0, recording: false, frameSize: null };
 }

@@ -89,6 +89,7 @@ export class LiveCamera {
   private dayTotals = new Map<string, { in: number; out: number }>();
   private day = -1;
   private objectCounts: Record<string, number> = {};
+  private frameSize: { width: number; height: number } | null = null;
 
   constructor(private readonly options: LiveCameraOptions) {
     this.id = options.id;
@@ -131,6 +132,7 @@ export class LiveCamera {
       reconnects: this.reconnects,
       droppedFrames: this.source?.droppedFrames ?? 0,
       recording: this.options.recording?.() ?? false,
+      frameSize: this.frameSize,
     };
   }
 
@@ -149,6 +151,7 @@ export class LiveCamera {
       try {
         const info = await probe(o.streamUrl, { timeoutMs: 10_000, ...(o.ffprobePath !== undefined && { ffprobePath: o.ffprobePath }) });
         size = { width: info.width, height: info.height };
+        this.frameSize = size;
       } catch (error) {
         this.state = 'reconnecting';
         this.lastError = `cannot open ${safeUrl}: ${error instanceof Error ? error.message : String(error)}`;

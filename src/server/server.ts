@@ -133,7 +133,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       const stream = demo.stream;
       cleanups.push(() => stream.stop());
     }
-    const fileCameras = demo ? [...config.cameras.filter((c) => c.name !== demo.camera.name), demo.camera] : config.cameras;
 
     const notifications: Notifications = startNotifications({
       config,
@@ -172,7 +171,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       keep: eventKeepFromStore(store, () => cameraModes),
       onError: (m) => log('warn', `retention: ${m}`),
     });
-    await cameras.start(fileCameras);
+    await cameras.start(config.cameras.filter((c) => c.name !== demo?.camera.name), demo ? [demo.camera] : []);
     await onCamerasChanged();
     cleanups.push(() => cameras.stop());
     retention.start();

@@ -17,6 +17,7 @@ export const cameraHealthSchema = z.object({
   lastError: z.string().nullable(),
   reconnects: z.number(),
   droppedFrames: z.number(),
+  frameSize: z.object({ width: z.number(), height: z.number() }).nullable().describe('Pixels of the analysed stream: the space of lines and zones.'),
   recording: z.boolean(),
 });
 

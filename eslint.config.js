@@ -20,7 +20,7 @@ export default tseslint.config(
     files: ['web/src/**/*.{ts,tsx}'],
     languageOptions: {
       parserOptions: { ecmaFeatures: { jsx: true } },
-      globals: { window: 'readonly', document: 'readonly', location: 'readonly', history: 'readonly', fetch: 'readonly', FormData: 'readonly', URLSearchParams: 'readonly', addEventListener: 'readonly', removeEventListener: 'readonly', WebSocket: 'readonly', MediaSource: 'readonly', HTMLElement: 'readonly', HTMLVideoElement: 'readonly', HTMLCanvasElement: 'readonly', SVGSVGElement: 'readonly', Blob: 'readonly', URL: 'readonly', requestAnimationFrame: 'readonly', cancelAnimationFrame: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', navigator: 'readonly', ResizeObserver: 'readonly' } },
+      globals: { window: 'readonly', document: 'readonly', location: 'readonly', history: 'readonly', fetch: 'readonly', FormData: 'readonly', URLSearchParams: 'readonly', addEventListener: 'readonly', removeEventListener: 'readonly', WebSocket: 'readonly', MediaSource: 'readonly', HTMLElement: 'readonly', HTMLVideoElement: 'readonly', HTMLCanvasElement: 'readonly', SVGSVGElement: 'readonly', Blob: 'readonly', URL: 'readonly', requestAnimationFrame: 'readonly', cancelAnimationFrame: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', navigator: 'readonly', ResizeObserver: 'readonly', localStorage: 'readonly', performance: 'readonly', confirm: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
     rules: { 'no-console': ['error', { allow: ['warn', 'error'] }] },
   },
   {

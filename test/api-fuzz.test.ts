@@ -44,6 +44,7 @@ const TEMPLATES: Readonly<Record<string, () => Template>> = {
   'GET /healthz': () => ({}),
   'GET /setup': () => ({}),
   'GET /': () => ({}),
+  'GET /favicon.ico': () => ({}),
   'GET /assets/:file': () => ({ params: { file: 'index.js' } }),
   'GET /setup.js': () => ({}),
   'GET /setup.css': () => ({}),
@@ -56,19 +57,23 @@ const TEMPLATES: Readonly<Record<string, () => Template>> = {
   'GET /api/openapi.json': () => ({}),
   'GET /api/cameras': () => ({}),
   'POST /api/cameras': () => ({ body: { name: 'fuzz-cam', url: 'rtsp://10.0.0.9/x' } }),
+  'POST /api/cameras/test': () => ({ body: { url: 'rtsp://127.0.0.1:9/fuzz' } }),
   'GET /api/cameras/:id': () => ({ params: { id: 'A' } }),
   'PATCH /api/cameras/:id': () => ({ params: { id: 'A' }, body: { fps: 4 } }),
   'DELETE /api/cameras/:id': () => ({ params: { id: 'C' } }),
   'GET /api/cameras/:id/live.jpg': () => ({ params: { id: 'A' } }),
+  'GET /api/cameras/:id/live': () => ({ params: { id: 'A' } }),
   'GET /api/cameras/:id/counts': () => ({ params: { id: 'A' }, query: { ...RANGE, bucket: 'hour' } }),
   'GET /api/cameras/:id/heatmap': () => ({ params: { id: 'A' }, query: RANGE }),
   'GET /api/cameras/:id/heatmap.png': () => ({ params: { id: 'A' }, query: RANGE }),
+  'GET /api/cameras/:id/occupancy': () => ({ params: { id: 'A' }, query: { ...RANGE, bucket: 'minute' } }),
   'GET /api/cameras/:id/recordings': () => ({ params: { id: 'A' }, query: RANGE }),
   'GET /api/cameras/:id/recordings/:segmentId': () => ({ params: { id: 'A', segmentId: '1' } }),
   'GET /api/cameras/:id/export.mp4': () => ({ params: { id: 'A' }, query: RANGE }),
   'GET /api/events': () => ({ query: { ...RANGE, limit: '10', order: 'desc', type: 'intrusion', class: 'person' } }),
   'GET /api/events/:id': () => ({ params: { id: 'ev-a' } }),
   'GET /api/events/:id/snapshot.jpg': () => ({ params: { id: 'ev-a' } }),
+  'GET /api/events/:id/clip.mp4': () => ({ params: { id: 'ev-a' } }),
   'GET /api/users': () => ({}),
   'POST /api/users': () => ({ body: { name: 'fuzzer', password: PASSWORD, role: 'viewer' } }),
   'PATCH /api/users/:id': () => ({ params: { id: viewerId }, body: { disabled: false } }),
@@ -228,7 +233,7 @@ test(`${REQUESTS} malformed requests as admin all answer 4xx with an error body`
     const res = await h.app.inject(c.options);
     const where = `#${i} ${c.kind} ${String(c.options.method)} ${String(c.options.url).slice(0, 120)} → ${res.statusCode}`;
     // A dot-segment trick that resolves to the public app shell (`/assets/..` is `/`) is a normal page, not a leak.
-    const shell = res.statusCode === 200 && /^\/assets\/\.\.\/?$/.test(String(c.options.url)) && res.body.startsWith('<!doctype html>');
+    const shell = res.statusCode === 200 && /^\/assets\/(\.\.|%2e%2e)\/?$/i.test(String(c.options.url)) && res.body.startsWith('<!doctype html>');
     if (!shell && (res.statusCode < 400 || res.statusCode >= 500)) {
       failures.push(`${where}: ${res.body.slice(0, 200)}`);
       continue;

@@ -41,6 +41,7 @@ const TABLE: Readonly<Record<string, () => Spec>> = {
   'GET /healthz': () => ({ allowed: ANY, url: '/healthz' }),
   'GET /setup': () => ({ allowed: ANY, url: '/setup' }),
   'GET /': () => ({ allowed: ANY, url: '/' }),
+  'GET /favicon.ico': () => ({ allowed: ANY, url: '/favicon.ico' }),
   'GET /assets/:file': () => ({ allowed: ANY, url: '/assets/none.js' }),
   'GET /setup.js': () => ({ allowed: ANY, url: '/setup.js' }),
   'GET /setup.css': () => ({ allowed: ANY, url: '/setup.css' }),
@@ -53,19 +54,23 @@ const TABLE: Readonly<Record<string, () => Spec>> = {
   'GET /api/openapi.json': () => ({ allowed: AUTHENTICATED, url: '/api/openapi.json' }),
   'GET /api/cameras': () => ({ allowed: USERS, url: '/api/cameras' }),
   'POST /api/cameras': () => ({ allowed: ADMIN, url: '/api/cameras', payload: { name: 'walk-new', url: 'rtsp://10.0.0.2/x' } }),
+  'POST /api/cameras/test': () => ({ allowed: ADMIN, url: '/api/cameras/test', payload: { url: 'rtsp://127.0.0.1:9/walk' } }),
   'GET /api/cameras/:id': () => ({ allowed: USERS, url: '/api/cameras/A', hiddenUrl: '/api/cameras/B' }),
   'PATCH /api/cameras/:id': () => ({ allowed: ADMIN, url: '/api/cameras/A', payload: { fps: 4 } }),
   'DELETE /api/cameras/:id': () => ({ allowed: ADMIN, url: '/api/cameras/C' }),
   'GET /api/cameras/:id/live.jpg': () => ({ allowed: USERS, url: '/api/cameras/A/live.jpg', hiddenUrl: '/api/cameras/B/live.jpg' }),
+  'GET /api/cameras/:id/live': () => ({ allowed: USERS, url: '/api/cameras/A/live', hiddenUrl: '/api/cameras/B/live' }),
   'GET /api/cameras/:id/counts': () => ({ allowed: EVENTS, url: `/api/cameras/A/counts?${R}`, hiddenUrl: `/api/cameras/B/counts?${R}` }),
   'GET /api/cameras/:id/heatmap': () => ({ allowed: EVENTS, url: `/api/cameras/A/heatmap?${R}`, hiddenUrl: `/api/cameras/B/heatmap?${R}` }),
   'GET /api/cameras/:id/heatmap.png': () => ({ allowed: EVENTS, url: `/api/cameras/A/heatmap.png?${R}`, hiddenUrl: `/api/cameras/B/heatmap.png?${R}` }),
+  'GET /api/cameras/:id/occupancy': () => ({ allowed: EVENTS, url: `/api/cameras/A/occupancy?${R}&bucket=minute`, hiddenUrl: `/api/cameras/B/occupancy?${R}` }),
   'GET /api/cameras/:id/recordings': () => ({ allowed: USERS, url: `/api/cameras/A/recordings?${R}`, hiddenUrl: `/api/cameras/B/recordings?${R}` }),
   'GET /api/cameras/:id/recordings/:segmentId': () => ({ allowed: USERS, url: '/api/cameras/A/recordings/1', hiddenUrl: '/api/cameras/B/recordings/2' }),
   'GET /api/cameras/:id/export.mp4': () => ({ allowed: ['operator', 'admin'], url: `/api/cameras/A/export.mp4?${R}`, hiddenUrl: `/api/cameras/B/export.mp4?${R}` }),
   'GET /api/events': () => ({ allowed: EVENTS, url: '/api/events?limit=10', hiddenUrl: '/api/events?camera=B' }),
   'GET /api/events/:id': () => ({ allowed: EVENTS, url: '/api/events/ev-a', hiddenUrl: '/api/events/ev-b' }),
   'GET /api/events/:id/snapshot.jpg': () => ({ allowed: EVENTS, url: '/api/events/ev-a/snapshot.jpg', hiddenUrl: '/api/events/ev-b/snapshot.jpg' }),
+  'GET /api/events/:id/clip.mp4': () => ({ allowed: USERS, url: '/api/events/ev-a/clip.mp4', hiddenUrl: '/api/events/ev-b/clip.mp4' }),
   'GET /api/users': () => ({ allowed: ADMIN, url: '/api/users' }),
   'POST /api/users': () => ({ allowed: ADMIN, url: '/api/users', payload: { name: 'walker', password: PASSWORD, role: 'viewer', cameras: ['A'] } }),
   'PATCH /api/users/:id': () => ({ allowed: ADMIN, url: `/api/users/${h.ids.viewer}`, payload: { disabled: false } }),
@@ -129,7 +134,7 @@ describe('route walk', () => {
     assert.deepEqual(registered.filter((r) => !(r in TABLE)), [], 'routes without a row in the walk table: add one');
     assert.deepEqual(Object.keys(TABLE).filter((r) => !registered.includes(r)), [], 'rows for routes that do not exist');
     const publicRoutes = listApiRoutes(h.app).filter((r) => r.permission === 'public').map((r) => `${r.method} ${r.url}`);
-    assert.deepEqual(publicRoutes.sort(), ['GET /', 'GET /api/setup', 'GET /assets/:file', 'GET /healthz', 'GET /setup', 'GET /setup.css', 'GET /setup.js', 'POST /api/auth/login', 'POST /api/setup']);
+    assert.deepEqual(publicRoutes.sort(), ['GET /', 'GET /api/setup', 'GET /assets/:file', 'GET /favicon.ico', 'GET /healthz', 'GET /setup', 'GET /setup.css', 'GET /setup.js', 'POST /api/auth/login', 'POST /api/setup']);
   });
 
   test('each caller gets in where allowed and is kept out elsewhere', async () => {

@@ -27,10 +27,13 @@ import { analyticsRoutes } from './routes/analytics.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { cameraRoutes } from './routes/cameras.ts';
+import { cameraTestRoutes } from './routes/camera-test.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { liveRoutes } from './routes/live.ts';
+import { liveStreamRoutes } from './routes/live-stream.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { occupancyRoutes } from './routes/occupancy.ts';
 import { openapiRoutes } from './routes/openapi.ts';
 import { recordingRoutes } from './routes/recordings.ts';
 import { setupPageRoutes } from './routes/setup-page.ts';
@@ -100,7 +103,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
     global: true,
     contentSecurityPolicy: {
       useDefaults: false,
-      directives: { defaultSrc: ["'self'"], baseUri: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"], objectSrc: ["'none'"] },
+      directives: { defaultSrc: ["'self'"], mediaSrc: ["'self'", 'blob:'], baseUri: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"], objectSrc: ["'none'"] },
     },
     referrerPolicy: { policy: 'no-referrer' },
     frameguard: { action: 'deny' },
@@ -136,8 +139,11 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
   authRoutes(app, ctx);
   openapiRoutes(app);
   cameraRoutes(app, ctx);
+  cameraTestRoutes(app, ctx);
   liveRoutes(app, ctx);
+  liveStreamRoutes(app, ctx);
   analyticsRoutes(app, ctx);
+  occupancyRoutes(app, ctx);
   recordingRoutes(app, ctx);
   eventRoutes(app, ctx);
   userRoutes(app, ctx);

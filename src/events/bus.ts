@@ -3,7 +3,7 @@
  * reacts to them (WebSocket feed, MQTT, webhooks, email, metrics). The embedded implementation is
  * in-process; a later one runs on NATS JetStream behind the same interface.
  */
-import type { CameraHealth, CountMessage, LiveEventMessage, ObjectCountMessage } from './live-event.ts';
+import type { CameraHealth, CountMessage, LiveEventMessage, ObjectCountMessage, TracksMessage } from './live-event.ts';
 
 /** Every topic of the bus and the message type it carries. */
 export interface BusTopics {
@@ -11,6 +11,8 @@ export interface BusTopics {
   readonly count: CountMessage;
   readonly objects: ObjectCountMessage;
   readonly health: CameraHealth;
+  /** Confirmed tracks after each analysed frame (live overlays). */
+  readonly tracks: TracksMessage;
 }
 
 /** A topic name. */

@@ -43,6 +43,28 @@ export interface ObjectCountMessage {
   readonly frameTime: number;
 }
 
+/** One confirmed track of a camera's analysed frame, as the live overlay draws it. */
+export interface TrackBox {
+  readonly id: number;
+  readonly class: string;
+  /** `[x, y, w, h]` in pixels of the analysed stream (the space of `frameSize`). */
+  readonly box: readonly [number, number, number, number];
+  /** True when a detection was associated with the track in this frame (false while it coasts). */
+  readonly observed: boolean;
+}
+
+/** The confirmed tracks of one analysed frame, published after every analysed frame (for live overlays). */
+export interface TracksMessage {
+  readonly cameraId: string;
+  readonly cameraName: string;
+  /** Epoch ms at which the frame was received from the camera. */
+  readonly frameTime: number;
+  /** Size of the analysed stream in pixels, the space of the boxes. */
+  readonly width: number;
+  readonly height: number;
+  readonly tracks: readonly TrackBox[];
+}
+
 /** A camera's state as health checks and the UI show it. */
 export interface CameraHealth {
   readonly cameraId: string;

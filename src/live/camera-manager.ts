@@ -14,11 +14,12 @@ import type { Bus } from '../events/bus.ts';
 import type { CameraHealth } from '../events/live-event.ts';
 import { sourceKind } from '../ingest/ffmpeg-args.ts';
 import type { SecretBox } from '../security/secret-box.ts';
-import type { CameraService, CameraView } from '../server/services.ts';
+import type { CameraService, CameraView, LiveStream } from '../server/services.ts';
 import type { Camera, EventStore } from '../store/event-store.ts';
 import type { JsonObject } from '../store/json.ts';
 import { LiveCamera } from './live-camera.ts';
 import { withCredentials } from './live-args.ts';
+import { LiveMp4Stream } from './live-mp4.ts';
 
 /** Something that records a camera's main stream while the camera runs. */
 export interface CameraRecorder {
@@ -199,6 +200,14 @@ export class CameraManager implements CameraService {
 
   async latestJpeg(id: string): Promise<Buffer | null> {
     return this.running.get(id)?.live.latestJpeg() ?? null;
+  }
+
+  async liveStream(id: string): Promise<LiveStream | null> {
+    if (!this.running.has(id)) return null;
+    const cam = await this.o.store.getCamera(id);
+    if (!cam) return null;
+    const url = withCredentials(this.toConfig(cam).subUrl ?? cam.url, this.readCredentials(id));
+    return new LiveMp4Stream({ url, ...(this.o.ffmpegPath !== undefined && { ffmpegPath: this.o.ffmpegPath }) });
   }
 
   private launch(cam: Camera): void {

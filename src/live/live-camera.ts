@@ -216,6 +216,7 @@ export class LiveCamera {
       this.framesAnalysed.add(this.now());
       await this.handleEvents(frame, receivedAt, t.tracks, step.events, this.lifecycle.step(frame.time, step.events, step.occupancy));
       this.publishObjects(t.tracks.filter((tr) => tr.observed).map((tr) => tr.class), receivedAt);
+      this.publishTracks(t.tracks, sourceSize, receivedAt);
       if (frame.time - heatFlushedAt >= heatEvery) {
         const grid = rules.heat.grid;
         await this.flushHeat(grid, flushedHeat, receivedAt);
@@ -346,6 +347,11 @@ export class LiveCamera {
       const t = this.dayTotals.get(line)!;
       this.options.bus.publish('count', { cameraId: this.id, cameraName: this.name, line, in: t.in, out: t.out, frameTime: at });
     }
+  }
+
+  private publishTracks(tracks: readonly Track[], size: { width: number; height: number }, at: number): void {
+    const boxes = tracks.map((tr) => ({ id: tr.id, class: tr.class, box: [round2(tr.box.x), round2(tr.box.y), round2(tr.box.w), round2(tr.box.h)] as const, observed: tr.observed }));
+    this.options.bus.publish('tracks', { cameraId: this.id, cameraName: this.name, frameTime: at, width: size.width, height: size.height, tracks: boxes });
   }
 
   private publishObjects(classes: readonly string[], at: number): void {

@@ -43,6 +43,24 @@ export interface CameraService {
   remove(id: string): Promise<void>;
   /** The newest frame as a JPEG, or null before the first frame. */
   latestJpeg(id: string): Promise<Buffer | null>;
+  /** The live video of a running camera's analysed stream (sub-stream, else main), or null when the camera is not running. */
+  liveStream(id: string): Promise<LiveStream | null>;
+}
+
+/** What one live viewer's stream reports: the init segment first, then media fragments, then its end. */
+export interface LiveStreamHandlers {
+  /** The MIME type with codecs (e.g. `video/mp4; codecs="avc1.64001f"`) and the init segment (ftyp + moov). */
+  onInit(mime: string, init: Buffer): void;
+  /** One media fragment (moof + mdat), in order. */
+  onMedia(fragment: Buffer): void;
+  /** The stream ended: `error` is a redacted reason, or null after `close()`. Called once. */
+  onEnd(error: string | null): void;
+}
+
+/** A camera's live video as fragmented MP4 without re-encoding; every `open` is one viewer with its own stream. */
+export interface LiveStream {
+  /** Starts a viewer's stream; `close()` stops it and resolves once it is gone. */
+  open(handlers: LiveStreamHandlers): { close(): Promise<void> };
 }
 
 /** One recorded segment. */

@@ -74,6 +74,8 @@ export interface CameraHealth {
   readonly reconnects: number;
   readonly droppedFrames: number;
   readonly recording: boolean;
+  /** Pixels of the analysed stream: the space of lines and zones, once known. */
+  readonly frameSize: { readonly width: number; readonly height: number } | null;
 }
 
 /** A point [x, y] in pixels of the camera's picture. */

@@ -12,10 +12,18 @@ export interface Session {
 
 const SessionContext = createContext<Session | null>(null);
 
+/** localStorage key remembering that this browser has a session (never the session itself, which is an HttpOnly cookie). */
+const SIGNED_IN = 'sightline.signedIn';
+
 /** Provides the session to the app. */
 export function SessionProvider({ children }: { readonly children: ReactNode }): ReactNode {
   const [user, setUser] = useState<User | null | undefined>(undefined);
   useEffect(() => {
+    // Only ask the server when this browser signed in before: a signed-out visit makes no failing request.
+    if (localStorage.getItem(SIGNED_IN) === null) {
+      setUser(null);
+      return;
+    }
     getJson<{ user: User; csrfToken: string }>('/api/auth/me')
       .then((me) => {
         setCsrfToken(me.csrfToken);
@@ -23,16 +31,19 @@ export function SessionProvider({ children }: { readonly children: ReactNode }):
       })
       .catch((e: unknown) => {
         if (!(e instanceof ApiError) || e.status !== 401) console.warn(e);
+        localStorage.removeItem(SIGNED_IN);
         setUser(null);
       });
   }, []);
   const login = useCallback(async (name: string, password: string) => {
     const r = await send<{ user: User; csrfToken: string }>('POST', '/api/auth/login', { name, password });
     setCsrfToken(r?.csrfToken ?? null);
+    localStorage.setItem(SIGNED_IN, '1');
     setUser(r?.user ?? null);
   }, []);
   const logout = useCallback(async () => {
     await send('POST', '/api/auth/logout').catch(() => null);
+    localStorage.removeItem(SIGNED_IN);
     setCsrfToken(null);
     setUser(null);
   }, []);

@@ -1,8 +1,10 @@
 /**
- * Events: GET /api/events (search, audited `search`), GET /api/events/:id and its snapshot JPEG.
+ * Events: GET /api/events (search, audited `search`), GET /api/events/:id, its snapshot JPEG and its
+ * clip (the recording around it as MP4, audited `playback`).
  * Callers see only the events of cameras they may see; others answer 404.
  */
 import { createReadStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { OBJECT_CLASSES } from '../../core/detection.ts';
 import { SightlineError } from '../../core/errors.ts';
@@ -17,6 +19,12 @@ import type { ApiApp } from '../fastify-types.ts';
 import { fileInside } from '../files.ts';
 import { binary, epochMsParam, errorSchema, idParam, idParams, limitParam, noQuery, responses } from '../schemas/common.ts';
 import { eventPageSchema, eventSchema } from '../schemas/event.ts';
+
+/** Recording kept before an event's start and after its end in its clip, ms. */
+const CLIP_MARGIN_MS = 5000;
+
+/** Length of the clip after the start of an event that is still open, ms. */
+const OPEN_CLIP_MS = 10_000;
 
 /** Store pages scanned at most for one page of a caller who sees only some cameras. */
 const MAX_SCANNED_PAGES = 10;
@@ -50,7 +58,7 @@ async function visiblePage(ctx: ApiContext, query: EventQuery, visible: (e: Stor
 
 /** Registers the event routes. */
 export function eventRoutes(app: ApiApp, ctx: ApiContext): void {
-  const { users, dataDir } = ctx.deps;
+  const { users, dataDir, recordings } = ctx.deps;
 
   app.get(
     '/api/events',
@@ -86,6 +94,34 @@ export function eventRoutes(app: ApiApp, ctx: ApiContext): void {
       const file = rel === null ? null : await fileInside(dataDir, rel);
       if (file === null) throw new ApiError('NOT_FOUND', 404, 'this event has no snapshot');
       return reply.type('image/jpeg').send(createReadStream(file));
+    },
+  );
+  app.get(
+    '/api/events/:id/clip.mp4',
+    {
+      config: { permission: 'recordings:read', event: 'id' },
+      schema: {
+        summary: "The event's recorded clip (MP4), from 5 s before its start to 5 s after its end",
+        params: idParams,
+        querystring: noQuery,
+        response: { 200: binary('video/mp4'), '4xx': errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const event = request.scopedEvent!;
+      const from = Math.max(0, event.startTime - CLIP_MARGIN_MS);
+      const to = (event.endTime ?? event.startTime + OPEN_CLIP_MS) + CLIP_MARGIN_MS;
+      const { file } = await recordings.exportRange(event.cameraId, from, to);
+      let bytes: number;
+      try {
+        bytes = (await stat(file)).size;
+      } catch {
+        throw new SightlineError('RECORDING_NOT_FOUND', 'the clip file is missing');
+      }
+      const stream = createReadStream(file);
+      stream.on('close', () => void rm(file, { force: true }).catch((error: unknown) => request.log.warn({ err: error }, 'could not delete a clip file')));
+      auditRequest(ctx, request, 'playback', event.cameraId, { event: event.id, from, to, bytes });
+      return reply.type('video/mp4').header('content-length', String(bytes)).send(stream);
     },
   );
 }

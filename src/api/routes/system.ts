@@ -1,34 +1,85 @@
-/** GET /api/system, for admins: version, uptime, recording disk use and every camera's health. */
+/**
+ * GET /api/system, for admins: version, uptime, host load and memory, the data directory's disk,
+ * recording disk use, every camera's health and the notification targets (never a secret: no
+ * password, no webhook secret, no credentials in a URL).
+ */
+import { statfs } from 'node:fs/promises';
+import os from 'node:os';
 import { z } from 'zod';
+import type { ServerConfig } from '../../config/schema/server.ts';
+import { redactUrl } from '../../ingest/redact-url.ts';
 import type { ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
 import { cameraHealthSchema } from '../schemas/camera.ts';
 import { noQuery, responses } from '../schemas/common.ts';
 
+const notificationsSchema = z
+  .object({
+    mqtt: z.object({ url: z.string(), prefix: z.string(), hasCredentials: z.boolean() }).nullable(),
+    webhooks: z.array(z.object({ name: z.string(), url: z.string(), types: z.array(z.string()).nullable(), cameras: z.array(z.string()).nullable() })),
+    smtp: z.object({ host: z.string(), port: z.number(), secure: z.boolean(), from: z.string(), to: z.array(z.string()), types: z.array(z.string()) }).nullable(),
+    outboxPending: z.number().describe('Notifications not yet delivered.'),
+  })
+  .describe('Notification targets from the configuration file, without secrets.');
+
+const systemSchema = z.object({
+  version: z.string(),
+  uptimeSeconds: z.number(),
+  host: z.object({
+    cpus: z.number(),
+    loadAverage: z.array(z.number()).describe('1, 5 and 15 minute load averages (zeros on Windows).'),
+    memory: z.object({ total: z.number(), free: z.number() }).describe('Bytes.'),
+    processRss: z.number().describe('Resident memory of the server process, bytes.'),
+  }),
+  disk: z.object({ path: z.string(), total: z.number(), free: z.number() }).nullable().describe('The file system of the data directory, bytes; null when it cannot be read.'),
+  detector: z.object({ backend: z.string(), workers: z.number() }),
+  recordings: z.object({ bytes: z.number(), segments: z.number(), quotaBytes: z.number() }),
+  cameras: z.array(z.object({ id: z.string(), name: z.string(), enabled: z.boolean(), health: cameraHealthSchema })),
+  notifications: notificationsSchema,
+});
+
+/** The notification targets of a configuration, with every secret left out. */
+export function notificationTargets(config: ServerConfig, outboxPending: number): z.infer<typeof notificationsSchema> {
+  const { mqtt, smtp } = config;
+  return {
+    mqtt: mqtt === undefined ? null : { url: redactUrl(mqtt.url), prefix: mqtt.prefix, hasCredentials: mqtt.username !== undefined || mqtt.password !== undefined },
+    webhooks: config.webhooks.map((w) => ({ name: w.name, url: redactUrl(w.url), types: w.types ?? null, cameras: w.cameras ?? null })),
+    smtp: smtp === undefined ? null : { host: smtp.host, port: smtp.port, secure: smtp.secure, from: smtp.from, to: smtp.to, types: smtp.types },
+    outboxPending,
+  };
+}
+
+async function diskOf(dir: string): Promise<{ path: string; total: number; free: number } | null> {
+  try {
+    const s = await statfs(dir);
+    return { path: dir, total: s.blocks * s.bsize, free: s.bavail * s.bsize };
+  } catch {
+    return null;
+  }
+}
+
 /** Registers the system route. */
 export function systemRoutes(app: ApiApp, ctx: ApiContext, version: string): void {
+  const pending = ctx.deps.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL');
   app.get(
     '/api/system',
     {
       config: { permission: 'admin' },
-      schema: {
-        summary: 'Server status',
-        querystring: noQuery,
-        response: responses(
-          z.object({
-            version: z.string(),
-            uptimeSeconds: z.number(),
-            recordings: z.object({ bytes: z.number(), segments: z.number(), quotaBytes: z.number() }),
-            cameras: z.array(z.object({ id: z.string(), name: z.string(), enabled: z.boolean(), health: cameraHealthSchema })),
-          }),
-        ),
-      },
+      schema: { summary: 'Server status', querystring: noQuery, response: responses(systemSchema) },
     },
-    async () => ({
-      version,
-      uptimeSeconds: Math.max(0, Math.round((ctx.deps.now() - ctx.startedAt) / 1000)),
-      recordings: await ctx.deps.recordings.usage(),
-      cameras: (await ctx.deps.cameras.list()).map((c) => ({ id: c.id, name: c.name, enabled: c.enabled, health: c.health })),
-    }),
+    async () => {
+      const { config } = ctx.deps;
+      const cpus = os.availableParallelism();
+      return {
+        version,
+        uptimeSeconds: Math.max(0, Math.round((ctx.deps.now() - ctx.startedAt) / 1000)),
+        host: { cpus, loadAverage: os.loadavg(), memory: { total: os.totalmem(), free: os.freemem() }, processRss: process.memoryUsage.rss() },
+        disk: await diskOf(ctx.deps.dataDir),
+        detector: { backend: config.detect.backend, workers: config.detect.workers ?? cpus },
+        recordings: await ctx.deps.recordings.usage(),
+        cameras: (await ctx.deps.cameras.list()).map((c) => ({ id: c.id, name: c.name, enabled: c.enabled, health: c.health })),
+        notifications: notificationTargets(config, pending.get()?.n ?? 0),
+      };
+    },
   );
 }

@@ -22,6 +22,9 @@ const TYPES: Readonly<Record<string, string>> = {
   '.json': 'application/json',
 };
 
+/** The browser tab's icon: a small eye, as SVG (browsers ask for /favicon.ico on every page). */
+const FAVICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><ellipse cx="8" cy="8" rx="7" ry="4.5" fill="#16213a"/><circle cx="8" cy="8" r="2.5" fill="#fff"/></svg>';
+
 /** Registers the app's routes; its files are read once, so no request ever touches the file system. */
 export function webAppRoutes(app: ApiApp, dist: string = WEB_DIST): void {
   const index = existsSync(path.join(dist, 'index.html')) ? readFileSync(path.join(dist, 'index.html')) : null;
@@ -33,6 +36,7 @@ export function webAppRoutes(app: ApiApp, dist: string = WEB_DIST): void {
       if (type !== undefined) assets.set(name, { body: readFileSync(path.join(assetDir, name)), type });
     }
   }
+  app.get('/favicon.ico', { config: { permission: 'public' }, schema: { hide: true, querystring: noQuery } }, async (_request, reply) => reply.type('image/svg+xml').send(FAVICON));
   app.get('/', { config: { permission: 'public' }, schema: { hide: true, querystring: noQuery } }, async (_request, reply) => {
     if (index === null) throw new SightlineError('NOT_FOUND', 'the web app is not built: run `npm run build:web` (npm ci does it) and restart the server');
     return reply.type('text/html; charset=utf-8').send(index);

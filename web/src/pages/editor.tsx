@@ -1,5 +1,250 @@
-/** Zones and lines (placeholder until its page lands). */
+/** Zones and lines: draw a camera's counting lines and zones over its picture and save them. */
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { ApiError, getJson, send, type Camera, type LineRule, type Point, type ZoneRule } from '../api.ts';
+import { EditorCanvas } from '../components/EditorCanvas.tsx';
+import { freeName, movePoint, problemsOf, sideOf, type FrameSize, type HandleRef, type ShapeRef, type Tool } from '../components/EditorModel.ts';
+import { EditorLinePanel, EditorZonePanel } from '../components/EditorPanel.tsx';
+import { href } from '../router.ts';
+import type { Route } from '../router.ts';
 import type { PageEntry } from './registry.ts';
 
-/** The Zones and lines page. */
-export const editorPage: PageEntry = { path: 'editor', title: 'Zones and lines', nav: false, adminOnly: true, render: () => <section><h1>Zones and lines</h1></section> };
+/** Points closer than this (frame pixels) to the last one are the same click (a double-click's clicks). */
+const SAME_POINT = 3;
+
+function saveError(e: unknown): string {
+  if (e instanceof ApiError && e.code === 'CAMERA_MANAGED_BY_CONFIG') {
+    return 'This camera is defined in the configuration file, so its rules cannot be changed here. Edit the lines and zones of this camera in the YAML configuration file and restart the server, or add the camera through the web app instead.';
+  }
+  if (e instanceof ApiError) return `${e.message} (${e.code})`;
+  return e instanceof Error ? e.message : String(e);
+}
+
+function frameSizeOf(camera: Camera): FrameSize | null {
+  const fs = (camera.health as { frameSize?: FrameSize | null }).frameSize;
+  return fs && fs.width > 0 && fs.height > 0 ? fs : null;
+}
+
+function EditorPage({ cameraId }: { readonly cameraId: string }): ReactNode {
+  const [camera, setCamera] = useState<Camera | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [lines, setLines] = useState<LineRule[]>([]);
+  const [zones, setZones] = useState<ZoneRule[]>([]);
+  const [imageSize, setImageSize] = useState<FrameSize | null>(null);
+  const [imageKey, setImageKey] = useState(0);
+  const [tool, setTool] = useState<Tool>('select');
+  const [draft, setDraft] = useState<Point[]>([]);
+  const [selected, setSelected] = useState<ShapeRef | null>(null);
+  const [dirty, setDirty] = useState(false);
+  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    getJson<Camera>(`/api/cameras/${encodeURIComponent(cameraId)}`)
+      .then((c) => {
+        if (!live) return;
+        setCamera(c);
+        setLines(c.analytics.lines);
+        setZones(c.analytics.zones);
+      })
+      .catch((e: unknown) => live && setLoadError(e instanceof ApiError && e.status === 404 ? 'There is no camera with this id.' : saveError(e)));
+    return () => {
+      live = false;
+    };
+  }, [cameraId]);
+
+  const size = (camera && frameSizeOf(camera)) ?? imageSize;
+  const taken = [...lines.map((l) => l.name), ...zones.map((z) => z.name)];
+
+  const change = (nextLines: LineRule[], nextZones: ZoneRule[]): void => {
+    setLines(nextLines);
+    setZones(nextZones);
+    setDirty(true);
+    setStatus(null);
+  };
+
+  const chooseTool = (t: Tool): void => {
+    setTool(t);
+    setDraft([]);
+    if (t !== 'select') setSelected(null);
+  };
+
+  const finishZone = useCallback((): void => {
+    if (tool !== 'zone' || draft.length < 3) return;
+    const zone: ZoneRule = { name: freeName('zone', taken), polygon: draft, classes: ['person'] };
+    change(lines, [...zones, zone]);
+    setSelected({ kind: 'zone', index: zones.length });
+    setDraft([]);
+    setTool('select');
+  }, [tool, draft, taken, lines, zones]);
+
+  const addPoint = (p: Point): void => {
+    const last = draft[draft.length - 1];
+    if (last && Math.hypot(last[0] - p[0], last[1] - p[1]) < SAME_POINT) return;
+    if (tool === 'line' && draft.length === 2) {
+      const pts: [Point, Point] = [draft[0]!, draft[1]!];
+      if (sideOf(pts, p) === 0) return;
+      change([...lines, { name: freeName('line', taken), points: pts, inside: p, classes: ['person'] }], zones);
+      setSelected({ kind: 'line', index: lines.length });
+      setDraft([]);
+      setTool('select');
+      return;
+    }
+    setDraft([...draft, p]);
+  };
+
+  const removeSelected = useCallback((): void => {
+    if (selected === null) return;
+    if (selected.kind === 'line') change(lines.filter((_, i) => i !== selected.index), zones);
+    else change(lines, zones.filter((_, i) => i !== selected.index));
+    setSelected(null);
+  }, [selected, lines, zones]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      const t = e.target as HTMLElement | null;
+      if (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
+      if (e.key === 'Enter' && tool === 'zone') {
+        e.preventDefault();
+        finishZone();
+      } else if (e.key === 'Escape') {
+        setDraft([]);
+        setTool('select');
+      } else if ((e.key === 'Delete' || e.key === 'Backspace') && selected !== null) {
+        e.preventDefault();
+        removeSelected();
+      }
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, [tool, selected, finishZone, removeSelected]);
+
+  const save = async (): Promise<void> => {
+    if (camera === null) return;
+    setSaving(true);
+    setStatus(null);
+    try {
+      const updated = await send<Camera>('PATCH', `/api/cameras/${encodeURIComponent(camera.id)}`, { analytics: { ...camera.analytics, lines, zones } });
+      if (updated !== null) setCamera(updated);
+      setDirty(false);
+      setStatus({ ok: true, text: 'Saved. The camera’s analysis restarts with the new rules.' });
+    } catch (e) {
+      setStatus({ ok: false, text: saveError(e) });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  if (loadError !== null) return <section><h1>Zones and lines</h1><p className="error" role="alert">{loadError}</p><p><a href={href('/cameras')}>Back to the cameras</a></p></section>;
+  if (camera === null) return <section><h1>Zones and lines</h1><p className="muted">Loading…</p></section>;
+
+  const problems = problemsOf(lines, zones);
+  const hint = tool === 'line' ? (draft.length < 2 ? `Click the ${draft.length === 0 ? 'first' : 'second'} point of the line.` : 'Click on the side of the line that counts as “in”.') : tool === 'zone' ? `Click the corners of the zone (${draft.length} so far); finish with a double-click, Enter or Finish.` : 'Select a line or zone to move its points (drag, or focus a point and use the arrow keys) or delete it.';
+  const line = selected?.kind === 'line' ? lines[selected.index] : undefined;
+  const zone = selected?.kind === 'zone' ? zones[selected.index] : undefined;
+  const imageSrc = `/api/cameras/${encodeURIComponent(camera.id)}/live.jpg`;
+
+  return (
+    <section className="editor">
+      <h1>Zones and lines: {camera.name}</h1>
+      {camera.managedBy === 'config' && <p className="notice">This camera is defined in the configuration file: its rules are shown here but can only be changed in that file.</p>}
+      <div className="editor-toolbar" role="toolbar" aria-label="Editor tools">
+        {(['select', 'line', 'zone'] as const).map((t) => (
+          <button key={t} type="button" aria-pressed={tool === t} onClick={() => chooseTool(t)}>
+            {t === 'select' ? 'Select' : t === 'line' ? 'Draw line' : 'Draw zone'}
+          </button>
+        ))}
+        {tool === 'zone' && (
+          <button type="button" disabled={draft.length < 3} onClick={finishZone}>
+            Finish zone
+          </button>
+        )}
+        {draft.length > 0 && (
+          <button type="button" onClick={() => setDraft(draft.slice(0, -1))}>
+            Undo point
+          </button>
+        )}
+        <button type="button" disabled={selected === null} onClick={removeSelected}>
+          Delete selected
+        </button>
+        <button type="button" onClick={() => setImageKey((k) => k + 1)}>
+          Refresh picture
+        </button>
+      </div>
+      <p className="muted" aria-live="polite">{hint}</p>
+      <div className="editor-body">
+        {size === null ? (
+          <div className="notice">
+            <p>The camera has not delivered a picture yet, so the editor does not know its size. Wait for it to connect and refresh.</p>
+            <img key={imageKey} className="editor-probe" src={imageSrc} alt="" onLoad={(e) => setImageSize({ width: e.currentTarget.naturalWidth, height: e.currentTarget.naturalHeight })} />
+          </div>
+        ) : (
+          <EditorCanvas
+            imageSrc={imageSrc}
+            imageKey={imageKey}
+            size={size}
+            lines={lines}
+            zones={zones}
+            tool={tool}
+            draft={draft}
+            selected={selected}
+            onImageSize={(s) => imageSize === null && setImageSize(s)}
+            onAddPoint={addPoint}
+            onFinish={finishZone}
+            onSelect={setSelected}
+            onMove={(h: HandleRef, p: Point) => {
+              const next = movePoint(lines, zones, h, p);
+              change(next.lines, next.zones);
+            }}
+          />
+        )}
+        <aside className="editor-panel card" aria-label="Selected rule">
+          <h2>Rules</h2>
+          <ul className="editor-shapes">
+            {lines.map((l, i) => (
+              <li key={`l${i}`}>
+                <button type="button" aria-pressed={selected?.kind === 'line' && selected.index === i} onClick={() => (chooseTool('select'), setSelected({ kind: 'line', index: i }))}>
+                  Line {l.name}
+                </button>
+              </li>
+            ))}
+            {zones.map((z, i) => (
+              <li key={`z${i}`}>
+                <button type="button" aria-pressed={selected?.kind === 'zone' && selected.index === i} onClick={() => (chooseTool('select'), setSelected({ kind: 'zone', index: i }))}>
+                  Zone {z.name}
+                </button>
+              </li>
+            ))}
+          </ul>
+          {lines.length === 0 && zones.length === 0 && <p className="muted">No lines or zones yet: use “Draw line” or “Draw zone”.</p>}
+          {line && selected && <EditorLinePanel line={line} onChange={(l) => change(lines.map((x, i) => (i === selected.index ? l : x)), zones)} />}
+          {zone && selected && <EditorZonePanel zone={zone} onChange={(z) => change(lines, zones.map((x, i) => (i === selected.index ? z : x)))} />}
+          {problems.length > 0 && (
+            <ul className="error" aria-label="Problems">
+              {problems.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          )}
+          <button type="button" className="editor-save" disabled={saving || !dirty || problems.length > 0} onClick={() => void save()}>
+            {saving ? 'Saving…' : 'Save'}
+          </button>
+          {status !== null && (
+            <p className={status.ok ? 'ok' : 'error'} role={status.ok ? 'status' : 'alert'}>
+              {status.text}
+            </p>
+          )}
+        </aside>
+      </div>
+    </section>
+  );
+}
+
+function Editor({ route }: { readonly route: Route }): ReactNode {
+  const id = route.parts[1];
+  if (id === undefined) return <section><h1>Zones and lines</h1><p className="notice">Pick a camera to edit from the <a href={href('/cameras')}>cameras page</a>.</p></section>;
+  return <EditorPage key={id} cameraId={id} />;
+}
+
+/** The Zones and lines page (#/editor/<cameraId>). */
+export const editorPage: PageEntry = { path: 'editor', title: 'Zones and lines', nav: false, adminOnly: true, render: ({ route }) => <Editor route={route} /> };

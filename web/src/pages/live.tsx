@@ -1,21 +1,103 @@
-/** Live view: a grid of cameras (placeholder until the live player lands). */
-import { useEffect, useState, type ReactNode } from 'react';
-import { getJson, type Camera } from '../api.ts';
+/**
+ * Live view: `#/live` is a grid of every camera the user may see, each playing live with its
+ * health; `#/live/<id>` is one camera large with its health details and an overlay of zones, lines
+ * and tracked objects (from the `tracks` topic of /api/ws).
+ */
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { ApiError, getJson, type Camera, type CameraHealth } from '../api.ts';
+import { LivePlayer } from '../components/LivePlayer.tsx';
+import { Overlay, type OverlayLayers, type OverlayTrack } from '../components/Overlay.tsx';
+import { href } from '../router.ts';
 import type { PageEntry } from './registry.ts';
 
-function LiveGrid(): ReactNode {
-  const [cameras, setCameras] = useState<readonly Camera[]>([]);
+type Size = { readonly width: number; readonly height: number };
+/** Health as the server sends it (with the analysed stream's size). */
+type Health = CameraHealth & { readonly cameraId?: string; readonly frameSize?: Size | null };
+type LiveCamera = Omit<Camera, 'health'> & { readonly health: Health };
+
+interface TracksMessage {
+  readonly cameraId: string;
+  readonly frameTime: number;
+  readonly width: number;
+  readonly height: number;
+  readonly tracks: readonly OverlayTrack[];
+}
+
+/** Boxes older than this (no new `tracks` message) are hidden, ms. */
+const TRACKS_STALE_MS = 2000;
+
+/** Subscribes to /api/ws while mounted; reconnects after a short pause when it closes. */
+function useBusFeed(onMessage: (topic: string, message: unknown) => void): void {
+  const handler = useRef(onMessage);
+  handler.current = onMessage;
   useEffect(() => {
-    void getJson<{ cameras: Camera[] }>('/api/cameras').then((r) => setCameras(r.cameras));
+    let stopped = false;
+    let socket: WebSocket | null = null;
+    let retry: number | undefined;
+    const connect = (): void => {
+      const s = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`);
+      socket = s;
+      s.onmessage = (e: MessageEvent<string>) => {
+        const m = JSON.parse(e.data) as { topic: string; message: unknown };
+        handler.current(m.topic, m.message);
+      };
+      s.onclose = (e: CloseEvent) => {
+        if (stopped || e.code === 1008) return;
+        retry = window.setTimeout(connect, 2000);
+      };
+    };
+    connect();
+    return () => {
+      stopped = true;
+      window.clearTimeout(retry);
+      socket?.close();
+    };
   }, []);
+}
+
+/** Cameras from the API, with health kept current by the bus. */
+function useCameras(): { cameras: readonly LiveCamera[] | null; error: string | null; onBus: (topic: string, message: unknown) => void } {
+  const [cameras, setCameras] = useState<readonly LiveCamera[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    getJson<{ cameras: LiveCamera[] }>('/api/cameras').then(
+      (r) => setCameras(r.cameras),
+      (e: unknown) => setError(e instanceof ApiError ? e.message : 'Could not load the cameras.'),
+    );
+  }, []);
+  const onBus = useCallback((topic: string, message: unknown) => {
+    if (topic !== 'health') return;
+    const h = message as Health & { cameraId: string };
+    setCameras((list) => list?.map((c) => (c.id === h.cameraId ? { ...c, health: { ...c.health, ...h } } : c)) ?? null);
+  }, []);
+  return { cameras, error, onBus };
+}
+
+function HealthBadge({ health }: { readonly health: Health }): ReactNode {
+  return (
+    <span className={`live-badge live-${health.state}`}>
+      {health.state} · {health.fps.toFixed(1)} fps · {health.analysedFps.toFixed(1)} analysed
+    </span>
+  );
+}
+
+function LiveGrid(): ReactNode {
+  const { cameras, error, onBus } = useCameras();
+  useBusFeed(onBus);
+  if (error !== null) return <p className="error">{error}</p>;
   return (
     <section>
       <h1>Live</h1>
-      <ul className="grid">
-        {cameras.map((c) => (
-          <li key={c.id} className="card">
-            <h2>{c.name}</h2>
-            <p>{c.health.state}</p>
+      {cameras === null && <p className="muted">Loading…</p>}
+      {cameras?.length === 0 && <p className="muted">No cameras to show.</p>}
+      <ul className="grid live-grid">
+        {cameras?.map((c) => (
+          <li key={c.id} className="card live-card">
+            <LivePlayer cameraId={c.id} label={`Live video of ${c.name}`} />
+            <div className="live-caption">
+              <a href={href(`/live/${encodeURIComponent(c.id)}`)}>{c.name}</a>
+              <HealthBadge health={c.health} />
+            </div>
           </li>
         ))}
       </ul>
@@ -23,5 +105,115 @@ function LiveGrid(): ReactNode {
   );
 }
 
+function ago(at: number | null, now: number): string {
+  if (at === null) return 'never';
+  const s = Math.max(0, (now - at) / 1000);
+  return s < 60 ? `${s.toFixed(1)} s ago` : `${Math.round(s / 60)} min ago`;
+}
+
+function HealthDetails({ health }: { readonly health: Health }): ReactNode {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(t);
+  }, []);
+  const rows: [string, string][] = [
+    ['State', health.state],
+    ['Frames per second', health.fps.toFixed(1)],
+    ['Analysed per second', health.analysedFps.toFixed(1)],
+    ['Last frame', ago(health.lastFrameAt, now)],
+    ['Reconnects', String(health.reconnects)],
+    ['Dropped frames', String(health.droppedFrames)],
+    ['Recording', health.recording ? 'yes' : 'no'],
+    ['Last error', health.lastError ?? 'none'],
+  ];
+  return (
+    <dl className="live-health">
+      {rows.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd className={k === 'Last error' && health.lastError !== null ? 'error' : undefined}>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function LiveSingle({ id, admin }: { readonly id: string; readonly admin: boolean }): ReactNode {
+  const { cameras, error, onBus } = useCameras();
+  const [tracks, setTracks] = useState<TracksMessage | null>(null);
+  const [videoSize, setVideoSize] = useState<Size | null>(null);
+  const [layers, setLayers] = useState<OverlayLayers>({ boxes: true, zones: true, lines: true });
+  const [, setTick] = useState(0);
+  const onFeed = useCallback(
+    (topic: string, message: unknown) => {
+      if (topic === 'tracks') {
+        const m = message as TracksMessage;
+        if (m.cameraId === id) setTracks({ ...m, frameTime: Date.now() });
+        return;
+      }
+      onBus(topic, message);
+    },
+    [id, onBus],
+  );
+  useBusFeed(onFeed);
+  useEffect(() => {
+    const t = window.setInterval(() => setTick((n) => n + 1), 1000);
+    return () => window.clearInterval(t);
+  }, []);
+  if (error !== null) return <p className="error">{error}</p>;
+  if (cameras === null) return <p className="muted">Loading…</p>;
+  const camera = cameras.find((c) => c.id === id);
+  if (camera === undefined) {
+    return (
+      <section>
+        <p className="error">No camera has the id {id}, or you may not see it.</p>
+        <a href={href('/live')}>All cameras</a>
+      </section>
+    );
+  }
+  const size = camera.health.frameSize ?? (tracks ? { width: tracks.width, height: tracks.height } : null) ?? videoSize;
+  const fresh = tracks !== null && Date.now() - tracks.frameTime < TRACKS_STALE_MS ? tracks.tracks : [];
+  const toggle = (key: keyof OverlayLayers) => () => setLayers((l) => ({ ...l, [key]: !l[key] }));
+  return (
+    <section className="live-single">
+      <p>
+        <a href={href('/live')}>← All cameras</a>
+      </p>
+      <h1>
+        {camera.name} <HealthBadge health={camera.health} />
+      </h1>
+      <div className="live-stage" style={size ? { aspectRatio: `${size.width} / ${size.height}` } : undefined}>
+        <LivePlayer cameraId={camera.id} label={`Live video of ${camera.name}`} onSize={setVideoSize} />
+        {size && <Overlay width={size.width} height={size.height} zones={camera.analytics.zones} lines={camera.analytics.lines} tracks={fresh} layers={layers} />}
+      </div>
+      <fieldset className="live-layers">
+        <legend>Show</legend>
+        {(['boxes', 'zones', 'lines'] as const).map((key) => (
+          <label key={key}>
+            <input type="checkbox" checked={layers[key]} onChange={toggle(key)} /> {key === 'boxes' ? 'Tracked objects' : key === 'zones' ? 'Zones' : 'Lines'}
+          </label>
+        ))}
+      </fieldset>
+      {admin && (
+        <p>
+          <a href={href(`/editor/${encodeURIComponent(camera.id)}`)}>Edit zones and lines</a>
+        </p>
+      )}
+      <h2>Health</h2>
+      <HealthDetails health={camera.health} />
+    </section>
+  );
+}
+
 /** The live page. */
-export const livePage: PageEntry = { path: 'live', title: 'Live', nav: true, adminOnly: false, render: () => <LiveGrid /> };
+export const livePage: PageEntry = {
+  path: 'live',
+  title: 'Live',
+  nav: true,
+  adminOnly: false,
+  render: ({ route, user }) => {
+    const id = route.parts[1];
+    return id === undefined ? <LiveGrid /> : <LiveSingle key={id} id={id} admin={user.role === 'admin'} />;
+  },
+};

@@ -1,0 +1,112 @@
+/**
+ * GET /api/cameras/:id/live: the camera's analysed stream as fragmented MP4 over a WebSocket, for
+ * Media Source Extensions. The first message is JSON `{ type: 'init', mime }`, then binary
+ * messages: the init segment (ftyp + moov) and media fragments (moof + mdat). A failed stream
+ * sends `{ type: 'error', message }` and closes with 1011; a full camera closes with 1013. Views
+ * are audited as `live_view` like the JPEG snapshot.
+ */
+import type { WebSocket } from 'ws';
+import { SightlineError } from '../../core/errors.ts';
+import { WS_POLICY_VIOLATION } from '../auth/guard.ts';
+import { actorOf, canSeeCamera } from '../auth/principal.ts';
+import { auditRequest, ViewThrottle, type ApiContext } from '../context.ts';
+import type { ApiApp } from '../fastify-types.ts';
+import { errorSchema, idParams, noQuery } from '../schemas/common.ts';
+import { LIVE_VIEW_AUDIT_MS } from './live.ts';
+import { callerCheck } from './ws.ts';
+
+/** Most simultaneous live viewers of one camera (each has its own ffmpeg). */
+export const MAX_LIVE_VIEWERS = 8;
+
+/** A viewer whose unsent data exceeds this many bytes is too slow and is closed (it reconnects at the live edge). */
+const MAX_BUFFERED_BYTES = 8 << 20;
+
+/** WebSocket close code: try again later (too many viewers, a slow viewer). */
+export const WS_TRY_AGAIN_LATER = 1013;
+
+/** WebSocket close code: the server could not go on (the stream failed). */
+export const WS_INTERNAL_ERROR = 1011;
+
+/** A close reason fits in 123 bytes. */
+function reason(text: string): string {
+  return Buffer.from(text, 'utf8').subarray(0, 120).toString('utf8').replace(/\uFFFD$/, '');
+}
+
+/** Registers the live video route. */
+export function liveStreamRoutes(app: ApiApp, ctx: ApiContext): void {
+  const viewers = new Map<string, number>();
+  const throttle = new ViewThrottle(LIVE_VIEW_AUDIT_MS);
+  app.route({
+    method: 'GET',
+    url: '/api/cameras/:id/live',
+    config: { permission: 'cameras:read', camera: 'id' },
+    schema: { summary: 'Live video as fragmented MP4 (WebSocket)', hide: true, params: idParams, querystring: noQuery, response: { '4xx': errorSchema } },
+    handler: async () => {
+      throw new SightlineError('REQUEST_INVALID', 'GET /api/cameras/:id/live needs a WebSocket upgrade');
+    },
+    wsHandler: (socket: WebSocket, request) => {
+      const id = request.params.id;
+      const current = callerCheck(ctx, request.principal!);
+      const count = viewers.get(id) ?? 0;
+      if (count >= MAX_LIVE_VIEWERS) {
+        socket.close(WS_TRY_AGAIN_LATER, `this camera already has ${MAX_LIVE_VIEWERS} live viewers; try again later`);
+        return;
+      }
+      viewers.set(id, count + 1);
+      let released = false;
+      let stop: (() => Promise<void>) | null = null;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        const left = (viewers.get(id) ?? 1) - 1;
+        if (left > 0) viewers.set(id, left);
+        else viewers.delete(id);
+        if (stop !== null) void stop();
+      };
+      const open = (): boolean => socket.readyState === socket.OPEN;
+      socket.on('close', release);
+      // Nothing is read from the viewer; a message is not an error.
+      socket.on('message', () => undefined);
+      void ctx.deps.cameras.liveStream(id).then(
+        (stream) => {
+          if (released) return;
+          if (stream === null) {
+            socket.close(WS_TRY_AGAIN_LATER, 'the camera is not running');
+            return;
+          }
+          if (throttle.admit(`${actorOf(request.principal)}\u0000${id}`, ctx.deps.now())) auditRequest(ctx, request, 'live_view', id, { video: 'mp4' });
+          const session = stream.open({
+            onInit: (mime, init) => {
+              if (!open()) return;
+              socket.send(JSON.stringify({ type: 'init', mime }));
+              socket.send(init);
+            },
+            onMedia: (fragment) => {
+              if (!open()) return;
+              const caller = current();
+              if (caller === null || !canSeeCamera(ctx.deps.users, caller, id)) {
+                socket.close(WS_POLICY_VIOLATION, 'the session has ended');
+                return;
+              }
+              if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+                socket.close(WS_TRY_AGAIN_LATER, 'the connection is too slow for this stream');
+                return;
+              }
+              socket.send(fragment);
+            },
+            onEnd: (error) => {
+              if (error === null || !open()) return;
+              socket.send(JSON.stringify({ type: 'error', message: error }));
+              socket.close(WS_INTERNAL_ERROR, reason(error));
+            },
+          });
+          stop = session.close;
+          if (released) void stop();
+        },
+        (error: unknown) => {
+          if (open()) socket.close(WS_INTERNAL_ERROR, reason(error instanceof SightlineError ? error.message : 'the live stream could not start'));
+        },
+      );
+    },
+  });
+}

@@ -1,0 +1,171 @@
+/**
+ * Live video for browsers: one ffmpeg per viewer copies the camera's analysed stream (no
+ * re-encoding) into fragmented MP4 on its stdout; the output is cut into the init segment (ftyp +
+ * moov, with the codec string read from its avcC box) and media fragments (moof + mdat).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { sourceKind } from '../ingest/ffmpeg-args.ts';
+import { redactText } from '../ingest/redact-url.ts';
+import { spawnTied } from '../ingest/spawn-tied.ts';
+import type { LiveStream, LiveStreamHandlers } from '../server/services.ts';
+
+/** Longest ffmpeg error text kept for the end reason, characters. */
+const STDERR_KEEP = 2000;
+
+/** How long a stopping ffmpeg gets after SIGTERM before SIGKILL, ms. */
+const KILL_AFTER_MS = 2000;
+
+/** ffmpeg arguments that copy the first video stream of `url` to fragmented MP4 on stdout; files loop at their native rate like a camera. */
+export function liveMp4Args(url: string): string[] {
+  const kind = sourceKind(url);
+  const input = kind === 'file' ? ['-re', '-stream_loop', '-1'] : kind === 'rtsp' ? ['-rtsp_transport', 'tcp', '-fflags', 'nobuffer'] : ['-fflags', 'nobuffer'];
+  return [
+    '-hide_banner', '-loglevel', 'error', '-nostdin',
+    ...input, '-i', url,
+    '-map', '0:v:0', '-c', 'copy', '-an',
+    '-f', 'mp4', '-movflags', 'empty_moov+default_base_moof+frag_keyframe', '-frag_duration', '200000',
+    'pipe:1',
+  ];
+}
+
+/** Splits a byte stream into complete top-level ISO-BMFF boxes. */
+export class Mp4BoxSplitter {
+  #pending: Buffer = Buffer.alloc(0);
+
+  /** Adds bytes and returns the boxes they completed, each with its four-character type. */
+  push(chunk: Buffer): { type: string; data: Buffer }[] {
+    this.#pending = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk]);
+    const out: { type: string; data: Buffer }[] = [];
+    let at = 0;
+    for (;;) {
+      const size = boxSize(this.#pending, at);
+      if (size === null || at + size > this.#pending.length) break;
+      out.push({ type: this.#pending.toString('latin1', at + 4, at + 8), data: this.#pending.subarray(at, at + size) });
+      at += size;
+    }
+    this.#pending = this.#pending.subarray(at);
+    return out;
+  }
+}
+
+/** Size of the box at `at`, or null while its header is incomplete; throws on a size that cannot be. */
+function boxSize(buf: Buffer, at: number): number | null {
+  if (buf.length - at < 8) return null;
+  const size32 = buf.readUInt32BE(at);
+  if (size32 === 1) {
+    if (buf.length - at < 16) return null;
+    const size64 = Number(buf.readBigUInt64BE(at + 8));
+    if (size64 < 16) throw new Error('malformed MP4 box size');
+    return size64;
+  }
+  if (size32 < 8) throw new Error('malformed MP4 box size');
+  return size32;
+}
+
+/** The RFC 6381 codec string (`avc1.PPCCLL`) from the avcC box of an init segment, or null when it holds no H.264 video. */
+export function avcCodecString(init: Buffer): string | null {
+  const at = init.indexOf('avcC', 0, 'latin1');
+  if (at < 4 || at + 8 > init.length) return null;
+  // avcC payload: configurationVersion, AVCProfileIndication, profile_compatibility, AVCLevelIndication.
+  const hex = (b: number): string => b.toString(16).padStart(2, '0');
+  return `avc1.${hex(init[at + 5]!)}${hex(init[at + 6]!)}${hex(init[at + 7]!)}`;
+}
+
+/** What a camera's live stream is built from. */
+export interface LiveMp4Options {
+  /** The analysed stream's URL, with credentials; never shown. */
+  readonly url: string;
+  readonly ffmpegPath?: string;
+  /** Called with each viewer's ffmpeg process (tests). */
+  readonly onSpawn?: (child: ChildProcess) => void;
+}
+
+/** A camera's live MP4 stream: each `open` spawns its own ffmpeg, ended by `close()` or when ffmpeg ends. */
+export class LiveMp4Stream implements LiveStream {
+  constructor(private readonly o: LiveMp4Options) {}
+
+  open(handlers: LiveStreamHandlers): { close(): Promise<void> } {
+    const url = this.o.url;
+    const child = spawnTied(this.o.ffmpegPath ?? 'ffmpeg', liveMp4Args(url), { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.o.onSpawn?.(child);
+    const splitter = new Mp4BoxSplitter();
+    let stderr = '';
+    let closing = false;
+    let ended = false;
+    let init: Buffer[] | null = [];
+    let media: Buffer[] = [];
+    let markExited = (): void => undefined;
+    const exited = new Promise<void>((resolve) => {
+      markExited = resolve;
+    });
+    const end = (error: string | null): void => {
+      if (ended) return;
+      ended = true;
+      handlers.onEnd(error);
+    };
+    const fail = (reason: string): void => {
+      end(redactText(reason, [url]));
+      stop();
+    };
+    let killTimer: NodeJS.Timeout | undefined;
+    const stop = (): void => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      killTimer ??= setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
+      killTimer.unref();
+    };
+
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (text: string) => {
+      stderr = (stderr + text).slice(-STDERR_KEEP);
+    });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (ended) return;
+      let boxes: { type: string; data: Buffer }[];
+      try {
+        boxes = splitter.push(chunk);
+      } catch (error) {
+        fail(`the live stream is not valid MP4: ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
+      for (const box of boxes) {
+        if (init !== null) {
+          init.push(box.data);
+          if (box.type !== 'moov') continue;
+          const segment = Buffer.concat(init);
+          init = null;
+          const codec = avcCodecString(segment);
+          if (codec === null) {
+            fail('the camera stream is not H.264, which browsers need for live view; set the camera (or its sub-stream) to H.264');
+            return;
+          }
+          handlers.onInit(`video/mp4; codecs="${codec}"`, segment);
+          continue;
+        }
+        media.push(box.data);
+        if (box.type !== 'mdat') continue;
+        handlers.onMedia(media.length === 1 ? media[0]! : Buffer.concat(media));
+        media = [];
+      }
+    });
+    child.on('error', (error) => {
+      fail(`could not start ffmpeg: ${error.message}`);
+      if (child.pid === undefined) markExited();
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(killTimer);
+      markExited();
+      if (closing) end(null);
+      else end(redactText(`the live stream ended (ffmpeg ${signal ?? `exit ${code}`})${stderr.trim() === '' ? '' : `: ${stderr.trim().split('\n').slice(-3).join(' | ')}`}`, [url]));
+    });
+
+    return {
+      close: async () => {
+        closing = true;
+        stop();
+        await exited;
+        end(null);
+      },
+    };
+  }
+}

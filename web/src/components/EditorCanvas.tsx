@@ -1,0 +1,164 @@
+/**
+ * The camera's picture with the rules drawn over it in an SVG whose viewBox is the frame size (the
+ * rules' pixel space). Clicks add points while drawing; handles of the selected shape are dragged
+ * with the pointer or moved with the arrow keys once focused.
+ */
+import { useRef, type KeyboardEvent, type MouseEvent, type PointerEvent, type ReactNode } from 'react';
+import type { LineRule, Point, ZoneRule } from '../api.ts';
+import { clampPoint, handlePoint, type FrameSize, type HandleRef, type ShapeRef, type Tool } from './EditorModel.ts';
+
+/** What the canvas draws and reports. */
+export interface EditorCanvasProps {
+  readonly imageSrc: string;
+  readonly imageKey: number;
+  readonly size: FrameSize;
+  readonly lines: readonly LineRule[];
+  readonly zones: readonly ZoneRule[];
+  readonly tool: Tool;
+  readonly draft: readonly Point[];
+  readonly selected: ShapeRef | null;
+  readonly onImageSize: (size: FrameSize) => void;
+  readonly onAddPoint: (p: Point) => void;
+  readonly onFinish: () => void;
+  readonly onSelect: (s: ShapeRef | null) => void;
+  readonly onMove: (h: HandleRef, p: Point) => void;
+}
+
+const STEP = { small: 1, large: 10 } as const;
+
+/** The picture and its overlay. */
+export function EditorCanvas(props: EditorCanvasProps): ReactNode {
+  const { size, lines, zones, tool, draft, selected } = props;
+  const svg = useRef<SVGSVGElement>(null);
+  const drag = useRef<HandleRef | null>(null);
+  const r = Math.max(size.width, size.height) / 110;
+  const font = Math.max(size.width, size.height) / 50;
+
+  const toFrame = (e: { clientX: number; clientY: number }): Point | null => {
+    const el = svg.current;
+    const ctm = el?.getScreenCTM();
+    if (!el || !ctm) return null;
+    const pt = el.createSVGPoint();
+    pt.x = e.clientX;
+    pt.y = e.clientY;
+    const p = pt.matrixTransform(ctm.inverse());
+    return clampPoint([p.x, p.y], size);
+  };
+
+  const onBackgroundClick = (e: MouseEvent<SVGSVGElement>): void => {
+    if (tool === 'select') {
+      if (e.target === svg.current || (e.target as Element).classList.contains('editor-bg')) props.onSelect(null);
+      return;
+    }
+    const p = toFrame(e);
+    if (p !== null) props.onAddPoint(p);
+  };
+
+  const startDrag = (h: HandleRef) => (e: PointerEvent<SVGCircleElement>) => {
+    if (tool !== 'select') return;
+    e.stopPropagation();
+    (e.currentTarget as Element).setPointerCapture(e.pointerId);
+    drag.current = h;
+  };
+  const moveDrag = (e: PointerEvent<SVGCircleElement>): void => {
+    if (drag.current === null) return;
+    const p = toFrame(e);
+    if (p !== null) props.onMove(drag.current, p);
+  };
+  const endDrag = (e: PointerEvent<SVGCircleElement>): void => {
+    drag.current = null;
+    if ((e.currentTarget as Element).hasPointerCapture(e.pointerId)) (e.currentTarget as Element).releasePointerCapture(e.pointerId);
+  };
+  const keyMove = (h: HandleRef) => (e: KeyboardEvent<SVGCircleElement>) => {
+    const d = e.shiftKey ? STEP.large : STEP.small;
+    const delta: Record<string, Point> = { ArrowLeft: [-d, 0], ArrowRight: [d, 0], ArrowUp: [0, -d], ArrowDown: [0, d] };
+    const move = delta[e.key];
+    const p = handlePoint(lines, zones, h);
+    if (move === undefined || p === undefined) return;
+    e.preventDefault();
+    props.onMove(h, clampPoint([p[0] + move[0], p[1] + move[1]], size));
+  };
+
+  const handle = (h: HandleRef, p: Point, label: string, inside = false): ReactNode => (
+    <circle
+      key={`${h.kind}${h.index}-${h.point}`}
+      className={`editor-handle${inside ? ' editor-inside' : ''}`}
+      cx={p[0]}
+      cy={p[1]}
+      r={r}
+      tabIndex={0}
+      role="button"
+      aria-label={`${label}: x ${p[0]}, y ${p[1]}. Arrow keys move it, Shift for 10 pixels.`}
+      onPointerDown={startDrag(h)}
+      onPointerMove={moveDrag}
+      onPointerUp={endDrag}
+      onPointerCancel={endDrag}
+      onClick={(e) => e.stopPropagation()}
+      onKeyDown={keyMove(h)}
+    />
+  );
+
+  const pick = (s: ShapeRef) => (e: MouseEvent) => {
+    if (tool !== 'select') return;
+    e.stopPropagation();
+    props.onSelect(s);
+  };
+
+  return (
+    <div className={`editor-stage editor-tool-${tool}`}>
+      <img key={props.imageKey} src={props.imageSrc} alt="The camera's current picture" onLoad={(e) => props.onImageSize({ width: e.currentTarget.naturalWidth, height: e.currentTarget.naturalHeight })} />
+      <svg
+        ref={svg}
+        viewBox={`0 0 ${size.width} ${size.height}`}
+        preserveAspectRatio="none"
+        onClick={onBackgroundClick}
+        onDoubleClick={() => tool === 'zone' && props.onFinish()}
+        aria-label="Rules drawn over the picture"
+        role="group"
+      >
+        <rect className="editor-bg" width={size.width} height={size.height} />
+        {zones.map((z, i) => {
+          const sel = selected?.kind === 'zone' && selected.index === i;
+          const first = z.polygon[0];
+          return (
+            <g key={`z${i}`} className={`editor-zone${sel ? ' selected' : ''}`}>
+              <polygon points={z.polygon.map((p) => p.join(',')).join(' ')} vectorEffect="non-scaling-stroke" onClick={pick({ kind: 'zone', index: i })} />
+              {first && (
+                <text x={first[0] + r} y={first[1] - r} fontSize={font}>
+                  {z.name}
+                </text>
+              )}
+              {sel && z.polygon.map((p, k) => handle({ kind: 'zone', index: i, point: k }, p, `Zone ${z.name}, point ${k + 1}`))}
+            </g>
+          );
+        })}
+        {lines.map((l, i) => {
+          const sel = selected?.kind === 'line' && selected.index === i;
+          const [a, b] = l.points;
+          return (
+            <g key={`l${i}`} className={`editor-line${sel ? ' selected' : ''}`}>
+              <line className="editor-hit" x1={a[0]} y1={a[1]} x2={b[0]} y2={b[1]} strokeWidth={r * 2} onClick={pick({ kind: 'line', index: i })} />
+              <line x1={a[0]} y1={a[1]} x2={b[0]} y2={b[1]} vectorEffect="non-scaling-stroke" onClick={pick({ kind: 'line', index: i })} />
+              <line className="editor-in-arrow" x1={(a[0] + b[0]) / 2} y1={(a[1] + b[1]) / 2} x2={l.inside[0]} y2={l.inside[1]} vectorEffect="non-scaling-stroke" />
+              <text x={l.inside[0] + r} y={l.inside[1]} fontSize={font}>
+                in
+              </text>
+              <text x={a[0] + r} y={a[1] - r} fontSize={font}>
+                {l.name}
+              </text>
+              {sel && [handle({ kind: 'line', index: i, point: 0 }, a, `Line ${l.name}, first point`), handle({ kind: 'line', index: i, point: 1 }, b, `Line ${l.name}, second point`), handle({ kind: 'line', index: i, point: 2 }, l.inside, `Line ${l.name}, “in” side`, true)]}
+            </g>
+          );
+        })}
+        {draft.length > 0 && (
+          <g className="editor-draft">
+            <polyline points={draft.map((p) => p.join(',')).join(' ')} vectorEffect="non-scaling-stroke" />
+            {draft.map((p, k) => (
+              <circle key={k} cx={p[0]} cy={p[1]} r={r * 0.8} />
+            ))}
+          </g>
+        )}
+      </svg>
+    </div>
+  );
+}

@@ -68,7 +68,7 @@ describe('web app in a real browser', { skip: !existsSync(CHROMIUM) && `no ${CHR
     const config = serverConfigSchema.parse({ server: { port: 0 }, detect: { workers: 1 }, recording: { segmentSeconds: 2 } });
     server = await startServer({ config, dataDir: path.join(dir, 'data'), demo: { rtspPort: 0 }, hashParams: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, httpLog: false, log: () => undefined });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
-    admin = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } });
+    admin = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 1000 } });
     page = await admin.newPage();
     watch(page);
   });
@@ -141,6 +141,77 @@ describe('web app in a real browser', { skip: !existsSync(CHROMIUM) && `no ${CHR
     const latency = await page.evaluate((id) => (window as unknown as { __sightlineLive?: Record<string, { latencySeconds: number }> }).__sightlineLive?.[id]?.latencySeconds ?? -1, cameraId);
     figures['liveBufferedLatencySeconds'] = latency;
     await shot(page, 'live-camera');
+  });
+
+  test('draw a counting line on the picture; its count rises as the demo clip plays', { timeout: 120_000 }, async () => {
+    await page.goto(`${server.url}/#/editor/${cameraId}`);
+    const svg = page.getByLabel('Rules drawn over the picture');
+    await svg.waitFor();
+    await page.waitForFunction(() => [...document.querySelectorAll('img')].some((i) => i.complete && i.naturalWidth > 0));
+    await page.getByRole('button', { name: 'Draw line' }).click();
+    const box = (await svg.boundingBox())!;
+    const at = (fx: number, fy: number): { x: number; y: number } => ({ x: box.x + fx * box.width, y: box.y + fy * box.height });
+    // Across the plaza at 62 % of the height, "in" towards the bottom.
+    for (const [fx, fy] of [[0.02, 0.62], [0.98, 0.62], [0.5, 0.85]] as const) {
+      const p = at(fx, fy);
+      await page.mouse.click(p.x, p.y);
+    }
+    await shot(page, 'editor');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(/^Saved\./).waitFor();
+    const lines = await page.evaluate(async (id) => ((await (await fetch(`/api/cameras/${id}`)).json()) as { analytics: { lines: { name: string }[] } }).analytics.lines.map((l) => l.name), cameraId);
+    const drawn = lines.find((n) => n !== 'vertical' && n !== 'horizontal');
+    assert.ok(drawn, `the new line is saved: ${lines.join(', ')}`);
+    const started = Date.now();
+    await page.waitForFunction(
+      async ([id, name]) => {
+        const r = (await (await fetch(`/api/cameras/${id}/counts?bucket=minute&from=${Date.now() - 600_000}`)).json()) as { totals: Record<string, { in: number; out: number }> };
+        const t = r.totals[name!];
+        return t !== undefined && t.in + t.out > 0;
+      },
+      [cameraId, drawn],
+      { timeout: 90_000, polling: 1000 },
+    );
+    figures['newLineFirstCountSeconds'] = Math.round((Date.now() - started) / 100) / 10;
+    await page.goto(`${server.url}/#/counts`);
+    await page.locator('svg').first().waitFor();
+    await page.waitForTimeout(1000);
+    await shot(page, 'counts');
+  });
+
+  test('the heat map renders for the last minutes', async () => {
+    await page.goto(`${server.url}/#/heatmap`);
+    const img = page.locator('img.heat-image');
+    await img.waitFor({ timeout: 20_000 });
+    await page.waitForFunction(() => {
+      const i = document.querySelector<HTMLImageElement>('img.heat-image');
+      return i !== null && i.complete && i.naturalWidth > 100;
+    }, undefined, { timeout: 20_000 });
+    await shot(page, 'heatmap');
+  });
+
+  test("an event's recorded clip plays in place", { timeout: 60_000 }, async () => {
+    await page.goto(`${server.url}/#/review`);
+    const first = page.locator('button.review-item').first();
+    await first.waitFor({ timeout: 20_000 });
+    await first.click();
+    const video = page.getByLabel('Selected event').locator('video');
+    await video.waitFor();
+    await page.waitForFunction(() => {
+      const v = document.querySelector<HTMLVideoElement>('.review-detail video');
+      if (v === null) return false;
+      v.muted = true;
+      if (v.paused) void v.play().catch(() => undefined);
+      return v.readyState >= 2 && v.currentTime > 0.3;
+    }, undefined, { timeout: 40_000, polling: 500 });
+    await shot(page, 'review');
+    await page.goto(`${server.url}/#/live`);
+    await page.locator('video').first().waitFor();
+    await page.waitForTimeout(2000);
+    await shot(page, 'live-grid');
+    await page.goto(`${server.url}/#/system`);
+    await page.waitForTimeout(1000);
+    await shot(page, 'system');
   });
 
   test('a viewer cannot reach administration', async () => {

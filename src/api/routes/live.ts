@@ -2,8 +2,9 @@
 import { ApiError } from '../errors.ts';
 import { actorOf } from '../auth/principal.ts';
 import { auditRequest, ViewThrottle, type ApiContext } from '../context.ts';
+import { z } from 'zod';
 import type { ApiApp } from '../fastify-types.ts';
-import { binary, errorSchema, idParams, noQuery } from '../schemas/common.ts';
+import { binary, errorSchema, idParams } from '../schemas/common.ts';
 
 /** How often the same viewer's live views of one camera are audited at most, ms. */
 export const LIVE_VIEW_AUDIT_MS = 60_000;
@@ -18,7 +19,7 @@ export function liveRoutes(app: ApiApp, ctx: ApiContext): void {
       schema: {
         summary: 'The newest frame as JPEG',
         params: idParams,
-        querystring: noQuery,
+        querystring: z.strictObject({ t: z.string().regex(/^\d{1,16}$/, 'expected a number').optional().describe('Cache buster: any number; ignored.') }),
         response: { 200: binary('image/jpeg'), '4xx': errorSchema },
       },
     },

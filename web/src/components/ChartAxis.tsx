@@ -40,7 +40,7 @@ export function TimeAxis({ starts, bucket, x }: { readonly starts: readonly numb
     <g className="chart-axis">
       {starts.map((s, i) =>
         i % every === 0 ? (
-          <text key={s} x={x(i)} y={CHART.height - 8} textAnchor="middle">
+          <text key={s} x={x(i)} y={CHART.height - 8} textAnchor={x(i) > CHART.width - 40 ? 'end' : x(i) < CHART.left + 30 ? 'start' : 'middle'}>
             {bucketLabel(s, bucket)}
           </text>
         ) : null,

@@ -45,10 +45,10 @@ export function ChartBars({ line, starts, values, bucket }: { readonly line: str
               {v}
             </text>,
           ])}
-          <text x={CHART.left - 4} y={CHART.top + 10} textAnchor="end" className="chart-in">
+          <text x={CHART.left + 4} y={CHART.top + 10} className="chart-in">
             in
           </text>
-          <text x={CHART.left - 4} y={CHART.height - CHART.bottom} textAnchor="end" className="chart-out">
+          <text x={CHART.left + 4} y={CHART.height - CHART.bottom - 4} className="chart-out">
             out
           </text>
         </g>

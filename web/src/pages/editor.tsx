@@ -142,7 +142,7 @@ function EditorPage({ cameraId }: { readonly cameraId: string }): ReactNode {
   const hint = tool === 'line' ? (draft.length < 2 ? `Click the ${draft.length === 0 ? 'first' : 'second'} point of the line.` : 'Click on the side of the line that counts as “in”.') : tool === 'zone' ? `Click the corners of the zone (${draft.length} so far); finish with a double-click, Enter or Finish.` : 'Select a line or zone to move its points (drag, or focus a point and use the arrow keys) or delete it.';
   const line = selected?.kind === 'line' ? lines[selected.index] : undefined;
   const zone = selected?.kind === 'zone' ? zones[selected.index] : undefined;
-  const imageSrc = `/api/cameras/${encodeURIComponent(camera.id)}/live.jpg`;
+  const imageSrc = `/api/cameras/${encodeURIComponent(camera.id)}/live.jpg?t=${imageKey}`;
 
   return (
     <section className="editor">

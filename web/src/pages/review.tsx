@@ -53,8 +53,12 @@ function ReviewPage({ route, user }: { readonly route: Route; readonly user: Use
     void load(f, null);
   };
 
-  const from = fromLocalInput(filter.from) ?? Math.min(searchedAt - 3_600_000, ...events.map((e) => e.startTime));
-  const to = fromLocalInput(filter.to) ?? Math.max(searchedAt, ...events.map((e) => e.endTime ?? e.startTime));
+  // Without a chosen range the timeline spans the loaded events, with a little room on each side.
+  const first = events.length === 0 ? searchedAt - 3_600_000 : Math.min(...events.map((e) => e.startTime));
+  const last = events.length === 0 ? searchedAt : Math.max(...events.map((e) => e.endTime ?? e.startTime));
+  const pad = Math.max(30_000, (last - first) * 0.02);
+  const from = fromLocalInput(filter.from) ?? first - pad;
+  const to = fromLocalInput(filter.to) ?? last + pad;
   const event = events.find((e) => e.id === selected) ?? null;
   const nameOf = (id: string): string => cameras?.find((c) => c.id === id)?.name ?? id;
 

@@ -237,6 +237,26 @@ describe('web app in a real browser', { skip: !existsSync(CHROMIUM) && `no ${CHR
     const api = await p.evaluate(async () => (await fetch('/api/users')).status);
     refusalExpected = false;
     assert.equal(api, 403, 'and the API refuses too');
+    // Readable at phone width: no page scrolls sideways at 390 px.
+    for (const route of ['live', 'review', 'counts', 'heatmap', 'account']) {
+      await p.goto(`${server.url}/#/${route}`);
+      await p.getByRole('heading', { level: 1 }).first().waitFor();
+      await p.waitForTimeout(300);
+      const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 1, `#/${route} scrolls sideways by ${overflow} px at 390 px`);
+    }
+    await shot(p, 'phone-counts');
+    // Keyboard: Tab from the top reaches the navigation, and Enter follows a link.
+    await p.goto(`${server.url}/#/account`);
+    await p.getByRole('heading', { level: 1 }).first().waitFor();
+    let reached = '';
+    for (let i = 0; i < 6 && reached !== 'Review'; i++) {
+      await p.keyboard.press('Tab');
+      reached = await p.evaluate(() => document.activeElement?.textContent ?? '');
+    }
+    assert.equal(reached, 'Review', 'Tab reaches the navigation links');
+    await p.keyboard.press('Enter');
+    await p.waitForURL(/#\/review$/);
     await ctx.close();
   });
 

@@ -2,6 +2,10 @@
  * The browser's client of the Sightline API: same-origin fetch with the session cookie, the CSRF
  * token on every state change, and one error type carrying the server's code and message.
  */
+// Types shared with the server: imported as types only, so nothing of the server reaches the bundle.
+import type { CameraHealth as ServerCameraHealth } from '../../src/events/live-event.ts';
+import type { StoredEvent } from '../../src/store/event-store.ts';
+
 
 /** An API failure: the HTTP status and the server's stable code and message. */
 export class ApiError extends Error {
@@ -64,19 +68,8 @@ export interface User {
   readonly disabled: boolean;
 }
 
-/** A camera's health. */
-export interface CameraHealth {
-  readonly state: 'starting' | 'connected' | 'reconnecting' | 'stopped' | 'failed';
-  readonly fps: number;
-  readonly analysedFps: number;
-  readonly lastFrameAt: number | null;
-  readonly lastError: string | null;
-  readonly reconnects: number;
-  readonly droppedFrames: number;
-  readonly recording: boolean;
-  /** Pixels of the analysed stream: the space of lines and zones, once known. */
-  readonly frameSize: { readonly width: number; readonly height: number } | null;
-}
+/** A camera's health, as the server's live cameras report it (one definition, shared with the server). */
+export type CameraHealth = Omit<ServerCameraHealth, 'cameraId' | 'cameraName'>;
 
 /** A point [x, y] in pixels of the camera's picture. */
 export type Point = [number, number];
@@ -119,18 +112,5 @@ export interface Camera {
   readonly health: CameraHealth;
 }
 
-/** A stored event. */
-export interface SightlineEvent {
-  readonly id: string;
-  readonly cameraId: string;
-  readonly type: string;
-  readonly rule: string;
-  readonly trackId: number | null;
-  readonly class: string;
-  readonly startTime: number;
-  readonly endTime: number | null;
-  readonly direction: 'in' | 'out' | null;
-  readonly data: Record<string, unknown>;
-  readonly snapshotPath: string | null;
-  readonly recording: string | null;
-}
+/** A stored event (the server's own type). */
+export type SightlineEvent = StoredEvent;

@@ -6,7 +6,6 @@
 import type { CameraHealth as ServerCameraHealth } from '../../src/events/live-event.ts';
 import type { StoredEvent } from '../../src/store/event-store.ts';
 
-
 /** An API failure: the HTTP status and the server's stable code and message. */
 export class ApiError extends Error {
   constructor(

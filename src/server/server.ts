@@ -179,7 +179,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     cleanups.push(() => rm(path.join(dataDir, 'exports'), { recursive: true, force: true }));
 
     const api = await buildApi(
-      { config, dataDir, db, store, users, audit, bus, cameras, recordings, now },
+      { config, dataDir, db, store, users, audit, bus, cameras, recordings, now, detector: () => ({ name: pool.traits.name, workers: pool.size, pending: pool.pending() }) },
       {
         https: true,
         tls: { cert: tls.cert, key: tls.key },

@@ -100,4 +100,6 @@ export interface ApiDeps {
   readonly recordings: RecordingService;
   /** The clock, epoch ms. */
   readonly now: () => number;
+  /** The shared detector as it runs: its name, workers and frames waiting for a worker now (absent in tests without one). */
+  readonly detector?: () => { readonly name: string; readonly workers: number; readonly pending: number };
 }

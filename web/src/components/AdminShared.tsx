@@ -65,7 +65,7 @@ export interface AdminSystem {
   readonly uptimeSeconds: number;
   readonly host: { readonly cpus: number; readonly loadAverage: readonly number[]; readonly memory: { readonly total: number; readonly free: number }; readonly processRss: number };
   readonly disk: { readonly path: string; readonly total: number; readonly free: number } | null;
-  readonly detector: { readonly backend: string; readonly workers: number };
+  readonly detector: { readonly backend: string; readonly workers: number; readonly running: string | null; readonly pending: number | null };
   readonly recordings: { readonly bytes: number; readonly segments: number; readonly quotaBytes: number };
   readonly cameras: readonly { readonly id: string; readonly name: string; readonly enabled: boolean; readonly health: AdminHealth }[];
   readonly notifications: AdminNotifications;

@@ -41,7 +41,8 @@ function AdminSystemPage(): ReactNode {
                 <dd>{data.host.loadAverage.map((l) => l.toFixed(2)).join(' / ')}</dd>
                 <dt>Detector</dt>
                 <dd>
-                  {data.detector.backend}, {data.detector.workers} worker(s)
+                  {data.detector.running ?? data.detector.backend}, {data.detector.workers} worker(s)
+                  {data.detector.pending !== null && `, ${data.detector.pending} frame(s) waiting${data.detector.pending > data.detector.workers ? ' (saturated)' : ''}`}
                 </dd>
                 <dt>Server process memory</dt>
                 <dd>{formatBytes(data.host.processRss)}</dd>

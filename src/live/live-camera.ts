@@ -30,6 +30,7 @@ import type { EventStore, NewEvent } from '../store/event-store.ts';
 import type { JsonObject } from '../store/json.ts';
 import { encodeJpeg, type RgbPicture } from './jpeg.ts';
 import { liveDecodeArgs } from './live-args.ts';
+import { DayTotals, heatSince, ObjectTally } from './live-tallies.ts';
 import { RateWindow } from './rate-window.ts';
 
 /** What a live camera is built from. */
@@ -86,9 +87,8 @@ export class LiveCamera {
   private lastFrameAt: number | null = null;
   private latest: Latest | null = null;
   private lastHealthAt = 0;
-  private dayTotals = new Map<string, { in: number; out: number }>();
-  private day = -1;
-  private objectCounts: Record<string, number> = {};
+  private readonly dayTotals = new DayTotals();
+  private readonly objects = new ObjectTally();
   private frameSize: { width: number; height: number } | null = null;
 
   constructor(private readonly options: LiveCameraOptions) {
@@ -177,7 +177,7 @@ export class LiveCamera {
     let trackState: ByteTrackState = INITIAL_BYTE_TRACK_STATE;
     let rules: RuleState = createRuleState(ruleSet, sourceSize, { heatCellSize: analytics.heatmap.cellSize, heatClasses: analytics.heatmap.classes });
     let previous: readonly Detection[] = [];
-    let flushedHeat: HeatGrid = rules.heat.grid;
+    let flushedHeat: HeatGrid | null = null;
     let heatFlushedAt = 0;
     const heatEvery = o.heatFlushSeconds ?? 60;
     const decode = { size: inputSize, fit: analytics.detect.fit, fps: o.config.fps, timeoutMs: 10_000 };
@@ -192,7 +192,9 @@ export class LiveCamera {
     });
     this.source = source;
     if (this.stopped) await source.close();
-    await this.loadDayTotals(ruleSet.lines.map((l) => l.name));
+    const dayStart = Math.floor(this.now() / 86_400_000) * 86_400_000;
+    const stored = await this.guard("read today's counts", () => o.store.queryLineCounts({ cameraId: this.id, from: dayStart, to: dayStart + 86_400_000, bucket: 'day' }));
+    this.dayTotals.load(ruleSet.lines.map((l) => l.name), dayStart, stored ?? []);
     for await (const frame of source) {
       const receivedAt = this.now();
       this.lastFrameAt = receivedAt;
@@ -215,7 +217,8 @@ export class LiveCamera {
       rules = step.state;
       this.framesAnalysed.add(this.now());
       await this.handleEvents(frame, receivedAt, t.tracks, step.events, this.lifecycle.step(frame.time, step.events, step.occupancy));
-      this.publishObjects(t.tracks.filter((tr) => tr.observed).map((tr) => tr.class), receivedAt);
+      const counts = this.objects.update(t.tracks.filter((tr) => tr.observed).map((tr) => tr.class));
+      if (counts) o.bus.publish('objects', { cameraId: this.id, cameraName: this.name, counts, frameTime: receivedAt });
       this.publishTracks(t.tracks, sourceSize, receivedAt);
       if (frame.time - heatFlushedAt >= heatEvery) {
         const grid = rules.heat.grid;
@@ -234,7 +237,7 @@ export class LiveCamera {
     const crossings = ruleEvents.filter((e) => e.type === 'line_crossing');
     if (crossings.length > 0) {
       await this.guard('store line counts', () => o.store.addLineCrossings(this.id, receivedAt - frame.time * 1000, crossings));
-      this.countCrossings(crossings, receivedAt);
+      for (const c of this.dayTotals.add(crossings, receivedAt)) o.bus.publish('count', { cameraId: this.id, cameraName: this.name, ...c, frameTime: receivedAt });
     }
     for (const s of steps) {
       const epoch = receivedAt - (frame.time - s.event.time) * 1000;
@@ -311,70 +314,14 @@ export class LiveCamera {
     }
   }
 
-  private async loadDayTotals(lines: readonly string[]): Promise<void> {
-    const now = this.now();
-    const dayStart = Math.floor(now / 86_400_000) * 86_400_000;
-    this.day = dayStart;
-    this.dayTotals = new Map(lines.map((l) => [l, { in: 0, out: 0 }]));
-    const rows = await this.guard('read today\'s counts', () => this.options.store.queryLineCounts({ cameraId: this.id, from: dayStart, to: dayStart + 86_400_000, bucket: 'day' }));
-    for (const r of rows ?? []) {
-      const t = this.dayTotals.get(r.line);
-      if (t) {
-        t.in += r.in;
-        t.out += r.out;
-      }
-    }
-  }
-
-  private countCrossings(crossings: readonly RuleEvent[], at: number): void {
-    const dayStart = Math.floor(at / 86_400_000) * 86_400_000;
-    if (dayStart !== this.day) {
-      this.day = dayStart;
-      for (const t of this.dayTotals.values()) {
-        t.in = 0;
-        t.out = 0;
-      }
-    }
-    const changed = new Set<string>();
-    for (const c of crossings) {
-      const t = this.dayTotals.get(c.rule) ?? { in: 0, out: 0 };
-      if (c.direction === 'in') t.in++;
-      else if (c.direction === 'out') t.out++;
-      this.dayTotals.set(c.rule, t);
-      changed.add(c.rule);
-    }
-    for (const line of changed) {
-      const t = this.dayTotals.get(line)!;
-      this.options.bus.publish('count', { cameraId: this.id, cameraName: this.name, line, in: t.in, out: t.out, frameTime: at });
-    }
-  }
-
   private publishTracks(tracks: readonly Track[], size: { width: number; height: number }, at: number): void {
     const boxes = tracks.map((tr) => ({ id: tr.id, class: tr.class, box: [round2(tr.box.x), round2(tr.box.y), round2(tr.box.w), round2(tr.box.h)] as const, observed: tr.observed }));
     this.options.bus.publish('tracks', { cameraId: this.id, cameraName: this.name, frameTime: at, width: size.width, height: size.height, tracks: boxes });
   }
 
-  private publishObjects(classes: readonly string[], at: number): void {
-    const counts: Record<string, number> = {};
-    for (const c of Object.keys(this.objectCounts)) counts[c] = 0;
-    for (const c of classes) counts[c] = (counts[c] ?? 0) + 1;
-    const same = Object.keys(counts).length === Object.keys(this.objectCounts).length && Object.entries(counts).every(([k, v]) => this.objectCounts[k] === v);
-    if (same) return;
-    this.objectCounts = Object.fromEntries(Object.entries(counts).filter(([, v]) => v > 0));
-    this.options.bus.publish('objects', { cameraId: this.id, cameraName: this.name, counts, frameTime: at });
-  }
-
-  private async flushHeat(grid: HeatGrid, flushed: HeatGrid, at: number): Promise<void> {
-    if (grid === flushed && grid.seconds.every((v) => v === 0)) return;
-    const delta = new Float64Array(grid.seconds.length);
-    let any = false;
-    for (let i = 0; i < delta.length; i++) {
-      const d = grid.seconds[i]! - (flushed === grid ? 0 : (flushed.seconds[i] ?? 0));
-      delta[i] = d > 0 ? d : 0;
-      if (d > 0) any = true;
-    }
-    if (!any) return;
-    await this.guard('store the heat map', () => this.options.store.mergeHeatGrid(this.id, at, { ...grid, seconds: delta }));
+  private async flushHeat(grid: HeatGrid, flushed: HeatGrid | null, at: number): Promise<void> {
+    const added = heatSince(grid, flushed);
+    if (added) await this.guard('store the heat map', () => this.options.store.mergeHeatGrid(this.id, at, added));
   }
 
   private async endOpenEvents(): Promise<void> {

@@ -8,7 +8,7 @@ import { createHeatGrid, type HeatGrid } from '../../core/rules/heat-grid.ts';
 import { renderHeatmapPng, type RgbFrame } from '../../render/heatmap-png.ts';
 import type { ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
-import { binary, epochMsParam, errorSchema, idParams, rangeQuery, responses } from '../schemas/common.ts';
+import { binary, bucketedRangeFields, errorSchema, idParams, rangeOrLastDay, rangeQuery, responses } from '../schemas/common.ts';
 import { countRowsSchema, heatGridSchema } from '../schemas/event.ts';
 
 /** Largest side of the plain background drawn when the camera has no frame yet, pixels. */
@@ -39,19 +39,13 @@ export function analyticsRoutes(app: ApiApp, ctx: ApiContext): void {
       schema: {
         summary: 'Line crossings per bucket',
         params: idParams,
-        querystring: z.strictObject({
-          from: epochMsParam.optional().describe('Start of the range, epoch ms; default 24 hours before `to`.'),
-          to: epochMsParam.optional().describe('End of the range (exclusive), epoch ms; default now.'),
-          bucket: z.enum(['minute', 'hour', 'day']).default('hour'),
-          line: z.string().min(1).max(256).optional(),
-        }),
+        querystring: z.strictObject({ ...bucketedRangeFields, line: z.string().min(1).max(256).optional() }),
         response: responses(countRowsSchema),
       },
     },
     async (request) => {
       const { bucket, line } = request.query;
-      const to = request.query.to ?? ctx.deps.now();
-      const from = request.query.from ?? to - 86_400_000;
+      const { from, to } = rangeOrLastDay(request.query, ctx.deps.now());
       const rows = await store.queryLineCounts({ cameraId: request.params.id, from, to, bucket, ...(line === undefined ? {} : { line }) });
       const totals: Record<string, { in: number; out: number }> = {};
       for (const r of rows) {

@@ -9,7 +9,7 @@ import type { CountBucket, EventStore } from '../../store/event-store.ts';
 import { MAX_EVENT_LIMIT } from '../../store/event-store.ts';
 import type { ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
-import { epochMsParam, idParams, responses } from '../schemas/common.ts';
+import { bucketedRangeFields, idParams, rangeOrLastDay, responses } from '../schemas/common.ts';
 
 /** Longest range one occupancy query may span, ms (31 days). */
 export const MAX_OCCUPANCY_RANGE_MS = 31 * 86_400_000;
@@ -98,18 +98,13 @@ export function occupancyRoutes(app: ApiApp, ctx: ApiContext): void {
       schema: {
         summary: 'Objects inside each zone per bucket (peak and mean)',
         params: idParams,
-        querystring: z.strictObject({
-          from: epochMsParam.optional().describe('Start of the range, epoch ms; default 24 hours before `to`.'),
-          to: epochMsParam.optional().describe('End of the range (exclusive), epoch ms; default now.'),
-          bucket: z.enum(['minute', 'hour', 'day']).default('hour'),
-        }),
+        querystring: z.strictObject(bucketedRangeFields),
         response: responses(occupancySchema),
       },
     },
     async (request) => {
       const { bucket } = request.query;
-      const to = request.query.to ?? ctx.deps.now();
-      const from = request.query.from ?? Math.max(0, to - 86_400_000);
+      const { from, to } = rangeOrLastDay(request.query, ctx.deps.now());
       if (to <= from) throw new SightlineError('REQUEST_INVALID', `query.to must be after query.from (got from ${from}, to ${to})`);
       if (to - from > MAX_OCCUPANCY_RANGE_MS) throw new SightlineError('REQUEST_INVALID', 'the range is longer than 31 days; ask for a shorter one');
       const camera = request.scopedCamera!;

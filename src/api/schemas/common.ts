@@ -46,6 +46,19 @@ export const noQuery = z.strictObject({});
 /** A required time range `[from, to)` in a query. */
 export const rangeQuery = z.strictObject({ from: epochMsParam, to: epochMsParam });
 
+/** Query fields of a bucketed range whose ends may be left out: the last 24 hours by default. */
+export const bucketedRangeFields = {
+  from: epochMsParam.optional().describe('Start of the range, epoch ms; default 24 hours before `to`.'),
+  to: epochMsParam.optional().describe('End of the range (exclusive), epoch ms; default now.'),
+  bucket: z.enum(['minute', 'hour', 'day']).default('hour'),
+};
+
+/** The range a query of {@link bucketedRangeFields} names: `to` defaults to now, `from` to 24 hours before it (never before the epoch). */
+export function rangeOrLastDay(query: { readonly from?: number | undefined; readonly to?: number | undefined }, now: number): { from: number; to: number } {
+  const to = query.to ?? now;
+  return { from: query.from ?? Math.max(0, to - 86_400_000), to };
+}
+
 /** The (empty) body of a 204 answer. */
 export const noContent = z.null().describe('No content.');
 

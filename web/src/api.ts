@@ -4,6 +4,7 @@
  */
 // Types shared with the server: imported as types only, so nothing of the server reaches the bundle.
 import type { CameraHealth as ServerCameraHealth } from '../../src/events/live-event.ts';
+import type { CameraView } from '../../src/server/services.ts';
 import type { StoredEvent } from '../../src/store/event-store.ts';
 
 /** An API failure: the HTTP status and the server's stable code and message. */
@@ -93,23 +94,11 @@ export interface ZoneRule {
   crowd?: { count: number; seconds: number };
 }
 
-/** A camera as the API shows it. */
-export interface Camera {
-  readonly id: string;
-  readonly name: string;
-  readonly url: string;
-  readonly subUrl: string | null;
-  readonly enabled: boolean;
-  readonly purpose: string;
-  readonly fps: number;
-  readonly record: { mode: 'continuous' | 'events' | 'off'; preRollSeconds: number; postRollSeconds: number };
-  readonly analytics: { lines: LineRule[]; zones: ZoneRule[]; [key: string]: unknown };
-  readonly arming: Record<string, unknown>;
-  readonly snapshots: boolean;
-  readonly hasCredentials: boolean;
-  readonly managedBy: 'config' | 'api';
+/** A camera as the API shows it (the server's own type), with the editable rule shapes the editor writes back. */
+export type Camera = Omit<CameraView, 'analytics' | 'health'> & {
+  readonly analytics: Omit<CameraView['analytics'], 'lines' | 'zones'> & { lines: LineRule[]; zones: ZoneRule[] };
   readonly health: CameraHealth;
-}
+};
 
 /** A stored event (the server's own type). */
 export type SightlineEvent = StoredEvent;

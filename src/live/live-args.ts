@@ -1,12 +1,21 @@
 /** ffmpeg arguments of a live camera's decoder: files loop forever at their own pace, streams as they come. */
-import { decodeArgs, sourceKind, type DecodeOptions } from '../ingest/ffmpeg-args.ts';
+import { decodeArgs, inputArgs, sourceKind, type DecodeOptions } from '../ingest/ffmpeg-args.ts';
+
+/** Input options (before `-i`) that make a file behave like a camera: read at its native rate and looped forever. */
+const FILE_AS_CAMERA = ['-re', '-stream_loop', '-1'];
+
+/** Input options (before `-i`) of a live camera's source: a file loops at its own pace; a stream gets the usual network options of its kind. */
+export function liveInputArgs(url: string): string[] {
+  const kind = sourceKind(url);
+  return kind === 'file' ? [...FILE_AS_CAMERA] : inputArgs(kind);
+}
 
 /** `decodeArgs` for a live camera: a file source is read at its native rate (`-re`) and looped (`-stream_loop -1`), like a camera. */
 export function liveDecodeArgs(url: string, options: DecodeOptions): string[] {
   const args = decodeArgs(url, options);
   if (sourceKind(url) !== 'file') return args;
   const i = args.indexOf('-i');
-  return [...args.slice(0, i), '-re', '-stream_loop', '-1', ...args.slice(i)];
+  return [...args.slice(0, i), ...FILE_AS_CAMERA, ...args.slice(i)];
 }
 
 /** A stream URL with the camera's credentials put in (percent-encoded); files and credential-less cameras are returned as they are. */

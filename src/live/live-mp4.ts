@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { sourceKind } from '../ingest/ffmpeg-args.ts';
 import { redactText } from '../ingest/redact-url.ts';
 import { spawnTied } from '../ingest/spawn-tied.ts';
+import { liveInputArgs } from './live-args.ts';
 import type { LiveStream, LiveStreamHandlers } from '../server/services.ts';
 
 /** Longest ffmpeg error text kept for the end reason, characters. */
@@ -17,8 +18,7 @@ const KILL_AFTER_MS = 2000;
 
 /** ffmpeg arguments that copy the first video stream of `url` to fragmented MP4 on stdout; files loop at their native rate like a camera. */
 export function liveMp4Args(url: string): string[] {
-  const kind = sourceKind(url);
-  const input = kind === 'file' ? ['-re', '-stream_loop', '-1'] : kind === 'rtsp' ? ['-rtsp_transport', 'tcp', '-fflags', 'nobuffer'] : ['-fflags', 'nobuffer'];
+  const input = sourceKind(url) === 'file' ? liveInputArgs(url) : [...liveInputArgs(url), '-fflags', 'nobuffer'];
   return [
     '-hide_banner', '-loglevel', 'error', '-nostdin',
     ...input, '-i', url,

@@ -68,6 +68,15 @@ export function inputArgs(kind: SourceKind, timeoutMs: number = DEFAULT_NETWORK_
   }
 }
 
+/** Input options (before `-i`) that make a file behave like a camera: read at its native rate and looped forever. */
+export const FILE_AS_CAMERA: readonly string[] = ['-re', '-stream_loop', '-1'];
+
+/** Input options (before `-i`) of a camera's source in the server: a file loops at its own pace like a camera; a stream gets {@link inputArgs} of its kind. */
+export function cameraInputArgs(url: string, timeoutMs: number = DEFAULT_NETWORK_TIMEOUT_MS): string[] {
+  const kind = sourceKind(url);
+  return kind === 'file' ? [...FILE_AS_CAMERA] : inputArgs(kind, timeoutMs);
+}
+
 /** Arguments for ffmpeg to decode the first video stream of `url` to RGB24 frames on stdout, with a `showinfo` line per frame on stderr. */
 export function decodeArgs(url: string, options: DecodeOptions = {}): string[] {
   const filters: string[] = [];

@@ -1,14 +1,5 @@
 /** ffmpeg arguments of a live camera's decoder: files loop forever at their own pace, streams as they come. */
-import { decodeArgs, inputArgs, sourceKind, type DecodeOptions } from '../ingest/ffmpeg-args.ts';
-
-/** Input options (before `-i`) that make a file behave like a camera: read at its native rate and looped forever. */
-const FILE_AS_CAMERA = ['-re', '-stream_loop', '-1'];
-
-/** Input options (before `-i`) of a live camera's source: a file loops at its own pace; a stream gets the usual network options of its kind. */
-export function liveInputArgs(url: string): string[] {
-  const kind = sourceKind(url);
-  return kind === 'file' ? [...FILE_AS_CAMERA] : inputArgs(kind);
-}
+import { decodeArgs, FILE_AS_CAMERA, sourceKind, type DecodeOptions } from '../ingest/ffmpeg-args.ts';
 
 /** `decodeArgs` for a live camera: a file source is read at its native rate (`-re`) and looped (`-stream_loop -1`), like a camera. */
 export function liveDecodeArgs(url: string, options: DecodeOptions): string[] {

@@ -4,10 +4,9 @@
  * moov, with the codec string read from its avcC box) and media fragments (moof + mdat).
  */
 import type { ChildProcess } from 'node:child_process';
-import { sourceKind } from '../ingest/ffmpeg-args.ts';
+import { cameraInputArgs, sourceKind } from '../ingest/ffmpeg-args.ts';
 import { redactText } from '../ingest/redact-url.ts';
 import { spawnTied } from '../ingest/spawn-tied.ts';
-import { liveInputArgs } from './live-args.ts';
 import type { LiveStream, LiveStreamHandlers } from '../server/services.ts';
 
 /** Longest ffmpeg error text kept for the end reason, characters. */
@@ -18,7 +17,7 @@ const KILL_AFTER_MS = 2000;
 
 /** ffmpeg arguments that copy the first video stream of `url` to fragmented MP4 on stdout; files loop at their native rate like a camera. */
 export function liveMp4Args(url: string): string[] {
-  const input = sourceKind(url) === 'file' ? liveInputArgs(url) : [...liveInputArgs(url), '-fflags', 'nobuffer'];
+  const input = sourceKind(url) === 'file' ? cameraInputArgs(url) : [...cameraInputArgs(url), '-fflags', 'nobuffer'];
   return [
     '-hide_banner', '-loglevel', 'error', '-nostdin',
     ...input, '-i', url,

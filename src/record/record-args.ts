@@ -6,7 +6,7 @@
  * file as they come, so a killed ffmpeg leaves a playable partial segment. Checked with ffmpeg 5.1.
  */
 import path from 'node:path';
-import { DEFAULT_NETWORK_TIMEOUT_MS, inputArgs, sourceKind } from '../ingest/ffmpeg-args.ts';
+import { cameraInputArgs, DEFAULT_NETWORK_TIMEOUT_MS } from '../ingest/ffmpeg-args.ts';
 
 /** What to record and where. */
 export interface RecordArgsOptions {
@@ -27,8 +27,7 @@ export interface RecordArgsOptions {
 export function recordArgs(options: RecordArgsOptions): string[] {
   const { url, segmentSeconds } = options;
   if (!(Number.isFinite(segmentSeconds) && segmentSeconds > 0)) throw new RangeError(`segmentSeconds must be positive, got ${segmentSeconds}`);
-  const kind = sourceKind(url);
-  const input = kind === 'file' ? ['-re', '-stream_loop', '-1'] : inputArgs(kind, options.timeoutMs ?? DEFAULT_NETWORK_TIMEOUT_MS);
+  const input = cameraInputArgs(url, options.timeoutMs ?? DEFAULT_NETWORK_TIMEOUT_MS);
   return [
     '-nostdin', '-hide_banner', '-nostats', '-loglevel', 'level+info',
     ...input,

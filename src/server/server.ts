@@ -98,7 +98,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const store = new SqliteEventStore(db, { now });
     const users = new UserStore(db, { now, ...(options.hashParams && { hashParams: options.hashParams }) });
     const audit = new AuditLog(db, { now });
-    const secrets = SecretBox.fromDataDir(dataDir);
+    const secretKey = loadOrCreateSecretKey(dataDir);
+    const secrets = new SecretBox(secretKey);
     const tls = config.server.tlsCert !== undefined && config.server.tlsKey !== undefined ? loadUserCertificate(config.server.tlsCert, config.server.tlsKey, now()) : await ensureCertificate(dataDir, { now });
 
     const backend = await resolveBackend(config.detect, dataDir);
@@ -183,7 +184,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       {
         https: true,
         tls: { cert: tls.cert, key: tls.key },
-        sessionSecret: createHmac('sha256', loadOrCreateSecretKey(dataDir)).update('sightline-session').digest(),
+        sessionSecret: createHmac('sha256', secretKey).update('sightline-session').digest(),
         logger: options.httpLog === false ? false : { level: 'warn' },
         extraGauges: [
           { name: 'sightline_mqtt_connected', help: '1 while the MQTT broker connection is up.', collect: () => (notifications.mqttConnected() ? 1 : 0) },

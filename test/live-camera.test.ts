@@ -49,7 +49,11 @@ test('a live file camera analyses continuously: events with snapshots, counts, h
     ]);
     const [cam] = await manager.list();
     assert.ok(cam);
-    await waitFor(() => counts.length > 0 && events.some((e) => e.event.type === 'loitering' && e.kind === 'new'), 60_000, 'a line crossing and a loitering alarm');
+    await waitFor(
+      () => counts.length > 0 && events.some((e) => e.event.type === 'line_crossing' && e.kind === 'new') && events.some((e) => e.event.type === 'loitering' && e.kind === 'new'),
+      60_000,
+      'a line crossing and a loitering alarm',
+    );
     const crossing = events.find((e) => e.event.type === 'line_crossing' && e.kind === 'new')!;
     assert.equal(crossing.event.cameraName, 'demo');
     assert.ok(crossing.event.snapshotPath !== null && existsSync(path.join(dir, crossing.event.snapshotPath)), 'snapshot written');

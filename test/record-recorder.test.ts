@@ -246,3 +246,20 @@ test('a missing ffmpeg is reported and retried; stop() before start() and twice 
   assert.deepEqual(idle.state, { kind: 'stopped' });
   assert.throws(() => new Recorder({ dataDir, cameraId: '../x', url: DEMO, index, segmentSeconds: 2 }), /cannot name a recordings folder/);
 });
+
+test('a segment ffmpeg lists but could not write (0 bytes) is deleted, not indexed', async (t) => {
+  const { dataDir, db, index } = await fixture();
+  t.after(() => db.close());
+  // A stand-in for ffmpeg cut off as it opened a segment: it creates the file, lists it, and exits.
+  const fake = path.join(TMP, 'ffmpeg-empty-segment.sh');
+  writeFileSync(fake, '#!/bin/sh\nfor a; do last=$a; done\nf=$(printf "$last" 0)\n: > "$f"\necho "$(basename "$f"),0.000000,2.000000"\nexit 1\n', { mode: 0o755 });
+  const states: RecorderState[] = [];
+  const recorder = new Recorder({ dataDir, cameraId: 'cam', url: DEMO, index, segmentSeconds: 2, ffmpegPath: fake, backoff: FAST_BACKOFF, onState: (s) => states.push(s) });
+  t.after(() => recorder.stop());
+  recorder.start();
+  await waitFor('the run to end', 10_000, () => states.some((s) => s.kind === 'retrying'));
+  await recorder.stop();
+  assert.equal(index.latest('cam'), null, 'no segment indexed');
+  const left = readdirSync(path.join(dataDir, 'recordings', 'cam'), { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
+  assert.deepEqual(left, [], 'the empty file is gone');
+});

@@ -16,12 +16,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawnTied } from '../ingest/spawn-tied.ts';
 import { mkdirSync } from 'node:fs';
+import { stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { problemLine } from '../ingest/ffmpeg-args.ts';
 import { backoffDelay, DEFAULT_BACKOFF, systemClock, type BackoffOptions, type Clock } from '../ingest/ffmpeg-source.ts';
 import { redactText } from '../ingest/redact-url.ts';
 import { parseOpeningLine, parseSegmentListLine, recordArgs, type SegmentListEntry } from './record-args.ts';
-import { fileSegment, recoverSegments, type RecoveryReport } from './recover-segments.ts';
+import { fileSegment, recoverSegments, TS_PACKET_BYTES, type RecoveryReport } from './recover-segments.ts';
 import type { SegmentIndex, StoredSegment } from './segment-index.ts';
 import { incomingFolder, incomingPattern } from './segment-paths.ts';
 
@@ -269,7 +270,13 @@ export class Recorder {
     let end = start + Math.max(0, durationMs);
     if (!(durationMs >= 0) || Math.abs(end - now) > (this.#o.driftToleranceMs ?? 5000)) end = Math.max(start, now);
     try {
-      const segment = await fileSegment(this.#o.dataDir, this.#o.index, this.#o.cameraId, path.join(run.dir, entry.name), start, end);
+      const file = path.join(run.dir, entry.name);
+      // ffmpeg can list a segment it could not write (the stream cut as it opened): nothing to keep.
+      if ((await stat(file)).size < TS_PACKET_BYTES) {
+        await unlink(file);
+        return;
+      }
+      const segment = await fileSegment(this.#o.dataDir, this.#o.index, this.#o.cameraId, file, start, end);
       run.prevEnd = end;
       this.#attempt = 0;
       if (run === this.#run && this.#phase === 'running') this.#armStall(run);

@@ -160,18 +160,58 @@ describe('sign-in and sessions', () => {
     await h.login('operator', 'a-much-better-passphrase');
   });
 
-  test('repeated failures lock the name with 429 and Retry-After, even for the right password', async (t) => {
+  test('50 wrong passwords from one address: the right one from another succeeds; from the first, a short 429 with Retry-After', async (t) => {
     const h = await harness(t);
-    const attempt = (password: string, remoteAddress = '198.51.100.1') =>
-      h.app.inject({ method: 'POST', url: '/api/auth/login', payload: { name: 'operator', password }, remoteAddress });
-    for (let i = 0; i < 5; i++) assert.equal((await attempt('wrong-password-guess')).statusCode, 401);
-    for (const res of [await attempt(PASSWORD), await attempt(PASSWORD, '198.51.100.2')]) {
-      assert.equal(res.statusCode, 429);
-      assert.equal(code(res), 'LOGIN_LOCKED');
-      assert.equal(res.headers['retry-after'], '60');
-    }
-    h.clock.t += 61_000;
-    assert.equal((await attempt(PASSWORD, '198.51.100.3')).statusCode, 200);
+    const attempt = (password: string, remoteAddress: string, cookie?: string) =>
+      h.app.inject({ method: 'POST', url: '/api/auth/login', payload: { name: 'operator', password }, remoteAddress, ...(cookie === undefined ? {} : { headers: { cookie } }) });
+    const statuses: number[] = [];
+    for (let i = 0; i < 50; i++) statuses.push((await attempt('wrong-password-guess', '198.51.100.1')).statusCode);
+    assert.deepEqual([...new Set(statuses)].sort(), [401, 429]);
+    const fromB = await attempt(PASSWORD, '198.51.100.2');
+    assert.equal(fromB.statusCode, 200, fromB.body);
+    const fromA = await attempt(PASSWORD, '198.51.100.1');
+    assert.equal(fromA.statusCode, 429);
+    assert.equal(code(fromA), 'LOGIN_LOCKED');
+    const seconds = Number(fromA.headers['retry-after']);
+    assert.ok(seconds >= 1 && seconds <= 15, `Retry-After ${seconds} s is short`);
+    h.clock.t += seconds * 1000;
+    assert.equal((await attempt(PASSWORD, '198.51.100.1')).statusCode, 200, 'right after Retry-After the right password works');
+  });
+
+  test('behind one shared address, the device cookie from an earlier sign-in keeps the owner in', async (t) => {
+    const h = await harness(t);
+    const local = '127.0.0.1';
+    const first = await h.app.inject({ method: 'POST', url: '/api/auth/login', payload: { name: 'admin', password: PASSWORD }, remoteAddress: local });
+    const all = [first.headers['set-cookie']].flat().map(String);
+    const device = all.find((c) => c.startsWith('sightline_device='))!;
+    assert.ok(device !== undefined, all.join(' | '));
+    for (const flag of ['HttpOnly', 'SameSite=Strict', 'Path=/api/auth']) assert.ok(device.includes(flag), `${flag} in ${device}`);
+    const cookie = device.split(';')[0]!;
+    for (let i = 0; i < 30; i++) await h.app.inject({ method: 'POST', url: '/api/auth/login', payload: { name: 'admin', password: 'attacker-guess' }, remoteAddress: local });
+    const plain = await h.app.inject({ method: 'POST', url: '/api/auth/login', payload: { name: 'admin', password: PASSWORD }, remoteAddress: local });
+    assert.equal(plain.statusCode, 429, 'without the cookie the shared pair is slowed down');
+    assert.ok(Number(plain.headers['retry-after']) <= 300, 'for minutes at most');
+    const forged = await h.app.inject({ method: 'POST', url: '/api/auth/login', payload: { name: 'admin', password: PASSWORD }, remoteAddress: local, headers: { cookie: `sightline_device=${'A'.repeat(22)}.${'B'.repeat(43)}` } });
+    assert.equal(forged.statusCode, 429, 'a forged device cookie counts for nothing');
+    const owner = await h.app.inject({ method: 'POST', url: '/api/auth/login', payload: { name: 'admin', password: PASSWORD }, remoteAddress: local, headers: { cookie } });
+    assert.equal(owner.statusCode, 200, owner.body);
+  });
+
+  test('wrong current passwords are audited and throttled like sign-ins', async (t) => {
+    const h = await harness(t);
+    const me = await h.login('operator');
+    const change = (currentPassword: string) =>
+      h.app.inject({ method: 'POST', url: '/api/auth/password', headers: h.headers(me), payload: { currentPassword, newPassword: 'a-much-better-passphrase' }, remoteAddress: '198.51.100.9' });
+    for (let i = 0; i < 5; i++) assert.equal(code(await change(`wrong-guess-${i}`)), 'AUTH_FAILED');
+    const locked = await change(PASSWORD);
+    assert.equal(locked.statusCode, 429);
+    assert.equal(code(locked), 'LOGIN_LOCKED');
+    assert.ok(Number(locked.headers['retry-after']) >= 1);
+    const failed = entries(h, 'password_change_failed');
+    assert.deepEqual(failed.map((e) => [e.actor, e.details.reason]), [...Array(5).fill(['operator', 'invalid']), ['operator', 'locked']]);
+    assert.ok(!JSON.stringify(failed).includes('wrong-guess'));
+    h.clock.t += Number(locked.headers['retry-after']) * 1000;
+    assert.equal((await change(PASSWORD)).statusCode, 204);
   });
 
   test('garbage cookies and bearer headers are refused with 401', async (t) => {
@@ -239,6 +279,62 @@ describe('API tokens', () => {
     assert.equal((await post({ name: 'x', scopes: ['events:read'], expiresAt: T0 - 1 })).statusCode, 400);
     assert.equal((await post({ name: 'x', scopes: ['events:read'] })).statusCode, 201);
     assert.equal((await post({ name: 'x', scopes: ['events:read'] })).statusCode, 409);
+  });
+});
+
+describe('API tokens follow their creator', () => {
+  test('a token sees only the cameras its creator may see now, and dies when the creator is disabled', async (t) => {
+    const h = await harness(t);
+    const admin = await h.login('admin');
+    const made = await h.app.inject({ method: 'POST', url: '/api/users', headers: h.headers(admin), payload: { name: 'boss', password: PASSWORD, role: 'admin' } });
+    assert.equal(made.statusCode, 201, made.body);
+    const bossId = made.json<{ id: string }>().id;
+    const boss = await h.login('boss');
+    const created = await h.app.inject({ method: 'POST', url: '/api/tokens', headers: h.headers(boss), payload: { name: 'cams', scopes: ['cameras:read', 'events:read'] } });
+    assert.equal(created.statusCode, 201, created.body);
+    assert.equal(created.json<{ expiresAt: number }>().expiresAt, T0 + 90 * 24 * 60 * MIN, 'expires in 90 days by default');
+    const bearer = { authorization: `Bearer ${created.json<{ token: string }>().token}` };
+    const visible = async (): Promise<string[]> => (await h.app.inject({ url: '/api/cameras', headers: bearer })).json<{ cameras: { id: string }[] }>().cameras.map((c) => c.id);
+    const all = await visible();
+    assert.ok(all.length >= 2, `an admin's token sees every camera: ${all.join(',')}`);
+    const hidden = all.find((id) => id !== 'A')!;
+    const patch = (payload: object) => h.app.inject({ method: 'PATCH', url: `/api/users/${bossId}`, headers: h.headers(admin), payload });
+    assert.equal((await patch({ role: 'viewer' })).statusCode, 200);
+    assert.deepEqual(await visible(), [], 'a viewer without grants: the token sees nothing');
+    await h.app.inject({ method: 'PUT', url: `/api/users/${bossId}/cameras`, headers: h.headers(admin), payload: { cameras: ['A'] } });
+    assert.deepEqual(await visible(), ['A'], 'the grant applies at once');
+    assert.equal((await h.app.inject({ url: `/api/cameras/${hidden}`, headers: bearer })).statusCode, 404);
+    const events = await h.app.inject({ url: '/api/events', headers: bearer });
+    assert.equal(events.statusCode, 200);
+    assert.ok(events.json<{ events: { cameraId: string }[] }>().events.every((e) => e.cameraId === 'A'), 'events of other cameras are hidden');
+    assert.equal((await patch({ disabled: true })).statusCode, 200);
+    assert.equal(code(await h.app.inject({ url: '/api/cameras', headers: bearer })), 'TOKEN_INVALID');
+    assert.equal((await patch({ disabled: false })).statusCode, 200);
+    assert.equal(code(await h.app.inject({ url: '/api/cameras', headers: bearer })), 'TOKEN_INVALID', 'it stays dead after re-enabling');
+    const tooLong = await h.app.inject({ method: 'POST', url: '/api/tokens', headers: h.headers(admin), payload: { name: 'forever', scopes: ['events:read'], expiresAt: T0 + 400 * 24 * 60 * MIN } });
+    assert.equal(tooLong.statusCode, 400);
+  });
+});
+
+describe('admin changes to a user are all or nothing', () => {
+  test('a password with a refused role change changes nothing; an accepted password change is audited and ends the sessions', async (t) => {
+    const h = await harness(t);
+    const admin = await h.login('admin');
+    const viewer = await h.login('viewer');
+    const patch = (id: string, payload: object) => h.app.inject({ method: 'PATCH', url: `/api/users/${id}`, headers: h.headers(admin), payload });
+    const refused = await patch(h.ids.admin, { role: 'viewer', password: 'a-brand-new-passphrase' });
+    assert.equal(refused.statusCode, 409);
+    await h.login('admin');
+    await assert.rejects(() => h.login('admin', 'a-brand-new-passphrase'), /401/);
+    assert.equal((await h.app.inject({ url: '/api/auth/me', headers: h.headers(admin) })).statusCode, 200, 'no session ended');
+    assert.deepEqual(entries(h, 'user_update'), []);
+
+    const reset = await patch(h.ids.viewer, { password: 'a-brand-new-passphrase' });
+    assert.equal(reset.statusCode, 200, reset.body);
+    assert.equal((await h.app.inject({ url: '/api/auth/me', headers: h.headers(viewer) })).statusCode, 401, "the user's sessions ended");
+    const [entry] = entries(h, 'user_update');
+    assert.deepEqual([entry?.details.fields, entry?.details.passwordChanged, entry?.details.sessionsEnded], [['password'], true, 1]);
+    await h.login('viewer', 'a-brand-new-passphrase');
   });
 });
 

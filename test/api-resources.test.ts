@@ -113,6 +113,41 @@ describe('events', () => {
     assert.equal(hidden.statusCode, 404);
     const badCursor = await h.app.inject({ url: '/api/events?cursor=bm9wZQ', headers: h.headers(admin) });
     assert.equal(badCursor.statusCode, 400);
+    assert.equal(badCursor.json<{ error: { code: string } }>().error.code, 'CURSOR_INVALID');
+  });
+
+  test('event cursors are opaque, bound to the query and caller, and page over visible events only', async (t) => {
+    const { h, admin, viewer } = await harness(t);
+    const events: NewEvent[] = [];
+    for (let i = 0; i < 12; i++) events.push(ev(`c${String(i).padStart(2, '0')}`, i % 3 === 0 ? 'A' : 'B', T0 + i * 1000));
+    await h.store.appendEvents(events);
+    const page = async (creds: SessionCreds, query: string): Promise<{ status: number; code: string | undefined; ids: string[]; next: string | null }> => {
+      const res = await h.app.inject({ url: `/api/events?${query}`, headers: h.headers(creds) });
+      const body = res.json<{ events?: { id: string }[]; nextCursor?: string | null; error?: { code: string } }>();
+      return { status: res.statusCode, code: body.error?.code, ids: (body.events ?? []).map((e) => e.id), next: body.nextCursor ?? null };
+    };
+    // The viewer sees A's events c00, c03, c06, c09: full pages of 2, the boundary always one of them.
+    const first = await page(viewer, 'limit=2');
+    assert.deepEqual(first.ids, ['c00', 'c03']);
+    assert.ok(first.next !== null);
+    const inside = Buffer.from(first.next, 'base64url').toString('latin1');
+    for (const e of events) assert.ok(!inside.includes(e.id) && !inside.includes(String(e.startTime)), `the cursor shows ${e.id}`);
+    const second = await page(viewer, `limit=2&cursor=${first.next}`);
+    assert.deepEqual(second.ids, ['c06', 'c09']);
+    assert.equal(second.next, null, 'no cursor past the last visible event (B has later events)');
+    const refused: [string, SessionCreds, string][] = [
+      ['another filter', viewer, `limit=2&type=intrusion&cursor=${first.next}`],
+      ['another order', viewer, `limit=2&order=desc&cursor=${first.next}`],
+      ['another caller', admin, `limit=2&cursor=${first.next}`],
+      ['a flipped byte', viewer, `limit=2&cursor=${first.next.slice(0, -2)}${first.next.endsWith('AA') ? 'BB' : 'AA'}`],
+    ];
+    for (const [label, creds, query] of refused) {
+      const r = await page(creds, query);
+      assert.deepEqual([r.status, r.code], [400, 'CURSOR_INVALID'], label);
+    }
+    const adminFirst = await page(admin, 'limit=5');
+    assert.deepEqual((await page(viewer, `limit=5&cursor=${adminFirst.next!}`)).code, 'CURSOR_INVALID', "an admin's cursor, which may point at B's events, is refused to the viewer");
+    assert.equal((await page(admin, `limit=50&cursor=${adminFirst.next!}`)).ids.length, 7, 'the page size may change between pages');
     const reversed = await h.app.inject({ url: `/api/events?from=${T0 + 5}&to=${T0}`, headers: h.headers(admin) });
     assert.equal(reversed.statusCode, 400);
   });
@@ -142,6 +177,41 @@ describe('events', () => {
       if (status === 200) assert.deepEqual(res.rawPayload, FIXED_JPEG);
       else assert.ok(!res.body.includes('secret'));
     }
+  });
+});
+
+describe('audit of views', () => {
+  test('event detail, snapshot, counts, heat maps and occupancy views are audited, identical repeats once', async (t) => {
+    const { h, viewer } = await harness(t);
+    mkdirSync(path.join(h.dir, 'snapshots'));
+    writeFileSync(path.join(h.dir, 'snapshots', 'v.jpg'), FIXED_JPEG);
+    await h.store.appendEvents([ev('seen', 'A', T0, { snapshotPath: 'snapshots/v.jpg' })]);
+    const urls = [
+      '/api/events/seen',
+      '/api/events/seen',
+      '/api/events/seen/snapshot.jpg',
+      `/api/cameras/A/counts?from=${T0}&to=${T0 + 3_600_000}&bucket=hour`,
+      `/api/cameras/A/counts?from=${T0}&to=${T0 + 3_600_000}&bucket=hour`,
+      `/api/cameras/A/counts?from=${T0}&to=${T0 + 7_200_000}&bucket=hour`,
+      `/api/cameras/A/heatmap?from=${T0}&to=${T0 + 1}`,
+      `/api/cameras/A/heatmap.png?from=${T0}&to=${T0 + 1}`,
+      `/api/cameras/A/occupancy?from=${T0}&to=${T0 + 3_600_000}&bucket=hour`,
+    ];
+    for (const url of urls) assert.equal((await h.app.inject({ url, headers: h.headers(viewer) })).statusCode, 200, url);
+    const views = h.audit.list().filter((e) => e.action.endsWith('_view'));
+    assert.deepEqual(
+      views.map((e) => [e.action, e.target, e.details['event'] ?? e.details['to'] ?? null]),
+      [
+        ['event_view', 'A', 'seen'],
+        ['snapshot_view', 'A', 'seen'],
+        ['counts_view', 'A', T0 + 3_600_000],
+        ['counts_view', 'A', T0 + 7_200_000],
+        ['heatmap_view', 'A', T0 + 1],
+        ['heatmap_view', 'A', T0 + 1],
+        ['occupancy_view', 'A', T0 + 3_600_000],
+      ],
+    );
+    assert.ok(views.every((e) => e.actor === views[0]!.actor && e.actor !== 'system'));
   });
 });
 

@@ -15,7 +15,8 @@ let base = '';
 let origin = '';
 
 before(async () => {
-  h = await createHarness();
+  // Open sockets re-check their caller every 25 ms of real time, so that quiet sockets close without waiting.
+  h = await createHarness({ wsRecheckMs: 25 });
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   const port = (h.app.server.address() as AddressInfo).port;
   base = `ws://127.0.0.1:${port}/api/ws`;
@@ -146,5 +147,54 @@ describe('WebSocket feed', () => {
     h.bus.publish('health', health('A'));
     assert.equal((await client.closed).code, 1008);
     h.users.setDisabled(h.ids.viewer, false);
+  });
+
+  test('a quiet token socket closes with 1008 once the token is revoked', async () => {
+    const token = await h.token('ws-revoked', ['events:read']);
+    const client = connect({ authorization: `Bearer ${token}` });
+    assert.equal(await client.opened, true);
+    await publishRound(client, 'revoke');
+    const admin = await h.login('admin');
+    const id = h.db.prepare<[], { id: string }>("SELECT id FROM api_tokens WHERE name = 'ws-revoked'").get()!.id;
+    assert.equal((await h.app.inject({ method: 'DELETE', url: `/api/tokens/${id}`, headers: h.headers(admin) })).statusCode, 200);
+    const closed = await client.closed;
+    assert.deepEqual([closed.code, closed.reason], [1008, 'access has ended: the session or API token is no longer valid']);
+  });
+
+  test('a token socket gets no message after the token is revoked, even before the timer', async () => {
+    const token = await h.token('ws-revoked-2', ['events:read']);
+    const client = connect({ authorization: `Bearer ${token}` });
+    assert.equal(await client.opened, true);
+    h.db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE name = 'ws-revoked-2'").run(h.clock.t);
+    h.clock.t += 2000;
+    h.bus.publish('health', health('A'));
+    assert.equal((await client.closed).code, 1008);
+    assert.deepEqual(client.messages, []);
+  });
+
+  test('a quiet session socket closes with 1008 once the session is idle past the timeout', async (t) => {
+    const viewer = await h.login('viewer');
+    const client = connect({ cookie: `sightline_session=${viewer.cookie}`, origin });
+    assert.equal(await client.opened, true);
+    const idle = 30 * 60_000;
+    h.clock.t += idle;
+    t.after(() => {
+      h.clock.t -= idle;
+    });
+    assert.equal((await client.closed).code, 1008);
+  });
+
+  test('subscriptions are audited ws_subscribe, once per caller per minute', async () => {
+    const before = h.audit.list({ action: 'ws_subscribe', limit: 1000 }).filter((e) => e.actor === 'operator').length;
+    const operator = await h.login('operator');
+    for (let i = 0; i < 2; i++) {
+      const client = connect({ cookie: `sightline_session=${operator.cookie}`, origin });
+      assert.equal(await client.opened, true);
+      client.socket.close();
+      await client.closed;
+    }
+    const entries = h.audit.list({ action: 'ws_subscribe', limit: 1000 }).filter((e) => e.actor === 'operator');
+    assert.equal(entries.length - before, 1);
+    assert.deepEqual(entries[0]!.details, { topics: ['event', 'count', 'objects', 'health', 'tracks'] });
   });
 });

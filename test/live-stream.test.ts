@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
-import { MAX_LIVE_VIEWERS } from '../src/api/routes/live-stream.ts';
+import { MAX_LIVE_VIEWERS, MAX_LIVE_VIEWERS_PER_CALLER } from '../src/api/routes/live-stream.ts';
 import { avcCodecString, liveMp4Args, Mp4BoxSplitter } from '../src/live/live-mp4.ts';
 import { createHarness, type Harness, type SessionCreds } from './fixtures/api-harness.ts';
 import { processExists } from './fixtures/process.ts';
@@ -19,7 +19,7 @@ let origin = '';
 let admin: SessionCreds;
 
 before(async () => {
-  h = await createHarness();
+  h = await createHarness({ wsRecheckMs: 25 });
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   port = (h.app.server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
@@ -102,7 +102,9 @@ describe('GET /api/cameras/:id/live', () => {
 
   test(`closes the viewer after ${MAX_LIVE_VIEWERS} of one camera with 1013`, async (t) => {
     const first = h.cameras.liveProcesses.length;
-    const viewers = Array.from({ length: MAX_LIVE_VIEWERS }, () => watch('C', { ...h.headers(admin, false), origin }));
+    // One token per viewer: a single caller may hold only MAX_LIVE_VIEWERS_PER_CALLER of them.
+    const tokens = await Promise.all(Array.from({ length: MAX_LIVE_VIEWERS }, (_, i) => h.token(`live-full-${i}`, ['cameras:read'])));
+    const viewers = tokens.map((token) => watch('C', { authorization: `Bearer ${token}` }));
     t.after(() => {
       for (const v of viewers) v.socket.terminate();
     });
@@ -112,6 +114,38 @@ describe('GET /api/cameras/:id/live', () => {
     for (const v of viewers) v.socket.close();
     const pids = h.cameras.liveProcesses.slice(first).map((c) => c.pid!);
     await until(() => pids.every((pid) => !processExists(pid)), 'every ffmpeg to end');
+  });
+
+  test(`one caller gets at most ${MAX_LIVE_VIEWERS_PER_CALLER} live viewers of a camera, then 1013`, async (t) => {
+    const viewers = Array.from({ length: MAX_LIVE_VIEWERS_PER_CALLER }, () => watch('B', { ...h.headers(admin, false), origin }));
+    t.after(() => {
+      for (const v of viewers) v.socket.terminate();
+    });
+    await until(() => viewers.every((v) => v.texts.length > 0), 'every viewer to get its init message');
+    const extra = watch('B', { ...h.headers(admin, false), origin });
+    const closed = await extra.closed;
+    assert.deepEqual([closed.code, closed.reason], [1013, `you already watch this camera live ${MAX_LIVE_VIEWERS_PER_CALLER} times; close one first`]);
+    // Another caller still gets in, and a slot freed by the same caller is taken again.
+    const operatorToken = await h.token('live-other', ['cameras:read']);
+    const other = watch('B', { authorization: `Bearer ${operatorToken}` });
+    await until(() => other.texts.length > 0, 'the other caller to get its init message');
+    other.socket.close();
+    viewers[0]!.socket.close();
+    await viewers[0]!.closed;
+    const again = watch('B', { ...h.headers(admin, false), origin });
+    await until(() => again.texts.length > 0, 'the freed slot to be taken');
+    again.socket.close();
+  });
+
+  test('a token viewer is closed with 1008 once the token is revoked', async () => {
+    const token = await h.token('live-revoked', ['cameras:read']);
+    const v = watch('A', { authorization: `Bearer ${token}` });
+    await until(() => v.binaries.length > 1, 'a media fragment');
+    const id = h.db.prepare<[], { id: string }>("SELECT id FROM api_tokens WHERE name = 'live-revoked'").get()!.id;
+    const res = await h.app.inject({ method: 'DELETE', url: `/api/tokens/${id}`, headers: h.headers(admin) });
+    assert.equal(res.statusCode, 200);
+    const closed = await v.closed;
+    assert.deepEqual([closed.code, closed.reason], [1008, 'access has ended: the session or API token is no longer valid']);
   });
 
   test('a stream that fails sends an error and closes with 1011', async (t) => {
@@ -126,6 +160,18 @@ describe('GET /api/cameras/:id/live', () => {
     const error = JSON.parse(v.texts.at(-1)!) as { type: string; message: string };
     assert.equal(error.type, 'error');
     assert.match(error.message, /live stream ended/);
+  });
+
+  test('a session viewer is closed with 1008 once the session is idle past the timeout', async (t) => {
+    const viewer = await h.login('viewer');
+    const v = watch('A', { ...h.headers(viewer, false), origin });
+    await until(() => v.texts.length > 0, 'the init message');
+    const idle = 30 * 60_000;
+    h.clock.t += idle;
+    t.after(() => {
+      h.clock.t -= idle;
+    });
+    assert.equal((await v.closed).code, 1008);
   });
 });
 

@@ -4,7 +4,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { openDatabase } from '../src/store/database.ts';
-import { DEFAULT_THROTTLE_POLICY, LoginThrottle, lockoutMs, normalizeRemote, type ThrottleKey } from '../src/security/login-throttle.ts';
+import {
+  DEFAULT_THROTTLE_POLICY,
+  LoginThrottle,
+  lockoutMs,
+  normalizeRemote,
+  remainingLockMs,
+  throttleKeys,
+  type FailureState,
+  type LoginAttempt,
+  type ThrottleKey,
+} from '../src/security/login-throttle.ts';
 
 const TMP = mkdtempSync(path.join(os.tmpdir(), 'sightline-throttle-'));
 after(() => rmSync(TMP, { recursive: true, force: true }));
@@ -13,16 +23,43 @@ const T0 = Date.UTC(2024, 0, 15, 10);
 const MIN = 60_000;
 const fresh = (): LoginThrottle => new LoginThrottle(openDatabase(path.join(TMP, `db-${++n}`, 'sightline.db')));
 
-describe('lockout schedule', () => {
-  const table: [number, number][] = [
-    [0, 0], [1, 0], [4, 0], [5, MIN], [6, 2 * MIN], [7, 4 * MIN], [8, 8 * MIN], [9, 16 * MIN], [10, 32 * MIN], [11, 60 * MIN], [12, 60 * MIN], [1000, 60 * MIN],
+const P = DEFAULT_THROTTLE_POLICY;
+
+describe('lock schedule per key kind', () => {
+  const table: [keyof typeof P & ('pair' | 'remote' | 'name'), number, number][] = [
+    ['pair', 4, 0], ['pair', 5, 15_000], ['pair', 6, 30_000], ['pair', 9, 240_000], ['pair', 10, 5 * MIN], ['pair', 1000, 5 * MIN],
+    ['remote', 19, 0], ['remote', 20, MIN], ['remote', 23, 8 * MIN], ['remote', 24, 15 * MIN], ['remote', 1000, 15 * MIN],
+    ['name', 19, 0], ['name', 20, MIN], ['name', 1000, 15 * MIN],
   ];
-  for (const [failures, ms] of table) {
-    test(`${failures} failures lock for ${ms / MIN} min`, () => assert.equal(lockoutMs(failures), ms));
-  }
-  test('the default policy: 5 failures, 1 min, max 1 h, forgotten after a day', () => {
-    assert.deepEqual(DEFAULT_THROTTLE_POLICY, { threshold: 5, baseLockMs: MIN, maxLockMs: 60 * MIN, forgetAfterMs: 24 * 60 * MIN });
+  for (const [scope, failures, ms] of table) test(`${scope}: ${failures} failures throttle for ${ms / 1000} s`, () => assert.equal(lockoutMs(failures, P[scope]), ms));
+  test('every lock is minutes at most and forgotten within an hour', () => {
+    for (const scope of ['pair', 'remote', 'name'] as const) {
+      assert.ok(P[scope].maxLockMs <= 15 * MIN, scope);
+      assert.ok(P[scope].forgetAfterMs <= 60 * MIN, scope);
+    }
   });
+});
+
+describe('which keys apply', () => {
+  const table: [string, LoginAttempt, string[]][] = [
+    ['unknown pair: pair, address and the name ceiling', { name: 'admin', remote: '10.0.0.1', known: false }, ['pair admin\nremote:10.0.0.1', 'remote 10.0.0.1', 'name admin']],
+    ['known address: the pair only', { name: 'admin', remote: '10.0.0.1', known: true }, ['pair admin\nremote:10.0.0.1']],
+    ['device cookie: the device pair only, whatever the address', { name: 'admin', remote: '127.0.0.1', device: 'd1', known: true }, ['pair admin\ndevice:d1']],
+  ];
+  for (const [what, attempt, keys] of table) test(what, () => assert.deepEqual(throttleKeys(attempt).map((k) => `${k.scope} ${k.key}`), keys));
+});
+
+describe('remaining lock (pure)', () => {
+  const rule = P.pair;
+  const table: [string, FailureState | undefined, number, number][] = [
+    ['no failures', undefined, T0, 0],
+    ['below the threshold', { failures: 4, lastFailure: T0 }, T0, 0],
+    ['at the threshold', { failures: 5, lastFailure: T0 }, T0 + 1000, 14_000],
+    ['lock over', { failures: 5, lastFailure: T0 }, T0 + 15_000, 0],
+    ['capped', { failures: 99, lastFailure: T0 }, T0, 5 * MIN],
+    ['forgotten', { failures: 99, lastFailure: T0 }, T0 + rule.forgetAfterMs, 0],
+  ];
+  for (const [what, state, now, ms] of table) test(what, () => assert.equal(remainingLockMs(state, rule, now), ms));
 });
 
 describe('remote addresses', () => {
@@ -38,71 +75,75 @@ describe('remote addresses', () => {
 });
 
 describe('login throttle', () => {
-  const user: ThrottleKey = { scope: 'user', key: 'alice' };
+  const user: ThrottleKey = { scope: 'name', key: 'alice' };
   const remote: ThrottleKey = { scope: 'remote', key: '10.0.0.1' };
-  const keys = [user, remote];
+  const pair: ThrottleKey = { scope: 'pair', key: 'alice\nremote:10.0.0.1' };
+  const keys = [pair, remote, user];
 
-  test('admit counts a failure against every key until one is locked, and then counts nothing', () => {
+  test('admit counts a failure against every key until one is throttled, and then counts nothing', () => {
     const t = fresh();
     for (let i = 1; i <= 5; i++) {
       assert.equal(t.admit(keys, T0 + i).lockedMs, 0, `attempt ${i}`);
-      assert.equal(t.failures(user, T0 + i), i);
-      assert.equal(t.failures(remote, T0 + i), i);
+      for (const k of keys) assert.equal(t.failures(k, T0 + i), i);
     }
-    assert.equal(t.admit(keys, T0 + 6).lockedMs, MIN - 1);
-    assert.equal(t.failures(user, T0 + 6), 5, 'a refused attempt does not extend the lock');
-    assert.equal(t.admit([{ scope: 'user', key: 'bob' }, remote], T0 + 7).lockedMs, MIN - 2, 'the address is locked for every name');
-    assert.equal(t.admit([user, { scope: 'remote', key: '10.0.0.2' }], T0 + 7).lockedMs, MIN - 2, 'the name is locked from every address');
-    assert.equal(t.admit(keys, T0 + 5 + MIN).lockedMs, 0, 'admitted when the lock ends');
-    assert.equal(t.lockedForMs(user, T0 + 5 + MIN), 2 * MIN, 'the sixth failure doubles it');
+    assert.equal(t.admit(keys, T0 + 6).lockedMs, 15_000 - 1);
+    assert.equal(t.failures(pair, T0 + 6), 5, 'a refused attempt does not extend the lock');
+    assert.equal(t.admit([{ scope: 'pair', key: 'alice\nremote:10.0.0.2' }, { scope: 'remote', key: '10.0.0.2' }, user], T0 + 7).lockedMs, 0, 'another address is not throttled');
+    assert.equal(t.admit(keys, T0 + 5 + 15_000).lockedMs, 0, 'admitted when the lock ends');
+    assert.equal(t.lockedForMs(pair, T0 + 5 + 15_000), 30_000, 'the sixth failure doubles it');
   });
 
   test('forgive takes back the counted attempt and restores the time of the last failure', () => {
     const t = fresh();
-    for (let i = 0; i < 4; i++) t.admit(keys, T0 + i);
+    for (let i = 0; i < 19; i++) t.admit([remote], T0 + i);
     const later = T0 + 10 * MIN;
-    const admission = t.admit(keys, later);
-    assert.equal(t.lockedForMs(remote, later), MIN, 'locked while the password is being checked');
-    t.forgive(keys, 1, admission, later);
-    assert.equal(t.failures(remote, later), 4);
+    const admission = t.admit([remote], later);
+    assert.equal(t.lockedForMs(remote, later), MIN, 'throttled while the password is being checked');
+    t.forgive([remote], 0, admission, later);
+    assert.equal(t.failures(remote, later), 19);
     assert.equal(t.lockedForMs(remote, later), 0);
-    assert.equal(t.failures(remote, T0 + 3 + DEFAULT_THROTTLE_POLICY.forgetAfterMs), 0, 'forgotten a day after the last real failure');
+    assert.equal(t.failures(remote, T0 + 18 + P.remote.forgetAfterMs), 0, 'forgotten an hour after the last real failure');
   });
 
   test('forgive keeps a failure that came in meanwhile', () => {
     const t = fresh();
     const admission = t.admit(keys, T0);
-    t.admit([{ scope: 'user', key: 'mallory' }, remote], T0 + 5);
+    t.admit([remote], T0 + 5);
     t.forgive(keys, 1, admission, T0);
     assert.equal(t.failures(remote, T0 + 6), 1);
-    assert.equal(t.lockedForMs(remote, T0 + 6), 0);
-    const solo = t.admit([remote], T0 + 7);
-    t.forgive([remote], 0, solo, T0 + 7);
-    assert.equal(t.failures(remote, T0 + 8), 1);
   });
 
-  test('failures are forgotten a day after the last one, and pruned', () => {
+  test('failures are forgotten after their window, and pruned; known addresses expire', () => {
     const t = fresh();
-    for (let i = 0; i < 4; i++) t.admit(keys, T0);
-    const day = DEFAULT_THROTTLE_POLICY.forgetAfterMs;
-    assert.equal(t.failures(user, T0 + day - 1), 4);
-    assert.equal(t.failures(user, T0 + day), 0);
-    assert.equal(t.admit(keys, T0 + day).lockedMs, 0);
-    assert.equal(t.failures(user, T0 + day), 1, 'counting starts again from zero');
-    t.admit([{ scope: 'user', key: 'old' }], T0);
-    assert.equal(t.prune(T0 + day + 1), 1);
-    assert.equal(t.failures({ scope: 'user', key: 'old' }, T0), 0);
+    for (let i = 0; i < 4; i++) t.admit([pair], T0);
+    const window = P.pair.forgetAfterMs;
+    assert.equal(t.failures(pair, T0 + window - 1), 4);
+    assert.equal(t.failures(pair, T0 + window), 0);
+    t.remember('alice', '10.0.0.1', T0);
+    assert.ok(t.isKnown('alice', '10.0.0.1', T0 + 1));
+    assert.ok(!t.isKnown('alice', '10.0.0.2', T0 + 1));
+    assert.ok(!t.isKnown('bob', '10.0.0.1', T0 + 1));
+    assert.ok(!t.isKnown('alice', '10.0.0.1', T0 + P.knownForMs));
+    assert.equal(t.prune(T0 + window + 1), 1);
+    assert.equal(t.prune(T0 + P.knownForMs + 1), 1);
   });
 
-  test('the longest lock is capped at an hour', () => {
+  test('the state is in the database: a new throttle over it (a restart) sees the same locks', () => {
+    const db = openDatabase(path.join(TMP, `db-${++n}`, 'sightline.db'));
+    const first = new LoginThrottle(db);
+    for (let i = 0; i < 5; i++) first.admit([pair], T0);
+    assert.equal(new LoginThrottle(db).lockedForMs(pair, T0), 15_000);
+  });
+
+  test('an attacker hammering a pair keeps it throttled for minutes at most per lock', () => {
     const t = fresh();
     let now = T0;
     const locks: number[] = [];
     for (let i = 0; i < 12; i++) {
-      assert.equal(t.admit(keys, now).lockedMs, 0, `attempt ${i + 1} comes when the last lock ended`);
-      locks.push(t.lockedForMs(user, now));
+      assert.equal(t.admit([pair], now).lockedMs, 0, `attempt ${i + 1} comes when the last lock ended`);
+      locks.push(t.lockedForMs(pair, now));
       now += locks.at(-1)!;
     }
-    assert.deepEqual(locks.map((ms) => ms / MIN), [0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 60, 60]);
+    assert.deepEqual(locks.map((ms) => ms / 1000), [0, 0, 0, 0, 15, 30, 60, 120, 240, 300, 300, 300]);
   });
 });

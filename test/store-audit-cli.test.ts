@@ -5,7 +5,9 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { runAudit, type AuditIo } from '../src/cli/audit.ts';
 import { SightlineError } from '../src/core/errors.ts';
-import { AuditLog } from '../src/store/audit-log.ts';
+import type BetterSqlite3 from 'better-sqlite3';
+import { loadOrCreateSecretKey } from '../src/security/secret-box.ts';
+import { AuditLog, auditHash, auditKeyFromSecret } from '../src/store/audit-log.ts';
 import { databasePath, openDatabase } from '../src/store/database.ts';
 import { assertCleanFailure, EXIT_RUNTIME, EXIT_USAGE, runCli } from './fixtures/cli.ts';
 import { ROOT } from './fixtures/data.ts';
@@ -63,6 +65,80 @@ describe('runAudit (sightline audit verify)', () => {
     await rejectsCode(audit(['check']), 'USAGE', /got "check"/);
     await rejectsCode(audit(['verify', '--data', 'x']), 'USAGE', /--data/);
     await rejectsCode(audit(['verify', 'extra']), 'USAGE', /positional/);
+  });
+});
+
+/** A data directory with a secret key file and a log keyed from it: `plain` entries written before keying, `keyed` after. */
+function keyedDataDir(plain: number, keyed: number, tamper?: (db: BetterSqlite3.Database) => void): string {
+  const dir = path.join(TMP, `keyed-${++n}`);
+  const db = openDatabase(databasePath(dir));
+  let t = Date.UTC(2024, 0, 15);
+  const now = (): number => (t += 1000);
+  const before = new AuditLog(db, { now });
+  for (let i = 0; i < plain; i++) before.append({ actor: 'alice', action: 'live_view', target: `old-${i}` });
+  const log = new AuditLog(db, { now, key: auditKeyFromSecret(loadOrCreateSecretKey(dir)) });
+  for (let i = 0; i < keyed; i++) log.append({ actor: 'alice', action: 'live_view', target: `cam-${i}` });
+  tamper?.(db);
+  db.close();
+  return dir;
+}
+
+interface Row {
+  seq: number;
+  time: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Rewrites entry `seq` with target 'cam-x' and recomputes the plain hash chain (and head) forward, as an attacker without the key would. */
+const rewriteForward = (seq: number) => (db: BetterSqlite3.Database): void => {
+  db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_head_forward');
+  const rows = db.prepare<[], Row>('SELECT * FROM audit_log ORDER BY seq').all();
+  let prev = rows[seq - 2]?.hash ?? '0'.repeat(64);
+  for (const r of rows.slice(seq - 1)) {
+    const target = r.seq === seq ? 'cam-x' : r.target;
+    const hash = auditHash(prev, r.seq, r.time, r.actor, r.action, target, JSON.parse(r.details) as Record<string, never>);
+    db.prepare('UPDATE audit_log SET target = ?, prev_hash = ?, hash = ? WHERE seq = ?').run(target, prev, hash, r.seq);
+    prev = hash;
+  }
+  db.prepare('UPDATE audit_head SET hash = ? WHERE id = 1').run(prev);
+};
+
+describe('sightline audit verify on a keyed chain', () => {
+  const cases: [string, () => string, number, RegExp | null][] = [
+    ['a keyed log', () => keyedDataDir(0, 4), 0, null],
+    ['plain entries before keying, keyed after', () => keyedDataDir(2, 3), 0, null],
+    ['a rewrite with the plain chain recomputed forward', () => keyedDataDir(0, 5, rewriteForward(3)), 1, /entry 3: .*edited/],
+    ['a rewrite of a pre-key entry recomputed forward', () => keyedDataDir(2, 3, rewriteForward(1)), 1, /entry 3: .*edited/],
+    ['keying removed from the head, chain recomputed', () => keyedDataDir(0, 4, (db) => {
+      rewriteForward(2)(db);
+      db.exec('UPDATE audit_head SET keyed_from = NULL, seal = NULL');
+    }), 1, /not sealed/],
+    ['a cut tail with the head moved back', () => keyedDataDir(0, 5, (db) => {
+      const h = db.prepare<[], { hash: string }>('SELECT hash FROM audit_log WHERE seq = 3').get()!;
+      db.exec('DROP TRIGGER audit_log_no_delete; DROP TRIGGER audit_head_forward; DELETE FROM audit_log WHERE seq > 3');
+      db.prepare('UPDATE audit_head SET seq = 3, hash = ? WHERE id = 1').run(h.hash);
+    }), 1, /seal/],
+  ];
+  for (const [label, make, code, reason] of cases) {
+    test(`${label}: exit ${code}`, async () => {
+      const r = await audit(['verify', '--data-dir', make()]);
+      assert.equal(r.code, code, r.stderr);
+      if (reason === null) assert.match(r.stdout, /^audit log OK: \d+ entries\n$/);
+      else assert.match(r.stderr, reason);
+    });
+  }
+
+  test('a keyed log without its key file cannot pass', async () => {
+    const dir = keyedDataDir(0, 2);
+    rmSync(path.join(dir, 'secret.key'));
+    const r = await audit(['verify', '--data-dir', dir]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /needs the secret key file/);
   });
 });
 

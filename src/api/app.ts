@@ -20,7 +20,9 @@ import { SessionStore } from '../store/sessions.ts';
 import { SESSION_COOKIE } from './auth/credentials.ts';
 import { installGuard, installRouteChecks } from './auth/guard.ts';
 import type { ApiContext } from './context.ts';
-import { installErrorHandling, sendError } from './errors.ts';
+import { addSecurityHeaders, installErrorHandling, sendError, writeClientError } from './errors.ts';
+import { checkHost, ownHostNames } from './host-check.ts';
+import { JobLimiter } from './job-limit.ts';
 import { createApiMetrics } from './metrics.ts';
 import type { ApiOptions } from './options.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
@@ -76,7 +78,11 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
     trustProxy: false,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: (error, request, reply) => {
+      addSecurityHeaders(reply, options.https);
       sendError(error, request, reply);
+    },
+    clientErrorHandler: (error, socket) => {
+      writeClientError(error, socket, options.https);
     },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -89,6 +95,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
     options,
     sessions: new SessionStore(deps.db, { absoluteMs: listen.sessionHours * 3_600_000, idleMs: listen.idleMinutes * 60_000, now: deps.now }),
     tokens: new ApiTokenStore(deps.db, { now: deps.now }),
+    jobs: new JobLimiter(),
     startedAt: deps.now(),
   };
   const metrics = createApiMetrics(ctx);
@@ -98,7 +105,18 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
   // Before the WebSocket plugin, so that its handlers are wrapped first; before any route.
   installRouteChecks(app);
   await app.register(fastifyCookie, { parseOptions: {} });
-  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_WS_PAYLOAD } });
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: MAX_WS_PAYLOAD },
+    // A client's mistake (a message over the limit: ws closes with 1009) is not a server error: log it quietly.
+    errorHandler: (error: Error & { code?: string }, socket, request) => {
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        request.log.info({ code: error.code }, `a WebSocket message was over ${MAX_WS_PAYLOAD} bytes: closed with 1009`);
+        return;
+      }
+      request.log.warn({ code: error.code ?? error.name, message: error.message }, 'WebSocket connection failed');
+      socket.terminate();
+    },
+  });
   await app.register(fastifyHelmet, {
     global: true,
     contentSecurityPolicy: {
@@ -123,6 +141,9 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
     },
     transform: jsonSchemaTransform,
   });
+  // After helmet (its headers are set), before the guard: a request naming another host is answered 421.
+  const hostNames = ownHostNames(listen.host, listen.publicUrl, listen.allowedHosts);
+  app.addHook('onRequest', async (request) => checkHost(request.headers.host, hostNames));
   // After the cookie, WebSocket and helmet hooks: cookies are parsed and headers set when it runs.
   installGuard(app, ctx);
   app.addHook('onSend', async (_request, reply) => {

@@ -8,6 +8,7 @@ import type { ApiTokenStore } from '../store/api-tokens.ts';
 import type { JsonObject } from '../store/json.ts';
 import type { SessionStore } from '../store/sessions.ts';
 import { actorOf } from './auth/principal.ts';
+import type { JobLimiter } from './job-limit.ts';
 import type { ApiOptions } from './options.ts';
 
 /** The shared state of one API app. */
@@ -16,6 +17,8 @@ export interface ApiContext {
   readonly options: ApiOptions;
   readonly sessions: SessionStore;
   readonly tokens: ApiTokenStore;
+  /** The bound on running clip and export jobs, per server and per caller. */
+  readonly jobs: JobLimiter;
   /** Epoch ms at which the app was built. */
   readonly startedAt: number;
 }
@@ -49,4 +52,13 @@ export class ViewThrottle {
     }
     return true;
   }
+}
+
+/** How often the same caller's identical views (same action, target and details) are audited at most, ms. */
+export const VIEW_AUDIT_MS = 60_000;
+
+/** Appends an audit entry for a view (event detail, snapshot, counts, heat map), once per identical view per throttle window. */
+export function auditView(ctx: ApiContext, throttle: ViewThrottle, request: FastifyRequest, action: string, target: string | null, details: JsonObject = {}): void {
+  const actor = actorOf(request.principal);
+  if (throttle.admit(JSON.stringify([actor, action, target, details]), ctx.deps.now())) auditRequest(ctx, request, action, target, details, actor);
 }

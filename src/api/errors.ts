@@ -4,6 +4,7 @@
  * framework failures (bad JSON, too large, wrong media type, bad URL) get fixed messages that never
  * echo the request; anything else is a 500 with a generic message, logged with its stack.
  */
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { SightlineError, type ErrorCode } from '../core/errors.ts';
 import type { ApiApp } from './fastify-types.ts';
@@ -88,13 +89,67 @@ export function classifyError(error: unknown): Classified {
   return INTERNAL;
 }
 
+/**
+ * The security headers helmet sends (as configured in app.ts), for the answers that helmet never
+ * sees: framework errors raised before the hooks and errors of Node's HTTP parser.
+ */
+export function securityHeaders(https: boolean): Readonly<Record<string, string>> {
+  return {
+    'content-security-policy': "default-src 'self';media-src 'self' blob:;base-uri 'self';form-action 'self';frame-ancestors 'none';object-src 'none'",
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+    'origin-agent-cluster': '?1',
+    'referrer-policy': 'no-referrer',
+    'x-content-type-options': 'nosniff',
+    'x-dns-prefetch-control': 'off',
+    'x-download-options': 'noopen',
+    'x-frame-options': 'DENY',
+    'x-permitted-cross-domain-policies': 'none',
+    'x-xss-protection': '0',
+    ...(https && { 'strict-transport-security': 'max-age=31536000; includeSubDomains' }),
+    'cache-control': 'no-store',
+  };
+}
+
+/** Sets the security headers a reply lacks (those helmet set already stay). */
+export function addSecurityHeaders(reply: FastifyReply, https: boolean): void {
+  for (const [name, value] of Object.entries(securityHeaders(https))) if (!reply.hasHeader(name)) void reply.header(name, value);
+}
+
+/** Statuses and messages of the errors of Node's HTTP parser, by code; others are 400. */
+const PARSER_ERRORS: Readonly<Record<string, Classified>> = {
+  HPE_HEADER_OVERFLOW: { status: 431, code: 'REQUEST_INVALID', message: 'the request line or headers are larger than the server accepts' },
+  HPE_INVALID_HEADER_TOKEN: { status: 400, code: 'REQUEST_INVALID', message: 'a header has a character that headers may not hold' },
+  HPE_INVALID_URL: { status: 400, code: 'REQUEST_INVALID', message: 'the URL is malformed' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'REQUEST_INVALID', message: 'the request took too long to arrive' },
+};
+
+const STATUS_TEXT: Readonly<Record<number, string>> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+
+/**
+ * Answers an error of Node's HTTP parser (the server's `clientError`: headers too large, bad header
+ * characters, a malformed request line) in the API's shape with the security headers, then closes
+ * the connection. Quiet for a connection that is already gone.
+ */
+export function writeClientError(error: Error & { code?: string }, socket: Duplex, https: boolean): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const c = PARSER_ERRORS[error.code ?? ''] ?? { status: 400, code: 'REQUEST_INVALID', message: 'the request is malformed' };
+  const body = JSON.stringify(errorBody(c.code, c.message));
+  const headers = { ...securityHeaders(https), 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
+  const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  socket.end(`HTTP/1.1 ${c.status} ${STATUS_TEXT[c.status] ?? 'Bad Request'}\r\n${head}\r\n${body}`);
+}
+
 /** Answers an error in the API's shape, logging server errors with their stack (never sent). */
 export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const c = classifyError(error);
   if (c.status >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code: c.code, status: c.status }, 'request refused');
   // Set here too because framework errors (a malformed URL) skip the hooks that set them otherwise.
-  void reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
+  addSecurityHeaders(reply, false);
   return reply.code(c.status).type('application/json; charset=utf-8').send(errorBody(c.code, c.message));
 }
 

@@ -25,6 +25,8 @@ export interface ApiOptions {
   readonly version?: string;
   /** Certificate and key (PEM) to serve HTTPS with; without them the app's own server is plain HTTP (tests, a local listener). */
   readonly tls?: { readonly cert: string; readonly key: string };
+  /** How often an open WebSocket re-checks its caller on a timer, ms (tests shorten it). Default 5000. */
+  readonly wsRecheckMs?: number;
   /** More gauges for /metrics. */
   readonly extraGauges?: readonly ExtraGauge[];
 }

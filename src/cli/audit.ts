@@ -1,12 +1,15 @@
 import { SightlineError } from '../core/errors.ts';
-import { verifyAuditLog, type AuditVerification } from '../store/audit-log.ts';
+import { readPrivateFile } from '../security/key-file.ts';
+import { secretKeyPath } from '../security/secret-box.ts';
+import { auditKeyFromSecret, verifyAuditLog, type AuditVerification } from '../store/audit-log.ts';
 import { databasePath, openDatabase } from '../store/database.ts';
 import { dataDirFrom, parseCommandArgs } from './args.ts';
 
 /** Usage of the audit command, for the CLI's help text. */
 export const AUDIT_USAGE = `  sightline audit verify [--data-dir DIR]
-      Checks the hash chain of the audit log in DIR/sightline.db (default $SIGHTLINE_DATA_DIR or ./data):
-      exit 0 when every entry is intact, 1 naming the first edited or missing entry.
+      Checks the hash chain of the audit log in DIR/sightline.db (default $SIGHTLINE_DATA_DIR or ./data),
+      keyed with DIR/secret.key: exit 0 when every entry is intact, 1 naming the first edited or missing
+      entry. A cut tail shows only against a count kept elsewhere (the server logs its head at each start).
 `;
 
 /** Where the audit command writes and which environment it reads; tests pass their own. */
@@ -17,7 +20,8 @@ export interface AuditIo {
 }
 
 /**
- * `sightline audit verify`: reads the database read-only and checks every entry of the audit log;
+ * `sightline audit verify`: reads the database read-only and checks every entry of the audit log with
+ * the HMAC key derived from the data directory's secret key file (when it exists);
  * prints `audit log OK: N entries` and returns 0, or names the first bad entry and returns 1. A missing
  * database throws DATABASE_NOT_FOUND; bad arguments throw USAGE.
  */
@@ -32,7 +36,8 @@ export async function runAudit(argv: readonly string[], io: AuditIo = { stdout: 
   const db = openDatabase(databasePath(dataDir), { readonly: true });
   let result: AuditVerification;
   try {
-    result = verifyAuditLog(db);
+    const secret = readPrivateFile(secretKeyPath(dataDir));
+    result = verifyAuditLog(db, secret === undefined ? {} : { key: auditKeyFromSecret(secret) });
   } finally {
     db.close();
   }

@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   SETUP_CLOSED: { status: 409, doc: 'An admin exists already, so the one-time setup link is closed; sign in as that admin instead.' },
   SETUP_TOKEN_INVALID: { status: 401, doc: 'The setup link is wrong, was used already or has expired; restart the server for a new one.' },
   KEY_FILE_UNSAFE: { status: 500, doc: 'A private key file (secret.key or a TLS key) can be read by other users; the message gives the chmod that fixes it.' },
+  DATA_DIR_UNSAFE: { status: 500, doc: 'A file or folder of the data directory is open to other users and cannot be made owner-only (it belongs to another user); the message names it and the fix.' },
+  CURSOR_INVALID: { status: 400, doc: 'A paging cursor is damaged, from another server, or was made for another query or caller: start again without a cursor.' },
   KEY_FILE_INVALID: { status: 500, doc: 'The secret key file cannot be read or does not hold exactly 32 bytes.' },
   SECRET_OPEN_FAILED: { status: 500, doc: 'An encrypted value (a camera credential) could not be decrypted: it was altered, is in an unknown format, or was sealed with another key.' },
   TLS_CERT_INVALID: { status: 400, doc: 'The configured TLS certificate or key cannot be used: unreadable, not PEM, a key that does not match the certificate, expired or not yet valid.' },
@@ -51,6 +53,8 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { status: 413, doc: 'The request body is larger than the server accepts.' },
   MEDIA_TYPE_UNSUPPORTED: { status: 415, doc: 'The request body is not JSON (content-type: application/json); forms and plain text are refused so that no cross-site form can post.' },
   INTERNAL_ERROR: { status: 500, doc: 'The server failed to answer for a reason of its own (a bug, a disk failure); the message is generic and the server log has the details.' },
+  TOO_BUSY: { status: 429, doc: 'The server (or this caller) already runs as many clip or export jobs as it allows; wait the Retry-After seconds and try again.' },
+  HOST_NOT_ALLOWED: { status: 421, doc: 'The Host header names no address of this server (a defence against DNS rebinding); reach it by its IP address, localhost or a name in server.allowedHosts.' },
   LISTEN_FAILED: { status: 500, doc: 'The server could not listen on the configured address and port: another program uses the port, the address is not this machine\'s, or the port needs privileges; the message says which.' },
 } as const satisfies Record<string, { status: number; doc: string }>;
 

@@ -18,6 +18,7 @@ import { INITIAL_BYTE_TRACK_STATE, stepByteTrack, type ByteTrackState } from '..
 import type { DetectorPool } from '../detect/worker-pool.ts';
 import type { Bus } from '../events/bus.ts';
 import { DURATION_TYPES, EventLifecycle, type LifecycleStep } from '../events/lifecycle.ts';
+import { StreamClock } from './stream-clock.ts';
 import type { CameraHealth, LiveEventBody } from '../events/live-event.ts';
 import { backoffDelay, DEFAULT_BACKOFF, FfmpegSource } from '../ingest/ffmpeg-source.ts';
 import { fitGeometry, toSourceBox, type FitGeometry } from '../ingest/ffmpeg-args.ts';
@@ -75,6 +76,8 @@ export class LiveCamera {
   readonly name: string;
   private readonly now: () => number;
   private readonly lifecycle: EventLifecycle;
+  /** Event times: one origin per source, so an event never ends before it starts (see stream-clock.ts). */
+  private readonly clock = new StreamClock();
   private readonly framesIn = new RateWindow(5000);
   private readonly framesAnalysed = new RateWindow(5000);
   private source: FfmpegSource | null = null;
@@ -195,8 +198,10 @@ export class LiveCamera {
     const dayStart = Math.floor(this.now() / 86_400_000) * 86_400_000;
     const stored = await this.guard("read today's counts", () => o.store.queryLineCounts({ cameraId: this.id, from: dayStart, to: dayStart + 86_400_000, bucket: 'day' }));
     this.dayTotals.load(ruleSet.lines.map((l) => l.name), dayStart, stored ?? []);
+    this.clock.restart();
     for await (const frame of source) {
       const receivedAt = this.now();
+      this.clock.frame(frame.time, receivedAt);
       this.lastFrameAt = receivedAt;
       this.framesIn.add(receivedAt);
       this.latest = { picture: { width: frame.width, height: frame.height, data: frame.data.slice() }, geometry, at: receivedAt };
@@ -236,11 +241,11 @@ export class LiveCamera {
     const o = this.options;
     const crossings = ruleEvents.filter((e) => e.type === 'line_crossing');
     if (crossings.length > 0) {
-      await this.guard('store line counts', () => o.store.addLineCrossings(this.id, receivedAt - frame.time * 1000, crossings));
+      await this.guard('store line counts', () => o.store.addLineCrossings(this.id, this.clock.epochOf(0, receivedAt - frame.time * 1000), crossings));
       for (const c of this.dayTotals.add(crossings, receivedAt)) o.bus.publish('count', { cameraId: this.id, cameraName: this.name, ...c, frameTime: receivedAt });
     }
     for (const s of steps) {
-      const epoch = receivedAt - (frame.time - s.event.time) * 1000;
+      const epoch = this.clock.epochOf(s.event.time, receivedAt);
       if (s.kind === 'new') {
         const snapshotPath = o.config.snapshots ? await this.saveSnapshot(s.id, epoch) : null;
         const startTime = Math.round(epoch);
@@ -325,7 +330,8 @@ export class LiveCamera {
   }
 
   private async endOpenEvents(): Promise<void> {
-    const at = this.now();
+    // On the events' own clock: the newest frame's time, never before an open event's start.
+    const at = Math.round(this.clock.latest(this.now()));
     for (const s of this.lifecycle.closeAll(0)) {
       const ended = await this.guard('end an event', () => this.options.store.endEvent(s.id, at));
       if (ended) this.publishEvent('end', ended, at);
@@ -356,7 +362,9 @@ export class LiveCamera {
     try {
       return await action();
     } catch (error) {
-      this.problem(`could not ${what}: ${error instanceof Error ? error.message : String(error)}`);
+      // The cause is internal (a database error): the log gets it, the health a message a user can act on.
+      this.options.onProblem?.(`camera ${this.name}: could not ${what}: ${error instanceof Error ? error.message : String(error)}`);
+      this.lastError = `could not ${what}; the server log has the details`;
       return null;
     }
   }

@@ -1,29 +1,61 @@
 /**
- * Login throttling: failed sign-ins counted per user name (whether or not the user exists, so that a
- * lockout reveals nothing) and per remote address, in the database so that a restart does not reset
- * them. After `threshold` failures a key is locked for `baseLockMs`, doubling with each further
- * failure up to `maxLockMs`; failures are forgotten `forgetAfterMs` after the last one.
+ * Login throttling that slows guessing down without letting anyone lock a user out. Failed sign-ins
+ * are counted, in the database so that a restart does not reset them, under three keys:
+ *
+ * - `pair`: the user name with where the attempt came from (the browser's signed device cookie when
+ *   it has a valid one for that name, else the remote address). Always applies.
+ * - `remote`: the remote address, over every name. Applies to unknown pairs only.
+ * - `name`: the user name (existing or not, so that throttling reveals nothing), over every address:
+ *   the per-name ceiling. Applies to unknown pairs only.
+ *
+ * A pair is known when the attempt carries the name's device cookie or comes from an address the
+ * name signed in from before. So failures from elsewhere never deny a known pair, and a correct
+ * password is accepted unless a key that applies to the attempt is throttled. A key past its
+ * threshold is throttled for a lock that starts short, doubles with each further failure up to a
+ * cap of minutes, and is forgotten a while after the last failure. Attempts refused while
+ * throttled are not counted, so nobody can extend a lock by hammering it.
  */
 import { isIPv4 } from 'node:net';
 import type { Database } from 'better-sqlite3';
 
-/** The lockout rules. */
-export interface ThrottlePolicy {
+/** The rules of one key kind. */
+export interface ThrottleRule {
   /** Failures that trigger the first lock. */
   readonly threshold: number;
   /** Length of the first lock, ms. */
   readonly baseLockMs: number;
   /** Longest lock, ms. */
   readonly maxLockMs: number;
-  /** Failures older than this (since the last one) no longer count, ms. */
+  /** Failures no longer count this long after the last one, ms. */
   readonly forgetAfterMs: number;
 }
 
-/** Five failures lock for a minute, each further failure doubles it, up to an hour; forgotten after a day. */
-export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = Object.freeze({ threshold: 5, baseLockMs: 60_000, maxLockMs: 3_600_000, forgetAfterMs: 86_400_000 });
+/** What is being throttled: a name with a device or address, an address, or a name. */
+export type ThrottleScope = 'pair' | 'remote' | 'name';
 
-/** What is being throttled: a user name or a remote address. */
-export type ThrottleScope = 'user' | 'remote';
+/** The rules of each key kind, and how long a successful sign-in makes its address known. */
+export interface ThrottlePolicy {
+  readonly pair: ThrottleRule;
+  readonly remote: ThrottleRule;
+  readonly name: ThrottleRule;
+  /** How long an address stays known for a name after a successful sign-in from it, ms. */
+  readonly knownForMs: number;
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+
+/**
+ * Pairs: 5 failures, then 15 s doubling to at most 5 min, forgotten after 15 min. Addresses and the
+ * per-name ceiling (unknown pairs only): 20 failures, then 1 min doubling to at most 15 min,
+ * forgotten after an hour. Addresses stay known for 90 days.
+ */
+export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = Object.freeze({
+  pair: Object.freeze({ threshold: 5, baseLockMs: 15 * SECOND, maxLockMs: 5 * MINUTE, forgetAfterMs: 15 * MINUTE }),
+  remote: Object.freeze({ threshold: 20, baseLockMs: MINUTE, maxLockMs: 15 * MINUTE, forgetAfterMs: 60 * MINUTE }),
+  name: Object.freeze({ threshold: 20, baseLockMs: MINUTE, maxLockMs: 15 * MINUTE, forgetAfterMs: 60 * MINUTE }),
+  knownForMs: 90 * 24 * 60 * MINUTE,
+});
 
 /** One throttled key. */
 export interface ThrottleKey {
@@ -31,11 +63,50 @@ export interface ThrottleKey {
   readonly key: string;
 }
 
-/** The lock after `failures` failures: 0 below the threshold, then base doubling per failure, capped. */
-export function lockoutMs(failures: number, policy: ThrottlePolicy = DEFAULT_THROTTLE_POLICY): number {
-  if (failures < policy.threshold) return 0;
-  const doublings = Math.min(failures - policy.threshold, 52);
-  return Math.min(policy.maxLockMs, policy.baseLockMs * 2 ** doublings);
+/** Who is trying to sign in, as the throttle sees it. */
+export interface LoginAttempt {
+  /** The normalised user name. */
+  readonly name: string;
+  /** The normalised remote address. */
+  readonly remote: string;
+  /** The id of a device cookie verified for this name, if the attempt carried one. */
+  readonly device?: string | undefined;
+  /** Whether the pair is known: a verified device cookie, or an address the name signed in from. */
+  readonly known: boolean;
+}
+
+/** The keys an attempt is counted and checked against: the pair always, address and name only for unknown pairs. */
+export function throttleKeys(attempt: LoginAttempt): ThrottleKey[] {
+  const from = attempt.device === undefined ? `remote:${attempt.remote}` : `device:${attempt.device}`;
+  const pair: ThrottleKey = { scope: 'pair', key: `${attempt.name}\n${from}` };
+  if (attempt.known) return [pair];
+  return [pair, { scope: 'remote', key: attempt.remote }, { scope: 'name', key: attempt.name }];
+}
+
+/** The lock after `failures` failures: 0 below the threshold, then the base doubling per failure, capped. */
+export function lockoutMs(failures: number, rule: ThrottleRule): number {
+  if (failures < rule.threshold) return 0;
+  const doublings = Math.min(failures - rule.threshold, 52);
+  return Math.min(rule.maxLockMs, rule.baseLockMs * 2 ** doublings);
+}
+
+/** The failures of one key: how many still count and when the last was. */
+export interface FailureState {
+  readonly failures: number;
+  readonly lastFailure: number;
+}
+
+/** Failures of a key that still count at `now`: 0 once forgotten. */
+export function countingFailures(state: FailureState | undefined, rule: ThrottleRule, now: number): number {
+  if (state === undefined || now - state.lastFailure >= rule.forgetAfterMs) return 0;
+  return state.failures;
+}
+
+/** How long a key stays throttled from `now`, ms; 0 when it is not. */
+export function remainingLockMs(state: FailureState | undefined, rule: ThrottleRule, now: number): number {
+  const failures = countingFailures(state, rule, now);
+  if (state === undefined || failures === 0) return 0;
+  return Math.max(0, state.lastFailure + lockoutMs(failures, rule) - now);
 }
 
 /** A remote address in one spelling: IPv4-mapped IPv6 (`::ffff:10.0.0.1`) as plain IPv4, IPv6 lower-case. */
@@ -75,29 +146,45 @@ export class LoginThrottle {
          ON CONFLICT (scope, key) DO UPDATE SET failures = excluded.failures, last_failure = excluded.last_failure`,
       ),
       del: db.prepare<[string, string]>('DELETE FROM login_failures WHERE scope = ? AND key = ?'),
-      prune: db.prepare<[number]>('DELETE FROM login_failures WHERE last_failure < ?'),
+      prune: db.prepare<[string, number]>('DELETE FROM login_failures WHERE scope = ? AND last_failure < ?'),
+      known: db.prepare<[string, string, number], { one: number }>('SELECT 1 AS one FROM login_known WHERE name = ? AND remote = ? AND last_login > ?'),
+      remember: db.prepare<[string, string, number]>(
+        'INSERT INTO login_known (name, remote, last_login) VALUES (?, ?, ?) ON CONFLICT (name, remote) DO UPDATE SET last_login = excluded.last_login',
+      ),
+      pruneKnown: db.prepare<[number]>('DELETE FROM login_known WHERE last_login <= ?'),
     };
+  }
+
+  #state(k: ThrottleKey): FailureState | undefined {
+    const row = this.#s.get.get(k.scope, k.key);
+    return row === undefined ? undefined : { failures: row.failures, lastFailure: row.last_failure };
   }
 
   /** Failures that still count for a key at `now` (0 once forgotten). */
   failures(k: ThrottleKey, now: number): number {
-    const row = this.#s.get.get(k.scope, k.key);
-    if (row === undefined || now - row.last_failure >= this.policy.forgetAfterMs) return 0;
-    return row.failures;
+    return countingFailures(this.#state(k), this.policy[k.scope], now);
   }
 
-  /** How long the key stays locked from `now`, ms; 0 when it is not locked. */
+  /** How long the key stays throttled from `now`, ms; 0 when it is not. */
   lockedForMs(k: ThrottleKey, now: number): number {
-    const row = this.#s.get.get(k.scope, k.key);
-    if (row === undefined || now - row.last_failure >= this.policy.forgetAfterMs) return 0;
-    return Math.max(0, row.last_failure + lockoutMs(row.failures, this.policy) - now);
+    return remainingLockMs(this.#state(k), this.policy[k.scope], now);
+  }
+
+  /** True when the name signed in successfully from this address within {@link ThrottlePolicy.knownForMs}. */
+  isKnown(name: string, remote: string, now: number): boolean {
+    return this.#s.known.get(name, remote, now - this.policy.knownForMs) !== undefined;
+  }
+
+  /** Records a successful sign-in of the name from the address, making the pair known. */
+  remember(name: string, remote: string, now: number): void {
+    this.#s.remember.run(name, remote, now);
   }
 
   /**
-   * In one transaction: when any key is locked, returns the longest remaining lock and counts
+   * In one transaction: when any key is throttled, returns the longest remaining lock and counts
    * nothing; otherwise counts one failure against every key, stamped `now`. Counting before the
    * password is checked means parallel guesses cannot all slip in before the lock; a sign-in that
-   * then succeeds takes its count back with {@link forgive}, giving it the admission.
+   * then succeeds takes its count back with {@link forgive} or {@link reset}.
    */
   admit(keys: readonly ThrottleKey[], now: number): Admission {
     return this.#db.transaction((): Admission => {
@@ -132,8 +219,10 @@ export class LoginThrottle {
     this.#s.del.run(k.scope, k.key);
   }
 
-  /** Deletes the rows that no longer count at `now`, returning how many. */
+  /** Deletes the rows that no longer count at `now` (and addresses no longer known), returning how many. */
   prune(now: number): number {
-    return this.#s.prune.run(now - this.policy.forgetAfterMs).changes;
+    let n = 0;
+    for (const scope of ['pair', 'remote', 'name'] as const) n += this.#s.prune.run(scope, now - this.policy[scope].forgetAfterMs).changes;
+    return n + this.#s.pruneKnown.run(now - this.policy.knownForMs).changes;
   }
 }

@@ -86,3 +86,21 @@ export function consumeSetupToken(db: Database, token: string, now: number): Set
     return { ok: true };
   })();
 }
+
+/**
+ * Whether a setup token would be accepted now, without using it up: the same constant-time
+ * comparison as {@link consumeSetupToken}, and a cheap one, so callers check it before costly work
+ * (hashing the new admin's password) and consume it afterwards.
+ */
+export function checkSetupToken(db: Database, token: string, now: number): SetupTokenResult {
+  if (adminExists(db)) return { ok: false, reason: 'closed' };
+  const given = Buffer.from(setupTokenHash(token), 'hex');
+  let match: TokenRow | undefined;
+  for (const row of db.prepare<[], TokenRow>('SELECT token_hash, expires_at, used_at FROM setup_tokens').all()) {
+    if (timingSafeEqual(Buffer.from(row.token_hash, 'hex'), given)) match = row;
+  }
+  if (match === undefined) return { ok: false, reason: 'invalid' };
+  if (match.used_at !== null) return { ok: false, reason: 'used' };
+  if (now >= match.expires_at) return { ok: false, reason: 'expired' };
+  return { ok: true };
+}

@@ -3,7 +3,6 @@
  * secrets, TLS, detector pool, bus, cameras, recorders, retention, notifications, HTTP API) and
  * takes it down again in order.
  */
-import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createHmac } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
@@ -13,6 +12,7 @@ import path from 'node:path';
 import type { ServerConfig } from '../config/schema/server.ts';
 import { SightlineError } from '../core/errors.ts';
 import { buildApi } from '../api/app.ts';
+import { writeClientError } from '../api/errors.ts';
 import { resolveBackend } from '../detect/choose-backend.ts';
 import { createDetectorPool, defaultWorkerCount, type DetectorPool } from '../detect/worker-pool.ts';
 import { InProcessBus } from '../events/bus.ts';
@@ -29,17 +29,18 @@ import type { Argon2Params } from '../security/passwords.ts';
 import { loadOrCreateSecretKey, SecretBox } from '../security/secret-box.ts';
 import { adminExists, createSetupToken } from '../security/setup-token.ts';
 import { ensureCertificate, loadUserCertificate, type TlsCertificate } from '../security/tls.ts';
-import { AuditLog } from '../store/audit-log.ts';
+import { AuditLog, auditKeyFromSecret } from '../store/audit-log.ts';
 import { databasePath, openDatabase } from '../store/database.ts';
 import { SqliteEventStore } from '../store/sqlite-event-store.ts';
 import { UserStore } from '../store/users.ts';
+import { secureDataDir } from './data-dir.ts';
 import { startDemoCamera, type DemoCamera } from './demo.ts';
 import { streamLogger, type Logger } from './log.ts';
 
 /** How to start a server. */
 export interface StartServerOptions {
   readonly config: ServerConfig;
-  /** Data directory (created when missing, mode 0700). */
+  /** Data directory (created when missing; every file and folder in it made owner-only, see secureDataDir). */
   readonly dataDir: string;
   /** Also start the looping RTSP demo camera on 127.0.0.1 and analyse it. */
   readonly demo?: boolean | { readonly rtspPort?: number };
@@ -78,7 +79,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const log = options.log ?? streamLogger();
   const now = options.now ?? Date.now;
   const dataDir = path.resolve(options.dataDir);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Before anything is created in it: everything the server writes is owner-only, and so is what was there.
+  const repaired = secureDataDir(dataDir);
+  if (repaired.fixed.length > 0) log('warn', `data directory ${dataDir}: made ${repaired.fixed.length} files and folders readable by this user only (they were open to group or others)`);
   const cleanups: (() => Promise<void> | void)[] = [];
   const closeAll = async (): Promise<void> => {
     for (const c of cleanups.reverse()) {
@@ -97,8 +100,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     });
     const store = new SqliteEventStore(db, { now });
     const users = new UserStore(db, { now, ...(options.hashParams && { hashParams: options.hashParams }) });
-    const audit = new AuditLog(db, { now });
     const secretKey = loadOrCreateSecretKey(dataDir);
+    const audit = new AuditLog(db, { now, key: auditKeyFromSecret(secretKey) });
     const secrets = new SecretBox(secretKey);
     const tls = config.server.tlsCert !== undefined && config.server.tlsKey !== undefined ? loadUserCertificate(config.server.tlsCert, config.server.tlsKey, now()) : await ensureCertificate(dataDir, { now });
 
@@ -206,6 +209,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       // Plain HTTP only on the loopback address, for a local reverse proxy or scraper; WebSocket upgrades go to the same app.
       const local = createHttpServer((req, res) => api.routing(req, res));
       local.on('upgrade', (req, socket, head) => api.server.emit('upgrade', req, socket, head));
+      local.on('clientError', (error: Error & { code?: string }, socket) => writeClientError(error, socket, false));
       await new Promise<void>((resolve, reject) => {
         local.once('error', (cause) => reject(listenError(cause, '127.0.0.1', config.server.httpPort ?? 0)));
         local.listen(config.server.httpPort, '127.0.0.1', () => resolve());
@@ -217,6 +221,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     pruneTimer.unref();
     cleanups.push(() => clearInterval(pruneTimer));
     audit.append({ actor: 'system', action: 'server_start', details: { cameras: (await cameras.list()).length, tls: tls.source } });
+    const auditHead = audit.head();
+    log('info', `audit log head: entry ${auditHead.seq}, hash ${auditHead.hash} (keep it elsewhere: a later "sightline audit verify" must show at least this entry)`);
     cleanups.push(() => {
       audit.append({ actor: 'system', action: 'server_stop' });
     });

@@ -1,7 +1,9 @@
 /**
  * API tokens for machines (Prometheus, scripts): `slt_` and 32 random bytes, shown once when made;
- * the database keeps only their SHA-256. Each token carries scopes from a fixed list, may expire,
- * can be revoked, and records when it was last used.
+ * the database keeps only their SHA-256. Each token carries scopes from a fixed list, expires (after
+ * 90 days unless told otherwise, never more than 365 days ahead), can be revoked, records when it
+ * was last used, and lives only while the admin who made it exists and is enabled; it sees the
+ * cameras its creator may see at the time of each use (see canSeeCamera in api/auth/principal.ts).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
@@ -27,7 +29,7 @@ export interface ApiTokenInfo {
   readonly id: string;
   readonly name: string;
   readonly scopes: readonly ApiTokenScope[];
-  /** User name of the admin who made it. */
+  /** User name of the admin who made it: the token dies when that user is disabled or gone. */
   readonly createdBy: string;
   /** Epoch ms. */
   readonly createdAt: number;
@@ -44,7 +46,7 @@ export interface NewApiToken {
   readonly name: string;
   readonly scopes: readonly ApiTokenScope[];
   readonly createdBy: string;
-  /** Epoch ms after now, or absent for no expiry. */
+  /** Epoch ms after now and at most {@link MAX_API_TOKEN_TTL_MS} ahead; absent for {@link DEFAULT_API_TOKEN_TTL_MS} from now. */
   readonly expiresAt?: number;
 }
 
@@ -69,6 +71,14 @@ interface TokenRow {
   last_used_at: number | null;
   revoked_at: number | null;
 }
+
+const DAY_MS = 86_400_000;
+
+/** How long a token lives when its maker gives no expiry: 90 days. */
+export const DEFAULT_API_TOKEN_TTL_MS = 90 * DAY_MS;
+
+/** The furthest ahead a token's expiry may be: 365 days. */
+export const MAX_API_TOKEN_TTL_MS = 365 * DAY_MS;
 
 /** How often last_used_at is written at most per token, ms. */
 const TOUCH_EVERY_MS = 60_000;
@@ -114,13 +124,16 @@ export class ApiTokenStore {
       byHash: db.prepare<[string], TokenRow>('SELECT * FROM api_tokens WHERE token_hash = ?'),
       all: db.prepare<[], TokenRow>('SELECT * FROM api_tokens ORDER BY name'),
       revoke: db.prepare<[number, string]>('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+      revokeBy: db.prepare<[number, string]>('UPDATE api_tokens SET revoked_at = ? WHERE created_by = ? AND revoked_at IS NULL'),
       touch: db.prepare<[number, string]>('UPDATE api_tokens SET last_used_at = ? WHERE id = ?'),
+      creatorActive: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM users WHERE name = ? AND disabled = 0'),
     };
   }
 
   /**
    * Makes a token and returns its value (to show once) with its record. STORE_INPUT_INVALID for a bad
-   * name, no or unknown scopes, or an expiry not in the future; STORE_CONFLICT when the name is taken.
+   * name, no or unknown scopes, or an expiry not in the future or more than 365 days ahead (absent:
+   * 90 days); STORE_CONFLICT when the name is taken.
    */
   create(input: NewApiToken): { readonly token: string; readonly info: ApiTokenInfo } {
     const invalid = (message: string): SightlineError => new SightlineError('STORE_INPUT_INVALID', message);
@@ -130,8 +143,9 @@ export class ApiTokenStore {
       throw invalid(`a token needs one or more scopes of ${API_TOKEN_SCOPES.join(', ')}`);
     }
     const now = this.#now();
-    const expiresAt = input.expiresAt ?? null;
-    if (expiresAt !== null && (!Number.isSafeInteger(expiresAt) || expiresAt <= now)) throw invalid('expiresAt must be a whole number of epoch ms in the future');
+    const expiresAt = input.expiresAt ?? now + DEFAULT_API_TOKEN_TTL_MS;
+    if (!Number.isSafeInteger(expiresAt) || expiresAt <= now) throw invalid('expiresAt must be a whole number of epoch ms in the future');
+    if (expiresAt > now + MAX_API_TOKEN_TTL_MS) throw invalid('expiresAt may be at most 365 days ahead: make a new token when it ends');
     const token = API_TOKEN_PREFIX + this.#random(32).toString('base64url');
     const id = this.#newId();
     try {
@@ -164,12 +178,36 @@ export class ApiTokenStore {
     return toInfo(row);
   }
 
-  /** The record of a valid token, its last use moved to now; null for a malformed, unknown, expired or revoked one. */
+  /** Revokes every live token the user made (when they are disabled, so re-enabling them revives none); returns how many. */
+  revokeBy(createdBy: string): number {
+    return this.#s.revokeBy.run(this.#now(), createdBy).changes;
+  }
+
+  /** The one rule of a live token: unrevoked, unexpired, and its creator exists and is enabled. */
+  #valid(row: TokenRow, now: number): boolean {
+    if (row.revoked_at !== null || (row.expires_at !== null && now >= row.expires_at)) return false;
+    return this.#s.creatorActive.get(row.created_by) !== undefined;
+  }
+
+  /**
+   * The record of the token with this id while it is still live by the same rule as {@link verify}
+   * (for an open socket's re-check, which holds the record, not the value); null otherwise.
+   */
+  current(id: string): ApiTokenInfo | null {
+    const row = this.#s.byId.get(id);
+    return row !== undefined && this.#valid(row, this.#now()) ? toInfo(row) : null;
+  }
+
+  /**
+   * The one check of a token, at every use (requests and the re-checks of open sockets): its record,
+   * last use moved to now, while it is well-formed, known, unexpired, unrevoked and its creator
+   * exists and is enabled; null otherwise.
+   */
   verify(token: string): ApiTokenInfo | null {
     if (!API_TOKEN_PATTERN.test(token)) return null;
     const row = this.#s.byHash.get(apiTokenHash(token));
     const now = this.#now();
-    if (row === undefined || row.revoked_at !== null || (row.expires_at !== null && now >= row.expires_at)) return null;
+    if (row === undefined || !this.#valid(row, now)) return null;
     if (row.last_used_at === null || now - row.last_used_at >= TOUCH_EVERY_MS) {
       this.#s.touch.run(now, row.id);
       return toInfo({ ...row, last_used_at: now });

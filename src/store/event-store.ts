@@ -100,6 +100,8 @@ export interface AppendResult {
 /** A filter over events; every field narrows it. Events come ordered by (startTime, id). */
 export interface EventQuery {
   readonly cameraId?: string;
+  /** Only events of these cameras (an empty list matches nothing), so pages hold only what a caller may see. */
+  readonly cameraIds?: readonly string[];
   /** Events that start at or after this time. */
   readonly from?: number;
   /** Events that start before this time. */

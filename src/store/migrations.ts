@@ -46,11 +46,52 @@ CREATE TABLE login_failures (
 ) STRICT, WITHOUT ROWID;
 `;
 
+/**
+ * SQL of migration 4: the audit chain keyed with the server's secret. `keyed_from` is the first seq
+ * whose hash is an HMAC (entries before it keep their plain SHA-256, NULL until a server with a key
+ * first opens the log) and `seal` an HMAC over the head, so that the head cannot be moved back or
+ * unkeyed without the key. The head may now also stay at its seq while the seal is first written.
+ */
+export const SCHEMA_V4 = `
+ALTER TABLE audit_head ADD COLUMN keyed_from INTEGER;
+ALTER TABLE audit_head ADD COLUMN seal TEXT;
+DROP TRIGGER audit_head_forward;
+CREATE TRIGGER audit_head_forward BEFORE UPDATE ON audit_head
+WHEN NEW.id <> 1
+  OR (NEW.seq <> OLD.seq + 1 AND NOT (NEW.seq = OLD.seq AND NEW.hash = OLD.hash))
+  OR (OLD.keyed_from IS NOT NULL AND NEW.keyed_from IS NOT OLD.keyed_from)
+BEGIN SELECT RAISE(ABORT, 'audit_head only moves forward one entry at a time'); END;
+`;
+
+/**
+ * SQL of migration 5: login throttling counted per name-and-address (or device) pair, per address
+ * and per name (the old per-name lockout rows are dropped, their rules are gone), and the addresses
+ * each name last signed in from, which make a pair known.
+ */
+export const SCHEMA_V5 = `
+DROP TABLE login_failures;
+CREATE TABLE login_failures (
+  scope        TEXT NOT NULL CHECK (scope IN ('pair', 'remote', 'name')),
+  key          TEXT NOT NULL,                        -- pair: name, a line break, "remote:" address or "device:" id; else an address or a name
+  failures     INTEGER NOT NULL CHECK (failures >= 0),
+  last_failure INTEGER NOT NULL,                     -- epoch ms
+  PRIMARY KEY (scope, key)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE login_known (
+  name       TEXT NOT NULL,                          -- normalised user name
+  remote     TEXT NOT NULL,                          -- normalised address it signed in from
+  last_login INTEGER NOT NULL,                       -- epoch ms
+  PRIMARY KEY (name, remote)
+) STRICT, WITHOUT ROWID;
+`;
+
 /** Every migration this version of Sightline knows, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'cameras, events, counts, heat grids, users, audit log', up: SCHEMA_V1 },
   { version: 2, name: 'per-camera permissions, setup tokens, login throttling', up: SCHEMA_V2 },
   { version: 3, name: 'recorded segments, sessions, API tokens, notification outbox', up: SCHEMA_V3 },
+  { version: 4, name: 'audit chain keyed with the server secret', up: SCHEMA_V4 },
+  { version: 5, name: 'login throttling per name and address, known sign-in addresses', up: SCHEMA_V5 },
 ];
 
 /** What `applyMigrations` did. */

@@ -125,6 +125,17 @@ export class SessionStore {
     return row === undefined || this.#now() >= row.expires_at ? null : toSession(row);
   }
 
+  /**
+   * The session with this token hash while it is live by the same rule as {@link resolve} (absolute
+   * end and idle time), without moving last_seen: for the re-checks of an open socket, which are not
+   * requests of the person. Null once it has ended.
+   */
+  current(tokenHash: string): Session | null {
+    const row = this.#s.byHash.get(tokenHash);
+    const now = this.#now();
+    return row === undefined || now >= row.expires_at || now - row.last_seen >= this.#idleMs ? null : toSession(row);
+  }
+
   /** Ends the session with this token hash; true when there was one. */
   revoke(tokenHash: string): boolean {
     return this.#s.remove.run(tokenHash).changes > 0;

@@ -218,6 +218,10 @@ export class SqliteEventStore implements EventStore {
     const order = query.order ?? 'asc';
     if (order !== 'asc' && order !== 'desc') throw invalid(`order must be asc or desc, got ${String(order)}`);
     if (query.cameraId !== undefined) add('camera_id = ?', checkText('cameraId', query.cameraId));
+    if (query.cameraIds !== undefined) {
+      const ids = query.cameraIds.map((id) => checkText('cameraIds', id));
+      add(ids.length === 0 ? '0' : `camera_id IN (${ids.map(() => '?').join(', ')})`, ...ids);
+    }
     if (query.from !== undefined) add('start_time >= ?', query.from);
     if (query.to !== undefined) add('start_time < ?', query.to);
     if (query.type !== undefined) add('type = ?', checkEventType(query.type));

@@ -91,11 +91,12 @@ describe('user store: accounts', () => {
     const { users } = fresh();
     const u = await users.create({ name: 'alice', password: PW, role: 'viewer' });
     const next = 'green-teapot-under-the-stairs';
-    await rejectsCode(() => users.changePassword(u.id, 'wrong-password-here', next), 'AUTH_FAILED', /current password is wrong/);
-    await rejectsCode(() => users.changePassword(u.id, PW, PW), 'PASSWORD_WEAK', /must differ/);
-    await rejectsCode(() => users.changePassword(u.id, PW, 'short'), 'PASSWORD_WEAK', /too short/);
-    await rejectsCode(() => users.changePassword('nope', PW, next), 'USER_NOT_FOUND');
-    await users.changePassword(u.id, PW, next);
+    const at = { remote: '10.0.0.9', now: T0 };
+    assert.deepEqual(await users.changePassword(u.id, 'wrong-password-here', next, at), { status: 'invalid' });
+    await rejectsCode(() => users.changePassword(u.id, PW, PW, at), 'PASSWORD_WEAK', /must differ/);
+    await rejectsCode(() => users.changePassword(u.id, PW, 'short', at), 'PASSWORD_WEAK', /too short/);
+    await rejectsCode(() => users.changePassword('nope', PW, next, at), 'USER_NOT_FOUND');
+    assert.deepEqual(await users.changePassword(u.id, PW, next, at), { status: 'ok' });
     assert.equal((await users.checkLogin('alice', PW, '10.0.0.1', T0)).status, 'invalid');
     assert.equal((await users.checkLogin('alice', next, '10.0.0.1', T0)).status, 'ok');
     await users.setPassword(u.id, 'purple-walrus-at-midnight');
@@ -119,6 +120,39 @@ describe('user store: accounts', () => {
     assert.equal(users.countAdmins(), 1);
     assert.throws(() => users.setDisabled(second.id, true), SightlineError);
     assert.throws(() => users.setDisabled('nope', true), (e: unknown) => e instanceof SightlineError && e.code === 'USER_NOT_FOUND');
+  });
+});
+
+describe('user store: an admin\'s update is all or nothing', () => {
+  test('a refused role change leaves the password, role and flag as they were', async () => {
+    const { users } = fresh();
+    const root = await users.create({ name: 'root', password: PW, role: 'admin' });
+    const next = 'green-teapot-under-the-stairs';
+    const table: [string, Parameters<UserStore['update']>[1], ErrorCode][] = [
+      ['demote the last admin with a password', { role: 'viewer', password: next }, 'STORE_CONFLICT'],
+      ['disable the last admin with a password', { disabled: true, password: next }, 'STORE_CONFLICT'],
+      ['a weak password with a role', { role: 'admin', password: 'short' }, 'PASSWORD_WEAK'],
+    ];
+    for (const [what, changes, code] of table) {
+      await rejectsCode(() => users.update(root.id, changes), code);
+      assert.deepEqual(users.findById(root.id), root, what);
+      assert.equal((await users.checkLogin('root', PW, '10.0.0.1', T0)).status, 'ok', `${what}: the old password still works`);
+      assert.equal((await users.checkLogin('root', next, '10.0.0.1', T0)).status, 'invalid', `${what}: the new one does not`);
+    }
+    await rejectsCode(() => users.update('nope', { role: 'viewer' }), 'USER_NOT_FOUND');
+  });
+
+  test('accepted changes are all applied', async () => {
+    const { users } = fresh();
+    await users.create({ name: 'root', password: PW, role: 'admin' });
+    const bob = await users.create({ name: 'bob', password: PW, role: 'viewer' });
+    const next = 'green-teapot-under-the-stairs';
+    const done = await users.update(bob.id, { role: 'admin', password: next });
+    assert.equal(done.passwordChanged, true);
+    assert.equal(done.user.role, 'admin');
+    assert.equal((await users.checkLogin('bob', next, '10.0.0.1', T0)).status, 'ok');
+    const demoted = await users.update(bob.id, { role: 'operator', disabled: true });
+    assert.deepEqual([demoted.user.role, demoted.user.disabled, demoted.passwordChanged], ['operator', true, false]);
   });
 });
 
@@ -180,6 +214,20 @@ describe('user store: first admin through the setup link', () => {
     assert.equal(users.list().length, 1);
   });
 
+  test('a wrong, used or closed token is refused before any password is hashed', async () => {
+    let hashes = 0;
+    const { db, users } = fresh({ hasher: async () => `hash-${++hashes}` });
+    await new Promise((resolve) => setImmediate(resolve));
+    const before = hashes;
+    await rejectsCode(() => users.createFirstAdmin('x'.repeat(43), { name: 'root', password: PW }), 'SETUP_TOKEN_INVALID');
+    assert.equal(hashes, before, 'a wrong token hashed nothing');
+    const token = createSetupToken(db, { now: T0 });
+    await users.createFirstAdmin(token, { name: 'root', password: PW });
+    assert.equal(hashes, before + 1);
+    await rejectsCode(() => users.createFirstAdmin(token, { name: 'other', password: PW }), 'SETUP_CLOSED');
+    assert.equal(hashes, before + 1, 'a closed setup hashed nothing');
+  });
+
   test('an expired token is refused', async () => {
     const { db, users } = fresh({ now: () => T0 + 2 * 3_600_000 });
     const token = createSetupToken(db, { now: T0, ttlMs: 3_600_000 });
@@ -215,30 +263,59 @@ describe('user store: sign-in', () => {
     await users.checkLogin('nobody', 'wrong-password-x', '10.0.0.2', T0);
     const rows = db.prepare('SELECT scope, key, failures, last_failure FROM login_failures ORDER BY scope, key').all();
     assert.deepEqual(rows, [
+      { scope: 'name', key: 'alice', failures: 1, last_failure: T0 },
+      { scope: 'name', key: 'nobody', failures: 1, last_failure: T0 },
+      { scope: 'pair', key: 'alice\nremote:10.0.0.1', failures: 1, last_failure: T0 },
+      { scope: 'pair', key: 'nobody\nremote:10.0.0.2', failures: 1, last_failure: T0 },
       { scope: 'remote', key: '10.0.0.1', failures: 1, last_failure: T0 },
       { scope: 'remote', key: '10.0.0.2', failures: 1, last_failure: T0 },
-      { scope: 'user', key: 'alice', failures: 1, last_failure: T0 },
-      { scope: 'user', key: 'nobody', failures: 1, last_failure: T0 },
     ]);
   });
 
-  test('five failures lock the name for a minute, even against the right password; success clears it', async () => {
+  test('failures from one address never deny the right password from another', async () => {
     const { users } = fresh();
     await users.create({ name: 'alice', password: PW, role: 'viewer' });
-    for (let i = 0; i < 5; i++) assert.equal((await users.checkLogin('alice', 'guess-number-' + i, `10.0.0.${i}`, T0)).status, 'invalid');
-    assert.deepEqual(await users.checkLogin('alice', PW, '10.9.9.9', T0 + 1000), { status: 'locked', retryAfterMs: MIN - 1000 });
-    assert.deepEqual(await users.checkLogin('nobody', 'x', '10.9.9.9', T0 + 1000), { status: 'invalid' }, 'other names are not locked');
-    assert.equal((await users.checkLogin('alice', PW, '10.9.9.9', T0 + MIN)).status, 'ok');
-    for (let i = 0; i < 4; i++) assert.equal((await users.checkLogin('alice', 'guess', '10.8.8.8', T0 + 2 * MIN)).status, 'invalid', 'the count starts again');
+    for (let i = 0; i < 50; i++) await users.checkLogin('alice', `guess-${i}`, '10.0.0.66', T0 + i);
+    assert.equal((await users.checkLogin('alice', PW, '10.0.0.7', T0 + 100)).status, 'ok');
+    const locked = await users.checkLogin('alice', PW, '10.0.0.66', T0 + 100);
+    assert.equal(locked.status, 'locked');
+    assert.ok(locked.status === 'locked' && locked.retryAfterMs <= 15_000, 'a short slow-down, not an hour');
   });
 
-  test('an unknown name locks exactly like a real one', async () => {
+  test('many addresses hit the per-name ceiling, which spares known addresses and devices and ends in minutes', async () => {
+    const { users } = fresh();
+    await users.create({ name: 'alice', password: PW, role: 'viewer' });
+    assert.equal((await users.checkLogin('alice', PW, '10.0.0.1', T0)).status, 'ok', 'alice has signed in from 10.0.0.1');
+    for (let i = 0; i < 20; i++) assert.equal((await users.checkLogin('alice', 'guess', `10.5.0.${i}`, T0 + 1)).status, 'invalid');
+    const table: [string, string, string | undefined, string][] = [
+      ['an unknown address is slowed down', '10.7.7.7', undefined, 'locked'],
+      ['the known address is not', '10.0.0.1', undefined, 'ok'],
+      ['a device cookie is not', '10.8.8.8', 'dev-1', 'ok'],
+    ];
+    for (const [what, remote, device, expected] of table) assert.equal((await users.checkLogin('alice', PW, remote, T0 + 2, device)).status, expected, what);
+    assert.equal((await users.checkLogin('alice', PW, '10.7.7.7', T0 + 1 + MIN)).status, 'ok', 'the ceiling ends after a minute');
+  });
+
+  test('behind one shared address (the local listener) a device cookie keeps its owner in', async () => {
+    const { users } = fresh();
+    await users.create({ name: 'root', password: PW, role: 'admin' });
+    assert.equal((await users.checkLogin('root', PW, '127.0.0.1', T0)).status, 'ok', 'root signed in here before');
+    let now = T0;
+    for (let i = 0; i < 200; i++) {
+      const r = await users.checkLogin('root', 'guess', '127.0.0.1', now);
+      if (r.status === 'locked') now += r.retryAfterMs;
+      assert.ok(r.status !== 'locked' || r.retryAfterMs <= 5 * MIN, 'never locked for more than minutes');
+    }
+    assert.equal((await users.checkLogin('root', PW, '127.0.0.1', now, 'admin-browser')).status, 'ok');
+  });
+
+  test('an unknown name is throttled exactly like a real one', async () => {
     const { users } = fresh();
     await users.create({ name: 'alice', password: PW, role: 'viewer' });
     const run = async (name: string): Promise<string[]> => {
       const out: string[] = [];
-      for (let i = 0; i < 7; i++) {
-        const r = await users.checkLogin(name, 'guess', `10.1.${name.length}.${i}`, T0 + i);
+      for (let i = 0; i < 25; i++) {
+        const r = await users.checkLogin(name, 'guess', `10.1.${name === 'alice' ? 1 : 2}.${i % 3}`, T0 + i);
         out.push(r.status === 'locked' ? `locked ${r.retryAfterMs}` : r.status);
       }
       return out;
@@ -246,22 +323,32 @@ describe('user store: sign-in', () => {
     assert.deepEqual(await run('alice'), await run('ghost'));
   });
 
-  test('five failures from one address lock it for every name; a success from it does not count', async () => {
+  test('twenty failures from one unknown address throttle it for every name it does not know; a success takes its count back', async () => {
     const { users } = fresh();
     await users.create({ name: 'alice', password: PW, role: 'viewer' });
     const remote = '::ffff:192.168.1.50';
-    for (const name of ['u1', 'u2', 'u3', 'u4']) await users.checkLogin(name, 'guess', remote, T0);
+    for (let i = 0; i < 19; i++) await users.checkLogin(`u${i}`, 'guess', remote, T0);
     assert.equal((await users.checkLogin('alice', PW, '192.168.1.50', T0 + 1)).status, 'ok', 'the mapped address is the same address');
-    assert.equal((await users.checkLogin('u5', 'guess', remote, T0 + 2)).status, 'invalid', 'the success took its count back: this is the fifth failure');
-    assert.deepEqual(await users.checkLogin('alice', PW, '192.168.1.50', T0 + 3), { status: 'locked', retryAfterMs: MIN - 1 });
-    assert.equal((await users.checkLogin('alice', PW, '192.168.1.51', T0 + 3)).status, 'ok', 'other addresses are not locked');
+    assert.equal((await users.checkLogin('u99', 'guess', remote, T0 + 2)).status, 'invalid', 'the success took its count back: this is the 20th failure');
+    assert.equal((await users.checkLogin('bob', PW, '192.168.1.50', T0 + 3)).status, 'locked');
+    assert.equal((await users.checkLogin('alice', PW, '192.168.1.50', T0 + 3)).status, 'ok', 'alice knows this address');
   });
 
-  test('parallel guesses cannot slip past the lock', async () => {
+  test('parallel guesses cannot slip past the throttle', async () => {
     const { users } = fresh();
     await users.create({ name: 'alice', password: PW, role: 'viewer' });
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => users.checkLogin('alice', `guess-${i}`, `10.2.0.${i}`, T0)));
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => users.checkLogin('alice', `guess-${i}`, '10.2.0.1', T0 + i)));
     assert.deepEqual(results.map((r) => r.status).sort(), [...Array(5).fill('invalid'), ...Array(7).fill('locked')]);
+  });
+
+  test('wrong current passwords are throttled on the same pair as sign-in', async () => {
+    const { users } = fresh();
+    const u = await users.create({ name: 'alice', password: PW, role: 'viewer' });
+    const at = { remote: '10.0.0.3', now: T0 };
+    for (let i = 0; i < 5; i++) assert.deepEqual(await users.changePassword(u.id, `guess-${i}`, 'green-teapot-under-the-stairs', at), { status: 'invalid' });
+    assert.deepEqual(await users.changePassword(u.id, PW, 'green-teapot-under-the-stairs', at), { status: 'locked', retryAfterMs: 15_000 });
+    assert.equal((await users.checkLogin('alice', PW, '10.0.0.3', T0)).status, 'locked', 'sign-in from that address shares the count');
+    assert.equal((await users.checkLogin('alice', PW, '10.0.0.4', T0)).status, 'ok');
   });
 
   test('a hash made with weaker parameters is upgraded at sign-in', async () => {

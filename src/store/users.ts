@@ -7,9 +7,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { SightlineError } from '../core/errors.ts';
-import { LoginThrottle, normalizeRemote, type ThrottleKey, type ThrottlePolicy } from '../security/login-throttle.ts';
+import { LoginThrottle, normalizeRemote, throttleKeys, type ThrottlePolicy } from '../security/login-throttle.ts';
 import { checkPassword, hashPassword, needsRehash, OWASP_ARGON2_PARAMS, verifyPassword, type Argon2Params } from '../security/passwords.ts';
-import { consumeSetupToken } from '../security/setup-token.ts';
+import { checkSetupToken, consumeSetupToken, type SetupTokenRefusal } from '../security/setup-token.ts';
 
 /** The roles a user may have, from most to least powerful. */
 export const USER_ROLES = ['admin', 'operator', 'viewer'] as const;
@@ -45,6 +45,29 @@ export type LoginResult =
   | { readonly status: 'locked'; readonly retryAfterMs: number }
   | { readonly status: 'invalid' };
 
+/** What {@link UserStore.changePassword} decided: done, throttled with its remaining time, or a wrong current password. */
+export type PasswordChangeResult =
+  | { readonly status: 'ok' }
+  | { readonly status: 'locked'; readonly retryAfterMs: number }
+  | { readonly status: 'invalid' };
+
+/** Where a sign-in or password check comes from, for throttling. */
+export interface AttemptOrigin {
+  /** The remote address. */
+  readonly remote: string;
+  /** The time of the attempt, epoch ms. */
+  readonly now: number;
+  /** The id of a device cookie verified for this user name, if the attempt carried one. */
+  readonly device?: string | undefined;
+}
+
+/** The changes an admin may make to a user at once; all are applied or none. */
+export interface UserChanges {
+  readonly role?: UserRole | undefined;
+  readonly disabled?: boolean | undefined;
+  readonly password?: string | undefined;
+}
+
 /** Injected dependencies of the user store. */
 export interface UserStoreOptions {
   /** The clock of creation times, epoch ms. Default `Date.now`. */
@@ -53,8 +76,10 @@ export interface UserStoreOptions {
   readonly newId?: () => string;
   /** argon2id cost of new hashes (tests pass cheap ones). Default {@link OWASP_ARGON2_PARAMS}. */
   readonly hashParams?: Argon2Params;
-  /** Sign-in lockout rules. Default the throttle's default policy. */
+  /** Sign-in throttling rules. Default the throttle's default policy. */
   readonly throttle?: ThrottlePolicy;
+  /** Hashes a password (tests count its calls). Default argon2id {@link hashPassword}. */
+  readonly hasher?: (password: string, params: Argon2Params) => Promise<string>;
 }
 
 interface UserRow {
@@ -92,12 +117,18 @@ function checkPolicy(password: string, user: string): void {
   if (!check.ok) throw new SightlineError('PASSWORD_WEAK', check.problems.join(' '));
 }
 
+function setupRefusal(reason: SetupTokenRefusal): SightlineError {
+  if (reason === 'closed') return new SightlineError('SETUP_CLOSED', 'an admin exists already: sign in as that admin');
+  return new SightlineError('SETUP_TOKEN_INVALID', `the setup link is ${reason === 'invalid' ? 'not valid' : reason}: restart the server for a new one`);
+}
+
 /** The users of one database connection. */
 export class UserStore {
   readonly #db: Database;
   readonly #now: () => number;
   readonly #newId: () => string;
   readonly #params: Argon2Params;
+  readonly #hash: (password: string, params: Argon2Params) => Promise<string>;
   readonly #throttle: LoginThrottle;
   readonly #dummyHash: Promise<string>;
   readonly #s;
@@ -108,9 +139,10 @@ export class UserStore {
     this.#now = options.now ?? Date.now;
     this.#newId = options.newId ?? randomUUID;
     this.#params = options.hashParams ?? OWASP_ARGON2_PARAMS;
+    this.#hash = options.hasher ?? hashPassword;
     this.#throttle = new LoginThrottle(db, options.throttle);
     // Made now, not at the first unknown name, so that first attempt takes no longer than the others.
-    this.#dummyHash = hashPassword(randomBytes(32).toString('base64url'), this.#params);
+    this.#dummyHash = this.#hash(randomBytes(32).toString('base64url'), this.#params);
     this.#dummyHash.catch(() => undefined);
     this.#s = {
       byId: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
@@ -137,7 +169,7 @@ export class UserStore {
     const name = checkUserName(input.name);
     const role = checkRole(input.role);
     checkPolicy(input.password, name);
-    const hash = await hashPassword(input.password, this.#params);
+    const hash = await this.#hash(input.password, this.#params);
     return this.#insert(name, hash, role);
   }
 
@@ -147,13 +179,16 @@ export class UserStore {
    * an admin exists; USER_INVALID or PASSWORD_WEAK for the name or password (the token stays unused).
    */
   async createFirstAdmin(token: string, input: { readonly name: string; readonly password: string }): Promise<User> {
+    // The token is checked (cheaply, in constant time) before the password is hashed, so a wrong
+    // token costs no argon2 work; it is checked again, and used up, when the admin is inserted.
+    const usable = checkSetupToken(this.#db, token, this.#now());
+    if (!usable.ok) throw setupRefusal(usable.reason);
     const name = checkUserName(input.name);
     checkPolicy(input.password, name);
-    const hash = await hashPassword(input.password, this.#params);
+    const hash = await this.#hash(input.password, this.#params);
     return this.#db.transaction((): User => {
       const used = consumeSetupToken(this.#db, token, this.#now());
-      if (!used.ok && used.reason === 'closed') throw new SightlineError('SETUP_CLOSED', 'an admin exists already: sign in as that admin');
-      if (!used.ok) throw new SightlineError('SETUP_TOKEN_INVALID', `the setup link is ${used.reason === 'invalid' ? 'not valid' : used.reason}: restart the server for a new one`);
+      if (!used.ok) throw setupRefusal(used.reason);
       return this.#insert(name, hash, 'admin');
     }).immediate();
   }
@@ -176,14 +211,53 @@ export class UserStore {
   }
 
   /**
-   * Changes a user's own password after verifying the current one: USER_NOT_FOUND, AUTH_FAILED for a
-   * wrong current password, PASSWORD_WEAK for a new one that breaks the policy or equals the old.
+   * Changes a user's own password after verifying the current one, throttled like a sign-in of
+   * that user from `origin` (the same pair key, so guessing here and at sign-in share one count):
+   * locked, invalid for a wrong current password, or ok. Throws USER_NOT_FOUND, and PASSWORD_WEAK
+   * for a new password that breaks the policy or equals the old (checked before anything is counted).
    */
-  async changePassword(id: string, currentPassword: string, newPassword: string): Promise<void> {
+  async changePassword(id: string, currentPassword: string, newPassword: string, origin: AttemptOrigin): Promise<PasswordChangeResult> {
     const row = this.#row(id);
-    if (!(await verifyPassword(row.password_hash, currentPassword))) throw new SightlineError('AUTH_FAILED', 'the current password is wrong');
     if (newPassword === currentPassword) throw new SightlineError('PASSWORD_WEAK', 'The new password must differ from the current one.');
+    checkPolicy(newPassword, row.name);
+    const keys = throttleKeys({ name: row.name, remote: normalizeRemote(origin.remote).slice(0, 64), device: origin.device, known: true });
+    const admission = this.#throttle.admit(keys, origin.now);
+    if (admission.lockedMs > 0) return { status: 'locked', retryAfterMs: admission.lockedMs };
+    if (!(await verifyPassword(row.password_hash, currentPassword))) return { status: 'invalid' };
+    this.#throttle.forgive(keys, 0, admission, origin.now);
     await this.#replaceHash(row, newPassword);
+    return { status: 'ok' };
+  }
+
+  /**
+   * An admin's change of a user's role, disabled flag and password, all or nothing: every change is
+   * checked first (USER_NOT_FOUND, USER_INVALID, PASSWORD_WEAK, STORE_CONFLICT when the user would
+   * stop being the last enabled admin or the password changed meanwhile), then all are written in
+   * one transaction. Returns the user and whether the password was changed.
+   */
+  async update(id: string, changes: UserChanges): Promise<{ readonly user: User; readonly passwordChanged: boolean }> {
+    const before = this.#row(id);
+    const role = changes.role === undefined ? undefined : checkRole(changes.role);
+    if (changes.password !== undefined) checkPolicy(changes.password, before.name);
+    const check = (row: UserRow): void => {
+      const wasAdmin = row.role === 'admin' && row.disabled === 0;
+      const staysAdmin = (role ?? row.role) === 'admin' && !(changes.disabled ?? row.disabled === 1);
+      if (wasAdmin && !staysAdmin && this.countAdmins() <= 1) {
+        throw new SightlineError('STORE_CONFLICT', `${row.name} is the last enabled admin: enable or make another admin first`);
+      }
+    };
+    check(before);
+    const hash = changes.password === undefined ? undefined : await this.#hash(changes.password, this.#params);
+    return this.#db.transaction(() => {
+      const row = this.#row(id);
+      check(row);
+      if (hash !== undefined && this.#s.setHash.run(hash, id, before.password_hash).changes === 0) {
+        throw new SightlineError('STORE_CONFLICT', `the password of ${row.name} was changed meanwhile: try again`);
+      }
+      if (role !== undefined && role !== row.role) this.#s.setRole.run(role, id);
+      if (changes.disabled !== undefined && changes.disabled !== (row.disabled === 1)) this.#s.setDisabled.run(changes.disabled ? 1 : 0, id);
+      return { user: toUser(this.#row(id)), passwordChanged: hash !== undefined };
+    }).immediate();
   }
 
   /** Sets a user's password without the current one (an admin's reset): USER_NOT_FOUND or PASSWORD_WEAK. */
@@ -246,18 +320,19 @@ export class UserStore {
   }
 
   /**
-   * Checks a sign-in. Locked when the name or the remote address has too many recent failures (the
-   * password is then not checked). Otherwise one failure is counted against both first, the password
-   * verified (against a dummy hash of the same cost when there is no such user, so time and writes
-   * are the same), and on success the name's failures are cleared and the address's count taken
-   * back; an outdated hash is then upgraded.
+   * Checks a sign-in, throttled as src/security/login-throttle.ts describes: locked when a key that
+   * applies to the attempt is throttled (the password is then not checked). Otherwise one failure is
+   * counted against those keys first, the password verified (against a dummy hash of the same cost
+   * when there is no such user, so time and writes are the same), and on success the pair's
+   * failures are cleared, the others' count taken back and the address remembered as known for the
+   * name; an outdated hash is then upgraded. `device` is the id of a device cookie the caller
+   * verified for this name.
    */
-  async checkLogin(name: string, password: string, remote: string, now: number): Promise<LoginResult> {
+  async checkLogin(name: string, password: string, remote: string, now: number, device?: string): Promise<LoginResult> {
     const userName = normalizeUserName(name).slice(0, 64);
-    const keys: ThrottleKey[] = [
-      { scope: 'user', key: userName },
-      { scope: 'remote', key: normalizeRemote(remote).slice(0, 64) },
-    ];
+    const address = normalizeRemote(remote).slice(0, 64);
+    const known = device !== undefined || this.#throttle.isKnown(userName, address, now);
+    const keys = throttleKeys({ name: userName, remote: address, device, known });
     const admission = this.#throttle.admit(keys, now);
     if (admission.lockedMs > 0) return { status: 'locked', retryAfterMs: admission.lockedMs };
     const row = this.#s.byName.get(userName);
@@ -267,8 +342,9 @@ export class UserStore {
     const current = row === undefined ? undefined : this.#s.byId.get(row.id);
     if (!matches || current === undefined || current.disabled === 1 || current.password_hash !== hash) return { status: 'invalid' };
     this.#throttle.reset(keys[0]!);
-    this.#throttle.forgive(keys, 1, admission, now);
-    if (needsRehash(hash, this.#params)) this.#s.setHash.run(await hashPassword(password, this.#params), current.id, hash);
+    for (let i = 1; i < keys.length; i++) this.#throttle.forgive(keys, i, admission, now);
+    this.#throttle.remember(userName, address, now);
+    if (needsRehash(hash, this.#params)) this.#s.setHash.run(await this.#hash(password, this.#params), current.id, hash);
     return { status: 'ok', user: toUser(current) };
   }
 
@@ -298,7 +374,7 @@ export class UserStore {
 
   async #replaceHash(row: UserRow, newPassword: string): Promise<void> {
     checkPolicy(newPassword, row.name);
-    const hash = await hashPassword(newPassword, this.#params);
+    const hash = await this.#hash(newPassword, this.#params);
     if (this.#s.setHash.run(hash, row.id, row.password_hash).changes === 0) {
       throw new SightlineError('STORE_CONFLICT', `the password of ${row.name} was changed meanwhile: try again`);
     }

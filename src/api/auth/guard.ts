@@ -27,12 +27,13 @@ function isUpgrade(request: FastifyRequest): boolean {
   return (request.headers.upgrade ?? '').toLowerCase() === 'websocket';
 }
 
-function sameOrigin(request: FastifyRequest, https: boolean): boolean {
+/** True when the Origin (if any) is this request's own: its scheme (of this very connection, so the local HTTP listener works) and Host. */
+function sameOrigin(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
   if (origin === undefined) return true;
   try {
     const url = new URL(origin);
-    return url.protocol === (https ? 'https:' : 'http:') && url.host === request.headers.host;
+    return url.protocol === `${request.protocol}:` && url.host === request.headers.host;
   } catch {
     return false;
   }
@@ -136,7 +137,7 @@ export function installGuard(app: ApiApp, ctx: ApiContext): void {
         if (STATE_CHANGING.has(request.method) && !csrfMatches(principal.csrfToken, request.headers[CSRF_HEADER])) {
           throw new SightlineError('CSRF_FAILED', `a signed-in request that changes something needs the ${CSRF_HEADER} header from sign-in or /api/auth/me`);
         }
-        if (ws && !sameOrigin(request, ctx.options.https)) throw new SightlineError('FORBIDDEN', 'the WebSocket comes from another origin');
+        if (ws && !sameOrigin(request)) throw new SightlineError('FORBIDDEN', 'the WebSocket comes from another origin');
       }
       request.principal = principal;
     } catch (error) {

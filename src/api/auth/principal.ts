@@ -17,7 +17,27 @@ export function actorOf(principal: Principal | null): string {
   return principal.kind === 'user' ? principal.user.name : `token:${principal.token.name}`;
 }
 
-/** True when the caller may see the camera: tokens (already scope-checked) see every camera, users those their role and grants allow. */
+/**
+ * The user whose camera grants the caller has: the signed-in user, or a token's creator as they are
+ * now (so later grant, role and disable changes apply to the token at once); undefined when gone.
+ */
+export function granteeOf(users: UserStore, principal: Principal): User | undefined {
+  return principal.kind === 'user' ? principal.user : users.findByName(principal.token.createdBy);
+}
+
+/** True when the caller may see the camera: what the role and grants of its user (a token's creator) allow. */
 export function canSeeCamera(users: UserStore, principal: Principal, cameraId: string): boolean {
-  return principal.kind === 'token' || users.canViewCamera(principal.user, cameraId);
+  const grantee = granteeOf(users, principal);
+  return grantee !== undefined && users.canViewCamera(grantee, cameraId);
+}
+
+/** True when the caller sees every camera: its user (a token's creator) is an enabled admin. */
+export function seesAllCameras(users: UserStore, principal: Principal): boolean {
+  const grantee = granteeOf(users, principal);
+  return grantee !== undefined && !grantee.disabled && grantee.role === 'admin';
+}
+
+/** The key of a caller for per-caller limits (live viewers, jobs): its user id or its token id. */
+export function callerKey(principal: Principal): string {
+  return principal.kind === 'user' ? `user:${principal.user.id}` : `token:${principal.token.id}`;
 }

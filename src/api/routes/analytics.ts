@@ -1,12 +1,13 @@
 /**
- * What a camera's analytics add up to: GET /api/cameras/:id/counts (line crossings per bucket),
- * /heatmap (the dwell grid as JSON) and /heatmap.png (the grid drawn over the newest frame).
+ * What a camera's analytics add up to: GET /api/cameras/:id/counts (line crossings per bucket,
+ * audited `counts_view`), /heatmap (the dwell grid as JSON) and /heatmap.png (the grid drawn over the
+ * newest frame), both audited `heatmap_view`; identical views are audited once a minute.
  */
 import jpeg from 'jpeg-js';
 import { z } from 'zod';
 import { createHeatGrid, type HeatGrid } from '../../core/rules/heat-grid.ts';
 import { renderHeatmapPng, type RgbFrame } from '../../render/heatmap-png.ts';
-import type { ApiContext } from '../context.ts';
+import { auditView, VIEW_AUDIT_MS, ViewThrottle, type ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
 import { binary, bucketedRangeFields, errorSchema, idParams, rangeOrLastDay, rangeQuery, responses } from '../schemas/common.ts';
 import { countRowsSchema, heatGridSchema } from '../schemas/event.ts';
@@ -31,6 +32,7 @@ function background(jpegData: Buffer | null, grid: HeatGrid | null): RgbFrame {
 /** Registers the count and heat map routes. */
 export function analyticsRoutes(app: ApiApp, ctx: ApiContext): void {
   const { store, cameras } = ctx.deps;
+  const views = new ViewThrottle(VIEW_AUDIT_MS);
 
   app.get(
     '/api/cameras/:id/counts',
@@ -47,6 +49,7 @@ export function analyticsRoutes(app: ApiApp, ctx: ApiContext): void {
       const { bucket, line } = request.query;
       const { from, to } = rangeOrLastDay(request.query, ctx.deps.now());
       const rows = await store.queryLineCounts({ cameraId: request.params.id, from, to, bucket, ...(line === undefined ? {} : { line }) });
+      auditView(ctx, views, request, 'counts_view', request.params.id, { from, to, bucket, ...(line !== undefined && { line }) });
       const totals: Record<string, { in: number; out: number }> = {};
       for (const r of rows) {
         const t = (totals[r.line] ??= { in: 0, out: 0 });
@@ -65,6 +68,7 @@ export function analyticsRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request) => {
       const grid = await store.readHeatGrid({ cameraId: request.params.id, ...request.query });
+      auditView(ctx, views, request, 'heatmap_view', request.params.id, { ...request.query });
       return {
         grid: grid === null ? null : { cols: grid.cols, rows: grid.rows, cellWidth: grid.cellWidth, cellHeight: grid.cellHeight, seconds: [...grid.seconds] },
       };
@@ -82,6 +86,7 @@ export function analyticsRoutes(app: ApiApp, ctx: ApiContext): void {
       const grid = await store.readHeatGrid({ cameraId: id, ...request.query });
       const frame = background(await cameras.latestJpeg(id), grid);
       const png = renderHeatmapPng(frame, grid ?? createHeatGrid({ width: frame.width, height: frame.height }));
+      auditView(ctx, views, request, 'heatmap_view', id, { ...request.query, format: 'png' });
       return reply.type('image/png').send(png);
     },
   );

@@ -1,6 +1,5 @@
 /** The audit log, for admins: GET /api/audit (filtered entries) and GET /api/audit/verify (checks the hash chain). */
 import { z } from 'zod';
-import { verifyAuditLog } from '../../store/audit-log.ts';
 import type { ApiContext } from '../context.ts';
 import { definedOnly } from '../defined.ts';
 import type { ApiApp } from '../fastify-types.ts';
@@ -52,6 +51,6 @@ export function auditRoutes(app: ApiApp, ctx: ApiContext): void {
         response: responses(z.union([z.object({ ok: z.literal(true), entries: z.number() }), z.object({ ok: z.literal(false), firstBadSeq: z.number(), reason: z.string() })])),
       },
     },
-    async () => verifyAuditLog(ctx.deps.db),
+    async () => ctx.deps.audit.verify(),
   );
 }

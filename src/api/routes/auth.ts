@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { SightlineError } from '../../core/errors.ts';
 import { normalizeUserName } from '../../store/users.ts';
 import { csrfTokenFor } from '../auth/credentials.ts';
+import { requestDevice, setDeviceCookie } from '../auth/device-cookie.ts';
+import type { FastifyReply } from 'fastify';
 import type { Principal } from '../auth/principal.ts';
 import { clearSessionCookie, setSessionCookie } from '../auth/session-cookie.ts';
 import { auditRequest, type ApiContext } from '../context.ts';
@@ -33,6 +35,12 @@ function attemptedName(name: string): string {
   return n.trim() === '' ? 'anonymous' : n;
 }
 
+/** A 429 with Retry-After in whole seconds (at least 1). */
+function lockedReply(reply: FastifyReply, retryAfterMs: number, what: string): FastifyReply {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return reply.code(429).header('retry-after', String(seconds)).send(errorBody('LOGIN_LOCKED', `too many failed ${what}: try again in ${seconds} s`));
+}
+
 /** Registers the sign-in routes. */
 export function authRoutes(app: ApiApp, ctx: ApiContext): void {
   const { users, now } = ctx.deps;
@@ -51,21 +59,17 @@ export function authRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request, reply) => {
       const { name, password } = request.body;
       const remote = request.ip;
-      const result = await users.checkLogin(name, password, remote, now());
+      const device = requestDevice(ctx, request, normalizeUserName(name).slice(0, 64));
+      const result = await users.checkLogin(name, password, remote, now(), device);
       if (result.status !== 'ok') {
         auditRequest(ctx, request, 'login_failed', null, { remote, reason: result.status }, attemptedName(name));
-        if (result.status === 'locked') {
-          const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-          return reply
-            .code(429)
-            .header('retry-after', String(seconds))
-            .send(errorBody('LOGIN_LOCKED', `too many failed sign-ins: try again in ${seconds} s`));
-        }
+        if (result.status === 'locked') return lockedReply(reply, result.retryAfterMs, 'sign-ins');
         throw new SightlineError('AUTH_FAILED', 'the user name or password is wrong');
       }
       ctx.sessions.prune();
       const { token } = ctx.sessions.create(result.user.id, remote);
       setSessionCookie(reply, ctx, token);
+      setDeviceCookie(reply, ctx, result.user.name, device);
       auditRequest(ctx, request, 'login', result.user.name, { remote }, result.user.name);
       return { user: result.user, csrfToken: csrfTokenFor(ctx.options.sessionSecret, token) };
     },
@@ -106,7 +110,13 @@ export function authRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request, reply) => {
       const me = sessionUser(request.principal);
-      await users.changePassword(me.user.id, request.body.currentPassword, request.body.newPassword);
+      const origin = { remote: request.ip, now: now(), device: requestDevice(ctx, request, me.user.name) };
+      const result = await users.changePassword(me.user.id, request.body.currentPassword, request.body.newPassword, origin);
+      if (result.status !== 'ok') {
+        auditRequest(ctx, request, 'password_change_failed', me.user.name, { remote: request.ip, reason: result.status });
+        if (result.status === 'locked') return lockedReply(reply, result.retryAfterMs, 'password checks');
+        throw new SightlineError('AUTH_FAILED', 'the current password is wrong');
+      }
       const ended = ctx.sessions.revokeUser(me.user.id, me.session.tokenHash);
       auditRequest(ctx, request, 'password_change', me.user.name, { sessionsEnded: ended });
       return reply.code(204).send(null);

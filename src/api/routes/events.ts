@@ -1,6 +1,6 @@
 /**
- * Events: GET /api/events (search, audited `search`), GET /api/events/:id, its snapshot JPEG and its
- * clip (the recording around it as MP4, audited `playback`).
+ * Events: GET /api/events (search, audited `search`), GET /api/events/:id (audited `event_view`), its
+ * snapshot JPEG (audited `snapshot_view`) and its clip (the recording around it as MP4, audited `playback`).
  * Callers see only the events of cameras they may see; others answer 404.
  */
 import { createReadStream } from 'node:fs';
@@ -8,11 +8,12 @@ import { rm, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { OBJECT_CLASSES } from '../../core/detection.ts';
 import { SightlineError } from '../../core/errors.ts';
-import type { EventPage, EventQuery, StoredEvent } from '../../store/event-store.ts';
+import type { EventPage, EventQuery } from '../../store/event-store.ts';
 import type { JsonObject } from '../../store/json.ts';
 import { EVENT_TYPES } from '../../store/store-input.ts';
-import { canSeeCamera } from '../auth/principal.ts';
-import { auditRequest, type ApiContext } from '../context.ts';
+import { actorOf, callerKey, canSeeCamera, seesAllCameras } from '../auth/principal.ts';
+import { CursorSeal, type CursorBinding } from '../event-cursor-seal.ts';
+import { auditRequest, auditView, VIEW_AUDIT_MS, ViewThrottle, type ApiContext } from '../context.ts';
 import { definedOnly } from '../defined.ts';
 import { ApiError } from '../errors.ts';
 import type { ApiApp } from '../fastify-types.ts';
@@ -26,9 +27,6 @@ const CLIP_MARGIN_MS = 5000;
 /** Length of the clip after the start of an event that is still open, ms. */
 const OPEN_CLIP_MS = 10_000;
 
-/** Store pages scanned at most for one page of a caller who sees only some cameras. */
-const MAX_SCANNED_PAGES = 10;
-
 const searchQuery = z.strictObject({
   camera: idParam.optional().describe('Only this camera.'),
   from: epochMsParam.optional(),
@@ -41,24 +39,11 @@ const searchQuery = z.strictObject({
   order: z.enum(['asc', 'desc']).optional(),
 });
 
-/**
- * One page of the events a caller may see. Pages are the store's pages with hidden events left
- * out, so a page may be short (even empty) while `nextCursor` says more follow; empty pages are
- * skipped up to a bound.
- */
-async function visiblePage(ctx: ApiContext, query: EventQuery, visible: (e: StoredEvent) => boolean): Promise<EventPage> {
-  let page = await ctx.deps.store.queryEvents(query);
-  let events = page.events.filter(visible);
-  for (let scanned = 1; events.length === 0 && page.nextCursor !== null && scanned < MAX_SCANNED_PAGES; scanned++) {
-    page = await ctx.deps.store.queryEvents({ ...query, cursor: page.nextCursor });
-    events = page.events.filter(visible);
-  }
-  return { events, nextCursor: page.nextCursor };
-}
-
 /** Registers the event routes. */
 export function eventRoutes(app: ApiApp, ctx: ApiContext): void {
   const { users, dataDir, recordings } = ctx.deps;
+  const cursors = new CursorSeal(ctx.options.sessionSecret);
+  const views = new ViewThrottle(VIEW_AUDIT_MS);
 
   app.get(
     '/api/events',
@@ -66,21 +51,33 @@ export function eventRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request) => {
       const principal = request.principal!;
       const q = request.query;
-      const { camera, ...filter } = q;
-      const query: EventQuery = definedOnly({ ...filter, cameraId: camera });
+      const { camera, cursor, limit, ...filter } = q;
       const details: JsonObject = definedOnly(q);
-      if (q.camera !== undefined && !canSeeCamera(users, principal, q.camera)) throw new SightlineError('CAMERA_NOT_FOUND', `no camera has the id ${q.camera}`);
-      const restricted = principal.kind === 'user' && principal.user.role !== 'admin' && q.camera === undefined;
-      const page = restricted ? await visiblePage(ctx, query, (e) => canSeeCamera(users, principal, e.cameraId)) : await ctx.deps.store.queryEvents(query);
-      auditRequest(ctx, request, 'search', q.camera ?? null, { ...details, results: page.events.length });
-      return { events: [...page.events], nextCursor: page.nextCursor };
+      if (camera !== undefined && !canSeeCamera(users, principal, camera)) throw new SightlineError('CAMERA_NOT_FOUND', `no camera has the id ${camera}`);
+      // A caller who sees only some cameras pages over their events alone: no page boundary is ever a hidden event.
+      const visible = seesAllCameras(users, principal) ? null : (await ctx.deps.cameras.list()).map((c) => c.id).filter((id) => canSeeCamera(users, principal, id));
+      const binding: CursorBinding = { filter: { ...filter, camera }, caller: actorOf(principal), cameras: visible };
+      const query: EventQuery = definedOnly({
+        ...filter,
+        limit,
+        cameraId: camera,
+        cameraIds: camera === undefined && visible !== null ? visible : undefined,
+        cursor: cursor === undefined ? undefined : cursors.open(cursor, binding),
+      });
+      const page: EventPage = await ctx.deps.store.queryEvents(query);
+      auditRequest(ctx, request, 'search', camera ?? null, { ...details, results: page.events.length });
+      return { events: [...page.events], nextCursor: page.nextCursor === null ? null : cursors.seal(page.nextCursor, binding) };
     },
   );
 
   app.get(
     '/api/events/:id',
     { config: { permission: 'events:read', event: 'id' }, schema: { summary: 'One event', params: idParams, querystring: noQuery, response: responses(eventSchema) } },
-    async (request) => request.scopedEvent!,
+    async (request) => {
+      const event = request.scopedEvent!;
+      auditView(ctx, views, request, 'event_view', event.cameraId, { event: event.id });
+      return event;
+    },
   );
 
   app.get(
@@ -93,6 +90,7 @@ export function eventRoutes(app: ApiApp, ctx: ApiContext): void {
       const rel = request.scopedEvent!.snapshotPath;
       const file = rel === null ? null : await fileInside(dataDir, rel);
       if (file === null) throw new ApiError('NOT_FOUND', 404, 'this event has no snapshot');
+      auditView(ctx, views, request, 'snapshot_view', request.scopedEvent!.cameraId, { event: request.scopedEvent!.id });
       return reply.type('image/jpeg').send(createReadStream(file));
     },
   );
@@ -111,7 +109,7 @@ export function eventRoutes(app: ApiApp, ctx: ApiContext): void {
       const event = request.scopedEvent!;
       const from = Math.max(0, event.startTime - CLIP_MARGIN_MS);
       const to = (event.endTime ?? event.startTime + OPEN_CLIP_MS) + CLIP_MARGIN_MS;
-      const { file } = await recordings.exportRange(event.cameraId, from, to);
+      const { file } = await ctx.jobs.run(callerKey(request.principal!), reply, () => recordings.exportRange(event.cameraId, from, to));
       let bytes: number;
       try {
         bytes = (await stat(file)).size;

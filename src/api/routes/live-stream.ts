@@ -2,21 +2,25 @@
  * GET /api/cameras/:id/live: the camera's analysed stream as fragmented MP4 over a WebSocket, for
  * Media Source Extensions. The first message is JSON `{ type: 'init', mime }`, then binary
  * messages: the init segment (ftyp + moov) and media fragments (moof + mdat). A failed stream
- * sends `{ type: 'error', message }` and closes with 1011; a full camera closes with 1013. Views
- * are audited as `live_view` like the JPEG snapshot.
+ * sends `{ type: 'error', message }` and closes with 1011; a full camera, or a caller already
+ * watching it twice, closes with 1013. The caller is re-checked per fragment and on a timer (1008
+ * once the token, session or grant has gone). Views are audited as `live_view` like the JPEG snapshot.
  */
 import type { WebSocket } from 'ws';
 import { SightlineError } from '../../core/errors.ts';
 import { WS_POLICY_VIOLATION } from '../auth/guard.ts';
-import { actorOf, canSeeCamera } from '../auth/principal.ts';
+import { actorOf, callerKey, canSeeCamera } from '../auth/principal.ts';
 import { auditRequest, ViewThrottle, type ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
 import { errorSchema, idParams, noQuery } from '../schemas/common.ts';
 import { LIVE_VIEW_AUDIT_MS } from './live.ts';
-import { callerCheck } from './ws.ts';
+import { ACCESS_ENDED, callerCheck, watchCaller } from './ws.ts';
 
 /** Most simultaneous live viewers of one camera (each has its own ffmpeg). */
 export const MAX_LIVE_VIEWERS = 8;
+
+/** Most simultaneous live viewers of one camera for one caller (a user, or an API token), so that one cannot take every slot. */
+export const MAX_LIVE_VIEWERS_PER_CALLER = 2;
 
 /** A viewer whose unsent data exceeds this many bytes is too slow and is closed (it reconnects at the live edge). */
 const MAX_BUFFERED_BYTES = 8 << 20;
@@ -35,6 +39,12 @@ function reason(text: string): string {
 /** Registers the live video route. */
 export function liveStreamRoutes(app: ApiApp, ctx: ApiContext): void {
   const viewers = new Map<string, number>();
+  const mine = new Map<string, number>();
+  const less = (counts: Map<string, number>, key: string): void => {
+    const left = (counts.get(key) ?? 1) - 1;
+    if (left > 0) counts.set(key, left);
+    else counts.delete(key);
+  };
   const throttle = new ViewThrottle(LIVE_VIEW_AUDIT_MS);
   app.route({
     method: 'GET',
@@ -52,15 +62,22 @@ export function liveStreamRoutes(app: ApiApp, ctx: ApiContext): void {
         socket.close(WS_TRY_AGAIN_LATER, `this camera already has ${MAX_LIVE_VIEWERS} live viewers; try again later`);
         return;
       }
+      const own = `${callerKey(request.principal!)}\u0000${id}`;
+      const ownCount = mine.get(own) ?? 0;
+      if (ownCount >= MAX_LIVE_VIEWERS_PER_CALLER) {
+        socket.close(WS_TRY_AGAIN_LATER, `you already watch this camera live ${MAX_LIVE_VIEWERS_PER_CALLER} times; close one first`);
+        return;
+      }
       viewers.set(id, count + 1);
+      mine.set(own, ownCount + 1);
+      watchCaller(ctx, socket, current, (caller) => canSeeCamera(ctx.deps.users, caller, id));
       let released = false;
       let stop: (() => Promise<void>) | null = null;
       const release = (): void => {
         if (released) return;
         released = true;
-        const left = (viewers.get(id) ?? 1) - 1;
-        if (left > 0) viewers.set(id, left);
-        else viewers.delete(id);
+        less(viewers, id);
+        less(mine, own);
         if (stop !== null) void stop();
       };
       const open = (): boolean => socket.readyState === socket.OPEN;
@@ -85,7 +102,7 @@ export function liveStreamRoutes(app: ApiApp, ctx: ApiContext): void {
               if (!open()) return;
               const caller = current();
               if (caller === null || !canSeeCamera(ctx.deps.users, caller, id)) {
-                socket.close(WS_POLICY_VIOLATION, 'the session has ended');
+                socket.close(WS_POLICY_VIOLATION, ACCESS_ENDED);
                 return;
               }
               if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {

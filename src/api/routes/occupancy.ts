@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { SightlineError } from '../../core/errors.ts';
 import type { CountBucket, EventStore } from '../../store/event-store.ts';
 import { MAX_EVENT_LIMIT } from '../../store/event-store.ts';
-import type { ApiContext } from '../context.ts';
+import { auditView, VIEW_AUDIT_MS, ViewThrottle, type ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
 import { bucketedRangeFields, idParams, rangeOrLastDay, responses } from '../schemas/common.ts';
 
@@ -91,6 +91,7 @@ export function occupancyBuckets(steps: readonly Step[], from: number, to: numbe
 
 /** Registers the occupancy route. */
 export function occupancyRoutes(app: ApiApp, ctx: ApiContext): void {
+  const views = new ViewThrottle(VIEW_AUDIT_MS);
   app.get(
     '/api/cameras/:id/occupancy',
     {
@@ -108,6 +109,7 @@ export function occupancyRoutes(app: ApiApp, ctx: ApiContext): void {
       if (to <= from) throw new SightlineError('REQUEST_INVALID', `query.to must be after query.from (got from ${from}, to ${to})`);
       if (to - from > MAX_OCCUPANCY_RANGE_MS) throw new SightlineError('REQUEST_INVALID', 'the range is longer than 31 days; ask for a shorter one');
       const camera = request.scopedCamera!;
+      auditView(ctx, views, request, 'occupancy_view', camera.id, { from, to, bucket });
       const steps = await zoneSteps(ctx.deps.store, camera.id, from, to);
       for (const zone of camera.analytics.zones) if (!steps.has(zone.name)) steps.set(zone.name, []);
       // fromEntries defines own properties, so even a rule named __proto__ stays a plain key.

@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { SightlineError } from '../../core/errors.ts';
+import { callerKey } from '../auth/principal.ts';
 import { auditRequest, type ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
 import { binary, errorSchema, idParam, rangeQuery, responses } from '../schemas/common.ts';
@@ -80,7 +81,7 @@ export function recordingRoutes(app: ApiApp, ctx: ApiContext): void {
       const { id } = request.params;
       const { from, to } = request.query;
       checkRange(from, to);
-      const { file } = await recordings.exportRange(id, from, to);
+      const { file } = await ctx.jobs.run(callerKey(request.principal!), reply, () => recordings.exportRange(id, from, to));
       const bytes = await fileSize(file);
       const stream = createReadStream(file);
       stream.on('close', () => void rm(file, { force: true }).catch((error: unknown) => request.log.warn({ err: error }, 'could not delete an export file')));

@@ -25,7 +25,7 @@ export function tokenRoutes(app: ApiApp, ctx: ApiContext): void {
         body: z.strictObject({
           name: z.string().regex(API_TOKEN_NAME_PATTERN, 'expected 1-64 letters, digits, ".", "_" or "-"'),
           scopes: z.array(z.enum(API_TOKEN_SCOPES)).min(1).max(API_TOKEN_SCOPES.length),
-          expiresAt: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().describe('Epoch ms; absent for no expiry.'),
+          expiresAt: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().describe('Epoch ms, at most 365 days ahead; absent for 90 days from now.'),
         }),
         response: responses(apiTokenSchema.extend({ token: z.string().describe('The token: shown this once, store it now.') }), 201),
       },

@@ -78,13 +78,23 @@ export function userRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request) => {
       const { id } = request.params;
       const { role, disabled, password } = request.body;
-      let user = userOr404(id);
-      if (password !== undefined) await users.setPassword(id, password);
-      if (role !== undefined && role !== user.role) user = users.setRole(id, role);
-      if (disabled !== undefined && disabled !== user.disabled) user = users.setDisabled(id, disabled);
-      if (password !== undefined || role !== undefined || disabled === true) ctx.sessions.revokeUser(id);
+      userOr404(id);
+      // All or nothing: the store checks every change before it writes any, in one transaction.
+      const { user, passwordChanged } = await users.update(id, { role, disabled, password });
+      // The caller's own session survives a change of their own password or role; every other ends.
+      const me = request.principal?.kind === 'user' && request.principal.user.id === id ? request.principal.session.tokenHash : undefined;
+      const sessionsEnded = passwordChanged || role !== undefined || disabled === true ? ctx.sessions.revokeUser(id, disabled === true ? undefined : me) : 0;
+      // A disabled user's API tokens die with them (and stay dead if they are enabled again).
+      const tokensRevoked = disabled === true ? ctx.tokens.revokeBy(user.name) : 0;
       const fields = Object.keys(request.body).sort();
-      auditRequest(ctx, request, 'user_update', user.name, { fields, ...(role === undefined ? {} : { role }), ...(disabled === undefined ? {} : { disabled }) });
+      auditRequest(ctx, request, 'user_update', user.name, {
+        tokensRevoked,
+        fields,
+        ...(role === undefined ? {} : { role }),
+        ...(disabled === undefined ? {} : { disabled }),
+        passwordChanged,
+        sessionsEnded,
+      });
       return withCameras(user);
     },
   );

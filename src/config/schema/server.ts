@@ -91,6 +91,13 @@ export const listenSchema = z
       .optional()
       .describe('Also serve plain HTTP on 127.0.0.1 at this port (for a local reverse proxy or Prometheus); never on another address.'),
     publicUrl: z.string().url().optional().describe('The URL people use to reach this server, printed with the setup link; default https://<host>:<port>.'),
+    allowedHosts: z
+      .array(z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?\.?$/, 'expected a host name such as nvr.example.lan, without a port'))
+      .max(64)
+      .default([])
+      .describe(
+        'Host names, besides IP addresses, localhost, `host` and the host of `publicUrl`, that requests may name in their Host header (e.g. nvr.example.lan); any other name is refused with 421, against DNS rebinding.',
+      ),
     sessionHours: z.number().min(0.1).max(720).default(12).describe('A sign-in session ends this many hours after it starts.'),
     idleMinutes: z.number().min(1).max(1440).default(60).describe('A sign-in session ends after this many minutes without a request.'),
     maxBodyBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024).describe('Largest request body accepted, in bytes.'),

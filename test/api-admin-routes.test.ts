@@ -65,7 +65,9 @@ test('POST /api/cameras/test: permissions, URL rules and no password in any answ
     }
   }
   const entries = h.audit.list({ action: 'camera_test' });
-  assert.equal(entries.length, 2, 'each probe is audited');
+  // Every test is audited, refused ones too (viewer and operator are refused before the route runs).
+  assert.equal(entries.length, 6, 'each test is audited');
+  assert.deepEqual(entries.map((e) => e.details['refused'] ?? 'probed').sort(), ['CAMERA_INVALID', 'CAMERA_INVALID', 'CAMERA_INVALID', 'REQUEST_INVALID', 'probed', 'probed']);
   assert.ok(!JSON.stringify(entries).includes(STREAM_PASSWORD), 'the audit log holds no password');
 });
 

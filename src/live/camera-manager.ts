@@ -10,15 +10,16 @@ import type { Database } from 'better-sqlite3';
 import { cameraSchema, type CameraConfig, type CameraConfigInput } from '../config/schema/server.ts';
 import { SightlineError } from '../core/errors.ts';
 import type { DetectorPool } from '../detect/worker-pool.ts';
-import type { Bus } from '../events/bus.ts';
+import type { Bus, BusTopic, BusTopics } from '../events/bus.ts';
 import type { CameraHealth } from '../events/live-event.ts';
+import { CredentialProxies } from '../ingest/credential-proxy.ts';
 import { sourceKind } from '../ingest/ffmpeg-args.ts';
 import type { SecretBox } from '../security/secret-box.ts';
-import type { CameraService, CameraView, LiveStream } from '../server/services.ts';
+import type { CameraPatch, CameraService, CameraView, LiveStream } from '../server/services.ts';
 import type { Camera, EventStore } from '../store/event-store.ts';
 import type { JsonObject } from '../store/json.ts';
+import { cameraUrlProblem, credentialsRequired, credentialsWouldMove } from './camera-url.ts';
 import { LiveCamera } from './live-camera.ts';
-import { withCredentials } from './live-args.ts';
 import { LiveMp4Stream } from './live-mp4.ts';
 
 /** Something that records a camera's main stream while the camera runs. */
@@ -29,7 +30,15 @@ export interface CameraRecorder {
 }
 
 /** Starts the recorder of a camera (mode continuous or events); the manager stops it with the camera. */
-export type RecorderFactory = (camera: { readonly id: string; readonly name: string; readonly url: string; readonly config: CameraConfig }) => CameraRecorder;
+export type RecorderFactory = (camera: {
+  readonly id: string;
+  readonly name: string;
+  /** The loopback URL of the camera's credential proxy (or its plain URL); never the credentials. */
+  readonly url: string;
+  readonly config: CameraConfig;
+  /** Rewrites text that names `url` (an ffmpeg error) to name the camera instead of its proxy and token. */
+  readonly describe: (text: string) => string;
+}) => CameraRecorder;
 
 /** What the camera manager is built from. */
 export interface CameraManagerOptions {
@@ -53,6 +62,8 @@ export interface CameraManagerOptions {
 interface Running {
   readonly live: LiveCamera;
   readonly recorder: CameraRecorder | null;
+  /** Loopback proxies holding the camera's credentials, so no child process sees them; closed with the camera. */
+  readonly proxies: CredentialProxies;
 }
 
 type StoredConfig = Omit<CameraConfig, 'name' | 'url' | 'enabled' | 'credentials'> & { readonly managedBy: 'config' | 'api' };
@@ -76,15 +87,8 @@ export function parseCameraInput(input: unknown, origin: 'config' | 'api'): Came
       continue;
     }
     if (kind === 'stream') throw new SightlineError('CAMERA_INVALID', `invalid camera: ${field}: expected an rtsp://, rtsps://, http:// or https:// URL or a file path`);
-    let parsedUrl: URL;
-    try {
-      parsedUrl = new URL(url);
-    } catch {
-      throw new SightlineError('CAMERA_INVALID', `invalid camera: ${field}: not a valid URL`);
-    }
-    if (parsedUrl.username !== '' || parsedUrl.password !== '') {
-      throw new SightlineError('CAMERA_INVALID', `invalid camera: ${field}: the URL holds a user name or password; give them in \`credentials\` instead, where they are stored encrypted`);
-    }
+    const problem = cameraUrlProblem(url);
+    if (problem !== null) throw new SightlineError('CAMERA_INVALID', `invalid camera: ${field}: ${problem}`);
   }
   return camera;
 }
@@ -97,6 +101,7 @@ function storedConfig(c: CameraConfig, managedBy: 'config' | 'api'): JsonObject 
 /** The camera service of the server: CRUD, live workers, recorders and health. */
 export class CameraManager implements CameraService {
   private readonly running = new Map<string, Running>();
+  private readonly launching = new Map<string, Promise<void>>();
   private readonly getCredentials;
   private readonly setCredentials;
 
@@ -135,7 +140,7 @@ export class CameraManager implements CameraService {
       await this.o.store.updateCamera(c.id, { enabled: false, config: { ...c.config, managedBy: 'api' } });
       this.o.onProblem?.(`camera ${c.name} is no longer in the configuration file: it is disabled and can be changed or removed through the API`);
     }
-    for (const c of await this.o.store.listCameras()) if (c.enabled) this.launch(c);
+    for (const c of await this.o.store.listCameras()) if (c.enabled) await this.launch(c);
     this.o.onChange?.();
   }
 
@@ -168,21 +173,23 @@ export class CameraManager implements CameraService {
     const checked = parseCameraInput(input, 'api');
     const cam = await this.o.store.addCamera({ name: checked.name, url: checked.url, enabled: checked.enabled, config: storedConfig(checked, 'api') });
     this.storeCredentials(cam.id, checked.credentials ?? null);
-    if (cam.enabled) this.launch(cam);
+    if (cam.enabled) await this.launch(cam);
     this.o.onChange?.();
     return this.view(cam);
   }
 
-  async update(id: string, patch: Partial<CameraConfigInput>): Promise<CameraView> {
+  async update(id: string, patch: CameraPatch): Promise<CameraView> {
     const cam = await this.o.store.getCamera(id);
     if (!cam) throw new SightlineError('CAMERA_NOT_FOUND', `no camera has the id ${id}`);
     if (this.managedBy(cam) === 'config') throw new SightlineError('CAMERA_MANAGED_BY_CONFIG', `camera ${cam.name} is defined in the configuration file; change it there and restart`);
     const { credentials, ...rest } = patch;
-    const merged = parseCameraInput({ ...this.toConfig(cam), ...rest, ...(credentials !== undefined && { credentials }) }, 'api');
+    const before = this.toConfig(cam);
+    const merged = parseCameraInput({ ...before, ...rest, ...(credentials != null && { credentials }) }, 'api');
+    if (credentials === undefined && this.getCredentials.get(id)?.credentials != null && credentialsWouldMove(before, merged)) throw credentialsRequired(cam.name);
     await this.halt(id);
     const updated = await this.o.store.updateCamera(id, { name: merged.name, url: merged.url, enabled: merged.enabled, config: storedConfig(merged, 'api') });
-    if (credentials !== undefined) this.storeCredentials(id, merged.credentials ?? null);
-    if (updated.enabled) this.launch(updated);
+    if (credentials !== undefined) this.storeCredentials(id, credentials === null ? null : merged.credentials ?? null);
+    if (updated.enabled) await this.launch(updated);
     this.o.onChange?.();
     return this.view(updated);
   }
@@ -203,43 +210,63 @@ export class CameraManager implements CameraService {
   }
 
   async liveStream(id: string): Promise<LiveStream | null> {
-    if (!this.running.has(id)) return null;
+    const running = this.running.get(id);
+    if (!running) return null;
     const cam = await this.o.store.getCamera(id);
     if (!cam) return null;
-    const url = withCredentials(this.toConfig(cam).subUrl ?? cam.url, this.readCredentials(id));
+    const url = await running.proxies.localUrl(this.toConfig(cam).subUrl ?? cam.url);
     return new LiveMp4Stream({ url, ...(this.o.ffmpegPath !== undefined && { ffmpegPath: this.o.ffmpegPath }) });
   }
 
-  private launch(cam: Camera): void {
+  /** Starts a camera; `halt` waits for a start in progress. */
+  private launch(cam: Camera): Promise<void> {
+    const started = this.startCamera(cam).finally(() => this.launching.delete(cam.id));
+    this.launching.set(cam.id, started);
+    return started;
+  }
+
+  private async startCamera(cam: Camera): Promise<void> {
     const config = this.toConfig(cam);
-    const creds = this.readCredentials(cam.id);
-    const mainUrl = withCredentials(cam.url, creds);
+    // ffmpeg and ffprobe get loopback URLs without the credentials: see src/ingest/credential-proxy.ts.
+    const proxies = new CredentialProxies(this.readCredentials(cam.id));
+    let mainUrl: string;
+    let streamUrl: string;
+    try {
+      mainUrl = await proxies.localUrl(cam.url);
+      streamUrl = await proxies.localUrl(config.subUrl ?? cam.url);
+    } catch (error) {
+      await proxies.close();
+      this.o.onProblem?.(`camera ${cam.name} cannot start: its credential proxy failed: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
     const live = new LiveCamera({
       id: cam.id,
       name: cam.name,
       config,
-      streamUrl: withCredentials(config.subUrl ?? cam.url, creds),
+      streamUrl,
       pool: this.o.pool,
       store: this.o.store,
-      bus: this.o.bus,
+      bus: unproxiedBus(this.o.bus, proxies),
       dataDir: this.o.dataDir,
       timeZone: this.o.timeZone,
       recording: () => this.running.get(cam.id)?.recorder?.isRecording() ?? false,
-      ...(this.o.onProblem && { onProblem: this.o.onProblem }),
+      ...(this.o.onProblem && { onProblem: (m: string) => this.o.onProblem?.(proxies.unproxy(m)) }),
       ...(this.o.now && { now: this.o.now }),
       ...(this.o.ffmpegPath !== undefined && { ffmpegPath: this.o.ffmpegPath }),
       ...(this.o.ffprobePath !== undefined && { ffprobePath: this.o.ffprobePath }),
     });
-    const recorder = config.record.mode !== 'off' && this.o.recorder ? this.o.recorder({ id: cam.id, name: cam.name, url: mainUrl, config }) : null;
-    this.running.set(cam.id, { live, recorder });
+    const recorder = config.record.mode !== 'off' && this.o.recorder ? this.o.recorder({ id: cam.id, name: cam.name, url: mainUrl, config, describe: (t) => proxies.unproxy(t) }) : null;
+    this.running.set(cam.id, { live, recorder, proxies });
     live.start();
   }
 
   private async halt(id: string): Promise<void> {
+    await this.launching.get(id);
     const r = this.running.get(id);
     if (!r) return;
     this.running.delete(id);
     await Promise.all([r.live.stop(), r.recorder?.stop()]);
+    await r.proxies.close();
   }
 
   private view(cam: Camera): CameraView {
@@ -258,8 +285,15 @@ export class CameraManager implements CameraService {
       snapshots: c.snapshots,
       hasCredentials: this.getCredentials.get(cam.id)?.credentials != null,
       managedBy: this.managedBy(cam),
-      health: this.running.get(cam.id)?.live.health() ?? stoppedHealth(cam),
+      health: this.health(cam),
     };
+  }
+
+  /** The camera's health; an error names the camera, not its loopback proxy and token. */
+  private health(cam: Camera): CameraHealth {
+    const r = this.running.get(cam.id);
+    if (!r) return stoppedHealth(cam);
+    return unproxyHealth(r.live.health(), r.proxies);
   }
 
   private toConfig(cam: Camera): CameraConfig {
@@ -280,6 +314,20 @@ export class CameraManager implements CameraService {
     if (sealed == null) return null;
     return JSON.parse(this.o.secrets.open(sealed, CREDENTIALS_CONTEXT + id)) as { username: string; password: string };
   }
+}
+
+function unproxyHealth(h: CameraHealth, proxies: CredentialProxies): CameraHealth {
+  return h.lastError === null ? h : { ...h, lastError: proxies.unproxy(h.lastError) };
+}
+
+/** `bus` with the health messages of a camera naming the camera, not its loopback proxy and token. */
+function unproxiedBus(bus: Bus, proxies: CredentialProxies): Bus {
+  return {
+    publish<T extends BusTopic>(topic: T, message: BusTopics[T]): void {
+      bus.publish(topic, topic === 'health' ? (unproxyHealth(message as CameraHealth, proxies) as BusTopics[T]) : message);
+    },
+    subscribe: (topic, handler) => bus.subscribe(topic, handler),
+  };
 }
 
 function stoppedHealth(cam: Camera): CameraHealth {

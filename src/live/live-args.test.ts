@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { liveDecodeArgs, withCredentials } from './live-args.ts';
+import { liveDecodeArgs } from './live-args.ts';
 import { RateWindow } from './rate-window.ts';
 
 test('a file camera loops at its own pace; a stream does not', () => {
@@ -10,15 +10,6 @@ test('a file camera loops at its own pace; a stream does not', () => {
   const rtsp = liveDecodeArgs('rtsp://127.0.0.1:8554/a', { fps: 5 });
   assert.ok(!rtsp.includes('-stream_loop'));
   assert.ok(rtsp.includes('-rtsp_transport'));
-});
-
-test('credentials go into the URL percent-encoded, and only for streams', () => {
-  const cases: [string, { username: string; password: string } | null, string][] = [
-    ['rtsp://127.0.0.1:8554/cam', { username: 'admin', password: 'p@ss:w/rd#1' }, 'rtsp://admin:p%40ss%3Aw%2Frd%231@127.0.0.1:8554/cam'],
-    ['rtsp://127.0.0.1:8554/cam', null, 'rtsp://127.0.0.1:8554/cam'],
-    ['demo/clip.mp4', { username: 'a', password: 'b' }, 'demo/clip.mp4'],
-  ];
-  for (const [url, creds, want] of cases) assert.equal(withCredentials(url, creds), want);
 });
 
 test('a rate window counts events per second over its width', () => {

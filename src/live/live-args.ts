@@ -9,11 +9,3 @@ export function liveDecodeArgs(url: string, options: DecodeOptions): string[] {
   return [...args.slice(0, i), ...FILE_AS_CAMERA, ...args.slice(i)];
 }
 
-/** A stream URL with the camera's credentials put in (percent-encoded); files and credential-less cameras are returned as they are. */
-export function withCredentials(url: string, credentials: { readonly username: string; readonly password: string } | null | undefined): string {
-  if (!credentials || sourceKind(url) === 'file') return url;
-  const u = new URL(url);
-  u.username = encodeURIComponent(credentials.username);
-  u.password = encodeURIComponent(credentials.password);
-  return u.toString();
-}

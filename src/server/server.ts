@@ -16,7 +16,7 @@ import { writeClientError } from '../api/errors.ts';
 import { resolveBackend } from '../detect/choose-backend.ts';
 import { createDetectorPool, defaultWorkerCount, type DetectorPool } from '../detect/worker-pool.ts';
 import { InProcessBus } from '../events/bus.ts';
-import { CameraManager } from '../live/camera-manager.ts';
+import { CameraManager, type RecorderFactory } from '../live/camera-manager.ts';
 import { startNotifications, type Notifications, type StartNotificationsOptions } from '../notify/notifications.ts';
 import type { AnnouncedCamera } from '../notify/mqtt-topics.ts';
 import type { CameraView } from './services.ts';
@@ -113,18 +113,18 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
     const index = new SegmentIndex(db);
     const recordings = new LocalRecordingService({ dataDir, index, limits: () => config.recording });
-    const recorderFactory = (camera: { id: string; name: string; url: string; config: { record: { mode: string } } }): { isRecording(): boolean; stop(): Promise<void> } => {
+    const recorderFactory: RecorderFactory = (camera) => {
       const recorder = new Recorder({
         dataDir,
         cameraId: camera.id,
         url: camera.url,
         index,
         segmentSeconds: config.recording.segmentSeconds,
-        onError: (m) => log('warn', `recorder ${camera.name}: ${m}`),
+        onError: (m) => log('warn', `recorder ${camera.name}: ${camera.describe(m)}`),
         // Each new segment may push the total over the quota: apply retention at once, not at the next tick.
         onSegment: () => void retention.runNow(),
         onState: (s) => {
-          if (s.kind === 'retrying') log('warn', `recorder ${camera.name}: ${s.reason}; retrying in ${Math.round(s.delayMs / 100) / 10} s`);
+          if (s.kind === 'retrying') log('warn', `recorder ${camera.name}: ${camera.describe(s.reason)}; retrying in ${Math.round(s.delayMs / 100) / 10} s`);
         },
       });
       recorder.start();

@@ -10,6 +10,9 @@ import type { AuditLog } from '../store/audit-log.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { UserStore } from '../store/users.ts';
 
+/** Changes to a camera: top-level fields of its definition; `credentials: null` removes the stored ones. */
+export type CameraPatch = Omit<Partial<CameraConfigInput>, 'credentials'> & { readonly credentials?: CameraConfigInput['credentials'] | null };
+
 /** A camera as the API shows it: its settings (never its credentials) and its health. */
 export interface CameraView {
   readonly id: string;
@@ -37,8 +40,12 @@ export interface CameraService {
   get(id: string): Promise<CameraView | null>;
   /** Validates, stores (credentials encrypted) and starts a camera. */
   add(input: CameraConfigInput): Promise<CameraView>;
-  /** Replaces the given top-level fields of a camera's definition and restarts it. */
-  update(id: string, patch: Partial<CameraConfigInput>): Promise<CameraView>;
+  /**
+   * Replaces the given top-level fields of a camera's definition and restarts it; `credentials: null`
+   * drops the stored credentials. Moving a camera with stored credentials to another scheme, host or
+   * port without giving `credentials` is refused (CAMERA_CREDENTIALS_REQUIRED).
+   */
+  update(id: string, patch: CameraPatch): Promise<CameraView>;
   /** Stops a camera and removes it with its events, counts, heat and recordings. */
   remove(id: string): Promise<void>;
   /** The newest frame as a JPEG, or null before the first frame. */

@@ -95,7 +95,10 @@ export interface ZoneRule {
 }
 
 /** A camera as the API shows it (the server's own type), with the editable rule shapes the editor writes back. */
-export type Camera = Omit<CameraView, 'analytics' | 'health'> & {
+export type Camera = Omit<CameraView, 'analytics' | 'health' | 'url' | 'subUrl'> & {
+  /** Stream URLs (credentials redacted), shown only to admins. */
+  readonly url?: string;
+  readonly subUrl?: string | null;
   readonly analytics: Omit<CameraView['analytics'], 'lines' | 'zones'> & { lines: LineRule[]; zones: ZoneRule[] };
   readonly health: CameraHealth;
 };

@@ -6,10 +6,10 @@
 import { z } from 'zod';
 import { SightlineError } from '../../core/errors.ts';
 import { cameraCredentialsSchema } from '../../config/schema/server.ts';
+import { CredentialProxies } from '../../ingest/credential-proxy.ts';
 import { probe } from '../../ingest/probe.ts';
-import { redactText, redactUrl } from '../../ingest/redact-url.ts';
-import { parseCameraInput } from '../../live/camera-manager.ts';
-import { withCredentials } from '../../live/live-args.ts';
+import { redactUrl } from '../../ingest/redact-url.ts';
+import { cameraNetworksOf, checkApiCameraUrl, urlOrigin } from '../../live/camera-url.ts';
 import { auditRequest, type ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
 import { noQuery, responses } from '../schemas/common.ts';
@@ -29,43 +29,72 @@ const testResultSchema = z
   ])
   .describe('What a test of a stream found.');
 
-/** Removes every trace of the stream's secrets from a probe error message. */
-function cleanMessage(message: string, fullUrl: string, password: string | undefined): string {
-  let out = redactText(message, [fullUrl]);
-  if (password !== undefined && password !== '') out = out.split(password).join('***');
-  return out;
+/** What a failed test tells the client: one of a few generic reasons, never ffprobe's text (which may quote what an internal server answered). */
+const PROBE_FAILURES: readonly (readonly [RegExp, string])[] = [
+  [/\b40[13]\b|unauthori[sz]ed|forbidden|authenticat/i, 'authentication failed'],
+  [/refused|reset by peer|unreachable/i, 'connection refused'],
+  [/timed? ?out|timeout/i, 'timed out'],
+  [/resolve|not known|getaddrinfo|no address|name or service/i, 'host not found'],
+];
+
+/** The generic reason of a failed probe. */
+export function probeFailure(error: unknown, message: string): string {
+  if (error instanceof SightlineError && (error.code === 'NO_VIDEO_STREAM' || error.code === 'INVALID_MEDIA')) return 'not a video stream';
+  for (const [pattern, reason] of PROBE_FAILURES) if (pattern.test(message)) return reason;
+  return error instanceof SightlineError && error.code === 'SOURCE_UNREACHABLE' ? 'connection refused' : 'not a video stream';
 }
+
+/** Longest redacted URL kept in a test's audit entry. */
+const AUDIT_URL_CHARS = 512;
 
 /** Registers the camera test route. */
 export function cameraTestRoutes(app: ApiApp, ctx: ApiContext): void {
+  const networks = cameraNetworksOf(ctx.deps.config.server.cameraNetworks);
   app.post(
     '/api/cameras/test',
     {
       config: { permission: 'admin' },
       schema: { summary: 'Test a stream before adding a camera', querystring: noQuery, body: testBodySchema, response: responses(testResultSchema) },
+      // Invalid bodies reach the handler, so that refused tests are audited too.
+      attachValidation: true,
     },
     async (request) => {
+      const raw: unknown = request.body;
+      const rawUrl = typeof raw === 'object' && raw !== null && typeof (raw as { url?: unknown }).url === 'string' ? (raw as { url: string }).url : null;
+      const auditUrl = rawUrl === null ? null : redactUrl(rawUrl).slice(0, AUDIT_URL_CHARS);
+      const target = rawUrl === null ? null : (urlOrigin(rawUrl) ?? 'invalid URL').slice(0, 300);
+      const refuse = (error: unknown, password: string | undefined): never => {
+        const code = error instanceof SightlineError ? error.code : 'REQUEST_INVALID';
+        let reason = error instanceof Error ? error.message : String(error);
+        if (password !== undefined && password !== '' && reason.includes(password)) reason = 'the details are withheld because they quoted the stream password';
+        auditRequest(ctx, request, 'camera_test', target, { ok: false, refused: code, reason: reason.slice(0, 500), url: auditUrl });
+        if (error instanceof SightlineError && reason !== error.message) throw new SightlineError(error.code, `invalid camera URL (${reason})`);
+        throw error;
+      };
+      if (request.validationError !== undefined) refuse(request.validationError, undefined);
       const { url, credentials } = request.body;
       const password = credentials?.password;
       try {
-        parseCameraInput({ name: 'test', url, ...(credentials !== undefined && { credentials }) }, 'api');
+        await checkApiCameraUrl('url', url, networks);
       } catch (error) {
-        if (error instanceof SightlineError && password !== undefined && password !== '' && error.message.includes(password)) {
-          throw new SightlineError(error.code, 'invalid camera URL (the details are withheld because they quoted the stream password)');
-        }
-        throw error;
+        refuse(error, password);
       }
-      const fullUrl = withCredentials(url, credentials ?? null);
+      // ffprobe reads the stream through a loopback proxy that holds the credentials, never on its command line.
+      const proxies = new CredentialProxies(credentials ?? null);
+      let probed = url;
       const shown = redactUrl(url);
       let result: z.infer<typeof testResultSchema>;
       try {
-        const info = await probe(fullUrl, { timeoutMs: PROBE_TIMEOUT_MS });
+        probed = await proxies.localUrl(url);
+        const info = await probe(probed, { timeoutMs: PROBE_TIMEOUT_MS });
         result = { ok: true, width: info.width, height: info.height, codec: info.codec, frameRate: info.frameRate };
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        result = { ok: false, error: cleanMessage(message, fullUrl, password) };
+        const message = (error instanceof Error ? error.message : String(error)).split(probed).join(shown);
+        result = { ok: false, error: probeFailure(error, message) };
+      } finally {
+        await proxies.close();
       }
-      auditRequest(ctx, request, 'camera_test', shown, { ok: result.ok, credentials: credentials !== undefined });
+      auditRequest(ctx, request, 'camera_test', target, { ok: result.ok, credentials: credentials !== undefined, url: auditUrl, ...(!result.ok && { error: result.error }) });
       return result;
     },
   );

@@ -4,8 +4,13 @@
  * message or a log line.
  */
 import { SightlineError } from '../../core/errors.ts';
-import type { CameraConfigInput } from '../../config/schema/server.ts';
-import { canSeeCamera } from '../auth/principal.ts';
+import { redactText, redactUrl } from '../../ingest/redact-url.ts';
+import { cameraNetworksOf, checkApiCameraUrl, credentialsRequired, credentialsWouldMove } from '../../live/camera-url.ts';
+import type { CameraPatch, CameraView } from '../../server/services.ts';
+import type { JsonValue } from '../../store/json.ts';
+import type { UserStore } from '../../store/users.ts';
+import { roleAllows, scopesAllow } from '../auth/permissions.ts';
+import { canSeeCamera, seesAllCameras, type Principal } from '../auth/principal.ts';
 import { auditRequest, type ApiContext } from '../context.ts';
 import { definedOnly } from '../defined.ts';
 import type { ApiApp } from '../fastify-types.ts';
@@ -29,9 +34,54 @@ async function withSecret<T>(password: string | undefined, run: () => Promise<T>
   }
 }
 
+/** A camera as a response shows it: without its URLs for callers who do not administer cameras. */
+export type ApiCameraView = Omit<CameraView, 'url' | 'subUrl'> & { readonly url?: string; readonly subUrl?: string | null };
+
+/** What a caller who does not administer cameras sees instead of a stream error. */
+export const STREAM_ERROR_LABEL = 'the stream reported an error (details are shown to admins)';
+
+/** True when the caller administers cameras: the admin permission, on behalf of an enabled admin. */
+export function administers(users: UserStore, principal: Principal): boolean {
+  const allowed = principal.kind === 'user' ? roleAllows(principal.user.role, 'admin') : scopesAllow(principal.token.scopes, 'admin');
+  return allowed && seesAllCameras(users, principal);
+}
+
+/**
+ * A camera as the caller may see it: admins get the URLs and the last error with credentials redacted;
+ * others get neither URL (their host is not theirs to learn) and a generic label for an error.
+ */
+export function cameraViewFor(camera: CameraView, admin: boolean): ApiCameraView {
+  const urls = [camera.url, ...(camera.subUrl === null || camera.subUrl === undefined ? [] : [camera.subUrl])];
+  const lastError = camera.health.lastError;
+  if (admin) {
+    return {
+      ...camera,
+      url: redactUrl(camera.url),
+      subUrl: camera.subUrl === null || camera.subUrl === undefined ? null : redactUrl(camera.subUrl),
+      health: { ...camera.health, lastError: lastError === null ? null : redactText(lastError, urls) },
+    };
+  }
+  const { url: _u, subUrl: _s, ...rest } = camera;
+  return { ...rest, health: { ...camera.health, lastError: lastError === null ? null : STREAM_ERROR_LABEL } };
+}
+
+/** A health message as the caller may see it: the last error redacted for admins, a generic label for others. */
+export function healthFor<T extends { readonly lastError: string | null }>(health: T, admin: boolean): T {
+  if (health.lastError === null) return health;
+  return { ...health, lastError: admin ? redactText(health.lastError) : STREAM_ERROR_LABEL };
+}
+
+/** The value of a camera field for a camera_update audit entry: URLs redacted. */
+function auditValue(field: string, value: unknown): JsonValue {
+  if (value === undefined) return null;
+  if ((field === 'url' || field === 'subUrl') && typeof value === 'string') return redactUrl(value);
+  return JSON.parse(JSON.stringify(value)) as JsonValue;
+}
+
 /** Registers the camera routes. */
 export function cameraRoutes(app: ApiApp, ctx: ApiContext): void {
   const { cameras, users } = ctx.deps;
+  const networks = cameraNetworksOf(ctx.deps.config.server.cameraNetworks);
 
   app.get(
     '/api/cameras',
@@ -41,7 +91,8 @@ export function cameraRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request) => {
       const principal = request.principal!;
-      return { cameras: (await cameras.list()).filter((c) => canSeeCamera(users, principal, c.id)) };
+      const admin = administers(users, principal);
+      return { cameras: (await cameras.list()).filter((c) => canSeeCamera(users, principal, c.id)).map((c) => cameraViewFor(c, admin)) };
     },
   );
 
@@ -53,7 +104,11 @@ export function cameraRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request, reply) => {
       const body = request.body;
-      const view = await withSecret(body.credentials?.password, () => cameras.add(body));
+      await withSecret(body.credentials?.password, async () => {
+        await checkApiCameraUrl('url', body.url, networks);
+        if (body.subUrl !== undefined) await checkApiCameraUrl('subUrl', body.subUrl, networks);
+      });
+      const view = cameraViewFor(await withSecret(body.credentials?.password, () => cameras.add(body)), true);
       auditRequest(ctx, request, 'camera_create', view.id, { name: view.name, credentials: body.credentials !== undefined });
       return reply.code(201).send(view);
     },
@@ -62,7 +117,7 @@ export function cameraRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(
     '/api/cameras/:id',
     { config: { permission: 'cameras:read', camera: 'id' }, schema: { summary: 'One camera', params: idParams, querystring: noQuery, response: responses(cameraViewSchema) } },
-    async (request) => request.scopedCamera!,
+    async (request) => cameraViewFor(request.scopedCamera!, administers(users, request.principal!)),
   );
 
   app.patch(
@@ -72,10 +127,30 @@ export function cameraRoutes(app: ApiApp, ctx: ApiContext): void {
       schema: { summary: 'Change a camera', params: idParams, querystring: noQuery, body: cameraPatchSchema, response: responses(cameraViewSchema) },
     },
     async (request) => {
-      const patch: Partial<CameraConfigInput> = definedOnly(request.body);
-      const view = await withSecret(request.body.credentials?.password, () => cameras.update(request.params.id, patch));
-      auditRequest(ctx, request, 'camera_update', view.id, { fields: Object.keys(request.body).sort() });
-      return view;
+      const patch: CameraPatch = definedOnly(request.body);
+      const before = request.scopedCamera!;
+      const password = patch.credentials?.password;
+      await withSecret(password, async () => {
+        if (patch.url !== undefined) await checkApiCameraUrl('url', patch.url, networks);
+        if (patch.subUrl !== undefined) await checkApiCameraUrl('subUrl', patch.subUrl, networks);
+      });
+      const after = { url: patch.url ?? before.url, subUrl: patch.subUrl ?? before.subUrl };
+      if (patch.credentials === undefined && before.hasCredentials && credentialsWouldMove(before, after)) throw credentialsRequired(before.name);
+      const view = await withSecret(password, () => cameras.update(request.params.id, patch));
+      const fields = Object.keys(patch).sort();
+      const changes: Record<string, JsonValue> = {};
+      for (const field of fields) {
+        if (field === 'credentials') continue;
+        const was = auditValue(field, (before as unknown as Record<string, unknown>)[field]);
+        const now = auditValue(field, (view as unknown as Record<string, unknown>)[field]);
+        if (JSON.stringify(was) !== JSON.stringify(now)) changes[field] = { before: was, after: now };
+      }
+      auditRequest(ctx, request, 'camera_update', view.id, {
+        fields,
+        changes,
+        ...(patch.credentials !== undefined && { credentials: patch.credentials === null ? 'removed' : 'changed' }),
+      });
+      return cameraViewFor(view, true);
     },
   );
 

@@ -14,6 +14,7 @@ import { actorOf, canSeeCamera, type Principal } from '../auth/principal.ts';
 import { auditRequest, ViewThrottle, type ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
 import { errorSchema, noQuery } from '../schemas/common.ts';
+import { administers, healthFor } from './cameras.ts';
 import { LIVE_VIEW_AUDIT_MS } from './live.ts';
 
 /** Messages are dropped for a client whose unsent data exceeds this many bytes. */
@@ -104,7 +105,7 @@ export function wsRoutes(app: ApiApp, ctx: ApiContext): void {
             return;
           }
           if (!canSeeCamera(ctx.deps.users, caller, cameraOf(topic, message))) return;
-          socket.send(JSON.stringify({ topic, message }));
+          socket.send(JSON.stringify({ topic, message: topic === 'health' ? healthFor(message as BusTopics['health'], administers(ctx.deps.users, caller)) : message }));
         }),
       );
       socket.on('close', () => {

@@ -14,7 +14,7 @@ export const cameraHealthSchema = z.object({
   fps: z.number(),
   analysedFps: z.number(),
   lastFrameAt: z.number().nullable(),
-  lastError: z.string().nullable(),
+  lastError: z.string().nullable().describe('The last stream error, credentials redacted; a generic label for callers who do not administer cameras.'),
   reconnects: z.number(),
   droppedFrames: z.number(),
   frameSize: z.object({ width: z.number(), height: z.number() }).nullable().describe('Pixels of the analysed stream: the space of lines and zones.'),
@@ -26,8 +26,8 @@ export const cameraViewSchema = z
   .object({
     id: z.string(),
     name: z.string(),
-    url: z.string().describe('Main stream URL, never with credentials.'),
-    subUrl: z.string().nullable(),
+    url: z.string().optional().describe('Main stream URL, credentials redacted; shown only to admins.'),
+    subUrl: z.string().nullable().optional().describe('Sub-stream URL, credentials redacted; shown only to admins.'),
     enabled: z.boolean(),
     purpose: z.string(),
     fps: z.number(),
@@ -52,7 +52,11 @@ export const cameraPatchSchema = z
     name: shape.name.optional(),
     url: shape.url.optional(),
     subUrl: shape.subUrl,
-    credentials: shape.credentials,
+    credentials: shape.credentials
+      .unwrap()
+      .nullable()
+      .optional()
+      .describe('New stream credentials, or null to remove the stored ones. Required when the change moves a camera that has credentials to another scheme, host or port.'),
     enabled: shape.enabled.removeDefault().optional(),
     purpose: shape.purpose.removeDefault().optional(),
     fps: shape.fps.removeDefault().optional(),

@@ -76,6 +76,9 @@ export type CameraConfig = z.infer<typeof cameraSchema>;
 /** What a user may write for a camera. */
 export type CameraConfigInput = z.input<typeof cameraSchema>;
 
+/** An IPv4 or IPv6 network (CIDR) or single address. */
+const NETWORK = z.union([z.cidrv4(), z.cidrv6(), z.ipv4(), z.ipv6()]);
+
 /** The HTTPS (and optional local HTTP) listener. */
 export const listenSchema = z
   .object({
@@ -101,6 +104,13 @@ export const listenSchema = z
     sessionHours: z.number().min(0.1).max(720).default(12).describe('A sign-in session ends this many hours after it starts.'),
     idleMinutes: z.number().min(1).max(1440).default(60).describe('A sign-in session ends after this many minutes without a request.'),
     maxBodyBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024).describe('Largest request body accepted, in bytes.'),
+    cameraNetworks: z
+      .array(z.string().refine((v) => NETWORK.safeParse(v).success, 'expected a CIDR such as 192.168.1.0/24 or fd00::/8, or a single address'))
+      .min(1)
+      .optional()
+      .describe(
+        'Networks cameras may be on, as CIDRs (192.168.1.0/24, fd00::/8) or single addresses. When set, a camera URL that the API creates, changes or tests is refused unless every address its host resolves to lies in one of them; default any network.',
+      ),
   })
   .strict()
   .describe('HTTP server settings.');

@@ -127,10 +127,10 @@ async function main(): Promise<void> {
   if (choice.spec.kind !== 'tfjs-wasm' && !quick) runs.push(await withPool({ kind: 'tfjs-wasm' }, workers, (pool) => fullAnalysis(pool, config)));
 
   const md = renderReport({ quick, workers, notice: choice.notice ?? null, perFrame, layouts, runs, efficiency, streams, machine: { cores: os.availableParallelism(), cpu: os.cpus()[0]?.model ?? 'unknown CPU', memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version } });
-  // The server load benchmark owns its own section; keep it when the analytics figures are rewritten.
+  // The live accuracy and server load benchmarks own their sections; keep them when the analytics figures are rewritten.
   const previous = existsSync(path.join(ROOT, 'BENCHMARKS.md')) ? readFileSync(path.join(ROOT, 'BENCHMARKS.md'), 'utf8') : '';
-  const server = extractSection(previous, 'Server load');
-  await writeFile(path.join(ROOT, 'BENCHMARKS.md'), server === '' ? md : `${md.trimEnd()}\n\n${server}\n`);
+  const kept = ['Live accuracy', 'Server load'].map((title) => extractSection(previous, title)).filter((section) => section !== '');
+  await writeFile(path.join(ROOT, 'BENCHMARKS.md'), [md.trimEnd(), ...kept].join('\n\n') + '\n');
   log('wrote BENCHMARKS.md');
 }
 

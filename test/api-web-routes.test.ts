@@ -22,18 +22,17 @@ function zoneEvent(id: string, cameraId: string, type: 'zone_enter' | 'zone_exit
 before(async () => {
   h = await createHarness();
   const base = T0 - 10 * MIN;
+  // Occupancy as the cameras store it per minute from the tracks present. door: 1 inside from +0.5 min,
+  // 2 from +1.5, 3 from +1.75, back to 1 at +2.5, 0 at +3.5; yard: 1 inside during minute 4.
+  const minute = (zone: string, i: number, peak: number, objectMs: number) => ({ zone, minute: base + i * MIN, peak, objectMs, observedMs: MIN });
+  await h.store.addZoneOccupancy('A', [
+    minute('door', 0, 1, 30_000), minute('door', 1, 3, 105_000), minute('door', 2, 3, 120_000), minute('door', 3, 1, 30_000), minute('door', 4, 0, 0),
+    minute('yard', 0, 0, 0), minute('yard', 4, 1, 60_000),
+  ]);
+  await h.store.addZoneOccupancy('B', [minute('gate', 0, 1, 30_000)]);
   await h.store.appendEvents([
-    // door: 1 inside from +0.5 min, 2 from +1.5, 3 from +1.75, back to 1 at +2.5, 0 at +3.5.
-    zoneEvent('d1', 'A', 'zone_enter', 'door', 1, base + 30_000),
-    zoneEvent('d2', 'A', 'zone_enter', 'door', 2, base + 90_000),
-    zoneEvent('d3', 'A', 'zone_enter', 'door', 3, base + 105_000),
-    zoneEvent('d4', 'A', 'zone_exit', 'door', 2, base + 150_000),
-    zoneEvent('d5', 'A', 'zone_exit', 'door', 3, base + 150_000),
-    zoneEvent('d6', 'A', 'zone_exit', 'door', 1, base + 210_000),
-    // yard: an exit of someone who was inside before the range (clamped at 0), then one entrance.
-    zoneEvent('y1', 'A', 'zone_exit', 'yard', 7, base + 10_000),
-    zoneEvent('y2', 'A', 'zone_enter', 'yard', 8, base + 4 * MIN),
-    // camera B: never shown to the viewer.
+    // Entrances without exits (a camera restarted while people were inside) change no occupancy.
+    ...[1, 2, 3, 4, 5].map((i) => zoneEvent(`d${i}`, 'A', 'zone_enter', 'door', i, base + i * 1000)),
     zoneEvent('b1', 'B', 'zone_enter', 'gate', 1, base + 30_000),
     // events for clips: one inside camera A's recorded segment (T0-60 s .. T0-50 s), one outside.
     { id: 'clip-a', cameraId: 'A', type: 'intrusion', rule: 'yard', trackId: 1, class: 'person', startTime: T0 - 58_000, endTime: T0 - 55_000, frame: 1 },
@@ -49,11 +48,11 @@ interface Occupancy {
   from: number;
   to: number;
   bucket: string;
-  zones: Record<string, { start: number; peak: number; mean: number }[]>;
+  zones: Record<string, { start: number; peak: number; mean: number; observedSeconds: number }[]>;
 }
 
 describe('occupancy', () => {
-  test('peaks and means per minute follow the entrances and exits', async () => {
+  test('peaks and means per minute are the stored occupancy of the tracks present, not a sum of entrances', async () => {
     const base = T0 - 10 * MIN;
     const res = await h.app.inject({ url: `/api/cameras/A/occupancy?from=${base}&to=${base + 5 * MIN}&bucket=minute`, headers: h.headers(viewer) });
     assert.equal(res.statusCode, 200, res.body);
@@ -69,6 +68,7 @@ describe('occupancy', () => {
       assert.deepEqual(rows.map((r) => r.peak), peaks, `${zone} peaks`);
       assert.deepEqual(rows.map((r) => r.mean), means, `${zone} means`);
     }
+    assert.deepEqual(body.zones.yard!.map((r) => r.observedSeconds), [60, 0, 0, 0, 60], 'minutes without samples were not observed');
   });
 
   test('hour buckets take the peak of the whole hour, and an empty range gives zeros', async () => {
@@ -105,13 +105,14 @@ describe('occupancy', () => {
     assert.equal(hidden.json<{ error: { code: string } }>().error.code, 'CAMERA_NOT_FOUND');
   });
 
-  test('occupancyBuckets clamps at zero and applies exits before entrances at one instant', () => {
-    const cases: [string, { time: number; delta: 1 | -1 }[], number[]][] = [
-      ['exit before any entrance', [{ time: 5, delta: -1 }, { time: 6, delta: 1 }], [1]],
-      ['swap at one instant', [{ time: 1, delta: 1 }, { time: 5, delta: 1 }, { time: 5, delta: -1 }], [1]],
-      ['nothing', [], [0]],
+  test('occupancyBuckets: one row per bucket of the range, empty where nothing was stored', () => {
+    const row = (start: number, peak: number, objectMs: number, observedMs: number) => ({ zone: 'z', start, peak, objectMs, observedMs });
+    const cases: [string, ReturnType<typeof row>[], { start: number; peak: number; mean: number; observedSeconds: number }[]][] = [
+      ['nothing stored', [], [{ start: 0, peak: 0, mean: 0, observedSeconds: 0 }, { start: MIN, peak: 0, mean: 0, observedSeconds: 0 }]],
+      ['the second bucket only', [row(MIN, 2, 45_000, 30_000)], [{ start: 0, peak: 0, mean: 0, observedSeconds: 0 }, { start: MIN, peak: 2, mean: 0.75, observedSeconds: 30 }]],
+      ['both', [row(0, 1, 60_000, 60_000), row(MIN, 3, 120_000, 60_000)], [{ start: 0, peak: 1, mean: 1, observedSeconds: 60 }, { start: MIN, peak: 3, mean: 2, observedSeconds: 60 }]],
     ];
-    for (const [name, steps, peaks] of cases) assert.deepEqual(occupancyBuckets(steps, 0, 10, 10).map((b) => b.peak), peaks, name);
+    for (const [name, rows, want] of cases) assert.deepEqual(occupancyBuckets(rows, 0, 2 * MIN, MIN), want, name);
   });
 });
 

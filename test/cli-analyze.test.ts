@@ -10,8 +10,9 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import { stringify } from 'yaml';
 import { OBJECT_CLASSES } from '../src/core/detection.ts';
+import { EXIT_INCOMPLETE_INPUT } from '../src/cli/analyze.ts';
 import { EXIT_RUNTIME, EXIT_USAGE, runCli, assertCleanFailure, escapeRegExp, type CliResult } from './fixtures/cli.ts';
-import { NO_SHARED_DATA, PETS } from './fixtures/data.ts';
+import { NO_SHARED_DATA, PETS, ROOT } from './fixtures/data.ts';
 
 /** Frames of the PETS excerpt, at the source's 10 frames per second. */
 const CLIP_FRAMES = 40;
@@ -126,6 +127,15 @@ interface Summary {
   readonly frames: number;
   readonly seconds: number;
   readonly analysedFps: number;
+  readonly input: {
+    readonly claimedSeconds: number | null;
+    readonly analysedSeconds: number;
+    readonly claimedFrames: number | null;
+    readonly analysedFrames: number;
+    readonly complete: boolean | null;
+    readonly decodeErrors: number;
+    readonly lastDecodeErrors: readonly string[];
+  };
   readonly lines: Record<string, { in: number; out: number }>;
   readonly zones: Record<string, { entered: number; exited: number; peakOccupancy: number; intrusions: number; loiterings: number; crowds: number }>;
   readonly events: number;
@@ -173,7 +183,15 @@ describe('sightline analyze on a 40-frame excerpt of PETS09-S2L1', { skip: NO_SH
     assert.equal(full.signal, null, 'not killed');
     assert.equal(full.code, 0, `exit status; stderr:\n${full.stderr}`);
     assert.doesNotMatch(full.stderr, /^ {4}at |^\w*Error\b.*:/m, 'nothing alarming on stderr');
+    assert.doesNotMatch(full.stderr, /warning|truncated|damaged/, 'no warning about a complete clip');
     const s = readSummary(out);
+    const { claimedSeconds, ...input } = s.input;
+    assert.ok(claimedSeconds !== null && Math.abs(claimedSeconds - clipFrames / SOURCE_FPS) <= 0.2, `claimed seconds ${claimedSeconds}`);
+    assert.deepEqual(
+      input,
+      { analysedSeconds: s.seconds, claimedFrames: clipFrames, analysedFrames: clipFrames, complete: true, decodeErrors: 0, lastDecodeErrors: [] },
+      'summary.json records the clip as complete',
+    );
     const counts = lines.map((l) => `${escapeRegExp(l.name)} in ${s.lines[l.name]?.in} out ${s.lines[l.name]?.out}`).join(', ');
     const expected = new RegExp(
       `^analyzed ${clipFrames} frames \\([\\d.]+ s of video\\) in [\\d.]+ s, [\\d.]+ frames/s: ${s.tracks} tracks, ${s.events} events; ${counts} -> ${escapeRegExp(out)}\\n$`,
@@ -252,6 +270,81 @@ describe('sightline analyze on a 40-frame excerpt of PETS09-S2L1', { skip: NO_SH
   });
 });
 
+describe('sightline analyze on a truncated file (the first 200,000 bytes of the demo clip)', () => {
+  const demo = path.join(ROOT, 'demo', 'pets09-s2l1-excerpt.mp4');
+  const DEMO_FRAMES = 300;
+  const DEMO_SECONDS = 30;
+  let dir = '';
+  let truncated = '';
+  let decodable = 0;
+
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'sightline-cli-truncated-'));
+    truncated = path.join(dir, 'truncated.mp4');
+    writeFileSync(truncated, readFileSync(demo).subarray(0, 200_000));
+    // What ffprobe itself decodes of the truncated file; its header still claims the whole clip.
+    decodable = countFrames(truncated);
+    assert.ok(decodable > 0 && decodable < DEMO_FRAMES / 2, `the truncated file decodes only part of the clip (${decodable} frames)`);
+  });
+  after(() => {
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+
+  const analysedSeconds = (): number => decodable / SOURCE_FPS;
+  const warning = (): RegExp =>
+    new RegExp(
+      `input looks truncated or damaged: analysed ${decodable} of ${DEMO_FRAMES} frames \\(${analysedSeconds().toFixed(1)} of ${DEMO_SECONDS}\\.0 s\\) the container claims; ` +
+        'results cover only the analysed part; ffmpeg reported \\d+ decode errors? \\(last: [^)]',
+    );
+
+  /** Checks that summary.json records the truncation: what was analysed against the container's claim. */
+  const assertRecorded = (out: string): void => {
+    const s = readSummary(out);
+    assert.equal(s.frames, decodable, 'summary.frames: the frames analysed');
+    assert.equal(s.seconds, analysedSeconds(), 'summary.seconds: the analysed seconds, not the claimed duration');
+    const { decodeErrors, lastDecodeErrors, ...input } = s.input;
+    assert.deepEqual(input, { claimedSeconds: DEMO_SECONDS, analysedSeconds: analysedSeconds(), claimedFrames: DEMO_FRAMES, analysedFrames: decodable, complete: false });
+    assert.ok(decodeErrors > 0 && lastDecodeErrors.length > 0, `ffmpeg's decode errors recorded: ${decodeErrors} ${JSON.stringify(lastDecodeErrors)}`);
+  };
+
+  test('without --strict: exit 0, a warning on stderr, the analysed seconds in the summary line and summary.json', async () => {
+    const out = path.join(dir, 'lenient');
+    const r = await runCli(['analyze', truncated, '--out', out, '--workers', '1', '--quiet'], 120_000);
+    assert.equal(r.signal, null, 'not killed');
+    assert.equal(r.code, 0, `exit status; stderr:\n${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`^sightline analyze: warning: ${warning().source}`, 'm'));
+    assert.match(r.stdout, new RegExp(`^analyzed ${decodable} frames \\(${analysedSeconds()} s of video\\) in `));
+    assertRecorded(out);
+  });
+
+  test(`with --strict: exit ${EXIT_INCOMPLETE_INPUT}, the same message as an error, results of the analysed part still written`, async () => {
+    const out = path.join(dir, 'strict');
+    const r = await runCli(['analyze', truncated, '--out', out, '--workers', '1', '--quiet', '--strict'], 120_000);
+    assertCleanFailure(r, EXIT_INCOMPLETE_INPUT, new RegExp(`^sightline analyze: ${warning().source}.*--strict`), '--strict on a truncated file');
+    assert.doesNotMatch(r.stderr, /warning:/, 'an error, not a warning');
+    assertRecorded(out);
+  });
+
+  test('the complete demo clip with --strict (at --fps 2): exit 0, no warning, recorded as complete', async () => {
+    const out = path.join(dir, 'complete');
+    const r = await runCli(['analyze', demo, '--out', out, '--workers', '1', '--quiet', '--strict', '--fps', '2'], 300_000);
+    assert.equal(r.signal, null, 'not killed');
+    assert.equal(r.code, 0, `exit status; stderr:\n${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /warning|truncated|damaged/, 'no warning');
+    const frames = DEMO_SECONDS * 2;
+    assert.match(r.stdout, new RegExp(`^analyzed ${frames} frames \\(${DEMO_SECONDS} s of video\\) in `));
+    assert.deepEqual(readSummary(out).input, {
+      claimedSeconds: DEMO_SECONDS,
+      analysedSeconds: DEMO_SECONDS,
+      claimedFrames: frames,
+      analysedFrames: frames,
+      complete: true,
+      decodeErrors: 0,
+      lastDecodeErrors: [],
+    });
+  });
+});
+
 describe('sightline analyze failures', () => {
   let dir = '';
   let video = '';
@@ -310,6 +403,8 @@ describe('sightline analyze failures', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /sightline analyze <video>/);
     assert.match(r.stdout, /sightline eval /);
+    assert.match(r.stdout, /--strict/);
+    assert.match(r.stdout, new RegExp(`\\b${EXIT_INCOMPLETE_INPUT} when analyze --strict`));
     assert.equal(r.stderr, '');
   });
 

@@ -6,7 +6,8 @@ import { after, test } from 'node:test';
 import { prepareCenterNetOnnx } from '../src/detect/centernet-onnx-model.ts';
 import { createDetectorPool } from '../src/detect/worker-pool.ts';
 import { InProcessBus } from '../src/events/bus.ts';
-import type { CameraHealth, LiveEventMessage, CountMessage } from '../src/events/live-event.ts';
+import type { CameraHealth, LiveEventMessage, CountMessage, TracksMessage } from '../src/events/live-event.ts';
+import type { CameraConfig } from '../src/config/schema/server.ts';
 import { CameraManager } from '../src/live/camera-manager.ts';
 import { SecretBox } from '../src/security/secret-box.ts';
 import { databasePath, openDatabase } from '../src/store/database.ts';
@@ -28,25 +29,26 @@ test('a live file camera analyses continuously: events with snapshots, counts, h
   bus.subscribe('event', (m) => events.push(m));
   bus.subscribe('count', (m) => counts.push(m));
   bus.subscribe('health', (m) => health.push(m));
+  const tracksSeen: TracksMessage[] = [];
+  bus.subscribe('tracks', (m) => tracksSeen.push(m));
   const manager = new CameraManager({ db, store, secrets: new SecretBox(Buffer.alloc(32, 7)), pool, bus, dataDir: dir });
   try {
-    await manager.start([
-      {
-        name: 'demo',
-        url: path.join(ROOT, 'demo/pets09-s2l1-excerpt.mp4'),
-        enabled: true,
-        purpose: 'test',
-        fps: 5,
-        record: { mode: 'off', preRollSeconds: 0, postRollSeconds: 0 },
-        analytics: (await import('../src/config/schema/index.ts')).analyticsConfigSchema.parse({
-          lines: [{ name: 'horizontal', points: [[0, 300], [768, 300]], inside: [384, 500] }],
-          zones: [{ name: 'plaza', polygon: [[100, 200], [700, 200], [700, 560], [100, 560]], loitering: { seconds: 2 } }],
-          detect: { motion: { enabled: false } },
-        }),
-        arming: {},
-        snapshots: true,
-      },
-    ]);
+    const cameraConfig: CameraConfig = {
+      name: 'demo',
+      url: path.join(ROOT, 'demo/pets09-s2l1-excerpt.mp4'),
+      enabled: true,
+      purpose: 'test',
+      fps: 5,
+      record: { mode: 'off', preRollSeconds: 0, postRollSeconds: 0 },
+      analytics: (await import('../src/config/schema/index.ts')).analyticsConfigSchema.parse({
+        lines: [{ name: 'horizontal', points: [[0, 300], [768, 300]], inside: [384, 500] }],
+        zones: [{ name: 'plaza', polygon: [[100, 200], [700, 200], [700, 560], [100, 560]], loitering: { seconds: 2 } }],
+        detect: { motion: { enabled: false } },
+      }),
+      arming: {},
+      snapshots: true,
+    };
+    await manager.start([cameraConfig]);
     const [cam] = await manager.list();
     assert.ok(cam);
     await waitFor(
@@ -86,6 +88,26 @@ test('a live file camera analyses continuously: events with snapshots, counts, h
     assert.notEqual((await store.getEvent(loiter.event.id))?.endTime, null, 'stopping ends open alarms');
     assert.ok(await store.readHeatGrid({ cameraId: cam.id, from: now - 3_600_000, to: now + 3_600_000 }), 'heat flushed on stop');
     assert.equal(health.at(-1)?.state, 'stopped');
+
+    // Occupancy is stored from the tracks present, and the stop closed every entrance with an exit.
+    const occupancyAfter = async (): Promise<{ peak: number; enters: number; exits: number }> => {
+      const occ = await store.queryZoneOccupancy({ cameraId: cam.id, from: now - 3_600_000, to: Date.now() + 60_000, bucket: 'minute' });
+      const count = async (type: 'zone_enter' | 'zone_exit'): Promise<number> => (await store.queryEvents({ cameraId: cam.id, type, rule: 'plaza', limit: 1000 })).events.length;
+      return { peak: Math.max(0, ...occ.filter((r) => r.zone === 'plaza').map((r) => r.peak)), enters: await count('zone_enter'), exits: await count('zone_exit') };
+    };
+    const mostInView = (): number => Math.max(0, ...tracksSeen.map((m) => m.tracks.length));
+    const first = await occupancyAfter();
+    assert.ok(first.peak > 0, 'occupancy was stored');
+    assert.ok(first.peak <= mostInView(), `peak ${first.peak} is never above the tracks in view (${mostInView()})`);
+    assert.equal(first.exits, first.enters, 'every entrance has its exit once the camera stopped');
+    // A restart (as an editor Save does) starts from what the camera sees: nothing accumulates.
+    const framesBefore = tracksSeen.length;
+    await manager.start([cameraConfig]);
+    await waitFor(() => tracksSeen.length >= framesBefore + 10, 60_000, 'frames after the restart');
+    await manager.stop();
+    const second = await occupancyAfter();
+    assert.ok(second.peak <= mostInView(), `after a restart the peak ${second.peak} is still never above the tracks in view (${mostInView()})`);
+    assert.equal(second.exits, second.enters, 'after a restart every entrance still has its exit');
   } finally {
     await manager.stop();
     await pool.close();

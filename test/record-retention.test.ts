@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import type { Clock } from '../src/ingest/ffmpeg-source.ts';
 import { eventKeepFromStore } from '../src/record/event-keep.ts';
-import { RetentionRunner, type RetentionLimits, type RetentionReport } from '../src/record/retention-runner.ts';
+import { RetentionRunner, type RetentionDeleted, type RetentionLimits, type RetentionReport } from '../src/record/retention-runner.ts';
 import { SegmentIndex, type StoredSegment } from '../src/record/segment-index.ts';
 import { segmentPath } from '../src/record/segment-paths.ts';
 import { openDatabase } from '../src/store/database.ts';
 import { SqliteEventStore } from '../src/store/sqlite-event-store.ts';
+import { createHarness, FIXED_JPEG } from './fixtures/api-harness.ts';
 
 const TMP = mkdtempSync(path.join(os.tmpdir(), 'sightline-retention-'));
 after(() => rmSync(TMP, { recursive: true, force: true }));
@@ -35,6 +36,27 @@ class ManualClock implements Clock {
     this.timers.clear();
     for (const t of due) t.fn();
   }
+}
+
+/** A deleted segment by its id, a deleted snapshot by its path. */
+const keyOf = (d: RetentionDeleted): number | string => (d.kind === 'segment' ? d.id : d.path);
+
+/** Writes a snapshot file of `bytes` bytes at `snapshots/<camera>/<UTC day of time>/<name>.jpg`, written (mtime) at `time`; returns its relative path. */
+function writeSnapshot(dataDir: string, cameraId: string, name: string, time: number, bytes = 1000): string {
+  const rel = `snapshots/${cameraId}/${new Date(time).toISOString().slice(0, 10)}/${name}.jpg`;
+  const file = path.join(dataDir, rel);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, Buffer.alloc(bytes, 7));
+  utimesSync(file, new Date(time), new Date(time));
+  return rel;
+}
+
+/** Bytes of all the files under `dir`. */
+function bytesUnder(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .reduce((n, e) => n + statSync(path.join(e.parentPath, e.name)).size, 0);
 }
 
 let n = 0;
@@ -65,7 +87,7 @@ test('a tiny quota deletes the oldest files and rows first and leaves the total 
   const runner = new RetentionRunner({ dataDir, index, limits: { ...ROOMY, maxDiskGb: 3500 / 1e9 }, clock: new ManualClock(NOW), onError: (e) => errors.push(e) });
   const report = await runner.runNow();
   assert.deepEqual(errors, []);
-  assert.deepEqual(report.deleted.map((d) => d.id), segments.slice(0, 7).map((s) => s.id), 'the 7 oldest, both cameras interleaved');
+  assert.deepEqual(report.deleted.map(keyOf), segments.slice(0, 7).map((s) => s.id), 'the 7 oldest, both cameras interleaved');
   assert.ok(report.deleted.every((d) => d.reason === 'quota'));
   assert.equal(report.freedBytes, 7000);
   assert.ok(index.totals().bytes <= 3500);
@@ -94,7 +116,7 @@ test('age and a disk shortfall from the free space of the recordings folder', as
   const report = await runner.runNow();
   assert.deepEqual(dirs, [path.join(dataDir, 'recordings')]);
   assert.equal(report.bytesToFree, 2500);
-  assert.deepEqual(report.deleted.map((d) => [d.id, d.reason]), [[segments[0]!.id, 'age'], [segments[1]!.id, 'age'], [segments[2]!.id, 'disk']]);
+  assert.deepEqual(report.deleted.map((d) => [keyOf(d), d.reason]), [[segments[0]!.id, 'age'], [segments[1]!.id, 'age'], [segments[2]!.id, 'disk']]);
   assert.equal(index.totals().segments, 3);
 });
 
@@ -152,7 +174,7 @@ test('errors are reported, never thrown; a file that cannot be deleted keeps its
   assert.match(errors[1]!, /event windows: no events today/);
   assert.match(errors[2]!, new RegExp(`cannot delete ${segments[0]!.path}`));
   assert.deepEqual(report.errors, errors);
-  assert.deepEqual(report.deleted.map((d) => d.id), [segments[1]!.id]);
+  assert.deepEqual(report.deleted.map(keyOf), [segments[1]!.id]);
   assert.deepEqual(index.all().map((s) => s.id), [segments[0]!.id, segments[2]!.id]);
 });
 
@@ -193,4 +215,98 @@ test('the real free space (statfs) of the disk drives the shortfall', async (t) 
   assert.equal(index.totals().segments, 0);
   assert.equal(existsSync(path.join(dataDir, path.dirname(report.deleted[0]!.path))), false, 'the empty day folder is removed');
   assert.equal(existsSync(path.join(dataDir, 'recordings', 'a')), true, "the camera's folder stays");
+});
+
+test('segments and snapshots on disk over a small quota: the oldest of either kind go first until the total is under it', async (t) => {
+  const { dataDir, index, store, segments } = await fixture({ a: 5 });
+  t.after(() => store.close());
+  // Segments of 1000 B start at -50, -40, -30, -20 and -10 s; snapshots of 1000 B: 9000 B on disk in all.
+  const dayOld = writeSnapshot(dataDir, 'a', 'e-yesterday', NOW - 86_400 * S);
+  const s45 = writeSnapshot(dataDir, 'a', 'e45', NOW - 45 * S);
+  const b35 = writeSnapshot(dataDir, 'b', 'e35', NOW - 35 * S);
+  const s15 = writeSnapshot(dataDir, 'a', 'e15', NOW - 15 * S);
+  const onDisk = (): number => bytesUnder(path.join(dataDir, 'recordings')) + bytesUnder(path.join(dataDir, 'snapshots'));
+  assert.equal(onDisk(), 9000);
+  const errors: string[] = [];
+  const runner = new RetentionRunner({ dataDir, index, limits: { ...ROOMY, maxDiskGb: 4500 / 1e9 }, clock: new ManualClock(NOW), onError: (e) => errors.push(e) });
+  const report = await runner.runNow();
+  assert.deepEqual(errors, []);
+  assert.deepEqual(
+    report.deleted.map((d) => [d.kind, keyOf(d), d.reason]),
+    [
+      ['snapshot', dayOld, 'quota'],
+      ['segment', segments[0]!.id, 'quota'],
+      ['snapshot', s45, 'quota'],
+      ['segment', segments[1]!.id, 'quota'],
+      ['snapshot', b35, 'quota'],
+    ],
+    'oldest first across both kinds and both cameras',
+  );
+  assert.equal(report.freedBytes, 5000);
+  assert.equal(onDisk(), 4000, 'the total on disk is under the quota');
+  assert.deepEqual(index.all().map((s) => s.id), segments.slice(2).map((s) => s.id));
+  for (const rel of [dayOld, s45, b35]) assert.equal(existsSync(path.join(dataDir, rel)), false, rel);
+  assert.equal(existsSync(path.join(dataDir, s15)), true);
+  assert.equal(existsSync(path.join(dataDir, path.dirname(dayOld))), false, 'an emptied day folder of snapshots is removed');
+  assert.equal(existsSync(path.join(dataDir, path.dirname(b35))), false, "the other camera's emptied day folder too");
+  assert.equal(existsSync(path.join(dataDir, 'snapshots', 'b')), true, "the camera's snapshot folder stays");
+  assert.equal(existsSync(path.join(dataDir, path.dirname(s15))), true, 'a day folder with a snapshot left stays');
+  // A second run has nothing left to do; a snapshot written since then counts in the next one.
+  assert.deepEqual((await runner.runNow()).deleted, []);
+  writeSnapshot(dataDir, 'a', 'e5', NOW - 5 * S);
+  assert.deepEqual((await runner.runNow()).deleted.map(keyOf), [segments[2]!.id]);
+  assert.ok(onDisk() <= 4500);
+});
+
+test('snapshots older than the retention are deleted, with their day folders, as segments are', async (t) => {
+  const { dataDir, index, store, segments } = await fixture({ a: 6 });
+  t.after(() => store.close());
+  // Segments end at -50, -40, ..., 0 s; 35 s of retention ages out the two that ended 50 s and 40 s ago.
+  const tenDays = writeSnapshot(dataDir, 'a', 'old', NOW - 10 * 86_400 * S);
+  const s40 = writeSnapshot(dataDir, 'a', 'e40', NOW - 40 * S);
+  const s30 = writeSnapshot(dataDir, 'a', 'e30', NOW - 30 * S);
+  const other = path.join(dataDir, 'snapshots', 'a', 'notes.txt');
+  writeFileSync(other, 'not a snapshot');
+  utimesSync(other, new Date(NOW - 20 * 86_400 * S), new Date(NOW - 20 * 86_400 * S));
+  const runner = new RetentionRunner({ dataDir, index, limits: { ...ROOMY, retentionDays: 35 / 86_400 }, clock: new ManualClock(NOW) });
+  const report = await runner.runNow();
+  assert.deepEqual(report.errors, []);
+  assert.deepEqual(report.deleted.map((d) => [keyOf(d), d.reason]), [
+    [tenDays, 'age'],
+    [segments[0]!.id, 'age'],
+    [segments[1]!.id, 'age'],
+    [s40, 'age'],
+  ]);
+  assert.ok(report.deleted.every((d) => d.cameraId === 'a'));
+  assert.equal(existsSync(path.join(dataDir, tenDays)), false);
+  assert.equal(existsSync(path.join(dataDir, path.dirname(tenDays))), false, 'the emptied day folder is removed');
+  assert.equal(existsSync(path.join(dataDir, s40)), false);
+  assert.equal(existsSync(path.join(dataDir, s30)), true, 'a snapshot younger than the retention stays');
+  assert.equal(existsSync(other), true, 'files outside the day folders are not snapshots');
+});
+
+test('the snapshot of an event whose file retention deleted answers a clean 404; the event itself stays', async (t) => {
+  const h = await createHarness();
+  t.after(() => h.close());
+  const viewer = await h.login('viewer');
+  const rel = writeSnapshot(h.dir, 'A', 'e-old', NOW - 20 * 86_400 * S);
+  writeFileSync(path.join(h.dir, rel), FIXED_JPEG);
+  utimesSync(path.join(h.dir, rel), new Date(NOW - 20 * 86_400 * S), new Date(NOW - 20 * 86_400 * S));
+  await h.store.appendEvents([{ id: 'e-old', cameraId: 'A', type: 'intrusion', rule: 'yard', class: 'person', startTime: NOW - 20 * 86_400 * S, frame: 1, snapshotPath: rel }]);
+  const get = (url: string) => h.app.inject({ url, headers: h.headers(viewer) });
+  const before = await get('/api/events/e-old/snapshot.jpg');
+  assert.equal(before.statusCode, 200);
+  assert.deepEqual(before.rawPayload, FIXED_JPEG);
+
+  const report = await new RetentionRunner({ dataDir: h.dir, index: new SegmentIndex(h.db), limits: ROOMY, clock: new ManualClock(NOW) }).runNow();
+  assert.deepEqual(report.deleted.map((d) => [d.kind, d.path, d.reason]), [['snapshot', rel, 'age']]);
+  assert.equal(existsSync(path.join(h.dir, rel)), false);
+
+  const after = await get('/api/events/e-old/snapshot.jpg');
+  assert.equal(after.statusCode, 404);
+  assert.match(String(after.headers['content-type']), /^application\/json/);
+  assert.deepEqual(after.json(), { error: { code: 'NOT_FOUND', message: 'this event has no snapshot' } });
+  const event = await get('/api/events/e-old');
+  assert.equal(event.statusCode, 200, 'the event outlives its snapshot');
+  assert.equal(event.json<{ snapshotPath: string | null }>().snapshotPath, rel);
 });

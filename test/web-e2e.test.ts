@@ -19,6 +19,7 @@ import { databasePath, openDatabase } from '../src/store/database.ts';
 import type { NewEvent } from '../src/store/event-store.ts';
 import { SqliteEventStore } from '../src/store/sqlite-event-store.ts';
 import { ROOT } from './fixtures/data.ts';
+import { waitFor } from './fixtures/wait.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.join(ROOT, 'docs', 'screenshots');
@@ -163,15 +164,14 @@ describe('web app in a real browser', { skip: !existsSync(CHROMIUM) && `no ${CHR
     const drawn = lines.find((n) => n !== 'vertical' && n !== 'horizontal');
     assert.ok(drawn, `the new line is saved: ${lines.join(', ')}`);
     const started = Date.now();
-    await page.waitForFunction(
-      async ([id, name]) => {
+    // Polled from here: page.waitForFunction takes an async predicate's promise as true at once.
+    const countOf = (): Promise<number> =>
+      page.evaluate(async ([id, name]) => {
         const r = (await (await fetch(`/api/cameras/${id}/counts?bucket=minute&from=${Date.now() - 600_000}`)).json()) as { totals: Record<string, { in: number; out: number }> };
         const t = r.totals[name!];
-        return t !== undefined && t.in + t.out > 0;
-      },
-      [cameraId, drawn],
-      { timeout: 90_000, polling: 1000 },
-    );
+        return t === undefined ? 0 : t.in + t.out;
+      }, [cameraId, drawn] as const);
+    await waitFor(async () => (await countOf()) > 0, 90_000, `a count on the new line ${drawn}`);
     figures['newLineFirstCountSeconds'] = Math.round((Date.now() - started) / 100) / 10;
     await page.goto(`${server.url}/#/counts`);
     await page.locator('svg').first().waitFor();

@@ -4,6 +4,7 @@ import { analyticsConfigSchema } from '../config/schema/index.ts';
 import { SightlineError } from '../core/errors.ts';
 import { resolveBackend } from '../detect/choose-backend.ts';
 import { createDetectorPool, defaultWorkerCount, type DetectorPool } from '../detect/worker-pool.ts';
+import { coverageProblem, inputCoverage } from '../ingest/coverage.ts';
 import { isLive, sourceKind } from '../ingest/ffmpeg-args.ts';
 import { FfmpegSource, grabFrame } from '../ingest/ffmpeg-source.ts';
 import { probe } from '../ingest/probe.ts';
@@ -14,6 +15,9 @@ import { renderHeatmapPng } from '../render/heatmap-png.ts';
 import { dataDirFrom, parseCommandArgs, positiveNumber } from './args.ts';
 import { createProgressBar } from './progress.ts';
 
+/** Exit status of `analyze --strict` when the input is truncated or damaged (results of the analysed part are still written). */
+export const EXIT_INCOMPLETE_INPUT = 3;
+
 /** `sightline analyze <video> --config <file.yml> --out <dir>`: batch analysis of a video file. */
 export async function runAnalyze(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('analyze', argv, {
@@ -23,6 +27,7 @@ export async function runAnalyze(argv: readonly string[]): Promise<number> {
     workers: { type: 'string' },
     'data-dir': { type: 'string' },
     quiet: { type: 'boolean', short: 'q', default: false },
+    strict: { type: 'boolean', default: false },
   });
   if (positionals.length !== 1) throw new SightlineError('USAGE', `analyze takes exactly one video, got ${positionals.length}. Usage: sightline analyze <video> --config <file.yml> --out <dir>`);
   const video = positionals[0]!;
@@ -76,17 +81,24 @@ export async function runAnalyze(argv: readonly string[]): Promise<number> {
     progress.finish();
     if (result.stats.frames === 0) throw new SightlineError('INVALID_MEDIA', `${redactUrl(video)} holds no decodable video frame`);
 
-    const background = await grabFrame(video, info.duration !== null ? { atSeconds: Math.min(info.duration / 2, 10) } : {}).catch(() => null);
+    const decodeErrors = frames.decodeErrors;
+    const input = inputCoverage(
+      { seconds: info.duration, frames: info.frameCount, fps: info.frameRate },
+      { frames: result.stats.frames, lastTime: result.lastTime, fps: analysedFps, decodeErrors: decodeErrors.count, lastDecodeErrors: decodeErrors.last },
+    );
+    const problem = coverageProblem(input);
+    // The background comes from within the analysed part: a truncated file has nothing at its claimed middle.
+    const background = await grabFrame(video, info.duration !== null ? { atSeconds: Math.min(Math.min(info.duration, input.analysedSeconds) / 2, 10) } : {}).catch(() => null);
     const heatFrame = background ?? { width: info.width, height: info.height, data: new Uint8Array(info.width * info.height * 3) };
     const wallSeconds = (performance.now() - started) / 1000;
-    const seconds = info.duration ?? result.lastTime + 1 / analysedFps;
     const summary = {
       source: redactUrl(video),
       width: info.width,
       height: info.height,
       frames: result.stats.frames,
-      seconds: Math.round(seconds * 1000) / 1000,
+      seconds: input.analysedSeconds,
       analysedFps,
+      input,
       lines: result.summary.lines,
       zones: result.summary.zones,
       events: result.events.length,
@@ -101,6 +113,11 @@ export async function runAnalyze(argv: readonly string[]): Promise<number> {
     files.set('heatmap.png', renderHeatmapPng(heatFrame, result.heat));
     await writeOutputs(values.out, files);
 
+    if (problem !== null && values.strict) {
+      process.stderr.write(`sightline analyze: ${problem} (--strict; results of the analysed part are in ${values.out})\n`);
+      return EXIT_INCOMPLETE_INPUT;
+    }
+    if (problem !== null) process.stderr.write(`sightline analyze: warning: ${problem}\n`);
     const lines = Object.entries(result.summary.lines).map(([name, c]) => `${name} in ${c.in} out ${c.out}`);
     process.stdout.write(
       `analyzed ${summary.frames} frames (${summary.seconds} s of video) in ${summary.timing.wallSeconds} s, ${summary.timing.analysedFramesPerSecond} frames/s: ` +

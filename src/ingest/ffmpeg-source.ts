@@ -85,6 +85,18 @@ interface RunEnd {
   readonly problems: readonly string[];
 }
 
+/** Error lines ffmpeg printed while decoding, over all of a source's runs. */
+export interface DecodeErrors {
+  /** How many lines at level error, fatal or panic. */
+  readonly count: number;
+  /** The last `MAX_DECODE_ERROR_LINES` of them, redacted, oldest first. */
+  readonly last: readonly string[];
+}
+
+/** How many of ffmpeg's last decode error lines a source keeps. */
+export const MAX_DECODE_ERROR_LINES = 5;
+
+const ERROR_LEVEL = /\[(?:error|fatal|panic)\] /;
 const MAX_PENDING_BYTES = 256 * 1024 * 1024;
 const MAX_LINE = 64 * 1024;
 
@@ -98,7 +110,13 @@ class FfmpegRun {
   private readonly problems: string[] = [];
   private rest = '';
 
-  constructor(bin: string, args: readonly string[], private readonly url: string, onFrame: (meta: FrameMeta, data: Uint8Array) => void) {
+  constructor(
+    bin: string,
+    args: readonly string[],
+    private readonly url: string,
+    onFrame: (meta: FrameMeta, data: Uint8Array) => void,
+    private readonly onDecodeError?: (line: string) => void,
+  ) {
     this.assembler = new RawFrameSplitter(onFrame);
     this.child = spawnTied(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     const { stdout, stderr } = this.child;
@@ -156,7 +174,10 @@ class FfmpegRun {
     const info = parseShowinfo(line);
     if (info === null) {
       const problem = problemLine(line);
-      if (problem !== null && this.problems.push(redactText(problem, [this.url])) > 10) this.problems.shift();
+      if (problem === null) return;
+      const redacted = redactText(problem, [this.url]);
+      if (this.problems.push(redacted) > 10) this.problems.shift();
+      if (ERROR_LEVEL.test(line)) this.onDecodeError?.(redacted);
       return;
     }
     const index = this.numbering.push(info);
@@ -182,6 +203,8 @@ export class FfmpegSource implements FrameSource {
   private cancelStall: (() => void) | null = null;
   private stallReason: string | null = null;
   private dropped = 0;
+  private decodeErrorCount = 0;
+  private readonly lastDecodeErrors: string[] = [];
   private lastIndex = 0;
   private lastTime = 0;
   private firstWallMs: number | null = null;
@@ -197,6 +220,11 @@ export class FfmpegSource implements FrameSource {
   /** Frames dropped because `latestOnly` kept a newer one while the consumer was busy. */
   get droppedFrames(): number {
     return this.dropped;
+  }
+
+  /** Error lines ffmpeg printed while decoding, over all runs so far (a damaged file decodes with errors yet exits 0). */
+  get decodeErrors(): DecodeErrors {
+    return { count: this.decodeErrorCount, last: [...this.lastDecodeErrors] };
   }
 
   /** Frames decoded and waiting for the consumer. */
@@ -281,7 +309,7 @@ export class FfmpegSource implements FrameSource {
     if (this.live) this.options.onState?.({ kind: 'connecting', attempt: this.attempt + 1 });
     this.runBase = null;
     this.paused = false;
-    const run = new FfmpegRun(ffmpegPath, this.options.args ?? decodeArgs(url, this.options), url, (meta, data) => this.onFrame(meta, data));
+    const run = new FfmpegRun(ffmpegPath, this.options.args ?? decodeArgs(url, this.options), url, (meta, data) => this.onFrame(meta, data), (line) => this.onDecodeError(line));
     this.run = run;
     this.armStall();
     void run.ended.then((end) => this.onRunEnd(run, end));
@@ -323,6 +351,11 @@ export class FfmpegSource implements FrameSource {
     } else {
       this.armStall();
     }
+  }
+
+  private onDecodeError(line: string): void {
+    this.decodeErrorCount += 1;
+    if (this.lastDecodeErrors.push(line) > MAX_DECODE_ERROR_LINES) this.lastDecodeErrors.shift();
   }
 
   private onRunEnd(run: FfmpegRun, end: RunEnd): void {

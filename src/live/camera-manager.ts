@@ -13,6 +13,7 @@ import type { DetectorPool } from '../detect/worker-pool.ts';
 import type { Bus, BusTopic, BusTopics } from '../events/bus.ts';
 import type { CameraHealth } from '../events/live-event.ts';
 import { CredentialProxies } from '../ingest/credential-proxy.ts';
+import { redactUrl } from '../ingest/redact-url.ts';
 import { sourceKind } from '../ingest/ffmpeg-args.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { CameraPatch, CameraService, CameraView, LiveStream } from '../server/services.ts';
@@ -244,6 +245,7 @@ export class CameraManager implements CameraService {
       name: cam.name,
       config,
       streamUrl,
+      displayUrl: redactUrl(config.subUrl ?? cam.url),
       pool: this.o.pool,
       store: this.o.store,
       bus: unproxiedBus(this.o.bus, proxies),

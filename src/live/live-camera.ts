@@ -1,37 +1,37 @@
 /**
- * One camera, live and around the clock: frames from its (sub-)stream, newest first, through
- * motion gating, the shared detector pool, the tracker and the rules; rule events become stored
- * events with a start, updates and an end, each with a JPEG snapshot and a pointer into the
- * recording; counts and heat go to the store; everything is announced on the bus. Wiring only:
- * every decision is made by the pure core and the event lifecycle.
+ * One camera, live and around the clock: frames from its (sub-)stream, newest first, through the
+ * frame loop that `sightline analyze` runs too (src/pipeline/frame-loop.ts: motion gating, the shared
+ * detector pool, the tracker and the rules); this file adds only the sinks: rule events become
+ * stored events with a start, updates and an end, each with a JPEG snapshot and a pointer into the
+ * recording; counts and heat go to the store; everything is announced on the bus; health.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { resolveDetectOptions, resolveRuleSet, resolveTracker } from '../config/resolve.ts';
 import type { CameraConfig } from '../config/schema/server.ts';
-import type { Detection, Track } from '../core/detection.ts';
-import { createRuleState, stepRules, type RuleState } from '../core/rules/engine.ts';
+import type { Track } from '../core/detection.ts';
+import { SightlineError } from '../core/errors.ts';
 import type { HeatGrid } from '../core/rules/heat-grid.ts';
 import type { RuleEvent } from '../core/rules/types.ts';
-import { INITIAL_BYTE_TRACK_STATE, stepByteTrack, type ByteTrackState } from '../core/tracker/byte-track.ts';
 import type { DetectorPool } from '../detect/worker-pool.ts';
 import type { Bus } from '../events/bus.ts';
 import { DURATION_TYPES, EventLifecycle, type LifecycleStep } from '../events/lifecycle.ts';
 import { StreamClock } from './stream-clock.ts';
 import type { CameraHealth, LiveEventBody } from '../events/live-event.ts';
 import { backoffDelay, DEFAULT_BACKOFF, FfmpegSource } from '../ingest/ffmpeg-source.ts';
-import { fitGeometry, toSourceBox, type FitGeometry } from '../ingest/ffmpeg-args.ts';
-import type { Frame, SourceState } from '../ingest/frame-source.ts';
+import type { FitGeometry } from '../ingest/ffmpeg-args.ts';
+import type { SourceState } from '../ingest/frame-source.ts';
+import { cameraProblemInWords } from '../ingest/camera-words.ts';
 import { probe } from '../ingest/probe.ts';
 import { redactUrl } from '../ingest/redact-url.ts';
 import { isArmedAt } from '../notify/local-time.ts';
-import { createMotionGate, type MotionGate } from '../pipeline/motion-gate.ts';
+import { FrameLoop } from '../pipeline/frame-loop.ts';
 import type { EventStore, NewEvent } from '../store/event-store.ts';
 import type { JsonObject } from '../store/json.ts';
 import { encodeJpeg, type RgbPicture } from './jpeg.ts';
 import { liveDecodeArgs } from './live-args.ts';
 import { DayTotals, heatSince, ObjectTally } from './live-tallies.ts';
+import { OccupancyTally } from './occupancy-tally.ts';
 import { RateWindow } from './rate-window.ts';
 
 /** What a live camera is built from. */
@@ -41,6 +41,8 @@ export interface LiveCameraOptions {
   readonly config: CameraConfig;
   /** The stream analysed (the sub-stream when there is one), credentials included; only ever shown redacted. */
   readonly streamUrl: string;
+  /** The camera's own URL, redacted, to name in health and errors (default: `streamUrl` redacted; a credential proxy's loopback URL is no name for a user). */
+  readonly displayUrl?: string;
   readonly pool: DetectorPool;
   readonly store: EventStore;
   readonly bus: Bus;
@@ -60,6 +62,12 @@ export interface LiveCameraOptions {
   readonly updateSeconds?: number;
   /** Seconds of stream time between heat-map writes to the store; default 60. */
   readonly heatFlushSeconds?: number;
+  /**
+   * Analyse every decoded frame, pausing the decoder while the detector is busy, instead of keeping
+   * only the newest; default false (a camera must never lag). For tests and benchmarks that compare
+   * the live path with `analyze` frame by frame.
+   */
+  readonly everyFrame?: boolean;
 }
 
 const HEALTH_EVERY_MS = 2000;
@@ -147,7 +155,7 @@ export class LiveCamera {
 
   private async run(): Promise<void> {
     const o = this.options;
-    const safeUrl = redactUrl(o.streamUrl);
+    const safeUrl = o.displayUrl ?? redactUrl(o.streamUrl);
     let attempt = 0;
     while (!this.stopped) {
       let size: { width: number; height: number };
@@ -157,7 +165,9 @@ export class LiveCamera {
         this.frameSize = size;
       } catch (error) {
         this.state = 'reconnecting';
-        this.lastError = `cannot open ${safeUrl}: ${error instanceof Error ? error.message : String(error)}`;
+        this.lastError = cameraProblemInWords(error instanceof Error ? error.message : String(error), safeUrl);
+        // Every try after the first is a reconnect, whether the stream or the probe before it failed.
+        if (attempt > 0 || this.lastFrameAt !== null) this.reconnects++;
         this.publishHealth(true);
         await this.sleep(backoffDelay(attempt++, DEFAULT_BACKOFF, Math.random()));
         continue;
@@ -171,15 +181,7 @@ export class LiveCamera {
   private async analyse(sourceSize: { width: number; height: number }): Promise<void> {
     const o = this.options;
     const analytics = o.config.analytics;
-    const ruleSet = resolveRuleSet(analytics);
-    const tracker = resolveTracker(analytics, o.config.fps);
-    const detectOptions = resolveDetectOptions(analytics);
     const inputSize = { width: o.pool.traits.inputWidth, height: o.pool.traits.inputHeight };
-    const geometry = fitGeometry(sourceSize, inputSize, analytics.detect.fit);
-    const gate: MotionGate = createMotionGate(analytics.detect.motion);
-    let trackState: ByteTrackState = INITIAL_BYTE_TRACK_STATE;
-    let rules: RuleState = createRuleState(ruleSet, sourceSize, { heatCellSize: analytics.heatmap.cellSize, heatClasses: analytics.heatmap.classes });
-    let previous: readonly Detection[] = [];
     let flushedHeat: HeatGrid | null = null;
     let heatFlushedAt = 0;
     const heatEvery = o.heatFlushSeconds ?? 60;
@@ -187,7 +189,7 @@ export class LiveCamera {
     const source = new FfmpegSource({
       url: o.streamUrl,
       live: true,
-      latestOnly: true,
+      latestOnly: o.everyFrame !== true,
       ...decode,
       args: liveDecodeArgs(o.streamUrl, decode),
       ...(o.ffmpegPath !== undefined && { ffmpegPath: o.ffmpegPath }),
@@ -195,53 +197,79 @@ export class LiveCamera {
     });
     this.source = source;
     if (this.stopped) await source.close();
+    // When each frame was pulled from the decoder, by frame index, until the loop has analysed it.
+    const arrivals = new Map<number, number>();
+    const loop = new FrameLoop({
+      config: analytics,
+      pool: o.pool,
+      sourceSize,
+      analysedFps: o.config.fps,
+      // One frame at a time: the source keeps only the newest frame while the detector is busy, so the camera never lags.
+      maxInFlight: 1,
+      beforeDetect: (frame) => {
+        const receivedAt = this.now();
+        arrivals.set(frame.index, receivedAt);
+        this.clock.frame(frame.time, receivedAt);
+        this.lastFrameAt = receivedAt;
+        this.framesIn.add(receivedAt);
+        this.latest = { picture: { width: frame.width, height: frame.height, data: frame.data.slice() }, geometry: loop.geometry, at: receivedAt };
+      },
+      onDetectorError: (_frame, error) => this.problem(`detector failed on a frame: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    const occupancy = new OccupancyTally();
+    const hasZones = analytics.zones.length > 0;
     const dayStart = Math.floor(this.now() / 86_400_000) * 86_400_000;
     const stored = await this.guard("read today's counts", () => o.store.queryLineCounts({ cameraId: this.id, from: dayStart, to: dayStart + 86_400_000, bucket: 'day' }));
-    this.dayTotals.load(ruleSet.lines.map((l) => l.name), dayStart, stored ?? []);
+    this.dayTotals.load(loop.ruleSet.lines.map((l) => l.name), dayStart, stored ?? []);
     this.clock.restart();
-    for await (const frame of source) {
-      const receivedAt = this.now();
-      this.clock.frame(frame.time, receivedAt);
-      this.lastFrameAt = receivedAt;
-      this.framesIn.add(receivedAt);
-      this.latest = { picture: { width: frame.width, height: frame.height, data: frame.data.slice() }, geometry, at: receivedAt };
-      let detections = previous;
-      if (gate.shouldDetect(frame)) {
-        try {
-          const r = await o.pool.detect(frame, detectOptions, { transfer: true });
-          detections = r.detections.map((d) => ({ box: toSourceBox(geometry, d.box), score: d.score, class: d.class })).filter((d) => d.box.w > 0 && d.box.h > 0);
-          previous = detections;
-        } catch (error) {
-          this.problem(`detector failed on a frame: ${error instanceof Error ? error.message : String(error)}`);
-          continue;
+    try {
+      for await (const r of loop.run(source)) {
+        const receivedAt = arrivals.get(r.index) ?? this.now();
+        arrivals.delete(r.index);
+        this.framesAnalysed.add(this.now());
+        await this.handleEvents(r.time, receivedAt, r.tracks, r.events, this.lifecycle.step(r.time, r.events, r.occupancy));
+        if (hasZones) {
+          const at = Math.round(this.clock.epochOf(r.time, receivedAt));
+          occupancy.frame(at, r.occupancy);
+          await this.storeOccupancy(occupancy.drain(at));
         }
+        const counts = this.objects.update(r.tracks.filter((tr) => tr.observed).map((tr) => tr.class));
+        if (counts) o.bus.publish('objects', { cameraId: this.id, cameraName: this.name, counts, frameTime: receivedAt });
+        this.publishTracks(r.tracks, sourceSize, receivedAt);
+        if (r.time - heatFlushedAt >= heatEvery) {
+          const grid = loop.heat;
+          await this.flushHeat(grid, flushedHeat, receivedAt);
+          flushedHeat = grid;
+          heatFlushedAt = r.time;
+        }
+        this.publishHealth(false);
+        if (this.stopped) break;
       }
-      const t = stepByteTrack(trackState, detections, tracker);
-      trackState = t.state;
-      const step = stepRules(rules, { frame: frame.index, time: frame.time, tracks: t.tracks });
-      rules = step.state;
-      this.framesAnalysed.add(this.now());
-      await this.handleEvents(frame, receivedAt, t.tracks, step.events, this.lifecycle.step(frame.time, step.events, step.occupancy));
-      const counts = this.objects.update(t.tracks.filter((tr) => tr.observed).map((tr) => tr.class));
-      if (counts) o.bus.publish('objects', { cameraId: this.id, cameraName: this.name, counts, frameTime: receivedAt });
-      this.publishTracks(t.tracks, sourceSize, receivedAt);
-      if (frame.time - heatFlushedAt >= heatEvery) {
-        const grid = rules.heat.grid;
-        await this.flushHeat(grid, flushedHeat, receivedAt);
-        flushedHeat = grid;
-        heatFlushedAt = frame.time;
-      }
-      this.publishHealth(false);
-      if (this.stopped) break;
+    } catch (error) {
+      if (!(error instanceof SightlineError && error.code === 'DETECTOR_FAILED')) throw error;
+      // The detector keeps failing: end this source's analysis; run() reconnects after a pause.
+      this.problem(error.message);
+      await source.close();
+    } finally {
+      // The end of this source: zone exits of the tracks still inside, open alarms ended, at its last frame.
+      const end = loop.finish();
+      if (end.events.length > 0) await this.handleEvents(end.time, this.now(), [], end.events, this.lifecycle.step(end.time, end.events, {}));
+      await this.flushHeat(loop.heat, flushedHeat, this.now());
+      // Occupancy never carries across sources: the next one starts from the tracks it sees.
+      await this.storeOccupancy(occupancy.drain());
     }
-    await this.flushHeat(rules.heat.grid, flushedHeat, this.now());
   }
 
-  private async handleEvents(frame: Frame, receivedAt: number, tracks: readonly Track[], ruleEvents: readonly RuleEvent[], steps: readonly LifecycleStep[]): Promise<void> {
+  private async storeOccupancy(rows: ReturnType<OccupancyTally['drain']>): Promise<void> {
+    if (rows.length > 0) await this.guard('store the zone occupancy', () => this.options.store.addZoneOccupancy(this.id, rows));
+  }
+
+  private async handleEvents(time: number, receivedAt: number, tracks: readonly Track[], ruleEvents: readonly RuleEvent[], steps: readonly LifecycleStep[]): Promise<void> {
     const o = this.options;
     const crossings = ruleEvents.filter((e) => e.type === 'line_crossing');
     if (crossings.length > 0) {
-      await this.guard('store line counts', () => o.store.addLineCrossings(this.id, this.clock.epochOf(0, receivedAt - frame.time * 1000), crossings));
+      // The store takes the stream's origin in whole ms; crossing times are stream seconds on it.
+      await this.guard('store line counts', () => o.store.addLineCrossings(this.id, Math.round(this.clock.epochOf(0, receivedAt - time * 1000)), crossings));
       for (const c of this.dayTotals.add(crossings, receivedAt)) o.bus.publish('count', { cameraId: this.id, cameraName: this.name, ...c, frameTime: receivedAt });
     }
     for (const s of steps) {
@@ -343,7 +371,7 @@ export class LiveCamera {
       this.state = 'connected';
     } else if (s.kind === 'disconnected') {
       this.state = 'reconnecting';
-      this.lastError = s.reason;
+      this.lastError = cameraProblemInWords(s.reason, this.options.displayUrl ?? redactUrl(this.options.streamUrl));
     } else if (s.kind === 'retrying') {
       this.state = 'reconnecting';
       this.reconnects++;

@@ -1,17 +1,12 @@
 import type { AnalyticsConfig } from '../config/schema/index.ts';
-import { resolveDetectOptions, resolveRuleSet, resolveTracker } from '../config/resolve.ts';
 import type { Detection } from '../core/detection.ts';
-import type { Box } from '../core/geometry.ts';
-import { createRuleState, finishRules, stepRules, summarize, type Occupancy, type RuleSummary } from '../core/rules/engine.ts';
+import { summarize, type Occupancy, type RuleSummary } from '../core/rules/engine.ts';
 import type { HeatGrid } from '../core/rules/heat-grid.ts';
 import type { RuleEvent, RuleSet } from '../core/rules/types.ts';
 import type { TrackRow } from '../core/track-rows.ts';
-import { INITIAL_BYTE_TRACK_STATE, stepByteTrack } from '../core/tracker/byte-track.ts';
-import type { RawDetection } from '../detect/detector.ts';
 import type { DetectorPool } from '../detect/worker-pool.ts';
-import { fitGeometry, toSourceBox, type FitGeometry } from '../ingest/ffmpeg-args.ts';
-import type { Frame, FrameSource } from '../ingest/frame-source.ts';
-import { createMotionGate, type MotionGate } from './motion-gate.ts';
+import type { FrameSource } from '../ingest/frame-source.ts';
+import { FrameLoop } from './frame-loop.ts';
 
 /** What the analysis of one video needs. */
 export interface AnalyzeInput {
@@ -29,6 +24,8 @@ export interface AnalyzeInput {
   readonly onFrame?: (frame: number, time: number) => void;
   /** Called with each analysed frame's detections (source pixels) before tracking, for diagnostics. */
   readonly onDetections?: (frame: number, detections: readonly Detection[]) => void;
+  /** Called when a frame's detection failed and the frame was tracked with the previous detections (see frame-loop.ts). */
+  readonly onDetectorError?: (frame: number, error: unknown) => void;
 }
 
 /** Counters of where the time went. */
@@ -39,6 +36,8 @@ export interface AnalyzeStats {
   readonly detectedFrames: number;
   /** Frames in which nothing moved, whose detections carried over. */
   readonly motionSkippedFrames: number;
+  /** Frames whose detection failed, tracked with the previous detections. */
+  readonly detectorErrors: number;
   /** Sum of the workers' inference milliseconds. */
   readonly inferenceMs: number;
 }
@@ -57,111 +56,53 @@ export interface AnalyzeResult {
   readonly stats: AnalyzeStats;
 }
 
-interface Pending {
-  readonly frame: Frame;
-  readonly job: Promise<readonly RawDetection[]> | null;
-}
-
-function toDetections(raw: readonly RawDetection[], geometry: FitGeometry): Detection[] {
-  const out: Detection[] = [];
-  for (const d of raw) {
-    const box = toSourceBox(geometry, d.box);
-    if (box.w > 0 && box.h > 0) out.push({ box, score: d.score, class: d.class });
-  }
-  return out;
-}
-
-function clipBox(box: Box, size: { readonly width: number; readonly height: number }): Box {
-  const x0 = Math.max(0, box.x);
-  const y0 = Math.max(0, box.y);
-  const x1 = Math.min(size.width, box.x + box.w);
-  const y1 = Math.min(size.height, box.y + box.h);
-  return { x: x0, y: y0, w: Math.max(0, x1 - x0), h: Math.max(0, y1 - y0) };
-}
-
 /**
- * Runs detection, tracking and the rules over every frame of a source, in frame order, keeping
- * the worker pool busy with up to two frames per worker in flight. Wiring only: every decision is
- * made by the pure core.
+ * Runs the frame loop (src/pipeline/frame-loop.ts) over every frame of a source and collects what
+ * the batch outputs need: track rows of observed tracks, rule events, the occupancy series and the
+ * heat map. Wiring only: every decision is made by the loop and the pure core.
  */
 export async function analyze(input: AnalyzeInput): Promise<AnalyzeResult> {
-  const { config, pool } = input;
-  const ruleSet = resolveRuleSet(config);
-  const trackerConfig = resolveTracker(config, input.analysedFps);
-  const detectOptions = resolveDetectOptions(config);
-  const size = { width: pool.traits.inputWidth, height: pool.traits.inputHeight };
-  const geometry = fitGeometry(input.sourceSize, size, config.detect.fit);
-  const gate: MotionGate = createMotionGate(config.detect.motion);
-  let tracker = INITIAL_BYTE_TRACK_STATE;
-  let rules = createRuleState(ruleSet, input.sourceSize, { heatCellSize: config.heatmap.cellSize, heatClasses: config.heatmap.classes });
+  let detectorErrors = 0;
+  const loop = new FrameLoop({
+    config: input.config,
+    pool: input.pool,
+    sourceSize: input.sourceSize,
+    analysedFps: input.analysedFps,
+    ...(input.maxInFlight !== undefined && { maxInFlight: input.maxInFlight }),
+    onDetectorError: (frame, error) => {
+      detectorErrors++;
+      input.onDetectorError?.(frame.index, error);
+    },
+  });
   const rows: TrackRow[] = [];
   const events: RuleEvent[] = [];
   const occupancy: { frame: number; time: number; zones: Occupancy }[] = [];
-  let previous: readonly Detection[] = [];
   let detectedFrames = 0;
-  let motionSkippedFrames = 0;
   let inferenceMs = 0;
   let frames = 0;
-  let lastTime = 0;
-
-  const finish = async (p: Pending): Promise<void> => {
-    let detections = previous;
-    if (p.job) {
-      detections = toDetections(await p.job, geometry);
-      previous = detections;
-    }
-    input.onDetections?.(p.frame.index, detections);
-    const step = stepByteTrack(tracker, detections, trackerConfig);
-    tracker = step.state;
-    for (const t of step.tracks) {
-      if (!t.observed) continue;
-      const box = clipBox(t.box, input.sourceSize);
-      if (box.w > 0 && box.h > 0) rows.push({ frame: p.frame.index, id: t.id, class: t.class, box, score: t.score });
-    }
-    const r = stepRules(rules, { frame: p.frame.index, time: p.frame.time, tracks: step.tracks });
-    rules = r.state;
-    events.push(...r.events);
-    if (ruleSet.zones.length > 0) occupancy.push({ frame: p.frame.index, time: p.frame.time, zones: r.occupancy });
-    frames++;
-    lastTime = p.frame.time;
-    input.onFrame?.(p.frame.index, p.frame.time);
-  };
-
-  const queue: Pending[] = [];
-  const maxInFlight = Math.max(1, input.maxInFlight ?? 2 * pool.size);
   try {
-    for await (const frame of input.frames) {
-      const needed = gate.shouldDetect(frame);
-      let job: Promise<readonly RawDetection[]> | null = null;
-      if (needed) {
-        detectedFrames++;
-        // The frame's pixels are not needed after this, so they move to the worker instead of being copied.
-        job = pool.detect(frame, detectOptions, { transfer: true }).then((r) => {
-          inferenceMs += r.ms;
-          return r.detections;
-        });
-        // A rejection is handled when the frame's turn comes; this only keeps Node from reporting it early.
-        job.catch(() => undefined);
-      } else {
-        motionSkippedFrames++;
-      }
-      queue.push({ frame, job });
-      while (queue.length >= maxInFlight) await finish(queue.shift()!);
+    for await (const r of loop.run(input.frames)) {
+      if (r.detected) detectedFrames++;
+      inferenceMs += r.inferenceMs;
+      input.onDetections?.(r.index, r.detections);
+      for (const t of r.tracks) if (t.observed) rows.push({ frame: r.index, id: t.id, class: t.class, box: t.box, score: t.score });
+      events.push(...r.events);
+      if (loop.ruleSet.zones.length > 0) occupancy.push({ frame: r.index, time: r.time, zones: r.occupancy });
+      frames++;
+      input.onFrame?.(r.index, r.time);
     }
-    while (queue.length > 0) await finish(queue.shift()!);
   } finally {
     await input.frames.close();
   }
-  const done = finishRules(rules);
-  events.push(...done.events);
+  events.push(...loop.finish().events);
   return {
-    ruleSet,
+    ruleSet: loop.ruleSet,
     rows,
     events,
-    summary: summarize(events, ruleSet, occupancy.map((o) => o.zones)),
+    summary: summarize(events, loop.ruleSet, occupancy.map((o) => o.zones)),
     occupancy,
-    heat: done.state.heat.grid,
-    lastTime,
-    stats: { frames, detectedFrames, motionSkippedFrames, inferenceMs },
+    heat: loop.heat,
+    lastTime: loop.last?.time ?? 0,
+    stats: { frames, detectedFrames, motionSkippedFrames: frames - detectedFrames - detectorErrors, detectorErrors, inferenceMs },
   };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { planRetention, type EventKeep, type RetentionInput, type RetentionReason, type RetentionSegment } from './retention-plan.ts';
+import { planRetention, type EventKeep, type RetentionDeletion, type RetentionInput, type RetentionReason, type RetentionSegment, type RetentionSnapshot } from './retention-plan.ts';
 
 const S = 1000;
 const NOW = 1_700_000_000_000;
@@ -13,14 +13,20 @@ function run(cam: string, count: number, firstId: number, endsAgo = 0): Retentio
   });
 }
 
-const base: RetentionInput = { segments: [], now: NOW, maxAgeMs: Infinity, quotaBytes: Infinity, bytesToFree: 0, keep: new Map() };
+/** A snapshot of `bytes` bytes for camera `cam`, written `agoS` seconds before NOW; its path is `<cam>@<agoS>`. */
+const snap = (cam: string, agoS: number, bytes = 100): RetentionSnapshot => ({ path: `${cam}@${agoS}`, cameraId: cam, time: NOW - agoS * S, bytes });
+
+/** A segment by its id, a snapshot by its path. */
+const keyOf = (d: RetentionDeletion): number | string => (d.kind === 'segment' ? d.id : d.path);
+
+const base: RetentionInput = { segments: [], snapshots: [], now: NOW, maxAgeMs: Infinity, quotaBytes: Infinity, bytesToFree: 0, keep: new Map() };
 const events = (preRollS: number, postRollS: number, spans: Array<[number, number | null]>): EventKeep => ({
   preRollMs: preRollS * S,
   postRollMs: postRollS * S,
   events: spans.map(([start, end]) => ({ start: NOW - start * S, end: end === null ? null : NOW - end * S })),
 });
 
-const cases: Array<{ name: string; input: Partial<RetentionInput>; expected: Array<[number, RetentionReason]> }> = [
+const cases: Array<{ name: string; input: Partial<RetentionInput>; expected: Array<[number | string, RetentionReason]> }> = [
   { name: 'nothing to do', input: { segments: run('a', 5, 1) }, expected: [] },
   { name: 'empty index', input: { quotaBytes: 0, bytesToFree: 1000 }, expected: [] },
   {
@@ -98,14 +104,54 @@ const cases: Array<{ name: string; input: Partial<RetentionInput>; expected: Arr
     input: { segments: run('a', 4, 1).reverse(), quotaBytes: 200 },
     expected: [[1, 'quota'], [2, 'quota']],
   },
+  {
+    name: 'snapshots: those written at least maxAge ago are deleted, as segments are',
+    // segments [-50,-40] .. [-10,0] (ids 1..5); snapshots written -45, -30 (exactly maxAge ago) and -5 s
+    input: { segments: run('a', 5, 1), snapshots: [snap('a', 5), snap('a', 45), snap('a', 30)], maxAgeMs: 30 * S },
+    expected: [[1, 'age'], ['a@45', 'age'], [2, 'age'], ['a@30', 'age']],
+  },
+  {
+    name: 'snapshots: the quota counts segments and snapshots together, oldest of either first',
+    // segments [-50,-40] .. [-10,0] (ids 1..5, 100 B each); snapshots at -55, -35, -15 s of 100 B: 800 B in all
+    input: { segments: run('a', 5, 1), snapshots: [snap('a', 35), snap('a', 55), snap('a', 15)], quotaBytes: 350 },
+    expected: [['a@55', 'quota'], [1, 'quota'], [2, 'quota'], ['a@35', 'quota'], [3, 'quota']],
+  },
+  {
+    name: 'snapshots: of other cameras interleave too, and snapshots alone can fill the quota',
+    input: { segments: run('a', 2, 1), snapshots: [snap('b', 100, 500), snap('c', 90, 500), snap('b', 5, 500)], quotaBytes: 1000 },
+    expected: [['b@100', 'quota'], ['c@90', 'quota']],
+  },
+  {
+    name: 'snapshots: the disk shortfall frees the oldest of either kind, after age and quota',
+    input: { segments: run('a', 4, 1), snapshots: [snap('a', 45, 50), snap('a', 25, 50)], maxAgeMs: 45 * S, quotaBytes: 400, bytesToFree: 300 },
+    // ids 1 [-40,-30] 2 [-30,-20] 3 [-20,-10] 4 [-10,0]: 500 B in all; the aged snapshot frees 50, id 1 brings the total to 350
+    expected: [['a@45', 'age'], [1, 'quota'], [2, 'disk'], ['a@25', 'disk']],
+  },
+  {
+    name: 'snapshots: a snapshot written when a segment starts goes after that segment',
+    input: { segments: run('a', 2, 1), snapshots: [snap('a', 20), snap('a', 10)], quotaBytes: 200 },
+    // ids 1 [-20,-10] 2 [-10,0]
+    expected: [[1, 'quota'], ['a@20', 'quota']],
+  },
+  {
+    name: 'snapshots: events mode never deletes a snapshot for being far from events',
+    input: { segments: run('a', 3, 1), snapshots: [snap('a', 100), snap('a', 25)], keep: new Map([['a', events(0, 0, [])]]) },
+    expected: [[1, 'not-near-event'], [2, 'not-near-event']],
+  },
+  {
+    name: 'snapshots: a segment deleted far from events counts towards the quota of both',
+    input: { segments: run('a', 3, 1), snapshots: [snap('a', 40), snap('a', 5)], quotaBytes: 300, keep: new Map([['a', events(0, 0, [[12, 12]])]]) },
+    // ids 1 [-30,-20] 2 [-20,-10] 3 [-10,0]; window [-12,-12] keeps id 2; id 1 goes (100 B of 500), the oldest snapshot brings it to 300
+    expected: [['a@40', 'quota'], [1, 'not-near-event']],
+  },
 ];
 
 for (const c of cases) {
   test(`planRetention: ${c.name}`, () => {
     const plan = planRetention({ ...base, ...c.input });
-    assert.deepEqual(plan.map((d) => [d.id, d.reason]), c.expected);
-    const bytes = new Map((c.input.segments ?? []).map((s) => [s.id, s]));
-    for (const d of plan) assert.equal(d.cameraId, bytes.get(d.id)?.cameraId);
+    assert.deepEqual(plan.map((d) => [keyOf(d), d.reason]), c.expected);
+    const items = new Map<number | string, { cameraId: string; bytes: number }>([...(c.input.segments ?? []).map((s) => [s.id, s] as const), ...(c.input.snapshots ?? []).map((s) => [s.path, s] as const)]);
+    for (const d of plan) assert.deepEqual([d.cameraId, d.bytes], [items.get(keyOf(d))?.cameraId, items.get(keyOf(d))?.bytes]);
   });
 }
 
@@ -113,10 +159,36 @@ test('planRetention: the total left is under the quota whatever the sizes', () =
   const segments = [300, 50, 900, 10, 400, 70].map((bytes, i) => ({ id: i + 1, cameraId: 'a', startTime: NOW - (10 - i) * 10 * S, endTime: NOW - (9 - i) * 10 * S, bytes }));
   for (const quota of [0, 1, 100, 500, 1000, 1730, 5000]) {
     const plan = planRetention({ ...base, segments, quotaBytes: quota });
-    const deleted = new Set(plan.map((d) => d.id));
+    const deleted = new Set(plan.map(keyOf));
     const left = segments.filter((s) => !deleted.has(s.id)).reduce((n, s) => n + s.bytes, 0);
     assert.ok(left <= quota, `quota ${quota}: ${left} left`);
     // oldest first: what is deleted is a prefix of the segments
     assert.deepEqual([...deleted], segments.slice(0, deleted.size).map((s) => s.id));
+  }
+});
+
+test('planRetention: segments and snapshots together stay under the quota whatever the sizes, the oldest of either deleted first', () => {
+  const sizes = [300, 50, 900, 10, 400, 70, 120, 5];
+  // Alternately a 10-s segment and a snapshot written 5 s after that segment's start.
+  const segments: RetentionSegment[] = [];
+  const snapshots: RetentionSnapshot[] = [];
+  const order: Array<number | string> = [];
+  for (const [i, bytes] of sizes.entries()) {
+    const startTime = NOW - (20 - i) * 10 * S;
+    if (i % 2 === 0) segments.push({ id: i + 1, cameraId: 'a', startTime, endTime: startTime + 10 * S, bytes });
+    else snapshots.push({ path: `s${i}`, cameraId: 'a', time: startTime, bytes });
+    order.push(i % 2 === 0 ? i + 1 : `s${i}`);
+  }
+  const bytesOf = new Map<number | string, number>(sizes.map((b, i) => [order[i]!, b]));
+  for (const quota of [0, 1, 100, 500, 1000, 1730, 5000]) {
+    for (const bytesToFree of [0, 60, 1000]) {
+      const plan = planRetention({ ...base, segments, snapshots, quotaBytes: quota, bytesToFree });
+      const deleted = plan.map(keyOf);
+      const freed = deleted.reduce((n: number, k) => n + bytesOf.get(k)!, 0);
+      const total = sizes.reduce((n, b) => n + b, 0);
+      assert.ok(total - freed <= quota, `quota ${quota}: ${total - freed} left`);
+      assert.ok(freed >= Math.min(bytesToFree, total), `bytesToFree ${bytesToFree}: ${freed} freed`);
+      assert.deepEqual(deleted, order.slice(0, deleted.length), 'oldest first: a prefix of both kinds in time order');
+    }
   }
 });

@@ -1,11 +1,13 @@
 /**
- * Which recorded segments to delete, decided without I/O or a clock (time is passed in):
- * - `age`: the segment ended at least `maxAgeMs` before now;
- * - `not-near-event`: the camera records in `events` mode, the segment ended more than its pre-roll
- *   before now (so no event still to come can need it) and it overlaps no event window
- *   `[eventStart - preRoll, (eventEnd ?? now) + postRoll]`;
- * - `quota`: after those, the oldest segments until the total is at most `quotaBytes`;
- * - `disk`: then the oldest segments until at least `bytesToFree` bytes are freed in all.
+ * Which recorded segments and event snapshots to delete, decided without I/O or a clock (time is
+ * passed in). Both kinds share one budget and one order, oldest first (a segment by its start, a
+ * snapshot by the time it was written):
+ * - `age`: the segment ended, or the snapshot was written, at least `maxAgeMs` before now;
+ * - `not-near-event` (segments only): the camera records in `events` mode, the segment ended more
+ *   than its pre-roll before now (so no event still to come can need it) and it overlaps no event
+ *   window `[eventStart - preRoll, (eventEnd ?? now) + postRoll]`;
+ * - `quota`: after those, the oldest segments or snapshots until their total is at most `quotaBytes`;
+ * - `disk`: then the oldest of either until at least `bytesToFree` bytes are freed in all.
  * The segment being written is not in the index until it is complete, so it is never planned.
  */
 
@@ -17,6 +19,16 @@ export interface RetentionSegment {
   readonly startTime: number;
   /** Epoch ms. */
   readonly endTime: number;
+  readonly bytes: number;
+}
+
+/** The fields of an event snapshot file that retention looks at. */
+export interface RetentionSnapshot {
+  /** Relative to the data directory, `/`-separated; it identifies the snapshot. */
+  readonly path: string;
+  readonly cameraId: string;
+  /** When the file was written, epoch ms. */
+  readonly time: number;
   readonly bytes: number;
 }
 
@@ -38,11 +50,13 @@ export interface EventKeep {
 /** Everything the plan depends on. */
 export interface RetentionInput {
   readonly segments: readonly RetentionSegment[];
+  /** The event snapshot files on disk. */
+  readonly snapshots: readonly RetentionSnapshot[];
   /** Epoch ms. */
   readonly now: number;
-  /** Segments that ended this long ago are deleted; Infinity keeps them. */
+  /** Segments that ended, and snapshots written, this long ago are deleted; Infinity keeps them. */
   readonly maxAgeMs: number;
-  /** Largest total of all segments, bytes; Infinity for none. */
+  /** Largest total of all segments and snapshots, bytes; Infinity for none. */
   readonly quotaBytes: number;
   /** Bytes to free for the disk's free-space minimum (0 when there is enough). */
   readonly bytesToFree: number;
@@ -50,59 +64,90 @@ export interface RetentionInput {
   readonly keep: ReadonlyMap<string, EventKeep>;
 }
 
-/** Why a segment is deleted. */
+/** Why a segment or snapshot is deleted (`not-near-event` is for segments only). */
 export type RetentionReason = 'age' | 'quota' | 'disk' | 'not-near-event';
 
 /** One segment to delete. */
-export interface RetentionDeletion {
+export interface SegmentDeletion {
+  readonly kind: 'segment';
   readonly id: number;
   readonly cameraId: string;
   readonly bytes: number;
   readonly reason: RetentionReason;
 }
 
-/** Decides which segments to delete and why, oldest first (by start time, then id). */
+/** One snapshot file to delete. */
+export interface SnapshotDeletion {
+  readonly kind: 'snapshot';
+  readonly path: string;
+  readonly cameraId: string;
+  readonly bytes: number;
+  readonly reason: Exclude<RetentionReason, 'not-near-event'>;
+}
+
+/** One segment or snapshot to delete. */
+export type RetentionDeletion = SegmentDeletion | SnapshotDeletion;
+
+/** A segment or a snapshot, as the plan orders and counts them. */
+type Item = { readonly kind: 'segment'; readonly of: RetentionSegment } | { readonly kind: 'snapshot'; readonly of: RetentionSnapshot };
+
+const startOf = (item: Item): number => (item.kind === 'segment' ? item.of.startTime : item.of.time);
+const endOf = (item: Item): number => (item.kind === 'segment' ? item.of.endTime : item.of.time);
+
+/** Oldest first: by start time, a segment before a snapshot of the same time, then by id or path. */
+function compareItems(a: Item, b: Item): number {
+  const byTime = startOf(a) - startOf(b);
+  if (byTime !== 0) return byTime;
+  if (a.kind === 'segment') return b.kind === 'segment' ? a.of.id - b.of.id : -1;
+  if (b.kind === 'segment') return 1;
+  return a.of.path < b.of.path ? -1 : a.of.path > b.of.path ? 1 : 0;
+}
+
+/** Decides which segments and snapshots to delete and why, oldest first (see {@link compareItems}). */
 export function planRetention(input: RetentionInput): RetentionDeletion[] {
   const { now } = input;
-  const ordered = [...input.segments].sort((a, b) => a.startTime - b.startTime || a.id - b.id);
+  const ordered: Item[] = [
+    ...input.segments.map((of): Item => ({ kind: 'segment', of })),
+    ...input.snapshots.map((of): Item => ({ kind: 'snapshot', of })),
+  ].sort(compareItems);
   const windows = new Map<string, { readonly keep: EventKeep; readonly spans: readonly Span[] }>();
   for (const [cameraId, keep] of input.keep) windows.set(cameraId, { keep, spans: mergeWindows(keep, now) });
 
-  const reasons = new Map<number, RetentionReason>();
+  const deletions = new Map<Item, RetentionDeletion>();
+  const mark = (item: Item, reason: SnapshotDeletion['reason']): void => {
+    const { cameraId, bytes } = item.of;
+    deletions.set(item, item.kind === 'segment' ? { kind: 'segment', id: item.of.id, cameraId, bytes, reason } : { kind: 'snapshot', path: item.of.path, cameraId, bytes, reason });
+  };
   let total = 0;
-  for (const s of ordered) {
-    total += s.bytes;
-    if (now - s.endTime >= input.maxAgeMs) {
-      reasons.set(s.id, 'age');
+  for (const item of ordered) {
+    total += item.of.bytes;
+    if (now - endOf(item) >= input.maxAgeMs) {
+      mark(item, 'age');
       continue;
     }
+    if (item.kind !== 'segment') continue;
+    const s = item.of;
     const camera = windows.get(s.cameraId);
     if (camera !== undefined && s.endTime < now - camera.keep.preRollMs && !overlapsAny(camera.spans, s.startTime, s.endTime)) {
-      reasons.set(s.id, 'not-near-event');
+      deletions.set(item, { kind: 'segment', id: s.id, cameraId: s.cameraId, bytes: s.bytes, reason: 'not-near-event' });
     }
   }
 
   let freed = 0;
-  for (const s of ordered) {
-    if (reasons.has(s.id)) freed += s.bytes;
-  }
-  for (const s of ordered) {
+  for (const d of deletions.values()) freed += d.bytes;
+  for (const item of ordered) {
     if (total - freed <= input.quotaBytes) break;
-    if (reasons.has(s.id)) continue;
-    reasons.set(s.id, 'quota');
-    freed += s.bytes;
+    if (deletions.has(item)) continue;
+    mark(item, 'quota');
+    freed += item.of.bytes;
   }
-  for (const s of ordered) {
+  for (const item of ordered) {
     if (freed >= input.bytesToFree) break;
-    if (reasons.has(s.id)) continue;
-    reasons.set(s.id, 'disk');
-    freed += s.bytes;
+    if (deletions.has(item)) continue;
+    mark(item, 'disk');
+    freed += item.of.bytes;
   }
-
-  return ordered.flatMap((s) => {
-    const reason = reasons.get(s.id);
-    return reason === undefined ? [] : [{ id: s.id, cameraId: s.cameraId, bytes: s.bytes, reason }];
-  });
+  return ordered.flatMap((item) => deletions.get(item) ?? []);
 }
 
 /** A closed interval of epoch ms. */

@@ -1,22 +1,29 @@
 /**
  * Applies the retention plan (retention-plan.ts) to the index and the disk: every `intervalMs` and
- * whenever asked. A run reads the segments, the event windows of `events`-mode cameras and the disk's
- * free space, deletes each planned file and then its row (a file already gone is fine), removes the
- * day folders left empty, and reports what it deleted. Errors are reported through `onError` and in the report, never thrown out of the timer.
+ * whenever asked. A run reads the segments, the event snapshot files (snapshot-files.ts), the event
+ * windows of `events`-mode cameras and the disk's free space, deletes each planned segment file and
+ * then its row and each planned snapshot file (a file already gone is fine), removes the day folders
+ * left empty, and reports what it deleted. Errors are reported through `onError` and in the report,
+ * never thrown out of the timer.
+ *
+ * A deleted snapshot's event keeps its `snapshotPath`: the event stays as it was recorded, and
+ * `GET /api/events/:id/snapshot.jpg` answers 404 for a file that is gone.
  */
 import { rmdir, statfs, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock, type Clock } from '../ingest/ffmpeg-source.ts';
-import { planRetention, type EventKeep, type RetentionReason } from './retention-plan.ts';
+import { planRetention, type EventKeep, type RetentionReason, type SnapshotDeletion } from './retention-plan.ts';
 import type { SegmentIndex } from './segment-index.ts';
+import { SnapshotFiles } from './snapshot-files.ts';
 import { isDayFolder, RECORDINGS_DIR, resolveInside } from './segment-paths.ts';
 
 /** The recording limits retention enforces (the `recording` section of the server configuration). */
 export interface RetentionLimits {
+  /** Segments and event snapshots older than this are deleted. */
   readonly retentionDays: number;
-  /** Quota of all recordings, GB (10^9 bytes). */
+  /** Quota of all recordings and event snapshots together, GB (10^9 bytes). */
   readonly maxDiskGb: number;
-  /** Delete the oldest segments while the disk has less than this free, GB. */
+  /** Delete the oldest segments and snapshots while the disk has less than this free, GB. */
   readonly minFreeGb: number;
 }
 
@@ -44,15 +51,25 @@ export interface RetentionRunnerOptions {
   readonly onRun?: (report: RetentionReport) => void;
 }
 
-/** One deleted segment. */
-export interface RetentionDeleted {
-  readonly id: number;
-  readonly cameraId: string;
-  /** Relative to the data directory. */
-  readonly path: string;
-  readonly bytes: number;
-  readonly reason: RetentionReason;
-}
+/** One deleted segment (its file and row) or event snapshot file. */
+export type RetentionDeleted =
+  | {
+      readonly kind: 'segment';
+      readonly id: number;
+      readonly cameraId: string;
+      /** Relative to the data directory. */
+      readonly path: string;
+      readonly bytes: number;
+      readonly reason: RetentionReason;
+    }
+  | {
+      readonly kind: 'snapshot';
+      readonly cameraId: string;
+      /** Relative to the data directory. */
+      readonly path: string;
+      readonly bytes: number;
+      readonly reason: SnapshotDeletion['reason'];
+    };
 
 /** What one run did. */
 export interface RetentionReport {
@@ -67,6 +84,7 @@ export interface RetentionReport {
 export class RetentionRunner {
   readonly #o: RetentionRunnerOptions;
   readonly #clock: Clock;
+  readonly #snapshots: SnapshotFiles;
   #running: Promise<RetentionReport> | null = null;
   #cancelTimer: (() => void) | null = null;
   #started = false;
@@ -75,6 +93,7 @@ export class RetentionRunner {
   constructor(options: RetentionRunnerOptions) {
     this.#o = options;
     this.#clock = options.clock ?? systemClock;
+    this.#snapshots = new SnapshotFiles(options.dataDir);
   }
 
   /** Runs now and then every `intervalMs` until `stop()`. */
@@ -123,6 +142,8 @@ export class RetentionRunner {
       const limits = typeof this.#o.limits === 'function' ? this.#o.limits() : this.#o.limits;
       const now = Math.round(this.#clock.now());
       const segments = this.#o.index.all();
+      const scan = await this.#snapshots.scan();
+      for (const e of scan.errors) fail(e);
       bytesToFree = await this.#shortfall(limits, fail);
       let keep: ReadonlyMap<string, EventKeep> = new Map();
       if (this.#o.keep !== undefined && segments.length > 0) {
@@ -137,6 +158,7 @@ export class RetentionRunner {
       }
       const plan = planRetention({
         segments,
+        snapshots: scan.snapshots,
         now,
         maxAgeMs: limits.retentionDays * 86_400_000,
         quotaBytes: limits.maxDiskGb * 1e9,
@@ -146,11 +168,18 @@ export class RetentionRunner {
       const byId = new Map(segments.map((s) => [s.id, s]));
       const folders = new Set<string>();
       for (const step of plan) {
+        if (step.kind === 'snapshot') {
+          if (await this.#deleteFile(step.path, fail)) {
+            deleted.push({ kind: 'snapshot', cameraId: step.cameraId, path: step.path, bytes: step.bytes, reason: step.reason });
+            folders.add(path.posix.dirname(step.path));
+          }
+          continue;
+        }
         const segment = byId.get(step.id)!;
         if (await this.#deleteFile(segment.path, fail)) {
           try {
             this.#o.index.delete(segment.id);
-            deleted.push({ id: segment.id, cameraId: segment.cameraId, path: segment.path, bytes: segment.bytes, reason: step.reason });
+            deleted.push({ kind: 'segment', id: segment.id, cameraId: segment.cameraId, path: segment.path, bytes: segment.bytes, reason: step.reason });
             folders.add(path.posix.dirname(segment.path));
           } catch (cause) {
             fail(`cannot delete the row of ${segment.path}: ${messageOf(cause)}`);
@@ -185,7 +214,7 @@ export class RetentionRunner {
     }
   }
 
-  /** Deletes a segment's file; true when it is gone (or never was). */
+  /** Deletes a segment's or snapshot's file; true when it is gone (or never was). */
   async #deleteFile(relative: string, fail: (message: string) => void): Promise<boolean> {
     const file = resolveInside(this.#o.dataDir, relative);
     if (file === null) return true;

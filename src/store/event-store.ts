@@ -136,6 +136,37 @@ export interface LineCountQuery {
   readonly line?: string;
 }
 
+/** One zone's occupancy over one minute, from the tracks present in the camera's analysed frames. */
+export interface ZoneOccupancyMinute {
+  readonly zone: string;
+  /** Start of the minute, epoch ms (a whole minute). */
+  readonly minute: number;
+  /** Most objects inside in one frame of the minute. */
+  readonly peak: number;
+  /** Object-milliseconds inside during the minute. */
+  readonly objectMs: number;
+  /** Milliseconds of the minute during which the camera was analysing (at most 60,000). */
+  readonly observedMs: number;
+}
+
+/** A query of zone occupancy: one camera, a range and a bucket size. */
+export interface OccupancyQuery {
+  readonly cameraId: string;
+  readonly from: number;
+  readonly to: number;
+  readonly bucket: CountBucket;
+}
+
+/** One zone's occupancy in one bucket. */
+export interface ZoneOccupancyRow {
+  readonly zone: string;
+  /** Start of the bucket, epoch ms. */
+  readonly start: number;
+  readonly peak: number;
+  readonly objectMs: number;
+  readonly observedMs: number;
+}
+
 /** Crossings of one line in one bucket. */
 export interface LineCountRow {
   readonly line: string;
@@ -191,6 +222,14 @@ export interface EventStore {
   addLineCrossings(cameraId: string, streamStartMs: number, events: readonly RuleEvent[]): Promise<number>;
   /** Counts per line and bucket over the range, ordered by (start, line); buckets without crossings are absent. */
   queryLineCounts(query: LineCountQuery): Promise<readonly LineCountRow[]>;
+
+  /**
+   * Adds per-minute zone occupancy of a camera, all or nothing: a minute already stored keeps the
+   * larger peak and adds the times (two runs of a camera within one minute).
+   */
+  addZoneOccupancy(cameraId: string, rows: readonly ZoneOccupancyMinute[]): Promise<void>;
+  /** Occupancy per zone and bucket over the range (whole buckets overlapping it), ordered by (start, zone); buckets without rows are absent. */
+  queryZoneOccupancy(query: OccupancyQuery): Promise<readonly ZoneOccupancyRow[]>;
 
   /** Adds a grid cell by cell to the camera's grid of the hour holding `time`; STORE_CONFLICT when that hour holds a grid of another shape. */
   mergeHeatGrid(cameraId: string, time: number, grid: HeatGrid): Promise<void>;

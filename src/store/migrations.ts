@@ -85,6 +85,24 @@ CREATE TABLE login_known (
 ) STRICT, WITHOUT ROWID;
 `;
 
+/**
+ * SQL of migration 6: zone occupancy per camera, zone and minute, from the tracks present in the
+ * analysed frames (peak, object-ms, observed ms), so occupancy never depends on entrances and exits
+ * adding up.
+ */
+export const SCHEMA_V6 = `
+CREATE TABLE zone_occupancy (
+  camera_id   TEXT NOT NULL REFERENCES cameras(id) ON DELETE CASCADE,
+  zone        TEXT NOT NULL,                                  -- name of the zone
+  minute      INTEGER NOT NULL CHECK (minute % 60000 = 0),    -- start of the minute, epoch ms
+  peak        INTEGER NOT NULL CHECK (peak >= 0),             -- most objects inside in one frame
+  object_ms   INTEGER NOT NULL CHECK (object_ms >= 0),        -- object-milliseconds inside
+  observed_ms INTEGER NOT NULL CHECK (observed_ms >= 0),      -- milliseconds analysed
+  PRIMARY KEY (camera_id, zone, minute)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX zone_occupancy_by_camera_minute ON zone_occupancy (camera_id, minute);
+`;
+
 /** Every migration this version of Sightline knows, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'cameras, events, counts, heat grids, users, audit log', up: SCHEMA_V1 },
@@ -92,6 +110,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'recorded segments, sessions, API tokens, notification outbox', up: SCHEMA_V3 },
   { version: 4, name: 'audit chain keyed with the server secret', up: SCHEMA_V4 },
   { version: 5, name: 'login throttling per name and address, known sign-in addresses', up: SCHEMA_V5 },
+  { version: 6, name: 'zone occupancy per minute from the tracks present', up: SCHEMA_V6 },
 ];
 
 /** What `applyMigrations` did. */

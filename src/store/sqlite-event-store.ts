@@ -24,6 +24,9 @@ import {
   type NewCamera,
   type NewEvent,
   type StoredEvent,
+  type OccupancyQuery,
+  type ZoneOccupancyMinute,
+  type ZoneOccupancyRow,
 } from './event-store.ts';
 import { encodeHeatCells } from './heat-blob.ts';
 import { sameShape, shapeOf, toCamera, toEvent, toHeatGrid, type CameraRow, type EventRow, type HeatRow } from './sqlite-rows.ts';
@@ -88,6 +91,11 @@ export class SqliteEventStore implements EventStore {
       addCounts: db.prepare<[string, string, number, number, number]>(
         `INSERT INTO line_counts (camera_id, line, minute, in_count, out_count) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (camera_id, line, minute) DO UPDATE SET in_count = in_count + excluded.in_count, out_count = out_count + excluded.out_count`,
+      ),
+      addOccupancy: db.prepare<[string, string, number, number, number, number]>(
+        `INSERT INTO zone_occupancy (camera_id, zone, minute, peak, object_ms, observed_ms) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (camera_id, zone, minute) DO UPDATE SET peak = max(peak, excluded.peak), object_ms = object_ms + excluded.object_ms,
+           observed_ms = min(60000, observed_ms + excluded.observed_ms)`,
       ),
       heatAt: db.prepare<[string, number], HeatRow>('SELECT cols, rows, cell_width, cell_height, seconds FROM heat_grids WHERE camera_id = ? AND hour = ?'),
       heatRange: db.prepare<[string, number, number], HeatRow>(
@@ -265,16 +273,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   async queryLineCounts(query: LineCountQuery): Promise<readonly LineCountRow[]> {
-    checkText('cameraId', query.cameraId);
-    checkTime('from', query.from);
-    checkTime('to', query.to);
-    checkRange(query.from, query.to);
-    if (!Object.hasOwn(BUCKET_MS, query.bucket)) throw invalid(`bucket must be minute, hour or day, got ${String(query.bucket)}`);
-    const size = BUCKET_MS[query.bucket];
+    const { size, first, end } = bucketRange(query);
     if (query.line !== undefined) checkText('line', query.line);
-    const first = bucketStart(query.from, size);
-    const end = bucketStart(query.to - 1, size) + size;
-    if ((end - first) / size > MAX_COUNT_BUCKETS) throw invalid(`the range spans ${(end - first) / size} ${query.bucket} buckets, more than ${MAX_COUNT_BUCKETS}; use wider buckets or a shorter range`);
     const sql = `SELECT line, (minute / ${size}) * ${size} AS start, sum(in_count) AS "in", sum(out_count) AS "out" FROM line_counts
       WHERE camera_id = ? AND minute >= ? AND minute < ? ${query.line !== undefined ? 'AND line = ?' : ''}
       GROUP BY line, start ORDER BY start, line`;
@@ -283,6 +283,34 @@ export class SqliteEventStore implements EventStore {
       const params: unknown[] = [query.cameraId, first, end];
       if (query.line !== undefined) params.push(query.line);
       return this.db.prepare<unknown[], LineCountRow>(sql).all(...params);
+    });
+  }
+
+  async addZoneOccupancy(cameraId: string, rows: readonly ZoneOccupancyMinute[]): Promise<void> {
+    checkText('cameraId', cameraId);
+    for (const r of rows) {
+      checkText('zone', r.zone);
+      checkTime('minute', r.minute);
+      if (r.minute % 60_000 !== 0) throw invalid(`minute must be the start of a minute, got ${r.minute}`);
+      for (const [field, v, max] of [['peak', r.peak, 1_000_000], ['objectMs', r.objectMs, 1e12], ['observedMs', r.observedMs, 60_000]] as const) {
+        if (!Number.isInteger(v) || v < 0 || v > max) throw invalid(`${field} must be a whole number from 0 to ${max}, got ${String(v)}`);
+      }
+    }
+    this.#run('add the zone occupancy', () =>
+      this.db.transaction(() => {
+        this.#requireCamera(cameraId);
+        for (const r of rows) this.#s.addOccupancy.run(cameraId, r.zone, r.minute, r.peak, r.objectMs, r.observedMs);
+      }).immediate(),
+    );
+  }
+
+  async queryZoneOccupancy(query: OccupancyQuery): Promise<readonly ZoneOccupancyRow[]> {
+    const { size, first, end } = bucketRange(query);
+    const sql = `SELECT zone, (minute / ${size}) * ${size} AS start, max(peak) AS peak, sum(object_ms) AS objectMs, sum(observed_ms) AS observedMs
+      FROM zone_occupancy WHERE camera_id = ? AND minute >= ? AND minute < ? GROUP BY zone, start ORDER BY start, zone`;
+    return this.#run('query the zone occupancy', () => {
+      this.#requireCamera(query.cameraId);
+      return this.db.prepare<[string, number, number], ZoneOccupancyRow>(sql).all(query.cameraId, first, end);
     });
   }
 
@@ -349,4 +377,18 @@ export class SqliteEventStore implements EventStore {
       throw cause;
     }
   }
+}
+
+/** Checks a bucketed query of one camera and gives its bucket size and the whole buckets [first, end) overlapping its range. */
+function bucketRange(query: { readonly cameraId: string; readonly from: number; readonly to: number; readonly bucket: string }): { size: number; first: number; end: number } {
+  checkText('cameraId', query.cameraId);
+  checkTime('from', query.from);
+  checkTime('to', query.to);
+  checkRange(query.from, query.to);
+  if (!Object.hasOwn(BUCKET_MS, query.bucket)) throw invalid(`bucket must be minute, hour or day, got ${String(query.bucket)}`);
+  const size = BUCKET_MS[query.bucket as keyof typeof BUCKET_MS];
+  const first = bucketStart(query.from, size);
+  const end = bucketStart(query.to - 1, size) + size;
+  if ((end - first) / size > MAX_COUNT_BUCKETS) throw invalid(`the range spans ${(end - first) / size} ${query.bucket} buckets, more than ${MAX_COUNT_BUCKETS}; use wider buckets or a shorter range`);
+  return { size, first, end };
 }

@@ -279,6 +279,69 @@ export function eventStoreContract(name: string, open: OpenEventStore): void {
       });
     });
 
+    describe('zone occupancy', () => {
+      const rows = [
+        { zone: 'door', minute: T0, peak: 2, objectMs: 30_000, observedMs: 60_000 },
+        { zone: 'door', minute: T0 + MIN, peak: 3, objectMs: 90_000, observedMs: 60_000 },
+        { zone: 'yard', minute: T0 + MIN, peak: 1, objectMs: 6_000, observedMs: 60_000 },
+        { zone: 'door', minute: T0 + HOUR, peak: 1, objectMs: 60_000, observedMs: 60_000 },
+      ];
+      const cases: [string, Parameters<EventStore['queryZoneOccupancy']>[0], { zone: string; start: number; peak: number; objectMs: number; observedMs: number }[]][] = [
+        ['per minute', { cameraId: 'cam-a', from: T0, to: T0 + 2 * MIN, bucket: 'minute' }, [
+          { zone: 'door', start: T0, peak: 2, objectMs: 30_000, observedMs: 60_000 },
+          { zone: 'door', start: T0 + MIN, peak: 3, objectMs: 90_000, observedMs: 60_000 },
+          { zone: 'yard', start: T0 + MIN, peak: 1, objectMs: 6_000, observedMs: 60_000 },
+        ]],
+        ['per hour: the largest peak, times added', { cameraId: 'cam-a', from: T0, to: T0 + 2 * HOUR, bucket: 'hour' }, [
+          { zone: 'door', start: T0, peak: 3, objectMs: 120_000, observedMs: 120_000 },
+          { zone: 'yard', start: T0, peak: 1, objectMs: 6_000, observedMs: 60_000 },
+          { zone: 'door', start: T0 + HOUR, peak: 1, objectMs: 60_000, observedMs: 60_000 },
+        ]],
+        ['whole minutes overlapping the range', { cameraId: 'cam-a', from: T0 + MIN + 1, to: T0 + MIN + 2, bucket: 'minute' }, [
+          { zone: 'door', start: T0 + MIN, peak: 3, objectMs: 90_000, observedMs: 60_000 },
+          { zone: 'yard', start: T0 + MIN, peak: 1, objectMs: 6_000, observedMs: 60_000 },
+        ]],
+        ['another camera', { cameraId: 'cam-b', from: T0, to: T0 + HOUR, bucket: 'minute' }, []],
+      ];
+      for (const [label, q, want] of cases) {
+        test(`queries occupancy ${label}`, async () => {
+          await store.addZoneOccupancy('cam-a', rows);
+          assert.deepEqual(await store.queryZoneOccupancy(q), want);
+        });
+      }
+
+      test('a minute written twice keeps the larger peak and adds the times, up to a whole minute observed', async () => {
+        await store.addZoneOccupancy('cam-a', [{ zone: 'door', minute: T0, peak: 2, objectMs: 10_000, observedMs: 40_000 }]);
+        await store.addZoneOccupancy('cam-a', [{ zone: 'door', minute: T0, peak: 1, objectMs: 5_000, observedMs: 30_000 }]);
+        assert.deepEqual(await store.queryZoneOccupancy({ cameraId: 'cam-a', from: T0, to: T0 + MIN, bucket: 'minute' }), [{ zone: 'door', start: T0, peak: 2, objectMs: 15_000, observedMs: 60_000 }]);
+      });
+
+      const bad: [string, { zone: string; minute: number; peak: number; objectMs: number; observedMs: number }][] = [
+        ['a minute that is not whole', { zone: 'door', minute: T0 + 1, peak: 1, objectMs: 0, observedMs: 0 }],
+        ['a negative peak', { zone: 'door', minute: T0, peak: -1, objectMs: 0, observedMs: 0 }],
+        ['a fractional peak', { zone: 'door', minute: T0, peak: 1.5, objectMs: 0, observedMs: 0 }],
+        ['more than a minute observed', { zone: 'door', minute: T0, peak: 1, objectMs: 0, observedMs: 60_001 }],
+        ['an empty zone name', { zone: '', minute: T0, peak: 1, objectMs: 0, observedMs: 0 }],
+      ];
+      for (const [label, row] of bad) {
+        test(`refuses ${label}, writing nothing`, async () => {
+          await rejectsWith(store.addZoneOccupancy('cam-a', [rows[0]!, row]), 'STORE_INPUT_INVALID');
+          assert.deepEqual(await store.queryZoneOccupancy({ cameraId: 'cam-a', from: T0, to: T0 + HOUR, bucket: 'hour' }), []);
+        });
+      }
+
+      test('refuses unknown cameras and bad ranges; removing a camera removes its occupancy', async () => {
+        await rejectsWith(store.addZoneOccupancy('nope', rows), 'CAMERA_NOT_FOUND');
+        const q = { cameraId: 'cam-a', from: T0, to: T0 + HOUR, bucket: 'minute' } as const;
+        await rejectsWith(store.queryZoneOccupancy({ ...q, cameraId: 'nope' }), 'CAMERA_NOT_FOUND');
+        await rejectsWith(store.queryZoneOccupancy({ ...q, to: T0 }), 'STORE_INPUT_INVALID');
+        await rejectsWith(store.queryZoneOccupancy({ ...q, bucket: 'week' as 'minute' }), 'STORE_INPUT_INVALID');
+        await store.addZoneOccupancy('cam-a', rows);
+        await store.removeCamera('cam-a');
+        await rejectsWith(store.queryZoneOccupancy(q), 'CAMERA_NOT_FOUND');
+      });
+    });
+
     describe('heat grids', () => {
       test('merges grids of one hour cell by cell and sums the hours of a range', async () => {
         await store.mergeHeatGrid('cam-a', T0 + 10 * MIN, grid([0.1, 0, 1, 2]));

@@ -1,10 +1,11 @@
 /**
  * Events: GET /api/events (search, audited `search`), GET /api/events/:id (audited `event_view`), its
  * snapshot JPEG (audited `snapshot_view`) and its clip (the recording around it as MP4, audited `playback`).
- * Callers see only the events of cameras they may see; others answer 404.
+ * Callers see only the events of cameras they may see; others answer 404. Retention deletes old
+ * snapshot files and leaves the event's `snapshotPath` as it was: a snapshot that is gone answers 404.
  */
 import { createReadStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { open, rm, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { OBJECT_CLASSES } from '../../core/detection.ts';
 import { SightlineError } from '../../core/errors.ts';
@@ -89,9 +90,11 @@ export function eventRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request, reply) => {
       const rel = request.scopedEvent!.snapshotPath;
       const file = rel === null ? null : await fileInside(dataDir, rel);
-      if (file === null) throw new ApiError('NOT_FOUND', 404, 'this event has no snapshot');
+      // Retention may delete the file at any moment: open it first, so the answer is the whole file or a 404, never a broken stream.
+      const handle = file === null ? null : await open(file, 'r').catch(() => null);
+      if (handle === null) throw new ApiError('NOT_FOUND', 404, 'this event has no snapshot');
       auditView(ctx, views, request, 'snapshot_view', request.scopedEvent!.cameraId, { event: request.scopedEvent!.id });
-      return reply.type('image/jpeg').send(createReadStream(file));
+      return reply.type('image/jpeg').send(handle.createReadStream());
     },
   );
   app.get(

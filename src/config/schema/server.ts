@@ -119,13 +119,13 @@ export const listenSchema = z
 export const recordingSchema = z
   .object({
     segmentSeconds: z.number().int().min(2).max(600).default(10).describe('Length of one recorded segment file, seconds.'),
-    retentionDays: z.number().min(0.01).max(3650).default(14).describe('Segments older than this are deleted, oldest first.'),
-    maxDiskGb: z.number().min(0.001).max(1_000_000).default(50).describe('Disk quota of all recordings, GB (10^9 bytes): the oldest segments are deleted so the total stays below it.'),
-    minFreeGb: z.number().min(0).max(1_000_000).default(1).describe('Also delete the oldest segments while the disk has less than this many GB free.'),
+    retentionDays: z.number().min(0.01).max(3650).default(14).describe('Recorded segments and event snapshots older than this are deleted, oldest first.'),
+    maxDiskGb: z.number().min(0.001).max(1_000_000).default(50).describe('Disk quota of all recordings and event snapshots together, GB (10^9 bytes): the oldest of either are deleted so the total stays below it.'),
+    minFreeGb: z.number().min(0).max(1_000_000).default(1).describe('Also delete the oldest segments and snapshots while the disk has less than this many GB free.'),
     maxExportHours: z.number().min(0.01).max(168).default(24).describe('Longest time range one export may span, hours.'),
   })
   .strict()
-  .describe('Recording storage: segment length, retention by age and disk quota.');
+  .describe('Recording storage: segment length, retention of segments and event snapshots by age and disk quota.');
 
 /** MQTT notifications in Frigate's topic layout, with Home Assistant discovery. */
 export const mqttSchema = z

@@ -1,23 +1,26 @@
 /**
- * The camera's picture with the rules drawn over it in an SVG whose viewBox is the frame size (the
- * rules' pixel space). Clicks add points while drawing; handles of the selected shape are dragged
- * with the pointer or moved with the arrow keys once focused.
+ * The camera's picture with the rules drawn over it in an SVG whose viewBox is the source size (the
+ * rules' pixel space). The stage takes the source's aspect and the picture fills it, so the picture
+ * shows the source's whole field of view where the SVG draws it; pointer positions go to source
+ * pixels through picture-coords.ts, the same mapping. Clicks add points while drawing; handles of
+ * the selected shape are dragged with the pointer or moved with the arrow keys once focused.
  */
 import { useRef, type KeyboardEvent, type MouseEvent, type PointerEvent, type ReactNode } from 'react';
 import type { LineRule, Point, ZoneRule } from '../api.ts';
 import { clampPoint, handlePoint, type FrameSize, type HandleRef, type ShapeRef, type Tool } from './EditorModel.ts';
+import { containRect, pageToSource } from './picture-coords.ts';
 
 /** What the canvas draws and reports. */
 export interface EditorCanvasProps {
   readonly imageSrc: string;
   readonly imageKey: number;
+  /** The source size: the rules' pixel space, never the picture's own size. */
   readonly size: FrameSize;
   readonly lines: readonly LineRule[];
   readonly zones: readonly ZoneRule[];
   readonly tool: Tool;
   readonly draft: readonly Point[];
   readonly selected: ShapeRef | null;
-  readonly onImageSize: (size: FrameSize) => void;
   readonly onAddPoint: (p: Point) => void;
   readonly onFinish: () => void;
   readonly onSelect: (s: ShapeRef | null) => void;
@@ -35,14 +38,10 @@ export function EditorCanvas(props: EditorCanvasProps): ReactNode {
   const font = Math.max(size.width, size.height) / 50;
 
   const toFrame = (e: { clientX: number; clientY: number }): Point | null => {
-    const el = svg.current;
-    const ctm = el?.getScreenCTM();
-    if (!el || !ctm) return null;
-    const pt = el.createSVGPoint();
-    pt.x = e.clientX;
-    pt.y = e.clientY;
-    const p = pt.matrixTransform(ctm.inverse());
-    return clampPoint([p.x, p.y], size);
+    const box = svg.current?.getBoundingClientRect();
+    if (!box || box.width <= 0 || box.height <= 0) return null;
+    // The SVG draws the source space centred and whole in its box (xMidYMid meet): the same rectangle.
+    return pageToSource({ x: e.clientX, y: e.clientY }, containRect(box, size), size);
   };
 
   const onBackgroundClick = (e: MouseEvent<SVGSVGElement>): void => {
@@ -105,12 +104,12 @@ export function EditorCanvas(props: EditorCanvasProps): ReactNode {
   };
 
   return (
-    <div className={`editor-stage editor-tool-${tool}`}>
-      <img key={props.imageKey} src={props.imageSrc} alt="The camera's current picture" onLoad={(e) => props.onImageSize({ width: e.currentTarget.naturalWidth, height: e.currentTarget.naturalHeight })} />
+    <div className={`editor-stage editor-tool-${tool}`} style={{ aspectRatio: `${size.width} / ${size.height}` }}>
+      <img key={props.imageKey} src={props.imageSrc} alt="The camera's current picture" />
       <svg
         ref={svg}
         viewBox={`0 0 ${size.width} ${size.height}`}
-        preserveAspectRatio="none"
+        preserveAspectRatio="xMidYMid meet"
         onClick={onBackgroundClick}
         onDoubleClick={() => tool === 'zone' && props.onFinish()}
         aria-label="Rules drawn over the picture"

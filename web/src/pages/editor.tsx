@@ -4,12 +4,16 @@ import { ApiError, getJson, send, type Camera, type LineRule, type Point, type Z
 import { EditorCanvas } from '../components/EditorCanvas.tsx';
 import { freeName, movePoint, problemsOf, sideOf, type FrameSize, type HandleRef, type ShapeRef, type Tool } from '../components/EditorModel.ts';
 import { EditorLinePanel, EditorZonePanel } from '../components/EditorPanel.tsx';
+import { ruleSpace } from '../components/picture-coords.ts';
 import { href } from '../router.ts';
 import type { Route } from '../router.ts';
 import type { PageEntry } from './registry.ts';
 
-/** Points closer than this (frame pixels) to the last one are the same click (a double-click's clicks). */
+/** Points closer than this (source pixels) to the last one are the same click (a double-click's clicks). */
 const SAME_POINT = 3;
+
+/** How often the page asks again for a camera whose source size is not known yet, ms. */
+const SIZE_POLL_MS = 1000;
 
 function saveError(e: unknown): string {
   if (e instanceof ApiError && e.code === 'CAMERA_MANAGED_BY_CONFIG') {
@@ -19,17 +23,15 @@ function saveError(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function frameSizeOf(camera: Camera): FrameSize | null {
-  const fs = (camera.health as { frameSize?: FrameSize | null }).frameSize;
-  return fs && fs.width > 0 && fs.height > 0 ? fs : null;
-}
-
 function EditorPage({ cameraId }: { readonly cameraId: string }): ReactNode {
   const [camera, setCamera] = useState<Camera | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [lines, setLines] = useState<LineRule[]>([]);
   const [zones, setZones] = useState<ZoneRule[]>([]);
-  const [imageSize, setImageSize] = useState<FrameSize | null>(null);
+  // The rules' pixel space: the analysed stream's size as the server states it (health.frameSize),
+  // kept while a restarted camera states none. Never the picture's own size: live.jpg is the
+  // detector-sized frame, not the source (see picture-coords.ts).
+  const [size, setSize] = useState<FrameSize | null>(null);
   const [imageKey, setImageKey] = useState(0);
   const [tool, setTool] = useState<Tool>('select');
   const [draft, setDraft] = useState<Point[]>([]);
@@ -44,6 +46,7 @@ function EditorPage({ cameraId }: { readonly cameraId: string }): ReactNode {
       .then((c) => {
         if (!live) return;
         setCamera(c);
+        setSize((known) => ruleSpace(c.health.frameSize, known));
         setLines(c.analytics.lines);
         setZones(c.analytics.zones);
       })
@@ -53,7 +56,26 @@ function EditorPage({ cameraId }: { readonly cameraId: string }): ReactNode {
     };
   }, [cameraId]);
 
-  const size = (camera && frameSizeOf(camera)) ?? imageSize;
+  // Until the camera states its size (it has not probed its stream yet), ask again; then load the picture afresh.
+  const waiting = camera !== null && size === null;
+  useEffect(() => {
+    if (!waiting) return;
+    let live = true;
+    const timer = setInterval(() => {
+      getJson<Camera>(`/api/cameras/${encodeURIComponent(cameraId)}`)
+        .then((c) => {
+          if (!live || ruleSpace(c.health.frameSize, null) === null) return;
+          setSize((known) => ruleSpace(c.health.frameSize, known));
+          setImageKey((k) => k + 1);
+        })
+        .catch(() => undefined);
+    }, SIZE_POLL_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [waiting, cameraId]);
+
   const taken = [...lines.map((l) => l.name), ...zones.map((z) => z.name)];
 
   const change = (nextLines: LineRule[], nextZones: ZoneRule[]): void => {
@@ -125,7 +147,11 @@ function EditorPage({ cameraId }: { readonly cameraId: string }): ReactNode {
     setStatus(null);
     try {
       const updated = await send<Camera>('PATCH', `/api/cameras/${encodeURIComponent(camera.id)}`, { analytics: { ...camera.analytics, lines, zones } });
-      if (updated !== null) setCamera(updated);
+      if (updated !== null) {
+        setCamera(updated);
+        // The camera restarts on Save and states no size until it probes its stream again: keep the known one.
+        setSize((known) => ruleSpace(updated.health.frameSize, known));
+      }
       setDirty(false);
       setStatus({ ok: true, text: 'Saved. The camera’s analysis restarts with the new rules.' });
     } catch (e) {
@@ -175,8 +201,7 @@ function EditorPage({ cameraId }: { readonly cameraId: string }): ReactNode {
       <div className="editor-body">
         {size === null ? (
           <div className="notice">
-            <p>The camera has not delivered a picture yet, so the editor does not know its size. Wait for it to connect and refresh.</p>
-            <img key={imageKey} className="editor-probe" src={imageSrc} alt="" onLoad={(e) => setImageSize({ width: e.currentTarget.naturalWidth, height: e.currentTarget.naturalHeight })} />
+            <p role="status">Waiting for the camera’s picture: the editor draws in the pixels of the camera’s stream and does not know their size until the camera has connected. This page carries on by itself once it has.</p>
           </div>
         ) : (
           <EditorCanvas
@@ -188,7 +213,6 @@ function EditorPage({ cameraId }: { readonly cameraId: string }): ReactNode {
             tool={tool}
             draft={draft}
             selected={selected}
-            onImageSize={(s) => imageSize === null && setImageSize(s)}
             onAddPoint={addPoint}
             onFinish={finishZone}
             onSelect={setSelected}

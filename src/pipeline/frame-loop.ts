@@ -1,0 +1,218 @@
+/**
+ * The one frame loop of Sightline: frames in, per-frame results out (detections, tracks, rule
+ * events, zone occupancy), in frame order. `sightline analyze`, every live camera and the
+ * benchmarks run it; batch adds only its file writers, live cameras only their sinks (event
+ * lifecycle, store, bus, snapshots, health). One policy for everything both paths must agree on:
+ *
+ * - Detection: frames the motion gate passes go to the shared detector pool, up to `maxInFlight`
+ *   at once (batch keeps every worker busy; a live camera sends one frame at a time and its source
+ *   drops the frames it cannot take); a frame without motion carries the previous detections.
+ * - Detector errors: a frame whose detection fails is reported and tracked with the previous
+ *   detections, so tracker and rules keep their time; {@link MAX_CONSECUTIVE_DETECTOR_ERRORS}
+ *   failures in a row end the loop with DETECTOR_FAILED (a broken model, not a bad frame).
+ * - Boxes: detections are mapped to source pixels (empty ones dropped) and tracked as they are;
+ *   the rules see the tracker's boxes (a foot point may lie just outside the picture); the tracks
+ *   reported (track rows, the live overlay, object counts) are clipped to the picture, and those
+ *   with no area left are left out.
+ * - Timing: the tracker is set up for the analysed frame rate; rules run on the frames' stream time.
+ * - End of stream and restarts: `finish()` ends the rules (zone exits of the tracks still inside,
+ *   open alarms) at the last frame; a restarted source gets a new loop, so no state leaks across.
+ */
+import type { AnalyticsConfig } from '../config/schema/index.ts';
+import { resolveDetectOptions, resolveRuleSet, resolveTracker } from '../config/resolve.ts';
+import type { Detection, Track } from '../core/detection.ts';
+import { SightlineError } from '../core/errors.ts';
+import type { Box } from '../core/geometry.ts';
+import { createRuleState, finishRules, stepRules, type Occupancy, type RuleState } from '../core/rules/engine.ts';
+import type { HeatGrid } from '../core/rules/heat-grid.ts';
+import type { RuleEvent, RuleSet } from '../core/rules/types.ts';
+import { INITIAL_BYTE_TRACK_STATE, stepByteTrack, type ByteTrackState } from '../core/tracker/byte-track.ts';
+import type { RawDetection } from '../detect/detector.ts';
+import type { DetectorPool } from '../detect/worker-pool.ts';
+import { fitGeometry, toSourceBox, type FitGeometry } from '../ingest/ffmpeg-args.ts';
+import type { Frame } from '../ingest/frame-source.ts';
+import { createMotionGate, type MotionGate } from './motion-gate.ts';
+
+/** Detection failures in a row after which the loop gives up with DETECTOR_FAILED. */
+export const MAX_CONSECUTIVE_DETECTOR_ERRORS = 5;
+
+/** A picture size in pixels. */
+export interface Size {
+  readonly width: number;
+  readonly height: number;
+}
+
+/** What a frame loop is built from. */
+export interface FrameLoopOptions {
+  readonly config: AnalyticsConfig;
+  readonly pool: DetectorPool;
+  /** Size of the source video: every box and rule is in these pixels. */
+  readonly sourceSize: Size;
+  /** Frames analysed per second (the tracker's motion model follows it). */
+  readonly analysedFps: number;
+  /** Frames in flight to the detector at most; default two per worker. */
+  readonly maxInFlight?: number;
+  /** Called with each frame before its pixels move to a detector worker (a live camera keeps a copy for snapshots). */
+  readonly beforeDetect?: (frame: Frame) => void;
+  /** Called when the detection of a frame failed and the frame was tracked with the previous detections. */
+  readonly onDetectorError?: (frame: { readonly index: number; readonly time: number }, error: unknown) => void;
+}
+
+/** What the loop made of one frame. */
+export interface FrameResult {
+  readonly index: number;
+  /** Stream time of the frame, seconds. */
+  readonly time: number;
+  /** Whether the detector ran on this frame (false: no motion, or its detection failed). */
+  readonly detected: boolean;
+  /** Detections the tracker got, in source pixels. */
+  readonly detections: readonly Detection[];
+  /** Every track of the frame (observed or coasting) with some area in the picture, boxes in source pixels, clipped to it. */
+  readonly tracks: readonly Track[];
+  readonly events: readonly RuleEvent[];
+  /** Objects inside each zone in this frame, by zone name (from the tracks present). */
+  readonly occupancy: Occupancy;
+  /** Inference milliseconds of this frame's detection (0 when it did not run). */
+  readonly inferenceMs: number;
+}
+
+/** The rule events of the end of a stream: zone exits of the tracks still inside, open alarms ended. */
+export interface FrameLoopEnd {
+  readonly index: number;
+  readonly time: number;
+  readonly events: readonly RuleEvent[];
+}
+
+interface Pending {
+  readonly frame: Frame;
+  readonly job: Promise<{ readonly detections: readonly RawDetection[]; readonly ms: number }> | null;
+}
+
+/** `box` cut to the picture; zero width or height when nothing is left. */
+export function clipBox(box: Box, size: Size): Box {
+  const x0 = Math.max(0, box.x);
+  const y0 = Math.max(0, box.y);
+  const x1 = Math.min(size.width, box.x + box.w);
+  const y1 = Math.min(size.height, box.y + box.h);
+  return { x: x0, y: y0, w: Math.max(0, x1 - x0), h: Math.max(0, y1 - y0) };
+}
+
+function toDetections(raw: readonly RawDetection[], geometry: FitGeometry): Detection[] {
+  const out: Detection[] = [];
+  for (const d of raw) {
+    const box = toSourceBox(geometry, d.box);
+    if (box.w > 0 && box.h > 0) out.push({ box, score: d.score, class: d.class });
+  }
+  return out;
+}
+
+/** One source's analysis: iterate `run(frames)` once, then call `finish()`. */
+export class FrameLoop {
+  readonly ruleSet: RuleSet;
+  readonly #o: FrameLoopOptions;
+  readonly #tracker;
+  readonly #detectOptions;
+  readonly #geometry: FitGeometry;
+  readonly #gate: MotionGate;
+  #tracks: ByteTrackState = INITIAL_BYTE_TRACK_STATE;
+  #rules: RuleState;
+  #previous: readonly Detection[] = [];
+  #failures = 0;
+  #last: { index: number; time: number } | null = null;
+  #finished = false;
+
+  constructor(options: FrameLoopOptions) {
+    this.#o = options;
+    const { config, pool } = options;
+    this.ruleSet = resolveRuleSet(config);
+    this.#tracker = resolveTracker(config, options.analysedFps);
+    this.#detectOptions = resolveDetectOptions(config);
+    this.#geometry = fitGeometry(options.sourceSize, { width: pool.traits.inputWidth, height: pool.traits.inputHeight }, config.detect.fit);
+    this.#gate = createMotionGate(config.detect.motion);
+    this.#rules = createRuleState(this.ruleSet, options.sourceSize, { heatCellSize: config.heatmap.cellSize, heatClasses: config.heatmap.classes });
+  }
+
+  /** How detector frames map to source pixels (letterbox padding, scale). */
+  get geometry(): FitGeometry {
+    return this.#geometry;
+  }
+
+  /** The heat map accumulated so far. */
+  get heat(): HeatGrid {
+    return this.#rules.heat.grid;
+  }
+
+  /** The newest frame analysed, or null before the first. */
+  get last(): { readonly index: number; readonly time: number } | null {
+    return this.#last;
+  }
+
+  /** Analyses every frame of `frames` in order, yielding one result per frame; stops early when the consumer breaks. */
+  async *run(frames: AsyncIterable<Frame>): AsyncGenerator<FrameResult, void, undefined> {
+    const { pool } = this.#o;
+    const maxInFlight = Math.max(1, this.#o.maxInFlight ?? 2 * pool.size);
+    const queue: Pending[] = [];
+    try {
+      for await (const frame of frames) {
+        let job: Pending['job'] = null;
+        this.#o.beforeDetect?.(frame);
+        if (this.#gate.shouldDetect(frame)) {
+          // The frame's pixels are not needed after this, so they move to the worker instead of being copied.
+          job = pool.detect(frame, this.#detectOptions, { transfer: true });
+          // A rejection is handled when the frame's turn comes; this only keeps Node from reporting it early.
+          job.catch(() => undefined);
+        }
+        queue.push({ frame, job });
+        while (queue.length >= maxInFlight) yield await this.#step(queue.shift()!);
+      }
+      while (queue.length > 0) yield await this.#step(queue.shift()!);
+    } finally {
+      // Jobs of frames never stepped (the consumer broke out) settle on their own; nothing waits for them.
+      queue.length = 0;
+    }
+  }
+
+  /** Ends the rules at the last frame: the events of the end of the stream. Once; later calls give no events. */
+  finish(): FrameLoopEnd {
+    const at = this.#last ?? { index: 0, time: 0 };
+    if (this.#finished) return { ...at, events: [] };
+    this.#finished = true;
+    const done = finishRules(this.#rules);
+    this.#rules = done.state;
+    return { ...at, events: done.events };
+  }
+
+  async #step(p: Pending): Promise<FrameResult> {
+    let detections = this.#previous;
+    let detected = false;
+    let inferenceMs = 0;
+    if (p.job) {
+      try {
+        const r = await p.job;
+        detections = toDetections(r.detections, this.#geometry);
+        this.#previous = detections;
+        detected = true;
+        inferenceMs = r.ms;
+        this.#failures = 0;
+      } catch (error) {
+        this.#failures++;
+        if (this.#failures >= MAX_CONSECUTIVE_DETECTOR_ERRORS) {
+          const why = error instanceof Error ? error.message : String(error);
+          throw new SightlineError('DETECTOR_FAILED', `the detector failed on ${this.#failures} frames in a row (the last at frame ${p.frame.index}): ${why}`, { cause: error });
+        }
+        this.#o.onDetectorError?.({ index: p.frame.index, time: p.frame.time }, error);
+      }
+    }
+    const step = stepByteTrack(this.#tracks, detections, this.#tracker);
+    this.#tracks = step.state;
+    const tracks: Track[] = [];
+    for (const t of step.tracks) {
+      const box = clipBox(t.box, this.#o.sourceSize);
+      if (box.w > 0 && box.h > 0) tracks.push(box === t.box ? t : { ...t, box });
+    }
+    const r = stepRules(this.#rules, { frame: p.frame.index, time: p.frame.time, tracks: step.tracks });
+    this.#rules = r.state;
+    this.#last = { index: p.frame.index, time: p.frame.time };
+    return { index: p.frame.index, time: p.frame.time, detected, detections, tracks, events: r.events, occupancy: r.occupancy, inferenceMs };
+  }
+}

@@ -293,6 +293,26 @@ describe('live sources', () => {
     assert.equal(source.droppedFrames, 8);
   });
 
+  test('latestOnly with latestCount 2 keeps the newest two frames and counts the dropped ones', async () => {
+    const { server, url } = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'video/mp2t' });
+      res.end(tsBytes);
+    });
+    const log = new StateLog();
+    const source = new FfmpegSource({ url, latestOnly: true, latestCount: 2, backoff: { baseMs: 60_000, maxMs: 60_000, jitter: 0 }, onState: log.onState });
+    const iterator = source[Symbol.asyncIterator]();
+    const disconnected = log.waitFor((s) => s.kind === 'disconnected');
+    const first = await iterator.next();
+    await disconnected;
+    const a = await iterator.next();
+    const b = await iterator.next();
+    await source.close();
+    await stopServer(server);
+    assert.equal(first.done === false && first.value.index, 1);
+    assert.deepEqual([a.done === false && a.value.index, b.done === false && b.value.index], [9, 10]);
+    assert.equal(source.droppedFrames, 7);
+  });
+
   test('retries run on the injected clock with backoff delays, and close() cancels them', async () => {
     const probe = await serve(() => undefined);
     const port = (probe.server.address() as AddressInfo).port;

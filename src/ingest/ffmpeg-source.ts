@@ -53,8 +53,13 @@ export interface FfmpegSourceOptions extends DecodeOptions {
   readonly ffmpegPath?: string;
   /** Reconnect when ffmpeg ends instead of ending the iterable; default: true for rtsp/http/other stream URLs. */
   readonly live?: boolean;
-  /** Hold only the newest frame while the consumer is busy, counting the others in `droppedFrames` (for live sources). */
+  /** Hold only the newest frames while the consumer is busy, counting the others in `droppedFrames` (for live sources). */
   readonly latestOnly?: boolean;
+  /**
+   * With `latestOnly`: how many of the newest frames to hold, default 1. Two absorb a burst (a
+   * network stream often delivers two frames back to back) at the cost of at most one frame of lag.
+   */
+  readonly latestCount?: number;
   /** Frames queued before ffmpeg's output is paused, when not `latestOnly`; default 2. */
   readonly highWaterMark?: number;
   /** Reconnection delays of a live source. */
@@ -338,9 +343,11 @@ export class FfmpegSource implements FrameSource {
     };
     this.lastIndex = frame.index;
     this.lastTime = frame.time;
-    if (this.options.latestOnly === true && this.waiter === null && this.queue.length > 0) {
-      this.dropped += this.queue.length;
-      this.queue.length = 0;
+    const keep = Math.max(1, Math.floor(this.options.latestCount ?? 1));
+    if (this.options.latestOnly === true && this.waiter === null && this.queue.length >= keep) {
+      const drop = this.queue.length - keep + 1;
+      this.dropped += drop;
+      this.queue.splice(0, drop);
     }
     this.queue.push(frame);
     this.settle();

@@ -190,6 +190,8 @@ export class LiveCamera {
       url: o.streamUrl,
       live: true,
       latestOnly: o.everyFrame !== true,
+      // The newest two: a burst of two frames is analysed, not half dropped; the lag stays under one frame.
+      latestCount: 2,
       ...decode,
       args: liveDecodeArgs(o.streamUrl, decode),
       ...(o.ffmpegPath !== undefined && { ffmpegPath: o.ffmpegPath }),

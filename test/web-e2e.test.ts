@@ -133,8 +133,10 @@ describe('web app in a real browser', { skip: !existsSync(CHROMIUM) && `no ${CHR
       const v = document.querySelector('video');
       return v !== null && v.readyState >= 2 && v.currentTime > 0.5;
     }, undefined, { timeout: 30_000 });
+    const t0 = await page.evaluate(() => document.querySelector('video')?.currentTime ?? 0);
     const a = await video.screenshot();
-    await page.waitForTimeout(1500);
+    // 1.5 s of media later, not 1.5 s of wall time: on a busy machine the player may stall meanwhile.
+    await page.waitForFunction((t) => (document.querySelector('video')?.currentTime ?? 0) > t + 1.5, t0, { timeout: 30_000 });
     const b = await video.screenshot();
     const changed = changedPixels(a, b);
     figures['liveChangedPixels'] = changed;
@@ -175,7 +177,7 @@ describe('web app in a real browser', { skip: !existsSync(CHROMIUM) && `no ${CHR
     figures['newLineFirstCountSeconds'] = Math.round((Date.now() - started) / 100) / 10;
     await page.goto(`${server.url}/#/counts`);
     await page.locator('svg').first().waitFor();
-    await page.waitForTimeout(1000);
+    await page.locator('.chart-series').first().waitFor();
     await shot(page, 'counts');
   });
 
@@ -207,10 +209,10 @@ describe('web app in a real browser', { skip: !existsSync(CHROMIUM) && `no ${CHR
     await shot(page, 'review');
     await page.goto(`${server.url}/#/live`);
     await page.locator('video').first().waitFor();
-    await page.waitForTimeout(2000);
+    await page.waitForFunction(() => [...document.querySelectorAll('video')].every((v) => v.readyState >= 2), undefined, { timeout: 30_000 });
     await shot(page, 'live-grid');
     await page.goto(`${server.url}/#/system`);
-    await page.waitForTimeout(1000);
+    await page.getByRole('heading', { name: 'System' }).waitFor();
     await shot(page, 'system');
   });
 

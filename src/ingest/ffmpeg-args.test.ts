@@ -53,7 +53,7 @@ test('decodeArgs puts input options before -i and builds the fit and rate filter
   assert.equal(valueOf(args, '-timeout'), '3000000');
   assert.equal(
     valueOf(args, '-vf'),
-    "showinfo@src=checksum=0,select='isnan(prev_selected_t)+gt(floor(t*2+1e-6),floor(prev_selected_t*2+1e-6))'," +
+    "showinfo@src=checksum=0,select='isnan(prev_selected_t)+gt(floor(t*2+0.02),floor(prev_selected_t*2+0.02))'," +
       'scale=w=640:h=360:force_original_aspect_ratio=decrease,format=rgb24,pad=w=640:h=360:x=0:y=0:color=black,showinfo@out=checksum=0',
   );
   const stretch = decodeArgs('a.mp4', { size: { width: 320, height: 320 }, fit: 'stretch' });

@@ -122,16 +122,23 @@ export function probeArgs(url: string, timeoutMs?: number): string[] {
   ];
 }
 
+/** Fraction of a 1/fps slot by which a frame's timestamp may fall short of the slot's start and still open it. */
+export const SLOT_TOLERANCE = 0.02;
+
 function commonArgs(loglevel: string): string[] {
   return ['-nostdin', '-hide_banner', '-nostats', '-loglevel', loglevel];
 }
 
 /**
  * Keeps the first frame of each 1/fps-second slot of stream time, so kept frames are source frames
- * (never duplicated or blended) and the rate does not drift; the epsilon absorbs float error at slot edges.
+ * (never duplicated or blended) and the rate does not drift. The slot edges have a tolerance of
+ * {@link SLOT_TOLERANCE} of a slot: stream timestamps are rounded to their time base (RTSP's 90 kHz
+ * gives 0.142856 s for the second frame of a 7 fps camera), and without it a frame rounded to just
+ * before an edge falls in the slot of the frame before and is dropped (15% of a 7 fps camera's frames
+ * at 7 fps, measured through the RTSP relay).
  */
 function selectFilter(fps: number): string {
-  const slot = (t: string): string => `floor(${t}*${fps}+1e-6)`;
+  const slot = (t: string): string => `floor(${t}*${fps}+${SLOT_TOLERANCE})`;
   return `select='isnan(prev_selected_t)+gt(${slot('t')},${slot('prev_selected_t')})'`;
 }
 

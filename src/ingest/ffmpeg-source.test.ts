@@ -118,6 +118,17 @@ describe('files', () => {
     }
   });
 
+  test('fps equal to the source rate keeps every frame when timestamps are rounded down by their time base', async () => {
+    // 7 fps in a 90 kHz time base, as an RTSP camera sends it: frame 2 is at 0.142856 s, just before 1/7 s.
+    const rounded = join(dir, 'seven.mp4');
+    await exec('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=7', '-t', '3', '-pix_fmt', 'yuv420p', '-video_track_timescale', '90000', rounded]);
+    const all = await collect({ url: rounded, size: { width: 80, height: 60 } });
+    assert.equal(all.length, 21);
+    assert.ok(all.some((f) => f.time * 7 < f.index - 1), 'some timestamps fall short of k/7 s');
+    const frames = await collect({ url: rounded, fps: 7, size: { width: 80, height: 60 } });
+    assert.deepEqual(frames.map((f) => f.index), all.map((f) => f.index));
+  });
+
   test('letterbox scales into the top-left and pads right and bottom with black, as fitGeometry says', async () => {
     for (const [width, height] of [[160, 160], [200, 100], [97, 131]] as const) {
       const [frame] = await collect({ url: clip, size: { width, height }, fit: 'letterbox' });

@@ -13,6 +13,7 @@ import { OBJECT_CLASSES } from '../src/core/detection.ts';
 import { EXIT_INCOMPLETE_INPUT } from '../src/cli/analyze.ts';
 import { EXIT_RUNTIME, EXIT_USAGE, runCli, assertCleanFailure, escapeRegExp, type CliResult } from './fixtures/cli.ts';
 import { NO_SHARED_DATA, PETS, ROOT } from './fixtures/data.ts';
+import type { InputCoverage } from '../src/ingest/coverage.ts';
 
 /** Frames of the PETS excerpt, at the source's 10 frames per second. */
 const CLIP_FRAMES = 40;
@@ -127,15 +128,7 @@ interface Summary {
   readonly frames: number;
   readonly seconds: number;
   readonly analysedFps: number;
-  readonly input: {
-    readonly claimedSeconds: number | null;
-    readonly analysedSeconds: number;
-    readonly claimedFrames: number | null;
-    readonly analysedFrames: number;
-    readonly complete: boolean | null;
-    readonly decodeErrors: number;
-    readonly lastDecodeErrors: readonly string[];
-  };
+  readonly input: InputCoverage;
   readonly lines: Record<string, { in: number; out: number }>;
   readonly zones: Record<string, { entered: number; exited: number; peakOccupancy: number; intrusions: number; loiterings: number; crowds: number }>;
   readonly events: number;

@@ -183,7 +183,7 @@ PETS, so the gate skips no frame there. On the quiet scene the gate lifts the co
 `);
   }
   out.push(`
-Reproduce: \`npm run bench\` (about 10 minutes for these sections, then about 16 for the live accuracy table and the server load; \`npm run bench -- --quick\` runs the first phases only).
+Reproduce: \`npm run bench\` (about 10 minutes for these sections, then the live accuracy table, about 16 minutes here, and the server load; \`npm run bench -- --quick\` runs the first phases only).
 `);
   return out.join('');
 }

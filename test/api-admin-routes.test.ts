@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttp } from 'node:http';
-import { createServer, type Server } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -20,21 +19,12 @@ import { SqliteEventStore } from '../src/store/sqlite-event-store.ts';
 import { UserStore } from '../src/store/users.ts';
 import { ROOT } from './fixtures/data.ts';
 import { createHarness, FixtureCameraService, FixtureRecordingService, PASSWORD, sessionCookieOf, T0 } from './fixtures/api-harness.ts';
+import { closedPort } from './fixtures/ports.ts';
 
 const STREAM_PASSWORD = 'pw-Zebra-7781-secret';
 const WEBHOOK_SECRET = 'hook-secret-0123456789abcdef';
 const SMTP_PASSWORD = 'smtp-Pass-55321';
 const MQTT_PASSWORD = 'mqtt-Pass-99812';
-
-/** A local port with nothing listening on it (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  assert.ok(address !== null && typeof address === 'object');
-  return address.port;
-}
 
 test('POST /api/cameras/test: permissions, URL rules and no password in any answer', async (t) => {
   const h = await createHarness();

@@ -14,6 +14,7 @@ import { parseCameraInput } from '../src/live/camera-manager.ts';
 import { CameraNetworks, cameraUrlProblem, checkCameraNetwork, credentialsWouldMove, splitLikeFfmpeg } from '../src/live/camera-url.ts';
 import type { CameraView } from '../src/server/services.ts';
 import { createHarness, type Harness, type SessionCreds } from './fixtures/api-harness.ts';
+import { closedPort } from './fixtures/ports.ts';
 
 const SECRET = 'Zq-Secret-4471';
 
@@ -135,16 +136,6 @@ async function harness(t: TestContext, cameraNetworks?: readonly string[]): Prom
   const h = await createHarness(cameraNetworks === undefined ? {} : { cameraNetworks });
   t.after(() => h.close());
   return { h, admin: await h.login('admin'), viewer: await h.login('viewer') };
-}
-
-/** A local port with nothing listening on it (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  assert.ok(address !== null && typeof address === 'object');
-  return address.port;
 }
 
 /** A local TCP listener that counts the connections made to it and closes them. */

@@ -14,6 +14,7 @@ import type { MqttEventDelivery } from '../src/notify/mqtt-notifier.ts';
 import { startNotifications } from '../src/notify/notifications.ts';
 import { openDatabase } from '../src/store/database.ts';
 import { processExists } from './fixtures/process.ts';
+import { closedPort } from './fixtures/ports.ts';
 
 const MOSQUITTO = '/usr/sbin/mosquitto';
 const T0 = Date.UTC(2024, 0, 1, 12, 0, 0);
@@ -36,15 +37,6 @@ async function until(cond: () => boolean, what: string, ms = 8000): Promise<void
   }
 }
 
-/** A port that was free a moment ago on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 async function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1');
@@ -59,7 +51,7 @@ async function portOpen(port: number): Promise<boolean> {
 /** A real mosquitto on 127.0.0.1 with persistence in a temp dir; `stop` and `start` again keep the port and the sessions. */
 async function mosquitto(t: TestContext) {
   const dir = mkdtempSync(path.join(tmpdir(), 'sightline-mosquitto-'));
-  const port = await freePort();
+  const port = await closedPort();
   const conf = path.join(dir, 'mosquitto.conf');
   const user = userInfo().username;
   writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence true', `persistence_location ${dir}/`, `user ${user}`, 'log_dest stderr', 'log_type error', 'log_type warning', ''].join('\n'));

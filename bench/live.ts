@@ -14,7 +14,7 @@
  * BENCHMARKS.md; `npm run bench` runs it after the other benchmarks.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request as httpsRequest } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +29,7 @@ import type { CameraHealth } from '../src/events/live-event.ts';
 import { startServer, type RunningServer } from '../src/server/server.ts';
 import { PETS_DIR, PETS_VIDEO, petsConfig } from './pets.ts';
 import { PETS_SIZE } from './phases.ts';
-import { replaceSection } from './sections.ts';
+import { writeSection } from './sections.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const LEAD_IN_S = 10;
@@ -251,14 +251,7 @@ async function main(): Promise<void> {
       '|---|---|---|---|---|---|---|---|---|',
       ...rows,
     ].join('\n');
-    const file = path.join(ROOT, 'BENCHMARKS.md');
-    let current = '# Benchmarks\n';
-    try {
-      current = readFileSync(file, 'utf8');
-    } catch {
-      // A first run writes a new file.
-    }
-    writeFileSync(file, replaceSection(current, 'Live accuracy', md));
+    writeSection(path.join(ROOT, 'BENCHMARKS.md'), 'Live accuracy', md);
     process.stdout.write(`${md}\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

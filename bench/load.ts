@@ -20,7 +20,7 @@ import { RtspRelay } from '../src/rtsp/rtsp-server.ts';
 import { startLoopingCamera, type LoopingCamera } from '../src/rtsp/demo-camera.ts';
 import { DEMO_CLIP, DEMO_DIR } from '../src/server/demo.ts';
 import { startServer } from '../src/server/server.ts';
-import { replaceSection } from './sections.ts';
+import { writeSection } from './sections.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const FPS = 5;
@@ -157,14 +157,7 @@ async function main(): Promise<void> {
     '|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
-  const file = path.join(ROOT, 'BENCHMARKS.md');
-  let current = '';
-  try {
-    current = readFileSync(file, 'utf8');
-  } catch {
-    current = '# Benchmarks\n';
-  }
-  writeFileSync(file, replaceSection(current, 'Server load', md));
+  writeSection(path.join(ROOT, 'BENCHMARKS.md'), 'Server load', md);
   log('wrote the Server load section of BENCHMARKS.md');
 }
 

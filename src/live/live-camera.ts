@@ -82,6 +82,8 @@ interface Latest {
 export class LiveCamera {
   readonly id: string;
   readonly name: string;
+  /** The camera's URL as health and errors name it: redacted, never a credential proxy's loopback URL. */
+  private readonly displayUrl: string;
   private readonly now: () => number;
   private readonly lifecycle: EventLifecycle;
   /** Event times: one origin per source, so an event never ends before it starts (see stream-clock.ts). */
@@ -105,6 +107,7 @@ export class LiveCamera {
   constructor(private readonly options: LiveCameraOptions) {
     this.id = options.id;
     this.name = options.name;
+    this.displayUrl = options.displayUrl ?? redactUrl(options.streamUrl);
     this.now = options.now ?? Date.now;
     this.lifecycle = new EventLifecycle(options.newId ?? randomUUID, options.updateSeconds ?? 5);
   }
@@ -155,7 +158,6 @@ export class LiveCamera {
 
   private async run(): Promise<void> {
     const o = this.options;
-    const safeUrl = o.displayUrl ?? redactUrl(o.streamUrl);
     let attempt = 0;
     while (!this.stopped) {
       let size: { width: number; height: number };
@@ -165,7 +167,7 @@ export class LiveCamera {
         this.frameSize = size;
       } catch (error) {
         this.state = 'reconnecting';
-        this.lastError = cameraProblemInWords(error instanceof Error ? error.message : String(error), safeUrl);
+        this.lastError = cameraProblemInWords(error instanceof Error ? error.message : String(error), this.displayUrl);
         // Every try after the first is a reconnect, whether the stream or the probe before it failed.
         if (attempt > 0 || this.lastFrameAt !== null) this.reconnects++;
         this.publishHealth(true);
@@ -173,12 +175,16 @@ export class LiveCamera {
         continue;
       }
       attempt = 0;
-      await this.analyse(size);
+      if ((await this.analyse(size)) === 'detector-failed' && !this.stopped) {
+        // The detector failed on frame after frame: pause before reading the stream again, as after a failed probe.
+        await this.sleep(backoffDelay(attempt++, DEFAULT_BACKOFF, Math.random()));
+      }
     }
     await this.endOpenEvents();
   }
 
-  private async analyse(sourceSize: { width: number; height: number }): Promise<void> {
+  /** Analyses one source until it ends or the camera stops; 'detector-failed' when the detector failed on frame after frame. */
+  private async analyse(sourceSize: { width: number; height: number }): Promise<'ended' | 'detector-failed'> {
     const o = this.options;
     const analytics = o.config.analytics;
     const inputSize = { width: o.pool.traits.inputWidth, height: o.pool.traits.inputHeight };
@@ -206,7 +212,7 @@ export class LiveCamera {
       pool: o.pool,
       sourceSize,
       analysedFps: o.config.fps,
-      // One frame at a time: the source keeps only the newest frame while the detector is busy, so the camera never lags.
+      // One frame at a time: the source keeps only its newest frames while the detector is busy, so the camera never lags.
       maxInFlight: 1,
       beforeDetect: (frame) => {
         const receivedAt = this.now();
@@ -224,6 +230,7 @@ export class LiveCamera {
     const stored = await this.guard("read today's counts", () => o.store.queryLineCounts({ cameraId: this.id, from: dayStart, to: dayStart + 86_400_000, bucket: 'day' }));
     this.dayTotals.load(loop.ruleSet.lines.map((l) => l.name), dayStart, stored ?? []);
     this.clock.restart();
+    let outcome: 'ended' | 'detector-failed' = 'ended';
     try {
       for await (const r of loop.run(source)) {
         const receivedAt = arrivals.get(r.index) ?? this.now();
@@ -249,9 +256,10 @@ export class LiveCamera {
       }
     } catch (error) {
       if (!(error instanceof SightlineError && error.code === 'DETECTOR_FAILED')) throw error;
-      // The detector keeps failing: end this source's analysis; run() reconnects after a pause.
+      // The detector keeps failing: end this source's analysis; run() reads the stream again after a pause.
       this.problem(error.message);
       await source.close();
+      outcome = 'detector-failed';
     } finally {
       // The end of this source: zone exits of the tracks still inside, open alarms ended, at its last frame.
       const end = loop.finish();
@@ -260,6 +268,7 @@ export class LiveCamera {
       // Occupancy never carries across sources: the next one starts from the tracks it sees.
       await this.storeOccupancy(occupancy.drain());
     }
+    return outcome;
   }
 
   private async storeOccupancy(rows: ReturnType<OccupancyTally['drain']>): Promise<void> {
@@ -373,7 +382,7 @@ export class LiveCamera {
       this.state = 'connected';
     } else if (s.kind === 'disconnected') {
       this.state = 'reconnecting';
-      this.lastError = cameraProblemInWords(s.reason, this.options.displayUrl ?? redactUrl(this.options.streamUrl));
+      this.lastError = cameraProblemInWords(s.reason, this.displayUrl);
     } else if (s.kind === 'retrying') {
       this.state = 'reconnecting';
       this.reconnects++;

@@ -29,18 +29,12 @@ import type { RuleEvent, RuleSet } from '../core/rules/types.ts';
 import { INITIAL_BYTE_TRACK_STATE, stepByteTrack, type ByteTrackState } from '../core/tracker/byte-track.ts';
 import type { RawDetection } from '../detect/detector.ts';
 import type { DetectorPool } from '../detect/worker-pool.ts';
-import { fitGeometry, toSourceBox, type FitGeometry } from '../ingest/ffmpeg-args.ts';
+import { fitGeometry, toSourceBox, type FitGeometry, type Size } from '../ingest/ffmpeg-args.ts';
 import type { Frame } from '../ingest/frame-source.ts';
 import { createMotionGate, type MotionGate } from './motion-gate.ts';
 
 /** Detection failures in a row after which the loop gives up with DETECTOR_FAILED. */
 export const MAX_CONSECUTIVE_DETECTOR_ERRORS = 5;
-
-/** A picture size in pixels. */
-export interface Size {
-  readonly width: number;
-  readonly height: number;
-}
 
 /** What a frame loop is built from. */
 export interface FrameLoopOptions {

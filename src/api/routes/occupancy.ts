@@ -2,11 +2,12 @@
  * GET /api/cameras/:id/occupancy: per zone and bucket, the peak and time-weighted mean number of
  * objects inside, from the occupancy the camera stored per minute as the tracks present in its
  * analysed frames showed it (src/live/occupancy-tally.ts), never from adding up entrances and exits,
- * so a restart or a dropped connection cannot make it drift. Whole minutes overlapping the range.
+ * so a restart or a dropped connection cannot make it drift. Whole buckets overlapping the range.
  */
 import { z } from 'zod';
 import { SightlineError } from '../../core/errors.ts';
-import type { CountBucket, ZoneOccupancyRow } from '../../store/event-store.ts';
+import { BUCKET_MS } from '../../store/buckets.ts';
+import type { ZoneOccupancyRow } from '../../store/event-store.ts';
 import { auditView, VIEW_AUDIT_MS, ViewThrottle, type ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
 import { bucketedRangeFields, idParams, rangeOrLastDay, responses } from '../schemas/common.ts';
@@ -14,7 +15,6 @@ import { bucketedRangeFields, idParams, rangeOrLastDay, responses } from '../sch
 /** Longest range one occupancy query may span, ms (31 days). */
 export const MAX_OCCUPANCY_RANGE_MS = 31 * 86_400_000;
 
-const BUCKET_MS: Readonly<Record<CountBucket, number>> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
 const bucketSchema = z.object({
   start: z.number().describe('Start of the bucket, epoch ms.'),

@@ -43,6 +43,7 @@ import {
   checkRange,
   checkText,
   checkTime,
+  checkZoneOccupancyMinute,
   invalid,
 } from './store-input.ts';
 
@@ -288,14 +289,7 @@ export class SqliteEventStore implements EventStore {
 
   async addZoneOccupancy(cameraId: string, rows: readonly ZoneOccupancyMinute[]): Promise<void> {
     checkText('cameraId', cameraId);
-    for (const r of rows) {
-      checkText('zone', r.zone);
-      checkTime('minute', r.minute);
-      if (r.minute % 60_000 !== 0) throw invalid(`minute must be the start of a minute, got ${r.minute}`);
-      for (const [field, v, max] of [['peak', r.peak, 1_000_000], ['objectMs', r.objectMs, 1e12], ['observedMs', r.observedMs, 60_000]] as const) {
-        if (!Number.isInteger(v) || v < 0 || v > max) throw invalid(`${field} must be a whole number from 0 to ${max}, got ${String(v)}`);
-      }
-    }
+    for (const r of rows) checkZoneOccupancyMinute(r);
     this.#run('add the zone occupancy', () =>
       this.db.transaction(() => {
         this.#requireCamera(cameraId);

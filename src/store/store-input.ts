@@ -6,7 +6,7 @@ import { OBJECT_CLASSES, type ObjectClass } from '../core/detection.ts';
 import { SightlineError } from '../core/errors.ts';
 import type { HeatGrid } from '../core/rules/heat-grid.ts';
 import type { RuleEventType } from '../core/rules/types.ts';
-import { DEFAULT_EVENT_LIMIT, MAX_EVENT_LIMIT, type CameraPatch, type NewCamera, type NewEvent } from './event-store.ts';
+import { DEFAULT_EVENT_LIMIT, MAX_EVENT_LIMIT, type CameraPatch, type NewCamera, type NewEvent, type ZoneOccupancyMinute } from './event-store.ts';
 import { canonicalJson, isJsonObject, type JsonObject } from './json.ts';
 
 /** Every rule event type, the values an event's `type` may take. */
@@ -137,6 +137,16 @@ export function checkNewEvent(e: NewEvent): void {
   } catch (err) {
     if (err instanceof SightlineError) throw at(err.message);
     throw err;
+  }
+}
+
+/** Checks a zone occupancy row: a zone name, a whole minute, and whole non-negative counts (at most one minute observed). */
+export function checkZoneOccupancyMinute(r: ZoneOccupancyMinute): void {
+  checkText('zone', r.zone);
+  checkTime('minute', r.minute);
+  if (r.minute % 60_000 !== 0) throw invalid(`minute must be the start of a minute, got ${r.minute}`);
+  for (const [field, v, max] of [['peak', r.peak, 1_000_000], ['objectMs', r.objectMs, 1e12], ['observedMs', r.observedMs, 60_000]] as const) {
+    if (!Number.isInteger(v) || v < 0 || v > max) throw invalid(`${field} must be a whole number from 0 to ${max}, got ${String(v)}`);
   }
 }
 

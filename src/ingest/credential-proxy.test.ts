@@ -17,15 +17,18 @@ import { probe } from './probe.ts';
 const CREDS = { username: 'viewer', password: 'Zq7-pr0xy:p@ss/word' };
 let relay: RtspRelay;
 let cam: LoopingCamera;
+/** What before() opened, closed in reverse by after() even when before() failed half-way. */
+const opened: (() => Promise<void>)[] = [];
 
 before(async () => {
   relay = new RtspRelay({ credentials: CREDS });
   await relay.listen(0, '127.0.0.1');
+  opened.push(() => relay.close());
   cam = await startLoopingCamera({ file: DEMO_CLIP, path: 'gate', relay, credentials: CREDS });
+  opened.push(() => cam.stop());
 });
 after(async () => {
-  await cam.stop();
-  await relay.close();
+  for (const close of opened.reverse()) await close();
 });
 
 function ffmpegOneFrame(url: string): Promise<number> {

@@ -32,7 +32,7 @@ export interface LoopingCameraOptions {
   readonly onLog?: (line: string) => void;
   /** Delays between restarts after unexpected exits; default 0.25 s doubling up to 5 s, jittered by up to half. */
   readonly backoff?: BackoffOptions;
-  /** How long start and `restartPublisher()` wait for the path to go live, in ms; default 10,000. */
+  /** How long start and `restartPublisher()` wait for the path to go live, in ms; default 30,000. */
   readonly readyTimeoutMs?: number;
   /** Time and timers for the backoff; default the system clock. */
   readonly clock?: Clock;
@@ -60,6 +60,9 @@ export interface LoopingCamera {
 
 /** Default restart delays of a looping camera's publisher. */
 export const CAMERA_BACKOFF: BackoffOptions = { baseMs: 250, maxMs: 5_000, jitter: 0.5 };
+
+/** How long a publisher may take to go live, in ms: generous, for a cold first start of ffmpeg on a slow machine. */
+const READY_TIMEOUT_MS = 30_000;
 
 /** A publisher that stayed up this long resets the backoff, in ms. */
 const STABLE_MS = 10_000;
@@ -130,16 +133,30 @@ class LoopingPublisher implements LoopingCamera {
     this.attempt = 0;
     this.spawnPublisher();
     const missing = (): boolean => this.spawnError?.code === 'ENOENT';
-    const live = await this.waitFor(() => this.relay.isLive(this.options.path) || missing() || this.stopped, 'publish', this.options.readyTimeoutMs ?? 10_000);
+    const timeoutMs = this.options.readyTimeoutMs ?? READY_TIMEOUT_MS;
+    const live = await this.waitFor(() => this.relay.isLive(this.options.path) || missing() || this.stopped, 'publish', timeoutMs);
     if (this.stopped) throw new Error('the looping camera was stopped');
     if (live && !missing()) return;
+    const state = this.publishState(timeoutMs);
     this.held = true;
     await this.killChild();
     if (missing()) {
       throw new SightlineError('FFMPEG_NOT_FOUND', `ffmpeg was not found (${this.options.ffmpegPath ?? 'ffmpeg'}); install it, e.g. apt install ffmpeg`);
     }
-    const lines = this.lastLines.length > 0 ? `: ${this.lastLines.join(' | ')}` : '';
-    throw new SightlineError('DECODE_FAILED', `ffmpeg did not start publishing ${this.options.file} to ${this.url}${lines}`);
+    const lines = this.lastLines.length > 0 ? `; it printed: ${this.lastLines.join(' | ')}` : '; it printed nothing';
+    throw new SightlineError('DECODE_FAILED', `ffmpeg did not start publishing ${this.options.file} to ${this.url} (${state})${lines}`);
+  }
+
+  /** Where a publish that did not go live got stuck, in words, for the error that reports it. */
+  private publishState(timeoutMs: number): string {
+    const seconds = `${Math.round(timeoutMs / 1000)} s`;
+    const running = this.child !== null;
+    const restarts = this.restartCount > 0 ? `, restarted ${this.restartCount} times` : '';
+    const process = running ? `ffmpeg still running after ${seconds}${restarts}` : `ffmpeg exited${restarts}`;
+    const stage = this.relay.hasPublisher(this.options.path)
+      ? 'the path was announced but recording never started'
+      : `the path was never announced; ${this.relay.stats().connections} connection(s) open to the relay`;
+    return `${process}; ${stage}`;
   }
 
   async stop(): Promise<void> {

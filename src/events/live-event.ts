@@ -59,6 +59,11 @@ export interface TracksMessage {
   readonly cameraName: string;
   /** Epoch ms at which the frame was received from the camera. */
   readonly frameTime: number;
+  /**
+   * The frame's stream time, s: the clock of the camera's live video too (each viewer's first
+   * fragment carries its stream time), so a player shows the boxes of the frame on screen.
+   */
+  readonly streamTime: number;
   /** Size of the analysed stream in pixels, the space of the boxes. */
   readonly width: number;
   readonly height: number;

@@ -96,6 +96,19 @@ export function decodeArgs(url: string, options: DecodeOptions = {}): string[] {
   ];
 }
 
+/** Output options of fragmented MP4 for Media Source Extensions: a fragment at every key frame and at least every 200 ms. */
+export const FRAGMENTED_MP4: readonly string[] = ['-f', 'mp4', '-movflags', 'empty_moov+default_base_moof+frag_keyframe', '-frag_duration', '200000'];
+
+/**
+ * `args` (a decoder's, writing frames to pipe:1) with a second output: the first video stream
+ * copied without re-encoding as fragmented MP4 on pipe:3 (file descriptor 3). One demuxer feeds
+ * both, so the MP4's samples and the decoded frames carry the same timestamps: live view shows
+ * exactly the frames that were analysed, in step with their boxes.
+ */
+export function withMp4Output(args: readonly string[]): string[] {
+  return [...args, '-map', '0:v:0', '-c:v', 'copy', '-an', '-sn', '-dn', ...FRAGMENTED_MP4, 'pipe:3'];
+}
+
 /** Arguments for ffmpeg to write one frame at the source's own size as RGB24 to stdout (`atSeconds` seeks into files first). */
 export function snapshotArgs(url: string, options: { readonly atSeconds?: number; readonly timeoutMs?: number } = {}): string[] {
   const kind = sourceKind(url);

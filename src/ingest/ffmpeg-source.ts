@@ -6,10 +6,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawnTied } from './spawn-tied.ts';
 import {
-  decodeArgs, ffmpegErrorCode, FrameNumbering, isLive, parseShowinfo, problemLine, RawFrameSplitter, snapshotArgs, sourceKind,
+  decodeArgs, ffmpegErrorCode, withMp4Output, FrameNumbering, isLive, parseShowinfo, problemLine, RawFrameSplitter, snapshotArgs, sourceKind,
   type DecodeOptions, type ShowinfoLine,
 } from './ffmpeg-args.ts';
-import { FFMPEG_INSTALL_HINT, IngestError, type Frame, type FrameSource, type SourceState } from './frame-source.ts';
+import { FFMPEG_INSTALL_HINT, IngestError, type Frame, type FrameSource, type Mp4Sink, type SourceState } from './frame-source.ts';
 import { redactText, redactUrl } from './redact-url.ts';
 
 /** Time and timers, injectable so tests of backoff and stall detection need not wait. */
@@ -76,6 +76,8 @@ export interface FfmpegSourceOptions extends DecodeOptions {
   readonly random?: () => number;
   /** A complete ffmpeg argument list replacing `decodeArgs(url, options)`; it must write rgb24 to stdout and print `showinfo@out` lines. */
   readonly args?: readonly string[];
+  /** Also copy the video, without re-encoding, as fragmented MP4 from the same ffmpeg to this sink (live view in step with the frames). */
+  readonly mp4?: Mp4Sink;
 }
 
 /** A frame's description from stderr, with its 1-based source frame number. */
@@ -121,10 +123,17 @@ class FfmpegRun {
     private readonly url: string,
     onFrame: (meta: FrameMeta, data: Uint8Array) => void,
     private readonly onDecodeError?: (line: string) => void,
+    onMp4?: (chunk: Buffer) => void,
   ) {
     this.assembler = new RawFrameSplitter(onFrame);
-    this.child = spawnTied(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    this.child = spawnTied(bin, args, { stdio: onMp4 === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe', 'pipe'], windowsHide: true });
     const { stdout, stderr } = this.child;
+    const mp4 = this.child.stdio[3];
+    if (onMp4 !== undefined && mp4 !== null && mp4 !== undefined && 'on' in mp4) {
+      // Always read: an unread pipe would block ffmpeg, and with it the decoded frames.
+      mp4.on('data', (chunk: Buffer) => onMp4(chunk));
+      mp4.on('error', () => undefined);
+    }
     stdout?.on('data', (chunk: Buffer) => {
       this.assembler.pushData(chunk);
       if (this.assembler.pendingBytes > MAX_PENDING_BYTES) {
@@ -263,6 +272,7 @@ export class FfmpegSource implements FrameSource {
       const run = this.run;
       this.run = null;
       if (run !== null) await run.stop(this.options.killGraceMs ?? 2000, this.clock);
+      this.options.mp4?.end(null);
       this.queue.length = 0;
       this.settle();
       if (this.live) this.options.onState?.({ kind: 'closed' });
@@ -314,7 +324,13 @@ export class FfmpegSource implements FrameSource {
     if (this.live) this.options.onState?.({ kind: 'connecting', attempt: this.attempt + 1 });
     this.runBase = null;
     this.paused = false;
-    const run = new FfmpegRun(ffmpegPath, this.options.args ?? decodeArgs(url, this.options), url, (meta, data) => this.onFrame(meta, data), (line) => this.onDecodeError(line));
+    const mp4 = this.options.mp4;
+    const args = this.options.args ?? decodeArgs(url, this.options);
+    mp4?.start();
+    const run = new FfmpegRun(
+      ffmpegPath, mp4 === undefined ? args : withMp4Output(args), url, (meta, data) => this.onFrame(meta, data), (line) => this.onDecodeError(line),
+      mp4 === undefined ? undefined : (chunk) => mp4.push(chunk),
+    );
     this.run = run;
     this.armStall();
     void run.ended.then((end) => this.onRunEnd(run, end));
@@ -327,6 +343,7 @@ export class FfmpegSource implements FrameSource {
       this.firstWallMs ??= now;
       const time = this.lastIndex === 0 ? 0 : Math.max(this.lastTime + 1e-3, (now - this.firstWallMs) / 1000);
       this.runBase = { index: this.lastIndex, time, pts: meta.ptsTime, wallMs: now };
+      this.options.mp4?.firstFrame(time);
       if (this.live) {
         this.attempt = 0;
         this.options.onState?.({ kind: 'connected' });
@@ -370,6 +387,7 @@ export class FfmpegSource implements FrameSource {
     this.run = null;
     this.disarmStall();
     if (this.closing !== null) return;
+    this.options.mp4?.end('the camera stream was interrupted');
     const where = redactUrl(this.options.url);
     const missing = end.spawnError?.code === 'ENOENT' || end.spawnError?.code === 'EACCES';
     if (missing || end.spawnError !== null) {
@@ -388,6 +406,7 @@ export class FfmpegSource implements FrameSource {
     }
     const reason = this.stallReason ?? (end.code === 0 ? 'stream ended' : `ffmpeg ${exit}${detail}`);
     this.stallReason = null;
+
     this.options.onState?.({ kind: 'disconnected', reason });
     const delayMs = backoffDelay(this.attempt, this.options.backoff ?? DEFAULT_BACKOFF, (this.options.random ?? Math.random)());
     this.attempt += 1;

@@ -49,3 +49,18 @@ export class IngestError extends SightlineError {
 
 /** How to get ffmpeg, for messages about a missing binary. */
 export const FFMPEG_INSTALL_HINT = 'install it with `apt-get install ffmpeg` (Debian/Ubuntu) or `brew install ffmpeg` (macOS)';
+
+/**
+ * Receives a live source's video copied as fragmented MP4 by the same ffmpeg that decodes its
+ * frames (see `withMp4Output`). Each ffmpeg run writes a fresh MP4 (init segment first).
+ */
+export interface Mp4Sink {
+  /** A new run starts; what came before belongs to the previous run. */
+  start(): void;
+  /** Bytes of the run's MP4, in order. */
+  push(chunk: Buffer): void;
+  /** The stream time (s) of the run's first decoded frame: the first sample of its MP4. */
+  firstFrame(time: number): void;
+  /** The run ended: `reason` in words, or null when the source was closed. */
+  end(reason: string | null): void;
+}

@@ -21,7 +21,6 @@ import type { Camera, EventStore } from '../store/event-store.ts';
 import type { JsonObject } from '../store/json.ts';
 import { cameraUrlProblem, credentialsRequired, credentialsWouldMove } from './camera-url.ts';
 import { LiveCamera } from './live-camera.ts';
-import { LiveMp4Stream } from './live-mp4.ts';
 
 /** Something that records a camera's main stream while the camera runs. */
 export interface CameraRecorder {
@@ -210,13 +209,9 @@ export class CameraManager implements CameraService {
     return this.running.get(id)?.live.latestJpeg() ?? null;
   }
 
-  async liveStream(id: string): Promise<LiveStream | null> {
-    const running = this.running.get(id);
-    if (!running) return null;
-    const cam = await this.o.store.getCamera(id);
-    if (!cam) return null;
-    const url = await running.proxies.localUrl(this.toConfig(cam).subUrl ?? cam.url);
-    return new LiveMp4Stream({ url, ...(this.o.ffmpegPath !== undefined && { ffmpegPath: this.o.ffmpegPath }) });
+  /** The running camera's live video: its decoder's own stream, shared by every viewer (one connection to the camera). */
+  liveStream(id: string): Promise<LiveStream | null> {
+    return Promise.resolve(this.running.get(id)?.live.video ?? null);
   }
 
   /** Starts a camera; `halt` waits for a start in progress. */

@@ -12,6 +12,15 @@ test('a file camera loops at its own pace; a stream does not', () => {
   assert.ok(rtsp.includes('-rtsp_transport'));
 });
 
+test('a live camera decodes with slice threads, set before its input', () => {
+  for (const url of ['clips/a.mp4', 'rtsp://127.0.0.1:8554/a']) {
+    const args = liveDecodeArgs(url, { fps: 5 });
+    const at = args.indexOf('-thread_type');
+    assert.ok(at >= 0 && at < args.indexOf('-i'), url);
+    assert.equal(args[at + 1], 'slice');
+  }
+});
+
 test('a rate window counts events per second over its width', () => {
   const w = new RateWindow(5000);
   for (let t = 0; t <= 4000; t += 200) w.add(t);

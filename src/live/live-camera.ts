@@ -30,6 +30,7 @@ import type { EventStore, NewEvent } from '../store/event-store.ts';
 import type { JsonObject } from '../store/json.ts';
 import { encodeJpeg, type RgbPicture } from './jpeg.ts';
 import { liveDecodeArgs } from './live-args.ts';
+import { Mp4Broadcast } from './mp4-broadcast.ts';
 import { DayTotals, heatSince, ObjectTally } from './live-tallies.ts';
 import { OccupancyTally } from './occupancy-tally.ts';
 import { RateWindow } from './rate-window.ts';
@@ -91,6 +92,8 @@ export class LiveCamera {
   private readonly framesIn = new RateWindow(5000);
   private readonly framesAnalysed = new RateWindow(5000);
   private source: FfmpegSource | null = null;
+  /** The analysed stream as live MP4 for viewers, from the decoder's own ffmpeg, on the clock of the `tracks` messages. */
+  readonly video = new Mp4Broadcast();
   private stopped = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -202,6 +205,7 @@ export class LiveCamera {
       args: liveDecodeArgs(o.streamUrl, decode),
       ...(o.ffmpegPath !== undefined && { ffmpegPath: o.ffmpegPath }),
       onState: (s) => this.onSourceState(s),
+      mp4: this.video,
     });
     this.source = source;
     if (this.stopped) await source.close();
@@ -244,7 +248,7 @@ export class LiveCamera {
         }
         const counts = this.objects.update(r.tracks.filter((tr) => tr.observed).map((tr) => tr.class));
         if (counts) o.bus.publish('objects', { cameraId: this.id, cameraName: this.name, counts, frameTime: receivedAt });
-        this.publishTracks(r.tracks, sourceSize, receivedAt);
+        this.publishTracks(r.tracks, sourceSize, receivedAt, r.time);
         if (r.time - heatFlushedAt >= heatEvery) {
           const grid = loop.heat;
           await this.flushHeat(grid, flushedHeat, receivedAt);
@@ -358,9 +362,9 @@ export class LiveCamera {
     }
   }
 
-  private publishTracks(tracks: readonly Track[], size: { width: number; height: number }, at: number): void {
+  private publishTracks(tracks: readonly Track[], size: { width: number; height: number }, at: number, streamTime: number): void {
     const boxes = tracks.map((tr) => ({ id: tr.id, class: tr.class, box: [round2(tr.box.x), round2(tr.box.y), round2(tr.box.w), round2(tr.box.h)] as const, observed: tr.observed }));
-    this.options.bus.publish('tracks', { cameraId: this.id, cameraName: this.name, frameTime: at, width: size.width, height: size.height, tracks: boxes });
+    this.options.bus.publish('tracks', { cameraId: this.id, cameraName: this.name, frameTime: at, streamTime, width: size.width, height: size.height, tracks: boxes });
   }
 
   private async flushHeat(grid: HeatGrid, flushed: HeatGrid | null, at: number): Promise<void> {

@@ -58,8 +58,12 @@ export interface CameraService {
 export interface LiveStreamHandlers {
   /** The MIME type with codecs (e.g. `video/mp4; codecs="avc1.64001f"`) and the init segment (ftyp + moov). */
   onInit(mime: string, init: Buffer): void;
-  /** One media fragment (moof + mdat), in order. */
-  onMedia(fragment: Buffer): void;
+  /**
+   * One media fragment (moof + mdat), in order. The first a viewer gets starts with a key frame
+   * and comes with `streamTime`: the stream time (s) of its first sample on the clock of the
+   * camera's analysed frames (`tracks` messages), where the stream knows it.
+   */
+  onMedia(fragment: Buffer, streamTime?: number): void;
   /** The stream ended: `error` is a redacted reason, or null after `close()`. Called once. */
   onEnd(error: string | null): void;
 }

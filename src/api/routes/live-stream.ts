@@ -1,7 +1,9 @@
 /**
  * GET /api/cameras/:id/live: the camera's analysed stream as fragmented MP4 over a WebSocket, for
  * Media Source Extensions. The first message is JSON `{ type: 'init', mime }`, then binary
- * messages: the init segment (ftyp + moov) and media fragments (moof + mdat). A failed stream
+ * messages: the init segment (ftyp + moov) and media fragments (moof + mdat). Before the first
+ * fragment comes JSON `{ type: 'clock', streamTime }`: the stream time (s) of that fragment's first
+ * picture on the clock of the `tracks` topic, so the player can show the boxes of the frame on screen. A failed stream
  * sends `{ type: 'error', message }` and closes with 1011; a full camera, or a caller already
  * watching it twice, closes with 1013. The caller is re-checked per fragment and on a timer (1008
  * once the token, session or grant has gone). Views are audited as `live_view` like the JPEG snapshot.
@@ -16,7 +18,7 @@ import { errorSchema, idParams, noQuery } from '../schemas/common.ts';
 import { LIVE_VIEW_AUDIT_MS } from './live.ts';
 import { ACCESS_ENDED, callerCheck, watchCaller } from './ws.ts';
 
-/** Most simultaneous live viewers of one camera (each has its own ffmpeg). */
+/** Most simultaneous live viewers of one camera (they share its stream; each costs its bandwidth). */
 export const MAX_LIVE_VIEWERS = 8;
 
 /** Most simultaneous live viewers of one camera for one caller (a user, or an API token), so that one cannot take every slot. */
@@ -98,7 +100,7 @@ export function liveStreamRoutes(app: ApiApp, ctx: ApiContext): void {
               socket.send(JSON.stringify({ type: 'init', mime }));
               socket.send(init);
             },
-            onMedia: (fragment) => {
+            onMedia: (fragment, streamTime) => {
               if (!open()) return;
               const caller = current();
               if (caller === null || !canSeeCamera(ctx.deps.users, caller, id)) {
@@ -109,6 +111,7 @@ export function liveStreamRoutes(app: ApiApp, ctx: ApiContext): void {
                 socket.close(WS_TRY_AGAIN_LATER, 'the connection is too slow for this stream');
                 return;
               }
+              if (streamTime !== undefined) socket.send(JSON.stringify({ type: 'clock', streamTime }));
               socket.send(fragment);
             },
             onEnd: (error) => {

@@ -1,7 +1,9 @@
 /**
  * Low-latency live video of one camera: fragmented MP4 from the WebSocket `/api/cameras/<id>/live`
  * fed to Media Source Extensions. The buffer is trimmed and playback jumps to the live edge when it
- * falls more than a second behind; a closed stream reconnects after a short backoff.
+ * falls more than a second behind; a closed stream reconnects after a short backoff. The server
+ * states the stream time of the first fragment (`clock`); once it is buffered, the player reports
+ * how the video's media time maps to stream time, the clock of the analysed frames' boxes.
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 
@@ -37,20 +39,38 @@ export function mseSupported(): boolean {
   return typeof window.MediaSource === 'function' && typeof window.MediaSource.isTypeSupported === 'function';
 }
 
+/** How the video's timeline maps to stream time: `streamTime` (s) is at media time `mediaTime` (s) of `video`. */
+export interface VideoClock {
+  readonly video: HTMLVideoElement;
+  readonly streamTime: number;
+  readonly mediaTime: number;
+}
+
+/** The stream time (s) of the picture at media time `mediaTime` (s) of the clock's video. */
+export function streamTimeAt(clock: VideoClock, mediaTime: number): number {
+  return clock.streamTime + (mediaTime - clock.mediaTime);
+}
+
 interface Props {
   readonly cameraId: string;
   /** Accessible name of the video. */
   readonly label: string;
   /** Called with the video's intrinsic size once known. */
   readonly onSize?: (size: { width: number; height: number }) => void;
+  /** Called with the video's clock once its first fragment is buffered, and with null when the stream goes. */
+  readonly onClock?: (clock: VideoClock | null) => void;
+  /** Seconds behind the live edge after which playback jumps forward; default 1 (more where it is held back to its boxes). */
+  readonly maxLagSeconds?: number;
 }
 
 /** A muted, auto-playing live video of one camera, with a message when it cannot play. */
-export function LivePlayer({ cameraId, label, onSize }: Props): ReactNode {
+export function LivePlayer({ cameraId, label, onSize, onClock, maxLagSeconds = MAX_LAG_SECONDS }: Props): ReactNode {
   const video = useRef<HTMLVideoElement>(null);
   const [message, setMessage] = useState<string | null>(mseSupported() ? 'Connecting…' : 'This browser cannot play live video (Media Source Extensions are not supported).');
   const sizeCallback = useRef(onSize);
   sizeCallback.current = onSize;
+  const clockCallback = useRef(onClock);
+  clockCallback.current = onClock;
 
   useEffect(() => {
     const el = video.current;
@@ -64,10 +84,16 @@ export function LivePlayer({ cameraId, label, onSize }: Props): ReactNode {
     let buffer: SourceBuffer | null = null;
     let queue: ArrayBuffer[] = [];
     let fragments = 0;
+    /** The stream time of the first fragment, from the server's `clock` message, until that fragment is buffered. */
+    let firstStreamTime: number | null = null;
+    let clocked = false;
 
     const teardown = (): void => {
       queue = [];
       buffer = null;
+      firstStreamTime = null;
+      if (clocked) clockCallback.current?.(null);
+      clocked = false;
       if (media !== null && media.readyState === 'open') {
         try {
           media.endOfStream();
@@ -86,7 +112,7 @@ export function LivePlayer({ cameraId, label, onSize }: Props): ReactNode {
       const b = el.buffered;
       if (b.length === 0) return;
       const end = b.end(b.length - 1);
-      if (end - el.currentTime > MAX_LAG_SECONDS || el.currentTime < b.start(0)) el.currentTime = Math.max(b.start(b.length - 1), end - JUMP_TO_SECONDS);
+      if (end - el.currentTime > maxLagSeconds || el.currentTime < b.start(0)) el.currentTime = Math.max(b.start(b.length - 1), end - JUMP_TO_SECONDS);
       if (el.paused) void el.play().catch(() => undefined);
     };
 
@@ -127,6 +153,11 @@ export function LivePlayer({ cameraId, label, onSize }: Props): ReactNode {
           const sb = ms.addSourceBuffer(mime);
           sb.mode = 'segments';
           sb.addEventListener('updateend', () => {
+            if (!clocked && firstStreamTime !== null && el.buffered.length > 0) {
+              // The first fragment starts with its key frame: the earliest picture buffered.
+              clocked = true;
+              clockCallback.current?.({ video: el, streamTime: firstStreamTime, mediaTime: el.buffered.start(0) });
+            }
             chaseLiveEdge();
             pump();
           });
@@ -164,8 +195,9 @@ export function LivePlayer({ cameraId, label, onSize }: Props): ReactNode {
       s.onmessage = (e: MessageEvent<ArrayBuffer | string>) => {
         if (socket !== s) return;
         if (typeof e.data === 'string') {
-          const m = JSON.parse(e.data) as { type: string; mime?: string; message?: string };
+          const m = JSON.parse(e.data) as { type: string; mime?: string; message?: string; streamTime?: number };
           if (m.type === 'init' && m.mime !== undefined) startMedia(m.mime);
+          else if (m.type === 'clock' && typeof m.streamTime === 'number' && !clocked && firstStreamTime === null) firstStreamTime = m.streamTime;
           else if (m.type === 'error') lastError = m.message ?? null;
           return;
         }
@@ -220,7 +252,7 @@ export function LivePlayer({ cameraId, label, onSize }: Props): ReactNode {
       teardown();
       Reflect.deleteProperty(stats, cameraId);
     };
-  }, [cameraId]);
+  }, [cameraId, maxLagSeconds]);
 
   return (
     <div className="live-player">

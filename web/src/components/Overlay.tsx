@@ -4,15 +4,10 @@
  */
 import type { ReactNode } from 'react';
 import type { LineRule, Point, ZoneRule } from '../api.ts';
+import type { OverlayTrack } from './track-timeline.ts';
 
-/** One tracked object as the `tracks` topic sends it. */
-export interface OverlayTrack {
-  readonly id: number;
-  readonly class: string;
-  /** `[x, y, w, h]` in picture pixels. */
-  readonly box: readonly [number, number, number, number];
-  readonly observed: boolean;
-}
+export type { OverlayTrack };
+
 
 /** Which layers are drawn. */
 export interface OverlayLayers {

@@ -1,12 +1,14 @@
 /**
  * Live view: `#/live` is a grid of every camera the user may see, each playing live with its
  * health; `#/live/<id>` is one camera large with its health details and an overlay of zones, lines
- * and tracked objects (from the `tracks` topic of /api/ws).
+ * and tracked objects (from the `tracks` topic of /api/ws), drawn for the picture on screen: each
+ * message carries its frame's stream time, the player says which stream time it shows.
  */
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError, getJson, type Camera, type CameraHealth } from '../api.ts';
-import { LivePlayer } from '../components/LivePlayer.tsx';
-import { Overlay, type OverlayLayers, type OverlayTrack } from '../components/Overlay.tsx';
+import { LivePlayer, streamTimeAt, type VideoClock } from '../components/LivePlayer.tsx';
+import { Overlay, type OverlayLayers } from '../components/Overlay.tsx';
+import { addTracks, pace, tracksAt, type OverlayTrack, type TimedTracks } from '../components/track-timeline.ts';
 import { href } from '../router.ts';
 import type { PageEntry } from './registry.ts';
 
@@ -18,13 +20,57 @@ type LiveCamera = Omit<Camera, 'health'> & { readonly health: Health };
 interface TracksMessage {
   readonly cameraId: string;
   readonly frameTime: number;
+  /** Stream time (s) of the analysed frame, on the live video's clock. */
+  readonly streamTime?: number;
   readonly width: number;
   readonly height: number;
   readonly tracks: readonly OverlayTrack[];
 }
 
-/** Boxes older than this (no new `tracks` message) are hidden, ms. */
+/** Without a video clock: boxes older than this (no new `tracks` message) are hidden, ms. */
 const TRACKS_STALE_MS = 2000;
+
+/** How far behind the live edge the single-camera video may fall before it jumps, s: it is held back to its boxes. */
+const HELD_MAX_LAG_SECONDS = 2.5;
+/**
+ * The boxes for the picture the video shows, redrawn whenever it shows another one
+ * (`requestVideoFrameCallback`, else every animation frame), from the recent `tracks` messages.
+ */
+function useShownTracks(clock: VideoClock | null, history: { readonly current: readonly TimedTracks[] }): readonly OverlayTrack[] | null {
+  const [shown, setShown] = useState<readonly OverlayTrack[] | null>(null);
+  useEffect(() => {
+    if (clock === null) {
+      setShown(null);
+      return;
+    }
+    const video = clock.video;
+    let stopped = false;
+    let handle = 0;
+    const draw = (mediaTime: number): void => {
+      const t = streamTimeAt(clock, mediaTime);
+      setShown(tracksAt(history.current, t));
+      video.playbackRate = pace(t, history.current.at(-1)?.streamTime ?? null, video.playbackRate);
+    };
+    const onVideoFrame = (_now: number, meta: VideoFrameCallbackMetadata): void => {
+      if (stopped) return;
+      draw(meta.mediaTime);
+      handle = video.requestVideoFrameCallback(onVideoFrame);
+    };
+    const onAnimationFrame = (): void => {
+      if (stopped) return;
+      draw(video.currentTime);
+      handle = window.requestAnimationFrame(onAnimationFrame);
+    };
+    const byVideoFrame = typeof video.requestVideoFrameCallback === 'function';
+    handle = byVideoFrame ? video.requestVideoFrameCallback(onVideoFrame) : window.requestAnimationFrame(onAnimationFrame);
+    return () => {
+      stopped = true;
+      if (byVideoFrame) video.cancelVideoFrameCallback(handle);
+      else window.cancelAnimationFrame(handle);
+    };
+  }, [clock, history]);
+  return shown;
+}
 
 /** Subscribes to /api/ws while mounted; reconnects after a short pause when it closes. */
 function useBusFeed(onMessage: (topic: string, message: unknown) => void): void {
@@ -142,6 +188,9 @@ function HealthDetails({ health }: { readonly health: Health }): ReactNode {
 function LiveSingle({ id, admin }: { readonly id: string; readonly admin: boolean }): ReactNode {
   const { cameras, error, onBus } = useCameras();
   const [tracks, setTracks] = useState<TracksMessage | null>(null);
+  const history = useRef<readonly TimedTracks[]>([]);
+  const [clock, setClock] = useState<VideoClock | null>(null);
+  const shown = useShownTracks(clock, history);
   const [videoSize, setVideoSize] = useState<Size | null>(null);
   const [layers, setLayers] = useState<OverlayLayers>({ boxes: true, zones: true, lines: true });
   const [, setTick] = useState(0);
@@ -149,7 +198,9 @@ function LiveSingle({ id, admin }: { readonly id: string; readonly admin: boolea
     (topic: string, message: unknown) => {
       if (topic === 'tracks') {
         const m = message as TracksMessage;
-        if (m.cameraId === id) setTracks({ ...m, frameTime: Date.now() });
+        if (m.cameraId !== id) return;
+        setTracks({ ...m, frameTime: Date.now() });
+        if (m.streamTime !== undefined) history.current = addTracks(history.current, { streamTime: m.streamTime, tracks: m.tracks });
         return;
       }
       onBus(topic, message);
@@ -173,7 +224,7 @@ function LiveSingle({ id, admin }: { readonly id: string; readonly admin: boolea
     );
   }
   const size = camera.health.frameSize ?? (tracks ? { width: tracks.width, height: tracks.height } : null) ?? videoSize;
-  const fresh = tracks !== null && Date.now() - tracks.frameTime < TRACKS_STALE_MS ? tracks.tracks : [];
+  const fresh = shown ?? (tracks !== null && Date.now() - tracks.frameTime < TRACKS_STALE_MS ? tracks.tracks : []);
   const toggle = (key: keyof OverlayLayers) => () => setLayers((l) => ({ ...l, [key]: !l[key] }));
   return (
     <section className="live-single">
@@ -184,7 +235,7 @@ function LiveSingle({ id, admin }: { readonly id: string; readonly admin: boolea
         {camera.name} <HealthBadge health={camera.health} />
       </h1>
       <div className="live-stage" style={size ? { aspectRatio: `${size.width} / ${size.height}` } : undefined}>
-        <LivePlayer cameraId={camera.id} label={`Live video of ${camera.name}`} onSize={setVideoSize} />
+        <LivePlayer cameraId={camera.id} label={`Live video of ${camera.name}`} onSize={setVideoSize} onClock={setClock} maxLagSeconds={HELD_MAX_LAG_SECONDS} />
         {size && <Overlay width={size.width} height={size.height} zones={camera.analytics.zones} lines={camera.analytics.lines} tracks={fresh} layers={layers} />}
       </div>
       <fieldset className="live-layers">

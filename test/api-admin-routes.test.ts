@@ -45,14 +45,16 @@ test('POST /api/cameras/test: permissions, URL rules and no password in any answ
     { name: 'closed HTTP port with credentials', headers: h.headers(admin), payload: { url: `http://127.0.0.1:${port}/x.ts`, credentials }, status: 200, ok: false },
   ];
   for (const c of cases) {
-    const res = await h.app.inject({ method: 'POST', url: '/api/cameras/test', headers: c.headers, payload: c.payload as Record<string, unknown> });
-    assert.equal(res.statusCode, c.status, `${c.name}: ${res.body}`);
-    assert.ok(!res.body.includes(STREAM_PASSWORD), `${c.name}: the answer quotes the password: ${res.body}`);
-    if (c.ok !== undefined) {
-      const body = res.json<{ ok: boolean; error?: string }>();
-      assert.equal(body.ok, c.ok, c.name);
-      assert.ok(typeof body.error === 'string' && body.error.length > 0, `${c.name}: an error message`);
-    }
+    await t.test(c.name, async () => {
+      const res = await h.app.inject({ method: 'POST', url: '/api/cameras/test', headers: c.headers, payload: c.payload as Record<string, unknown> });
+      assert.equal(res.statusCode, c.status, `${c.name}: ${res.body}`);
+      assert.ok(!res.body.includes(STREAM_PASSWORD), `${c.name}: the answer quotes the password: ${res.body}`);
+      if (c.ok !== undefined) {
+        const body = res.json<{ ok: boolean; error?: string }>();
+        assert.equal(body.ok, c.ok, c.name);
+        assert.ok(typeof body.error === 'string' && body.error.length > 0, `${c.name}: an error message`);
+      }
+    });
   }
   const entries = h.audit.list({ action: 'camera_test' });
   // Every test is audited, refused ones too (viewer and operator are refused before the route runs).

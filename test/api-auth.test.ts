@@ -104,9 +104,11 @@ describe('sign-in and sessions', () => {
       ['empty', { ...h.headers(admin, false), 'x-csrf-token': '' }, 403],
     ];
     for (const [name, headers, status] of cases) {
-      const res = await h.app.inject({ method: 'POST', url: '/api/cameras', headers, payload: body });
-      assert.equal(res.statusCode, status, name);
-      assert.equal(code(res), 'CSRF_FAILED', name);
+      await t.test(name, async () => {
+        const res = await h.app.inject({ method: 'POST', url: '/api/cameras', headers, payload: body });
+        assert.equal(res.statusCode, status, name);
+        assert.equal(code(res), 'CSRF_FAILED', name);
+      });
     }
     for (const method of ['PATCH', 'DELETE'] as const) {
       const res = await h.app.inject({ method, url: '/api/cameras/B', headers: h.headers(admin, false), payload: { fps: 2 } });

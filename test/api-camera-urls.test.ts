@@ -262,10 +262,12 @@ test('POST /api/cameras/test: validates before contacting anything and audits re
     ['file', { url: '/etc/passwd' }, 'CAMERA_INVALID'],
   ];
   for (const [name, payload, code] of refused) {
-    const res = await h.app.inject({ method: 'POST', url: '/api/cameras/test', headers: h.headers(admin), payload });
-    assert.equal(res.statusCode, 400, `${name}: ${res.body}`);
-    assert.equal(res.json<{ error: { code: string } }>().error.code, code, name);
-    assert.ok(!res.body.includes(SECRET), `${name}: ${res.body}`);
+    await t.test(name, async () => {
+      const res = await h.app.inject({ method: 'POST', url: '/api/cameras/test', headers: h.headers(admin), payload });
+      assert.equal(res.statusCode, 400, `${name}: ${res.body}`);
+      assert.equal(res.json<{ error: { code: string } }>().error.code, code, name);
+      assert.ok(!res.body.includes(SECRET), `${name}: ${res.body}`);
+    });
   }
   assert.equal(target.hits(), 0, 'a refused test contacted the target');
   const entries = h.audit.list({ action: 'camera_test' });

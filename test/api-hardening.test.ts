@@ -50,7 +50,7 @@ function raw(request: string): Promise<{ status: number; headers: Record<string,
 const SECURITY = ['content-security-policy', 'x-content-type-options', 'x-frame-options', 'referrer-policy', 'cross-origin-opener-policy', 'strict-transport-security', 'cache-control'];
 
 describe('errors of the parser and the framework', () => {
-  test('answer in the error shape with the same security headers as a normal answer', async () => {
+  test('answer in the error shape with the same security headers as a normal answer', async (t) => {
     const normal = await h.app.inject({ url: '/api/health' });
     const cases: [string, string, number][] = [
       ['headers too large', `GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
@@ -60,12 +60,14 @@ describe('errors of the parser and the framework', () => {
       ['a path parameter too long', `GET /api/cameras/${'a'.repeat(300)} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`, 414],
     ];
     for (const [name, request, status] of cases) {
-      const res = await raw(request);
-      assert.equal(res.status, status, name);
-      const body = JSON.parse(res.body) as { error: { code: string; message: string } };
-      assert.equal(body.error.code, 'REQUEST_INVALID', name);
-      assert.equal(typeof body.error.message, 'string', name);
-      for (const header of SECURITY) assert.equal(res.headers[header], normal.headers[header], `${name}: ${header}`);
+      await t.test(name, async () => {
+        const res = await raw(request);
+        assert.equal(res.status, status, name);
+        const body = JSON.parse(res.body) as { error: { code: string; message: string } };
+        assert.equal(body.error.code, 'REQUEST_INVALID', name);
+        assert.equal(typeof body.error.message, 'string', name);
+        for (const header of SECURITY) assert.equal(res.headers[header], normal.headers[header], `${name}: ${header}`);
+      });
     }
   });
 });

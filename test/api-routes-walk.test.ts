@@ -187,20 +187,22 @@ describe('route walk', () => {
     assert.equal(res.json<{ error: { code: string } }>().error.code, 'NOT_FOUND');
   });
 
-  test('a route declared without a permission stops the app from building', async () => {
+  test('a route declared without a permission stops the app from building', async (t) => {
     const cases: [string, (app: ApiApp) => void][] = [
       ['no config', (app) => app.get('/x', async () => 'x')],
       ['no permission', (app) => app.get('/y', { config: {} }, async () => 'y')],
       ['camera route without scoping', (app) => app.get('/api/cameras/:id/thing', { config: { permission: 'cameras:read' } }, async () => 'z')],
     ];
     for (const [name, register] of cases) {
-      const app = Fastify() as unknown as ApiApp;
-      installRouteChecks(app);
-      await assert.rejects(async () => {
-        register(app);
-        await app.ready();
-      }, /permission|camera: 'id'/, name);
-      await app.close().catch(() => undefined);
+      await t.test(name, async () => {
+        const app = Fastify() as unknown as ApiApp;
+        installRouteChecks(app);
+        await assert.rejects(async () => {
+          register(app);
+          await app.ready();
+        }, /permission|camera: 'id'/, name);
+        await app.close().catch(() => undefined);
+      });
     }
     const ok = Fastify({ exposeHeadRoutes: false }) as unknown as ApiApp;
     installRouteChecks(ok);

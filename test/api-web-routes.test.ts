@@ -105,14 +105,18 @@ describe('occupancy', () => {
     assert.equal(hidden.json<{ error: { code: string } }>().error.code, 'CAMERA_NOT_FOUND');
   });
 
-  test('occupancyBuckets: one row per bucket of the range, empty where nothing was stored', () => {
+  test('occupancyBuckets: one row per bucket of the range, empty where nothing was stored', async (t) => {
     const row = (start: number, peak: number, objectMs: number, observedMs: number) => ({ zone: 'z', start, peak, objectMs, observedMs });
     const cases: [string, ReturnType<typeof row>[], { start: number; peak: number; mean: number; observedSeconds: number }[]][] = [
       ['nothing stored', [], [{ start: 0, peak: 0, mean: 0, observedSeconds: 0 }, { start: MIN, peak: 0, mean: 0, observedSeconds: 0 }]],
       ['the second bucket only', [row(MIN, 2, 45_000, 30_000)], [{ start: 0, peak: 0, mean: 0, observedSeconds: 0 }, { start: MIN, peak: 2, mean: 0.75, observedSeconds: 30 }]],
       ['both', [row(0, 1, 60_000, 60_000), row(MIN, 3, 120_000, 60_000)], [{ start: 0, peak: 1, mean: 1, observedSeconds: 60 }, { start: MIN, peak: 3, mean: 2, observedSeconds: 60 }]],
     ];
-    for (const [name, rows, want] of cases) assert.deepEqual(occupancyBuckets(rows, 0, 2 * MIN, MIN), want, name);
+    for (const [name, rows, want] of cases) {
+      await t.test(name, () => {
+        assert.deepEqual(occupancyBuckets(rows, 0, 2 * MIN, MIN), want, name);
+      });
+    }
   });
 });
 

@@ -120,7 +120,7 @@ describe('WebSocket feed', () => {
     await client.closed;
   });
 
-  test('failed authentication, a foreign origin or a missing scope close with 1008', async () => {
+  test('failed authentication, a foreign origin or a missing scope close with 1008', async (t) => {
     const viewer = await h.login('viewer');
     const metrics = await h.token('ws-metrics', ['metrics:read']);
     const cases: [string, Record<string, string>][] = [
@@ -131,10 +131,12 @@ describe('WebSocket feed', () => {
       ['token without events:read', { authorization: `Bearer ${metrics}` }],
     ];
     for (const [name, headers] of cases) {
-      const client = connect(headers);
-      const closed = await client.closed;
-      assert.equal(closed.code, 1008, name);
-      assert.deepEqual(client.messages, [], name);
+      await t.test(name, async () => {
+        const client = connect(headers);
+        const closed = await client.closed;
+        assert.equal(closed.code, 1008, name);
+        assert.deepEqual(client.messages, [], name);
+      });
     }
   });
 

@@ -14,7 +14,7 @@ const file = (name: string, text: string): string => {
   return p;
 };
 
-test('sightline serve refuses bad input with one clear line and the right exit status', async () => {
+test('sightline serve refuses bad input with one clear line and the right exit status', async (t) => {
   const cases: { label: string; args: string[]; code: number; message: RegExp }[] = [
     { label: 'missing config file', args: ['--config', path.join(dir, 'nope.yml')], code: EXIT_USAGE, message: /config file .*nope\.yml does not exist/ },
     { label: 'invalid config', args: ['--config', file('bad.yml', 'server:\n  port: 99999\n')], code: EXIT_USAGE, message: /bad\.yml:2:9: server\.port: Too big/ },
@@ -25,9 +25,11 @@ test('sightline serve refuses bad input with one clear line and the right exit s
     { label: 'stray argument', args: ['now'], code: EXIT_USAGE, message: /serve takes no positional arguments/ },
   ];
   for (const c of cases) {
-    const r = await runCli(['serve', '--data-dir', path.join(dir, 'data'), ...c.args]);
-    assertCleanFailure(r, c.code, c.message, c.label);
-    if (c.label === 'camera URL with credentials' && r.stderr.includes('secret')) throw new Error('the password was printed');
+    await t.test(c.label, async () => {
+      const r = await runCli(['serve', '--data-dir', path.join(dir, 'data'), ...c.args]);
+      assertCleanFailure(r, c.code, c.message, c.label);
+      if (c.label === 'camera URL with credentials' && r.stderr.includes('secret')) throw new Error('the password was printed');
+    });
   }
 });
 

@@ -150,7 +150,7 @@ test('email: other types, unarmed alarms and missing snapshots', async (t) => {
   assert.match(sink.mails[0]!.raw, /Count: +6/);
 });
 
-test('email: STARTTLS is required unless the connection is TLS already or stays on this machine', () => {
+test('email: STARTTLS is required unless the connection is TLS already or stays on this machine', async (t) => {
   const cases: { host: string; secure: boolean; requireTLS: boolean }[] = [
     { host: 'smtp.example.com', secure: false, requireTLS: true },
     { host: 'smtp.example.com', secure: true, requireTLS: false },
@@ -160,9 +160,11 @@ test('email: STARTTLS is required unless the connection is TLS already or stays 
     { host: '10.0.0.5', secure: false, requireTLS: true },
   ];
   for (const c of cases) {
-    const opts = smtpTransportOptions(config(25, { host: c.host, secure: c.secure, username: 'u', password: 'p' }));
-    assert.equal(opts.requireTLS, c.requireTLS, c.host);
-    assert.deepEqual(opts.auth, { user: 'u', pass: 'p' });
-    assert.equal(opts.disableFileAccess, true);
+    await t.test(`${c.host}, secure: ${c.secure}`, () => {
+      const opts = smtpTransportOptions(config(25, { host: c.host, secure: c.secure, username: 'u', password: 'p' }));
+      assert.equal(opts.requireTLS, c.requireTLS, c.host);
+      assert.deepEqual(opts.auth, { user: 'u', pass: 'p' });
+      assert.equal(opts.disableFileAccess, true);
+    });
   }
 });

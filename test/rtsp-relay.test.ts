@@ -210,23 +210,25 @@ test('malformed, oversized and unsupported requests get the right status, and th
     { name: 'an interleaved frame cut off mid-packet', send: Buffer.from([0x24, 0x00, 0x10, 0x00, 1, 2, 3]), status: 0, closes: false },
   ];
   for (const c of cases) {
-    const client = await RawClient.open(t, port);
-    client.socket.write(c.send);
-    if (c.status !== 0) {
-      const response = await client.response();
-      assert.equal(response.status, c.status, c.name);
-      assert.equal(response.headers.get('cseq'), c.closes ? undefined : '7', `${c.name}: CSeq echoed when valid`);
-    }
-    if (c.closes) await client.closed;
-    else assert.ok(client.isOpen, `${c.name}: the connection stays open`);
-    client.socket.destroy();
-    await client.closed;
-    const probe = await RawClient.open(t, port);
-    const options = await probe.request('OPTIONS', '*');
-    assert.equal(options.status, 200, `${c.name}: the relay still answers`);
-    assert.match(options.headers.get('public') ?? '', /DESCRIBE.*SETUP.*PLAY.*GET_PARAMETER.*TEARDOWN/);
-    probe.socket.destroy();
-    await probe.closed;
+    await t.test(c.name, async () => {
+      const client = await RawClient.open(t, port);
+      client.socket.write(c.send);
+      if (c.status !== 0) {
+        const response = await client.response();
+        assert.equal(response.status, c.status, c.name);
+        assert.equal(response.headers.get('cseq'), c.closes ? undefined : '7', `${c.name}: CSeq echoed when valid`);
+      }
+      if (c.closes) await client.closed;
+      else assert.ok(client.isOpen, `${c.name}: the connection stays open`);
+      client.socket.destroy();
+      await client.closed;
+      const probe = await RawClient.open(t, port);
+      const options = await probe.request('OPTIONS', '*');
+      assert.equal(options.status, 200, `${c.name}: the relay still answers`);
+      assert.match(options.headers.get('public') ?? '', /DESCRIBE.*SETUP.*PLAY.*GET_PARAMETER.*TEARDOWN/);
+      probe.socket.destroy();
+      await probe.closed;
+    });
   }
   await waitFor(() => relay.stats().connections === 0, 'all connections to be gone');
 });
@@ -360,9 +362,11 @@ test('with credentials every request needs Digest (or Basic) auth', async (t) =>
     ['unknown scheme', 'Bearer abc', 401],
   ];
   for (const [name, authorization, status] of cases) {
-    const response = await client.request('OPTIONS', url, authorization === null ? {} : { Authorization: authorization });
-    assert.equal(response.status, status, name);
-    assert.equal(response.headers.has('www-authenticate'), status === 401, `${name}: a challenge comes with each 401`);
+    await t.test(name, async () => {
+      const response = await client.request('OPTIONS', url, authorization === null ? {} : { Authorization: authorization });
+      assert.equal(response.status, status, name);
+      assert.equal(response.headers.has('www-authenticate'), status === 401, `${name}: a challenge comes with each 401`);
+    });
   }
   const publisher = await RawClient.open(t, port);
   assert.equal((await publisher.request('ANNOUNCE', url, { 'Content-Type': 'application/sdp' }, SDP)).status, 401, 'publishers need credentials too');

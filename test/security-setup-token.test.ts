@@ -43,7 +43,7 @@ describe('setup token', () => {
     db.close();
   });
 
-  test('consume: once ok, then used; wrong, expired and closed are refused', () => {
+  test('consume: once ok, then used; wrong, expired and closed are refused', async (t) => {
     const cases: [string, (db: Database, token: string) => ReturnType<typeof consumeSetupToken>[], string[]][] = [
       ['right token, in time, then again', (db, t) => [consumeSetupToken(db, t, T0 + 1), consumeSetupToken(db, t, T0 + 2)], ['ok', 'used']],
       ['one millisecond before expiry', (db, t) => [consumeSetupToken(db, t, T0 + HOUR - 1)], ['ok']],
@@ -57,11 +57,13 @@ describe('setup token', () => {
       ['an operator does not close setup', (db, t) => (addUser(db, 'op', 'operator'), [consumeSetupToken(db, t, T0)]), ['ok']],
     ];
     for (const [name, run, expected] of cases) {
-      const { db } = freshDb();
-      const token = createSetupToken(db, { now: T0, ttlMs: HOUR });
-      const results = run(db, token).map((r) => (r.ok ? 'ok' : r.reason));
-      assert.deepEqual(results, expected, name);
-      db.close();
+      await t.test(name, () => {
+        const { db } = freshDb();
+        const token = createSetupToken(db, { now: T0, ttlMs: HOUR });
+        const results = run(db, token).map((r) => (r.ok ? 'ok' : r.reason));
+        assert.deepEqual(results, expected, name);
+        db.close();
+      });
     }
   });
 

@@ -133,7 +133,7 @@ describe("the user's own TLS certificate", () => {
     assert.equal(c.fingerprint256, own.fingerprint256);
   });
 
-  test('bad files are rejected with clear errors', async () => {
+  test('bad files are rejected with clear errors', async (t) => {
     const own = await ensureCertificate(freshDir(), { now: at(T0) });
     const other = await ensureCertificate(freshDir(), { now: at(T0) });
     const good = userFiles(own);
@@ -155,7 +155,9 @@ describe("the user's own TLS certificate", () => {
       cases.push(['a key readable by everyone', () => loadUserCertificate(open.certFile, open.keyFile, T0), 'KEY_FILE_UNSAFE', /other users \(mode 604\)/]);
     }
     for (const [name, run, code, message] of cases) {
-      await rejectsCode(run, code, message).catch((e: unknown) => assert.fail(`${name}: ${String(e)}`));
+      await t.test(name, async () => {
+        await rejectsCode(run, code, message).catch((e: unknown) => assert.fail(`${name}: ${String(e)}`));
+      });
     }
   });
 });

@@ -5,7 +5,7 @@ import { SightlineError } from '../core/errors.ts';
 import { resolveBackend } from '../detect/choose-backend.ts';
 import { createDetectorPool, defaultWorkerCount, type DetectorPool } from '../detect/worker-pool.ts';
 import { coverageProblem, inputCoverage } from '../ingest/coverage.ts';
-import { isLive, sourceKind } from '../ingest/ffmpeg-args.ts';
+import { analysedRate, isLive, sourceKind } from '../ingest/ffmpeg-args.ts';
 import { FfmpegSource, grabFrame } from '../ingest/ffmpeg-source.ts';
 import { probe } from '../ingest/probe.ts';
 import { redactUrl } from '../ingest/redact-url.ts';
@@ -49,7 +49,8 @@ export async function runAnalyze(argv: readonly string[]): Promise<number> {
   await writeOutputs(values.out, new Map());
   const info = await probe(video);
   const sourceFps = info.frameRate ?? 25;
-  const analysedFps = fps !== undefined ? Math.min(fps, sourceFps) : sourceFps;
+  // --fps N: every k-th frame, the largest k keeping at least N per second (regular intervals, as live cameras).
+  const analysedFps = fps !== undefined ? analysedRate(fps, sourceFps) : sourceFps;
   const expected = info.frameCount !== null ? Math.round((info.frameCount * analysedFps) / sourceFps) : undefined;
 
   const started = performance.now();

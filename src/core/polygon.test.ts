@@ -29,7 +29,7 @@ test('sideOfLine and signedDistanceToLine: right of a → b on screen is positiv
   assert.equal(signedDistanceToLine(a, a, [3, 4]), 5, 'a degenerate line measures to its point');
 });
 
-test('segmentContact: crossing, touching, overlapping and disjoint segments', () => {
+test('segmentContact: crossing, touching, overlapping and disjoint segments', async (t) => {
   const cases: { name: string; s: [Point, Point, Point, Point]; want: SegmentContact }[] = [
     { name: 'X crossing', s: [[0, 0], [10, 10], [0, 10], [10, 0]], want: 'cross' },
     { name: 'disjoint, parallel', s: [[0, 0], [10, 0], [0, 1], [10, 1]], want: 'none' },
@@ -49,11 +49,13 @@ test('segmentContact: crossing, touching, overlapping and disjoint segments', ()
     { name: 'fractional crossing', s: [[0.5, 0.25], [0.75, 3.5], [0, 2], [3, 1.75]], want: 'cross' },
   ];
   for (const { name, s, want } of cases) {
-    assert.equal(segmentContact(...s), want, name);
-    assert.equal(segmentContact(s[2], s[3], s[0], s[1]), want, `${name} (swapped)`);
-    assert.equal(segmentContact(s[1], s[0], s[3], s[2]), want, `${name} (reversed)`);
-    assert.equal(segmentsIntersect(...s), want !== 'none', `${name} intersects`);
-    assert.equal(segmentsCross(...s), want === 'cross', `${name} crosses`);
+    await t.test(name, () => {
+      assert.equal(segmentContact(...s), want, name);
+      assert.equal(segmentContact(s[2], s[3], s[0], s[1]), want, `${name} (swapped)`);
+      assert.equal(segmentContact(s[1], s[0], s[3], s[2]), want, `${name} (reversed)`);
+      assert.equal(segmentsIntersect(...s), want !== 'none', `${name} intersects`);
+      assert.equal(segmentsCross(...s), want === 'cross', `${name} crosses`);
+    });
   }
 });
 
@@ -64,7 +66,7 @@ test('pointOnSegment: end points included, collinear points beyond excluded', ()
   assert.equal(pointOnSegment([0, 0], [10, 10], [4, 5]), false);
 });
 
-test('pointInPolygon: interior, exterior, boundary (inside), concave and self-intersecting shapes', () => {
+test('pointInPolygon: interior, exterior, boundary (inside), concave and self-intersecting shapes', async (t) => {
   const square: Point[] = [[0, 0], [10, 0], [10, 10], [0, 10]];
   const concave: Point[] = [[0, 0], [10, 0], [10, 10], [5, 5], [0, 10]]; // a V notch cut up from the y = 10 edge
   const bowtie: Point[] = [[0, 0], [10, 10], [10, 0], [0, 10]];
@@ -82,5 +84,9 @@ test('pointInPolygon: interior, exterior, boundary (inside), concave and self-in
     { name: 'empty polygon', poly: [], p: [0, 0], want: false },
     { name: 'two points: only the segment', poly: [[0, 0], [4, 0]], p: [2, 0], want: true },
   ];
-  for (const { name, poly, p, want } of cases) assert.equal(pointInPolygon(p, poly), want, name);
+  for (const { name, poly, p, want } of cases) {
+    await t.test(name, () => {
+      assert.equal(pointInPolygon(p, poly), want, name);
+    });
+  }
 });

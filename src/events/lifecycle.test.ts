@@ -12,7 +12,7 @@ const loiter = (time: number, phase: 'start' | 'end', trackId = 2): RuleEvent =>
 const crowd = (time: number, phase: 'start' | 'end'): RuleEvent => ({ type: 'crowd', rule: 'plaza', trackId: null, class: 'person', frame: time * 5, time, phase, count: 5 });
 const brief = (steps: readonly LifecycleStep[]): string[] => steps.map((s) => `${s.kind}:${s.id}${s.kind === 'update' ? `@${s.seconds}${s.count !== null ? `#${s.count}` : ''}` : ''}`);
 
-test('lifecycle steps, frame by frame', () => {
+test('lifecycle steps, frame by frame', async (t) => {
   const cases: { name: string; frames: [number, RuleEvent[], Record<string, number>][]; expected: string[][] }[] = [
     { name: 'an instant event is new and ended at once', frames: [[1, [crossing(1)], {}]], expected: [['new:e1', 'end:e1']] },
     {
@@ -33,9 +33,11 @@ test('lifecycle steps, frame by frame', () => {
     },
   ];
   for (const c of cases) {
-    const life = new EventLifecycle(ids(), 5);
-    const got = c.frames.map(([t, events, occ]) => brief(life.step(t, events, occ)));
-    assert.deepEqual(got, c.expected, c.name);
+    await t.test(c.name, () => {
+      const life = new EventLifecycle(ids(), 5);
+      const got = c.frames.map(([time, events, occ]) => brief(life.step(time, events, occ)));
+      assert.deepEqual(got, c.expected, c.name);
+    });
   }
 });
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  analysedRate,
   decodeArgs, ffmpegErrorCode, fitGeometry, FrameNumbering, inputArgs, isLive, parseShowinfo, probeArgs, problemLine,
   RawFrameSplitter, snapshotArgs, sourceKind, toSourceBox, toSourcePoint, type ShowinfoLine,
 } from './ffmpeg-args.ts';
@@ -30,6 +31,21 @@ test('inputArgs: files plain, RTSP over TCP with a socket timeout, HTTP with rec
   assert.equal(valueOf(http, '-reconnect_streamed'), '1');
   assert.equal(valueOf(http, '-rw_timeout'), '2500000');
   assert.deepEqual(inputArgs('stream', 1000), ['-rw_timeout', '1000000']);
+});
+
+test('analysedRate: every k-th source frame, at least the rate asked for', async (t) => {
+  const cases: { name: string; requested: number; source: number | null; want: number }[] = [
+    { name: '25 fps camera at 5: every 5th frame', requested: 5, source: 25, want: 5 },
+    { name: '30 fps camera at 5: every 6th frame', requested: 5, source: 30, want: 5 },
+    { name: '29.97 fps camera at 5: every 6th frame, within 1% of the rate', requested: 5, source: 30000 / 1001, want: 30000 / 1001 / 6 },
+    { name: '7 fps camera at 5: every frame, not 5 of 7', requested: 5, source: 7, want: 7 },
+    { name: '12 fps camera at 5: every other frame', requested: 5, source: 12, want: 6 },
+    { name: '10 fps camera at 5: every other frame', requested: 5, source: 10, want: 5 },
+    { name: 'a camera slower than asked: every frame', requested: 5, source: 2, want: 2 },
+    { name: 'an unknown rate: as asked', requested: 5, source: null, want: 5 },
+    { name: 'a time base taken for a rate (90000): as asked', requested: 5, source: 90_000, want: 5 },
+  ];
+  for (const c of cases) await t.test(c.name, () => assert.ok(Math.abs(analysedRate(c.requested, c.source) - c.want) < 1e-9, `${analysedRate(c.requested, c.source)}`));
 });
 
 test('decodeArgs for a file: raw RGB24 on stdout, showinfo on stderr, no -re, no stdin, every frame passed through', () => {

@@ -135,6 +135,25 @@ export function probeArgs(url: string, timeoutMs?: number): string[] {
   ];
 }
 
+/** Source rates above this many frames per second are taken as unknown (a stream's time base read as its rate). */
+const MAX_BELIEVABLE_FPS = 240;
+
+/**
+ * The rate to analyse a source at when `requested` frames per second are asked for: every k-th
+ * frame of the source, k the largest whole number that keeps at least the requested rate (within
+ * 1%), so analysed frames come at regular intervals. Picking 5 of every 7 frames of a 7 fps camera
+ * instead gives gaps of 1/7 and 2/7 s that the tracker, which moves one frame per step, follows
+ * worse (PETS at 5 of 7: live counts 18/20 on a line that every frame counts 19/20,
+ * `bench/live.ts`). A 25 or 30 fps camera at 5 is analysed at exactly 5, a 7 fps camera at 7, a
+ * 12 fps one at 6. A source slower than asked is analysed whole; an unknown rate is taken as asked.
+ */
+export function analysedRate(requested: number, sourceFps: number | null): number {
+  if (sourceFps === null || !Number.isFinite(sourceFps) || sourceFps <= 0 || sourceFps > MAX_BELIEVABLE_FPS) return requested;
+  if (sourceFps <= requested) return sourceFps;
+  const k = Math.max(1, Math.floor((sourceFps / requested) * 1.01));
+  return sourceFps / k;
+}
+
 /** Fraction of a 1/fps slot by which a frame's timestamp may fall short of the slot's start and still open it. */
 export const SLOT_TOLERANCE = 0.02;
 

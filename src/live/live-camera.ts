@@ -29,6 +29,7 @@ import { FrameLoop } from '../pipeline/frame-loop.ts';
 import type { EventStore, NewEvent } from '../store/event-store.ts';
 import type { JsonObject } from '../store/json.ts';
 import { encodeJpeg, type RgbPicture } from './jpeg.ts';
+import { analysedRate } from '../ingest/ffmpeg-args.ts';
 import { liveDecodeArgs } from './live-args.ts';
 import { Mp4Broadcast } from './mp4-broadcast.ts';
 import { DayTotals, heatSince, ObjectTally } from './live-tallies.ts';
@@ -164,9 +165,11 @@ export class LiveCamera {
     let attempt = 0;
     while (!this.stopped) {
       let size: { width: number; height: number };
+      let rate: number;
       try {
         const info = await probe(o.streamUrl, { timeoutMs: 10_000, ...(o.ffprobePath !== undefined && { ffprobePath: o.ffprobePath }) });
         size = { width: info.width, height: info.height };
+        rate = analysedRate(o.config.fps, info.frameRate);
         this.frameSize = size;
       } catch (error) {
         this.state = 'reconnecting';
@@ -178,7 +181,7 @@ export class LiveCamera {
         continue;
       }
       attempt = 0;
-      if ((await this.analyse(size)) === 'detector-failed' && !this.stopped) {
+      if ((await this.analyse(size, rate)) === 'detector-failed' && !this.stopped) {
         // The detector failed on frame after frame: pause before reading the stream again, as after a failed probe.
         await this.sleep(backoffDelay(attempt++, DEFAULT_BACKOFF, Math.random()));
       }
@@ -186,15 +189,18 @@ export class LiveCamera {
     await this.endOpenEvents();
   }
 
-  /** Analyses one source until it ends or the camera stops; 'detector-failed' when the detector failed on frame after frame. */
-  private async analyse(sourceSize: { width: number; height: number }): Promise<'ended' | 'detector-failed'> {
+  /**
+   * Analyses one source at `fps` (the camera's rate decimated by a whole number, `analysedRate`)
+   * until it ends or the camera stops; 'detector-failed' when the detector failed on frame after frame.
+   */
+  private async analyse(sourceSize: { width: number; height: number }, fps: number): Promise<'ended' | 'detector-failed'> {
     const o = this.options;
     const analytics = o.config.analytics;
     const inputSize = { width: o.pool.traits.inputWidth, height: o.pool.traits.inputHeight };
     let flushedHeat: HeatGrid | null = null;
     let heatFlushedAt = 0;
     const heatEvery = o.heatFlushSeconds ?? 60;
-    const decode = { size: inputSize, fit: analytics.detect.fit, fps: o.config.fps, timeoutMs: 10_000 };
+    const decode = { size: inputSize, fit: analytics.detect.fit, fps, timeoutMs: 10_000 };
     const source = new FfmpegSource({
       url: o.streamUrl,
       live: true,
@@ -215,7 +221,7 @@ export class LiveCamera {
       config: analytics,
       pool: o.pool,
       sourceSize,
-      analysedFps: o.config.fps,
+      analysedFps: fps,
       // One frame at a time: the source keeps only its newest frames while the detector is busy, so the camera never lags.
       maxInFlight: 1,
       beforeDetect: (frame) => {

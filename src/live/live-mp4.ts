@@ -6,7 +6,7 @@
  * reads (the API's route tests).
  */
 import type { ChildProcess } from 'node:child_process';
-import { cameraInputArgs, sourceKind } from '../ingest/ffmpeg-args.ts';
+import { cameraInputArgs, FRAGMENTED_MP4, sourceKind } from '../ingest/ffmpeg-args.ts';
 import { redactText } from '../ingest/redact-url.ts';
 import { spawnTied } from '../ingest/spawn-tied.ts';
 import type { LiveStream, LiveStreamHandlers } from '../server/services.ts';
@@ -24,7 +24,7 @@ export function liveMp4Args(url: string): string[] {
     '-hide_banner', '-loglevel', 'error', '-nostdin',
     ...input, '-i', url,
     '-map', '0:v:0', '-c', 'copy', '-an',
-    '-f', 'mp4', '-movflags', 'empty_moov+default_base_moof+frag_keyframe', '-frag_duration', '200000',
+    ...FRAGMENTED_MP4,
     'pipe:1',
   ];
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertTimeZone, isArmedAt, localTimeOf } from './local-time.ts';
 
-test('local time: weekday and minute in a time zone', () => {
+test('local time: weekday and minute in a time zone', async (t) => {
   const cases: { name: string; iso: string; tz: string; weekday: number; time: string }[] = [
     { name: 'UTC monday noon', iso: '2024-01-01T12:00:00Z', tz: 'UTC', weekday: 0, time: '12:00' },
     { name: 'UTC midnight is minute 0', iso: '2024-01-07T00:00:00Z', tz: 'UTC', weekday: 6, time: '00:00' },
@@ -13,8 +13,10 @@ test('local time: weekday and minute in a time zone', () => {
     { name: 'last minute of the day', iso: '2024-01-05T23:59:59Z', tz: 'UTC', weekday: 4, time: '23:59' },
   ];
   for (const c of cases) {
-    const [h, m] = c.time.split(':').map(Number) as [number, number];
-    assert.deepEqual(localTimeOf(Date.parse(c.iso), c.tz), { weekday: c.weekday, minute: h * 60 + m }, c.name);
+    await t.test(c.name, () => {
+      const [h, m] = c.time.split(':').map(Number) as [number, number];
+      assert.deepEqual(localTimeOf(Date.parse(c.iso), c.tz), { weekday: c.weekday, minute: h * 60 + m }, c.name);
+    });
   }
 });
 

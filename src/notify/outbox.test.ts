@@ -88,7 +88,7 @@ test('outbox: bad channel names are refused', (t) => {
   }
 });
 
-test('backoff: 1 s doubling to 10 min, jitter takes off up to half', () => {
+test('backoff: 1 s doubling to 10 min, jitter takes off up to half', async (t) => {
   const cases: { failures: number; random: number; want: number }[] = [
     { failures: 1, random: 0, want: 1000 },
     { failures: 2, random: 0, want: 2000 },
@@ -99,7 +99,9 @@ test('backoff: 1 s doubling to 10 min, jitter takes off up to half', () => {
     { failures: 1, random: 0.999999, want: 500 },
     { failures: 4, random: 0.5, want: 6000 },
   ];
-  for (const c of cases) assert.equal(backoffDelay(c.failures, DEFAULT_BACKOFF, () => c.random), c.want, JSON.stringify(c));
+  for (const c of cases) {
+    await t.test(`${c.failures} failures, random ${c.random}`, () => assert.equal(backoffDelay(c.failures, DEFAULT_BACKOFF, () => c.random), c.want, JSON.stringify(c)));
+  }
 });
 
 /** A dispatcher over a fresh outbox whose deliveries are answered by `answer`; records every attempt. */

@@ -57,7 +57,7 @@ describe('user store: accounts', () => {
     assert.equal(users.findById('nope'), undefined);
   });
 
-  test('create refuses bad names, roles, weak passwords and taken names', async () => {
+  test('create refuses bad names, roles, weak passwords and taken names', async (t) => {
     const { users } = fresh();
     await users.create({ name: 'alice', password: PW, role: 'admin' });
     const cases: [string, string, string, string, ErrorCode, RegExp][] = [
@@ -74,7 +74,9 @@ describe('user store: accounts', () => {
       ['a taken name, other case', 'ALICE', PW, 'viewer', 'STORE_CONFLICT', /alice is taken/],
     ];
     for (const [name, user, password, role, code, message] of cases) {
-      await rejectsCode(() => users.create({ name: user, password, role: role as User['role'] }), code, message).catch((e: unknown) => assert.fail(`${name}: ${String(e)}`));
+      await t.test(name, async () => {
+        await rejectsCode(() => users.create({ name: user, password, role: role as User['role'] }), code, message).catch((e: unknown) => assert.fail(`${name}: ${String(e)}`));
+      });
     }
     assert.deepEqual(users.list().map((u) => u.name), ['alice']);
   });
@@ -124,7 +126,7 @@ describe('user store: accounts', () => {
 });
 
 describe('user store: an admin\'s update is all or nothing', () => {
-  test('a refused role change leaves the password, role and flag as they were', async () => {
+  test('a refused role change leaves the password, role and flag as they were', async (t) => {
     const { users } = fresh();
     const root = await users.create({ name: 'root', password: PW, role: 'admin' });
     const next = 'green-teapot-under-the-stairs';
@@ -134,10 +136,12 @@ describe('user store: an admin\'s update is all or nothing', () => {
       ['a weak password with a role', { role: 'admin', password: 'short' }, 'PASSWORD_WEAK'],
     ];
     for (const [what, changes, code] of table) {
-      await rejectsCode(() => users.update(root.id, changes), code);
-      assert.deepEqual(users.findById(root.id), root, what);
-      assert.equal((await users.checkLogin('root', PW, '10.0.0.1', T0)).status, 'ok', `${what}: the old password still works`);
-      assert.equal((await users.checkLogin('root', next, '10.0.0.1', T0)).status, 'invalid', `${what}: the new one does not`);
+      await t.test(what, async () => {
+        await rejectsCode(() => users.update(root.id, changes), code);
+        assert.deepEqual(users.findById(root.id), root, what);
+        assert.equal((await users.checkLogin('root', PW, '10.0.0.1', T0)).status, 'ok', `${what}: the old password still works`);
+        assert.equal((await users.checkLogin('root', next, '10.0.0.1', T0)).status, 'invalid', `${what}: the new one does not`);
+      });
     }
     await rejectsCode(() => users.update('nope', { role: 'viewer' }), 'USER_NOT_FOUND');
   });
@@ -282,7 +286,7 @@ describe('user store: sign-in', () => {
     assert.ok(locked.status === 'locked' && locked.retryAfterMs <= 15_000, 'a short slow-down, not an hour');
   });
 
-  test('many addresses hit the per-name ceiling, which spares known addresses and devices and ends in minutes', async () => {
+  test('many addresses hit the per-name ceiling, which spares known addresses and devices and ends in minutes', async (t) => {
     const { users } = fresh();
     await users.create({ name: 'alice', password: PW, role: 'viewer' });
     assert.equal((await users.checkLogin('alice', PW, '10.0.0.1', T0)).status, 'ok', 'alice has signed in from 10.0.0.1');
@@ -292,7 +296,11 @@ describe('user store: sign-in', () => {
       ['the known address is not', '10.0.0.1', undefined, 'ok'],
       ['a device cookie is not', '10.8.8.8', 'dev-1', 'ok'],
     ];
-    for (const [what, remote, device, expected] of table) assert.equal((await users.checkLogin('alice', PW, remote, T0 + 2, device)).status, expected, what);
+    for (const [what, remote, device, expected] of table) {
+      await t.test(what, async () => {
+        assert.equal((await users.checkLogin('alice', PW, remote, T0 + 2, device)).status, expected, what);
+      });
+    }
     assert.equal((await users.checkLogin('alice', PW, '10.7.7.7', T0 + 1 + MIN)).status, 'ok', 'the ceiling ends after a minute');
   });
 

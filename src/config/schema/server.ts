@@ -58,7 +58,7 @@ export const cameraSchema = z
     credentials: cameraCredentialsSchema.optional(),
     enabled: z.boolean().default(true).describe('Disabled cameras are neither connected, analysed nor recorded.'),
     purpose: z.string().max(500).default('').describe('What this camera is for, in plain words (shown on the transparency page a later release adds).'),
-    fps: z.number().min(0.5).max(30).default(5).describe('Frames per second analysed; the detector takes the newest frame and drops the others when it is busy.'),
+    fps: z.number().min(0.5).max(30).default(5).describe('Frames per second analysed, at least: every k-th frame of the camera, k the largest whole number keeping this rate (a 25 fps camera at 5 gives every 5th frame, a 7 fps camera every frame), so frames are evenly spaced; the detector takes the newest frames and drops the others when it is busy.'),
     record: cameraRecordSchema.prefault({}),
     analytics: analyticsConfigSchema.prefault({}).describe('Analytics of this camera: lines, zones, tracker and per-frame detection settings (the backend and workers come from the top-level `detect`).'),
     arming: z

@@ -12,7 +12,7 @@ const SUN = 6;
 /** Minute of day of `HH:MM`, for readable cases. */
 const at = (hhmm: string): number => minuteOfDay(hhmm);
 
-test('arming: windows by day and time', () => {
+test('arming: windows by day and time', async (t) => {
   const cases: { name: string; windows: ArmingWindow[]; weekday: number; time: string; want: boolean }[] = [
     { name: 'no windows: always armed', windows: [], weekday: SUN, time: '03:00', want: true },
     { name: 'inside a day window', windows: [{ days: ALL, from: '08:00', to: '18:00' }], weekday: TUE, time: '12:00', want: true },
@@ -47,7 +47,9 @@ test('arming: windows by day and time', () => {
     },
   ];
   for (const c of cases) {
-    assert.equal(isArmed(c.windows, { weekday: c.weekday, minute: at(c.time) }), c.want, c.name);
+    await t.test(c.name, () => {
+      assert.equal(isArmed(c.windows, { weekday: c.weekday, minute: at(c.time) }), c.want, c.name);
+    });
   }
 });
 

@@ -63,7 +63,7 @@ test('heatCellIndex: points map to their cell, outside points to the nearest edg
   for (const { p, want } of cases) assert.equal(heatCellIndex(g, p), want, `${p}`);
 });
 
-test('stepHeat: accumulation of dwell from frame timestamps', () => {
+test('stepHeat: accumulation of dwell from frame timestamps', async (t) => {
   const cases: { name: string; times: number[]; tracks: (i: number) => Track[]; options?: HeatOptions; cells: [Point, number][]; total: number }[] = [
     { name: 'no frames', times: [], tracks: () => [], cells: [], total: 0 },
     { name: 'the first frame adds nothing', times: [5], tracks: () => [track(1, [15, 25])], cells: [[[15, 25], 0]], total: 0 },
@@ -115,13 +115,15 @@ test('stepHeat: accumulation of dwell from frame timestamps', () => {
     },
   ];
   for (const c of cases) {
-    const state = paint(c.times, c.tracks, c.options);
-    for (const [p, want] of c.cells) assert.equal(at(state, p), want, `${c.name}: cell at ${p}`);
-    assert.equal(
-      state.grid.seconds.reduce((s, v) => s + v, 0),
-      c.total,
-      `${c.name}: total`,
-    );
+    await t.test(c.name, () => {
+      const state = paint(c.times, c.tracks, c.options);
+      for (const [p, want] of c.cells) assert.equal(at(state, p), want, `${c.name}: cell at ${p}`);
+      assert.equal(
+        state.grid.seconds.reduce((s, v) => s + v, 0),
+        c.total,
+        `${c.name}: total`,
+      );
+    });
   }
 });
 

@@ -58,7 +58,7 @@ test('lineSide: inside side is 1, dead band around the line is 0', () => {
   assert.equal(lineSide({ ...LINE, inside: [100, 7] }, [120, 50]), 0, 'an inside point on the line gives no sides');
 });
 
-test('line crossing: table of walks', () => {
+test('line crossing: table of walks', async (t) => {
   const cases: { name: string; rule?: Partial<LineRule>; frames: TrackFrame[]; want: string[]; forget?: number }[] = [
     { name: 'crossing in', frames: walk([90, 110]), want: ['2:in#1@2'] },
     { name: 'crossing out', frames: walk([110, 90]), want: ['2:out#1@2'] },
@@ -196,7 +196,9 @@ test('line crossing: table of walks', () => {
     { name: 'no frames, no events', frames: [], want: [] },
   ];
   for (const c of cases) {
-    assert.deepEqual(run({ ...LINE, ...c.rule }, c.frames, c.forget), c.want, c.name);
+    await t.test(c.name, () => {
+      assert.deepEqual(run({ ...LINE, ...c.rule }, c.frames, c.forget), c.want, c.name);
+    });
   }
 });
 

@@ -49,7 +49,7 @@ function run(rule: ZoneRule, input: readonly TrackFrame[], exitAfter = 2): { eve
   return { events, occupancy, raw, state };
 }
 
-test('zones: enter, exit and occupancy', () => {
+test('zones: enter, exit and occupancy', async (t) => {
   const cases: { name: string; rule?: Partial<ZoneRule>; frames: TrackFrame[]; want: string[]; occupancy?: number[] }[] = [
     { name: 'walk in and out', frames: path(1, [OUT, IN, IN, OUT]), want: ['zone_enter#1@2', 'zone_exit#1@4'], occupancy: [0, 1, 1, 0] },
     {
@@ -101,9 +101,11 @@ test('zones: enter, exit and occupancy', () => {
     { name: 'no frames', frames: [], want: [], occupancy: [] },
   ];
   for (const c of cases) {
-    const got = run({ ...ZONE, ...c.rule }, c.frames);
-    assert.deepEqual(got.events, c.want, c.name);
-    if (c.occupancy) assert.deepEqual(got.occupancy, c.occupancy, `${c.name}: occupancy`);
+    await t.test(c.name, () => {
+      const got = run({ ...ZONE, ...c.rule }, c.frames);
+      assert.deepEqual(got.events, c.want, c.name);
+      if (c.occupancy) assert.deepEqual(got.occupancy, c.occupancy, `${c.name}: occupancy`);
+    });
   }
 });
 
@@ -114,7 +116,7 @@ test('zones: gone-for-good exit carries the last observed frame and time', () =>
   assert.equal(got.state.inside.size, 0);
 });
 
-test('zones: intrusion, loitering and crowd alarms', () => {
+test('zones: intrusion, loitering and crowd alarms', async (t) => {
   const cases: { name: string; rule: Partial<ZoneRule>; frames: TrackFrame[]; want: string[] }[] = [
     { name: 'intrusion below the threshold', rule: { intrusion: { seconds: 3 } }, frames: path(1, [IN, IN, IN, OUT]), want: ['zone_enter#1@1', 'zone_exit#1@4'] },
     {
@@ -186,7 +188,7 @@ test('zones: intrusion, loitering and crowd alarms', () => {
       want: ['zone_enter#1@1'],
     },
   ];
-  for (const c of cases) assert.deepEqual(run({ ...ZONE, ...c.rule }, c.frames).events, c.want, c.name);
+  for (const c of cases) await t.test(c.name, () => assert.deepEqual(run({ ...ZONE, ...c.rule }, c.frames).events, c.want, c.name));
 });
 
 test('zones: alarm events carry seconds, crowd events count and class', () => {

@@ -125,9 +125,11 @@ const table: { name: string; input: Detection[][]; config?: Partial<ByteTrackCon
   },
 ];
 
-test('stepByteTrack: table of frame sequences and the tracks they give', () => {
+test('stepByteTrack: table of frame sequences and the tracks they give', async (t) => {
   for (const { name, input, config, want } of table) {
-    assert.deepEqual(run(input, config).map(show), want, name);
+    await t.test(name, () => {
+      assert.deepEqual(run(input, config).map(show), want, name);
+    });
   }
 });
 

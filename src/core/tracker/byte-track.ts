@@ -137,15 +137,15 @@ function sanitize(k: KalmanState): KalmanState | null {
   return { mean, covariance: k.covariance };
 }
 
-/** A tracklet moved one frame ahead; a lost track's height velocity is zeroed first, as in ByteTrack. */
-function predicted(t: Tracklet): Work | null {
+/** A tracklet moved `steps` frames ahead; a lost track's height velocity is zeroed first, as in ByteTrack. */
+function predicted(t: Tracklet, steps: number): Work | null {
   let k = t.kalman;
   if (t.lost) {
     const mean = new Float64Array(k.mean);
     mean[7] = 0;
     k = { mean, covariance: k.covariance };
   }
-  const kalman = sanitize(predictKalman(k));
+  const kalman = sanitize(predictKalman(k, undefined, steps));
   if (kalman === null) return null;
   return { id: t.id, cls: t.class, kalman, box: boxFromMeasurement(kalman.mean), score: t.score, lost: t.lost,
     hits: t.hits, startFrame: t.startFrame, lastFrame: t.lastFrame, detection: -1, alive: true };
@@ -221,8 +221,12 @@ function removeDuplicates(work: readonly Work[], minIou: number): void {
   for (const w of drop) w.alive = false;
 }
 
-/** Advances the tracker by one frame of detections and returns the new state and the confirmed tracks after it. */
-export function stepByteTrack(state: ByteTrackState, detections: readonly Detection[], config: ByteTrackConfig = DEFAULT_BYTE_TRACK): ByteTrackStep {
+/**
+ * Advances the tracker by one frame of detections and returns the new state and the confirmed tracks after it.
+ * `steps` is how many frames of motion the predictions cover (default 1): more than one after a
+ * dropped frame, fractions where analysed frames come at uneven intervals.
+ */
+export function stepByteTrack(state: ByteTrackState, detections: readonly Detection[], config: ByteTrackConfig = DEFAULT_BYTE_TRACK, steps = 1): ByteTrackStep {
   const frame = state.frame + 1;
   const high: number[] = [];
   const low: number[] = [];
@@ -234,7 +238,7 @@ export function stepByteTrack(state: ByteTrackState, detections: readonly Detect
 
   const work: Work[] = [];
   for (const t of state.tracklets) {
-    const w = predicted(t);
+    const w = predicted(t, steps);
     if (w !== null) work.push(w);
   }
   const confirmed = work.filter((w) => w.id !== null);

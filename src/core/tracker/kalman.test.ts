@@ -91,6 +91,24 @@ test('predictKalman: constant velocity and F P Fᵀ + Q', () => {
   assert.ok(isSymmetric(next.covariance, 8));
 });
 
+test('predictKalman over uneven intervals: steps of s frames move s velocities, F(s) P F(s)ᵀ + s Q', () => {
+  const start = updateKalman(predictKalman(initiateKalman([100, 50, 0.5, 80])), [104, 51, 0.5, 81]);
+  assert.deepEqual(predictKalman(start, undefined, 1), predictKalman(start), 'one step is the default');
+  const h = start.mean[3]!;
+  const q = [h / 20, h / 20, 1e-2, h / 20, h / 160, h / 160, 1e-5, h / 160].map((v) => v * v);
+  for (const s of [0.5, 1.4, 2, 5]) {
+    const next = predictKalman(start, undefined, s);
+    for (let i = 0; i < 4; i++) near(next.mean[i]!, start.mean[i]! + s * start.mean[i + 4]!, 1e-12, `s=${s}: mean[${i}]`);
+    for (let i = 4; i < 8; i++) assert.equal(next.mean[i], start.mean[i]);
+    const f = Array.from({ length: 64 }, (_, k) => (k % 9 === 0 ? 1 : k < 32 && k % 9 === 4 ? s : 0));
+    const fpft = matMul(matMul(f, start.covariance, 8, 8, 8), transpose(f, 8, 8), 8, 8, 8);
+    nearAll(next.covariance, Array.from(fpft, (v, k) => v + (k % 9 === 0 ? s * q[k / 9]! : 0)), 1e-12, `s=${s}: P`);
+    assert.ok(isSymmetric(next.covariance, 8), `s=${s}: P symmetric`);
+  }
+  const twice = predictKalman(predictKalman(start));
+  nearAll(predictKalman(start, undefined, 2).mean, twice.mean, 1e-12, 'two steps at once move as two single steps');
+});
+
 test('projectKalman: top-left 4x4 of P plus measurement noise', () => {
   const s = initiateKalman([0, 0, 1, 40]);
   const p = projectKalman(s);

@@ -1,7 +1,7 @@
 /**
  * The constant-velocity Kalman filter of SORT, DeepSORT and ByteTrack over a box written as
  * (cx, cy, aspect, h): centre, width / height, height. The state adds their velocities, eight
- * numbers in all; one step is one frame. Noise scales with the box height, as in ByteTrack.
+ * numbers in all; one step is one frame, and a prediction may span several or a fraction of one. Noise scales with the box height, as in ByteTrack.
  * Every function here is pure: it returns new arrays and never writes to its inputs.
  */
 import type { Box } from '../geometry.ts';
@@ -127,22 +127,26 @@ export function initiateKalman(measurement: Measurement, noise: KalmanNoise = DE
   return { mean, covariance };
 }
 
-/** The state one frame later under constant velocity: x' = F x, P' = F P Fᵀ + Q, with Q scaled by the current height. */
-export function predictKalman(state: KalmanState, noise: KalmanNoise = DEFAULT_KALMAN_NOISE): KalmanState {
+/**
+ * The state `steps` frames later (default one; fractions allowed, for frames that come at uneven
+ * intervals) under constant velocity: x' = F x, P' = F P Fᵀ + steps Q, with Q scaled by the current height.
+ */
+export function predictKalman(state: KalmanState, noise: KalmanNoise = DEFAULT_KALMAN_NOISE, steps = 1): KalmanState {
   const m = state.mean;
   const p = state.covariance;
+  const s = steps;
   const mean = new Float64Array(8);
   for (let i = 0; i < 4; i++) {
-    mean[i] = m[i]! + m[i + 4]!;
+    mean[i] = m[i]! + s * m[i + 4]!;
     mean[i + 4] = m[i + 4]!;
   }
-  // F = [[I, I], [0, I]]: (F P Fᵀ)[i][j] = P[i][j] + P[i+4][j] (i < 4) + P[i][j+4] (j < 4) + P[i+4][j+4] (both).
+  // F = [[I, sI], [0, I]]: (F P Fᵀ)[i][j] = P[i][j] + s P[i+4][j] (i < 4) + s P[i][j+4] (j < 4) + s² P[i+4][j+4] (both).
   const covariance = new Float64Array(64);
   for (let i = 0; i < 8; i++) {
     for (let j = 0; j < 8; j++) {
       let v = p[i * 8 + j]!;
-      if (i < 4) v += p[(i + 4) * 8 + j]!;
-      if (j < 4) v += p[i * 8 + j + 4]! + (i < 4 ? p[(i + 4) * 8 + j + 4]! : 0);
+      if (i < 4) v += s * p[(i + 4) * 8 + j]!;
+      if (j < 4) v += s * p[i * 8 + j + 4]! + (i < 4 ? s * s * p[(i + 4) * 8 + j + 4]! : 0);
       covariance[i * 8 + j] = v;
     }
   }
@@ -150,7 +154,8 @@ export function predictKalman(state: KalmanState, noise: KalmanNoise = DEFAULT_K
   const sp = noise.position * h;
   const sv = noise.velocity * h;
   const q = [sp, sp, 1e-2, sp, sv, sv, 1e-5, sv];
-  for (let i = 0; i < 8; i++) covariance[i * 9] = covariance[i * 9]! + q[i]! * q[i]!;
+  // The process noise of `steps` frames: variances add up, one frame's per frame.
+  for (let i = 0; i < 8; i++) covariance[i * 9] = covariance[i * 9]! + s * q[i]! * q[i]!;
   return { mean, covariance };
 }
 

@@ -1,0 +1,137 @@
+// Zone occupancy is taken from the tracks present at each moment, so nothing a live camera goes
+// through can make it drift: a clip that loops (its people jump back to where they were) and a
+// camera that drops and comes back both leave every stored minute's peak at or under the most
+// tracks in view, and every zone entrance with its exit once the camera stops. (A restart, as an
+// editor Save does, is in live-camera.test.ts.)
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { CameraConfig } from '../src/config/schema/server.ts';
+import { prepareCenterNetOnnx } from '../src/detect/centernet-onnx-model.ts';
+import { createDetectorPool, type DetectorPool } from '../src/detect/worker-pool.ts';
+import { InProcessBus } from '../src/events/bus.ts';
+import type { CameraHealth, TracksMessage } from '../src/events/live-event.ts';
+import { CameraManager } from '../src/live/camera-manager.ts';
+import { startLoopingCamera } from '../src/rtsp/demo-camera.ts';
+import { SecretBox } from '../src/security/secret-box.ts';
+import { DEMO_CLIP } from '../src/server/demo.ts';
+import { databasePath, openDatabase } from '../src/store/database.ts';
+import { SqliteEventStore } from '../src/store/sqlite-event-store.ts';
+import { waitFor } from './fixtures/wait.ts';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'sightline-occupancy-'));
+let pool: DetectorPool | undefined;
+before(async () => {
+  pool = await createDetectorPool({ backend: { kind: 'centernet-onnx', modelPath: await prepareCenterNetOnnx(dir), threads: 1 }, workers: 1 });
+});
+after(async () => {
+  await pool?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function camera(name: string, url: string): Promise<CameraConfig> {
+  return {
+    name,
+    url,
+    enabled: true,
+    purpose: 'test',
+    fps: 5,
+    record: { mode: 'off', preRollSeconds: 0, postRollSeconds: 0 },
+    analytics: (await import('../src/config/schema/index.ts')).analyticsConfigSchema.parse({
+      zones: [{ name: 'plaza', polygon: [[0, 100], [768, 100], [768, 576], [0, 576]] }],
+      detect: { motion: { enabled: false } },
+    }),
+    arming: {},
+    snapshots: false,
+  };
+}
+
+/** A camera manager on a fresh store, with what its bus carried. */
+function harness(name: string): {
+  manager: CameraManager; store: SqliteEventStore; tracks: TracksMessage[]; health: CameraHealth[]; close(): Promise<void>;
+} {
+  const db = openDatabase(databasePath(path.join(dir, name)));
+  const store = new SqliteEventStore(db);
+  const bus = new InProcessBus();
+  const tracks: TracksMessage[] = [];
+  const health: CameraHealth[] = [];
+  bus.subscribe('tracks', (m) => tracks.push(m));
+  bus.subscribe('health', (m) => health.push(m));
+  const manager = new CameraManager({ db, store, secrets: new SecretBox(Buffer.alloc(32, 7)), pool: pool!, bus, dataDir: path.join(dir, name) });
+  return {
+    manager, store, tracks, health,
+    close: async () => {
+      await manager.stop();
+      db.close();
+    },
+  };
+}
+
+/** After the camera stopped: the stored per-minute peaks against the most tracks ever in view, and the zone's entrances and exits. */
+async function occupancyOf(h: ReturnType<typeof harness>, cameraId: string, since: number): Promise<{ peak: number; inView: number; enters: number; exits: number }> {
+  const rows = await h.store.queryZoneOccupancy({ cameraId, from: since - 60_000, to: Date.now() + 60_000, bucket: 'minute' });
+  const count = async (type: 'zone_enter' | 'zone_exit'): Promise<number> => {
+    const { events } = await h.store.queryEvents({ cameraId, type, rule: 'plaza', limit: 1000 });
+    assert.ok(events.length < 1000, `fewer ${type} events than one page holds`);
+    return events.length;
+  };
+  return {
+    peak: Math.max(0, ...rows.filter((r) => r.zone === 'plaza').map((r) => r.peak)),
+    inView: Math.max(0, ...h.tracks.map((m) => m.tracks.length)),
+    enters: await count('zone_enter'),
+    exits: await count('zone_exit'),
+  };
+}
+
+test('a clip that loops: occupancy never above the tracks in view, every entrance has its exit', { timeout: 120_000 }, async () => {
+  // Four seconds of the demo clip, looped by the file camera: its people jump back at every loop.
+  const clip = path.join(dir, 'short.mp4');
+  execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-i', DEMO_CLIP, '-t', '4', '-c', 'copy', '-an', clip]);
+  const h = harness('loop');
+  const since = Date.now();
+  try {
+    await h.manager.start([await camera('loop', clip)]);
+    const [cam] = await h.manager.list();
+    assert.ok(cam);
+    await waitFor(() => (h.tracks.at(-1)?.streamTime ?? 0) > 13, 90_000, 'three loops of the clip');
+    await h.manager.stop();
+    const o = await occupancyOf(h, cam.id, since);
+    assert.ok(o.peak > 0, 'occupancy was stored');
+    assert.ok(o.peak <= o.inView, `the peak ${o.peak} is never above the tracks in view (${o.inView})`);
+    assert.ok(o.enters > 0, 'people entered the zone');
+    assert.equal(o.exits, o.enters, 'every entrance has its exit');
+  } finally {
+    await h.close();
+  }
+});
+
+test('a camera that drops and comes back: occupancy never above the tracks in view, every entrance has its exit', { timeout: 120_000 }, async () => {
+  const source = await startLoopingCamera({ file: DEMO_CLIP, path: 'plaza' });
+  const h = harness('drop');
+  const since = Date.now();
+  try {
+    await h.manager.start([await camera('drop', source.url)]);
+    const [cam] = await h.manager.list();
+    assert.ok(cam);
+    await waitFor(() => h.tracks.some((m) => m.tracks.length > 0), 60_000, 'people in view');
+    // The camera drops (its publisher killed, as a power cut) while people are in the zone, then comes back.
+    await source.killPublisher();
+    await waitFor(() => h.health.some((s) => s.state === 'reconnecting'), 30_000, 'the camera to notice the drop');
+    const beforeReturn = h.tracks.length;
+    await source.restartPublisher();
+    await waitFor(() => h.tracks.length >= beforeReturn + 10 && h.tracks.slice(beforeReturn).some((m) => m.tracks.length > 0), 60_000, 'people in view again');
+    assert.ok((h.health.at(-1)?.reconnects ?? 0) >= 1, 'the drop counted as a reconnect');
+    await h.manager.stop();
+    const o = await occupancyOf(h, cam.id, since);
+    assert.ok(o.peak > 0, 'occupancy was stored');
+    assert.ok(o.peak <= o.inView, `the peak ${o.peak} is never above the tracks in view (${o.inView})`);
+    assert.ok(o.enters > 0, 'people entered the zone');
+    assert.equal(o.exits, o.enters, 'every entrance has its exit, those cut off by the drop too');
+  } finally {
+    await h.close();
+    await source.stop();
+  }
+});

@@ -70,6 +70,24 @@ function harness(name: string): {
   };
 }
 
+/** Stops the camera and asserts what its occupancy must be whatever happened: stored, never above the tracks in view, every entrance with its exit. */
+async function assertOccupancyAfterStop(h: ReturnType<typeof harness>, cameraId: string, since: number): Promise<void> {
+  await h.manager.stop();
+  const o = await occupancyOf(h, cameraId, since);
+  assert.ok(o.peak > 0, 'occupancy was stored');
+  assert.ok(o.peak <= o.inView, `the peak ${o.peak} is never above the tracks in view (${o.inView})`);
+  assert.ok(o.enters > 0, 'people entered the zone');
+  assert.equal(o.exits, o.enters, 'every entrance has its exit');
+}
+
+/** Starts one camera on the harness's manager and returns its view. */
+async function startCamera(h: ReturnType<typeof harness>, config: CameraConfig): Promise<{ id: string }> {
+  await h.manager.start([config]);
+  const [cam] = await h.manager.list();
+  assert.ok(cam, 'the camera runs');
+  return cam;
+}
+
 /** After the camera stopped: the stored per-minute peaks against the most tracks ever in view, and the zone's entrances and exits. */
 async function occupancyOf(h: ReturnType<typeof harness>, cameraId: string, since: number): Promise<{ peak: number; inView: number; enters: number; exits: number }> {
   const rows = await h.store.queryZoneOccupancy({ cameraId, from: since - 60_000, to: Date.now() + 60_000, bucket: 'minute' });
@@ -93,16 +111,9 @@ test('a clip that loops: occupancy never above the tracks in view, every entranc
   const h = harness('loop');
   const since = Date.now();
   try {
-    await h.manager.start([await camera('loop', clip)]);
-    const [cam] = await h.manager.list();
-    assert.ok(cam);
+    const cam = await startCamera(h, await camera('loop', clip));
     await waitFor(() => (h.tracks.at(-1)?.streamTime ?? 0) > 13, 90_000, 'three loops of the clip');
-    await h.manager.stop();
-    const o = await occupancyOf(h, cam.id, since);
-    assert.ok(o.peak > 0, 'occupancy was stored');
-    assert.ok(o.peak <= o.inView, `the peak ${o.peak} is never above the tracks in view (${o.inView})`);
-    assert.ok(o.enters > 0, 'people entered the zone');
-    assert.equal(o.exits, o.enters, 'every entrance has its exit');
+    await assertOccupancyAfterStop(h, cam.id, since);
   } finally {
     await h.close();
   }
@@ -113,9 +124,7 @@ test('a camera that drops and comes back: occupancy never above the tracks in vi
   const h = harness('drop');
   const since = Date.now();
   try {
-    await h.manager.start([await camera('drop', source.url)]);
-    const [cam] = await h.manager.list();
-    assert.ok(cam);
+    const cam = await startCamera(h, await camera('drop', source.url));
     await waitFor(() => h.tracks.some((m) => m.tracks.length > 0), 60_000, 'people in view');
     // The camera drops (its publisher killed, as a power cut) while people are in the zone, then comes back.
     await source.killPublisher();
@@ -124,12 +133,8 @@ test('a camera that drops and comes back: occupancy never above the tracks in vi
     await source.restartPublisher();
     await waitFor(() => h.tracks.length >= beforeReturn + 10 && h.tracks.slice(beforeReturn).some((m) => m.tracks.length > 0), 60_000, 'people in view again');
     assert.ok((h.health.at(-1)?.reconnects ?? 0) >= 1, 'the drop counted as a reconnect');
-    await h.manager.stop();
-    const o = await occupancyOf(h, cam.id, since);
-    assert.ok(o.peak > 0, 'occupancy was stored');
-    assert.ok(o.peak <= o.inView, `the peak ${o.peak} is never above the tracks in view (${o.inView})`);
-    assert.ok(o.enters > 0, 'people entered the zone');
-    assert.equal(o.exits, o.enters, 'every entrance has its exit, those cut off by the drop too');
+    // Those cut off by the drop included.
+    await assertOccupancyAfterStop(h, cam.id, since);
   } finally {
     await h.close();
     await source.stop();

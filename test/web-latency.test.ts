@@ -16,8 +16,8 @@ import { chromium } from 'playwright-core';
 import { serverConfigSchema } from '../src/config/schema/server.ts';
 import { RtspRelay } from '../src/rtsp/rtsp-server.ts';
 import { startServer, type RunningServer } from '../src/server/server.ts';
+import { CHROMIUM, openFirstCameraLive } from './fixtures/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sightline-latency-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -40,23 +40,7 @@ test('live view glass-to-glass latency is under 2 s', { skip: !existsSync(CHROMI
     assert.ok(relay.isLive('clock'), 'the clock camera publishes');
     const config = serverConfigSchema.parse({ server: { port: 0 }, detect: { workers: 1 }, cameras: [{ name: 'clock', url: relay.url('clock'), fps: 2, record: { mode: 'off' } }] });
     server = await startServer({ config, dataDir: path.join(dir, 'data'), hashParams: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, httpLog: false, log: () => undefined });
-    const token = new URLSearchParams(new URL(server.setupUrl!).hash.slice(1)).get('token')!;
-    const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
-    const page = await ctx.newPage();
-    await page.goto(server.url);
-    const cameraId = await page.evaluate(async (t) => {
-      // No named function here: the TypeScript loader would wrap it in a helper the page does not have.
-      const headers = { 'content-type': 'application/json' };
-      const made = await fetch('/api/setup', { method: 'POST', headers, body: JSON.stringify({ token: t, name: 'owner', password: 'tr0mbone-kettle-sunrise' }) });
-      if (made.status !== 201) throw new Error(`setup answered ${made.status}: ${await made.text()}`);
-      const login = await fetch('/api/auth/login', { method: 'POST', headers, body: JSON.stringify({ name: 'owner', password: 'tr0mbone-kettle-sunrise' }) });
-      if (login.status !== 200) throw new Error(`login answered ${login.status}: ${await login.text()}`);
-      localStorage.setItem('sightline.signedIn', '1');
-      return ((await (await fetch('/api/cameras')).json()) as { cameras: { id: string }[] }).cameras[0]!.id;
-    }, token);
-    await page.goto(`${server.url}/#/live/${cameraId}`);
-    // The page loaded signed out; load it again now that the session cookie is set.
-    await page.reload();
+    const { page } = await openFirstCameraLive(browser, server);
     try {
       await page.waitForFunction(() => {
         const v = document.querySelector('video');

@@ -25,10 +25,10 @@ import { iou, type Box } from '../src/core/geometry.ts';
 import { evaluableGroundTruth, parseMot } from '../src/core/metrics/mot-format.ts';
 import { RtspRelay } from '../src/rtsp/rtsp-server.ts';
 import { startServer, type RunningServer } from '../src/server/server.ts';
+import { CHROMIUM, openFirstCameraLive } from './fixtures/browser.ts';
 import { NO_SHARED_DATA, PETS } from './fixtures/data.ts';
 import { waitFor } from './fixtures/wait.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 /** Source picture size and length of PETS09-S2L1. */
 const SRC_W = 768;
 const SRC_H = 576;
@@ -112,23 +112,7 @@ test('live overlay boxes sit on the people of the frame shown (PETS)', { skip, t
     await waitFor(() => relay.isLive('pets'), 15_000, 'the PETS camera to publish');
     const config = serverConfigSchema.parse({ server: { port: 0 }, detect: { workers: 1 }, cameras: [{ name: 'pets', url: relay.url('pets'), record: { mode: 'off' } }] });
     server = await startServer({ config, dataDir: path.join(dir, 'data'), hashParams: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, httpLog: false, log: () => undefined });
-    const token = new URLSearchParams(new URL(server.setupUrl!).hash.slice(1)).get('token')!;
-    const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 1000 } });
-    const page = await ctx.newPage();
-    await page.goto(server.url);
-    const cameraId = await page.evaluate(async (tk) => {
-      // No named function here: the TypeScript loader would wrap it in a helper the page does not have.
-      const headers = { 'content-type': 'application/json' };
-      const made = await fetch('/api/setup', { method: 'POST', headers, body: JSON.stringify({ token: tk, name: 'owner', password: 'tr0mbone-kettle-sunrise' }) });
-      if (made.status !== 201) throw new Error(`setup answered ${made.status}: ${await made.text()}`);
-      const login = await fetch('/api/auth/login', { method: 'POST', headers, body: JSON.stringify({ name: 'owner', password: 'tr0mbone-kettle-sunrise' }) });
-      if (login.status !== 200) throw new Error(`login answered ${login.status}: ${await login.text()}`);
-      localStorage.setItem('sightline.signedIn', '1');
-      return ((await (await fetch('/api/cameras')).json()) as { cameras: { id: string }[] }).cameras[0]!.id;
-    }, token);
-    await page.goto(`${server.url}/#/live/${cameraId}`);
-    // The page loaded signed out; load it again now that the session cookie is set.
-    await page.reload();
+    const { page } = await openFirstCameraLive(browser, server, { viewport: { width: 1280, height: 1000 } });
     try {
       await page.waitForFunction(() => {
         const v = document.querySelector('video');

@@ -35,8 +35,10 @@ const HELD_MAX_LAG_SECONDS = 2.5;
 /**
  * The boxes for the picture the video shows, redrawn whenever it shows another one
  * (`requestVideoFrameCallback`, else every animation frame), from the recent `tracks` messages.
+ * While boxes are shown (`holdBack`) the video is paced just behind its analysis; without them it
+ * plays at its own pace, at the live edge.
  */
-function useShownTracks(clock: VideoClock | null, history: { readonly current: readonly TimedTracks[] }): readonly OverlayTrack[] | null {
+function useShownTracks(clock: VideoClock | null, history: { readonly current: readonly TimedTracks[] }, holdBack: boolean): readonly OverlayTrack[] | null {
   const [shown, setShown] = useState<readonly OverlayTrack[] | null>(null);
   useEffect(() => {
     if (clock === null) {
@@ -49,7 +51,7 @@ function useShownTracks(clock: VideoClock | null, history: { readonly current: r
     const draw = (mediaTime: number): void => {
       const t = streamTimeAt(clock, mediaTime);
       setShown(tracksAt(history.current, t));
-      video.playbackRate = pace(t, history.current.at(-1)?.streamTime ?? null, video.playbackRate);
+      video.playbackRate = holdBack ? pace(t, history.current.at(-1)?.streamTime ?? null, video.playbackRate) : 1;
     };
     const onVideoFrame = (_now: number, meta: VideoFrameCallbackMetadata): void => {
       if (stopped) return;
@@ -68,7 +70,7 @@ function useShownTracks(clock: VideoClock | null, history: { readonly current: r
       if (byVideoFrame) video.cancelVideoFrameCallback(handle);
       else window.cancelAnimationFrame(handle);
     };
-  }, [clock, history]);
+  }, [clock, history, holdBack]);
   return shown;
 }
 
@@ -190,9 +192,9 @@ function LiveSingle({ id, admin }: { readonly id: string; readonly admin: boolea
   const [tracks, setTracks] = useState<TracksMessage | null>(null);
   const history = useRef<readonly TimedTracks[]>([]);
   const [clock, setClock] = useState<VideoClock | null>(null);
-  const shown = useShownTracks(clock, history);
   const [videoSize, setVideoSize] = useState<Size | null>(null);
   const [layers, setLayers] = useState<OverlayLayers>({ boxes: true, zones: true, lines: true });
+  const shown = useShownTracks(clock, history, layers.boxes);
   const [, setTick] = useState(0);
   const onFeed = useCallback(
     (topic: string, message: unknown) => {

@@ -1,0 +1,52 @@
+// Live viewers share the camera's decoder: eight viewers of a running camera add no connection to
+// the camera (its RTSP path keeps one reader, the decoder), and every viewer gets the init segment
+// and key-frame-first fragments stamped with the stream time.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { serverConfigSchema } from '../src/config/schema/server.ts';
+import { startLoopingCamera } from '../src/rtsp/demo-camera.ts';
+import { DEMO_CLIP } from '../src/server/demo.ts';
+import { startServer } from '../src/server/server.ts';
+import { waitFor } from './fixtures/wait.ts';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'sightline-viewers-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('8 live viewers of a camera: still one reader at the camera, and each gets the video from a key frame with its stream time', { timeout: 120_000 }, async () => {
+  const cam = await startLoopingCamera({ file: DEMO_CLIP, path: 'gate' });
+  const config = serverConfigSchema.parse({ server: { port: 0 }, detect: { workers: 1 }, cameras: [{ name: 'gate', url: cam.url, record: { mode: 'off' } }] });
+  const server = await startServer({ config, dataDir: path.join(dir, 'data'), hashParams: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, httpLog: false, log: () => undefined });
+  const sessions: { close(): Promise<void> }[] = [];
+  try {
+    const [view] = await server.cameras.list();
+    assert.ok(view);
+    const readers = (): number => cam.relay.stats().paths.find((p) => p.path === 'gate')?.readers ?? 0;
+    await waitFor(async () => (await server.cameras.get(view.id))!.health.lastFrameAt !== null, 60_000, 'the camera to deliver frames');
+    assert.equal(readers(), 1, 'the decoder reads the camera');
+    const live = await server.cameras.liveStream(view.id);
+    assert.ok(live);
+    const seen = Array.from({ length: 8 }, () => ({ init: false, fragments: 0, firstStreamTime: undefined as number | undefined, ended: false }));
+    for (const s of seen) {
+      sessions.push(live.open({
+        onInit: () => (s.init = true),
+        onMedia: (_fragment, streamTime) => {
+          if (s.fragments++ === 0) s.firstStreamTime = streamTime;
+        },
+        onEnd: () => (s.ended = true),
+      }));
+    }
+    await waitFor(() => seen.every((s) => s.init && s.fragments >= 3), 30_000, 'every viewer to get the init segment and fragments');
+    assert.equal(readers(), 1, '8 viewers add no connection to the camera');
+    for (const s of seen) {
+      assert.equal(typeof s.firstStreamTime, 'number', 'the first fragment carries its stream time');
+      assert.equal(s.ended, false);
+    }
+  } finally {
+    for (const s of sessions) await s.close();
+    await server.close();
+    await cam.stop();
+  }
+});

@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawnTied } from './spawn-tied.ts';
 import {
-  decodeArgs, ffmpegErrorCode, withMp4Output, FrameNumbering, isLive, parseShowinfo, problemLine, RawFrameSplitter, snapshotArgs, sourceKind,
+  decodeArgs, ffmpegErrorCode, FrameNumbering, isLive, parseShowinfo, problemLine, RawFrameSplitter, snapshotArgs, sourceKind, withMp4Output,
   type DecodeOptions, type ShowinfoLine,
 } from './ffmpeg-args.ts';
 import { FFMPEG_INSTALL_HINT, IngestError, type Frame, type FrameSource, type Mp4Sink, type SourceState } from './frame-source.ts';
@@ -406,7 +406,6 @@ export class FfmpegSource implements FrameSource {
     }
     const reason = this.stallReason ?? (end.code === 0 ? 'stream ended' : `ffmpeg ${exit}${detail}`);
     this.stallReason = null;
-
     this.options.onState?.({ kind: 'disconnected', reason });
     const delayMs = backoffDelay(this.attempt, this.options.backoff ?? DEFAULT_BACKOFF, (this.options.random ?? Math.random)());
     this.attempt += 1;

@@ -223,8 +223,8 @@ function removeDuplicates(work: readonly Work[], minIou: number): void {
 
 /**
  * Advances the tracker by one frame of detections and returns the new state and the confirmed tracks after it.
- * `steps` is how many frames of motion the predictions cover (default 1): more than one after a
- * dropped frame, fractions where analysed frames come at uneven intervals.
+ * `steps` is how many frames of motion the predictions cover (default 1), more than one after a
+ * dropped frame; the frame loop passes whole frames (`motionSteps`).
  */
 export function stepByteTrack(state: ByteTrackState, detections: readonly Detection[], config: ByteTrackConfig = DEFAULT_BYTE_TRACK, steps = 1): ByteTrackStep {
   const frame = state.frame + 1;

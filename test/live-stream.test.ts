@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { MAX_LIVE_VIEWERS, MAX_LIVE_VIEWERS_PER_CALLER } from '../src/api/routes/live-stream.ts';
-import { avcCodecString, liveMp4Args, Mp4BoxSplitter } from '../src/live/live-mp4.ts';
+import { avcCodecString, Mp4BoxSplitter } from '../src/media/mp4-boxes.ts';
+import { fileMp4Args } from './fixtures/file-live-stream.ts';
 import { createHarness, type Harness, type SessionCreds } from './fixtures/api-harness.ts';
 import { processExists } from './fixtures/process.ts';
 
@@ -176,14 +177,14 @@ describe('GET /api/cameras/:id/live', () => {
 });
 
 describe('live MP4 helpers', () => {
-  test('liveMp4Args copies the video without re-encoding; files loop at their own rate', async (t) => {
+  test('fileMp4Args copies the video without re-encoding; files loop at their own rate', async (t) => {
     const cases = [
       { url: '/clips/a.mp4', has: ['-re', '-stream_loop'], lacks: ['-rtsp_transport'] },
       { url: 'rtsp://cam/1', has: ['-rtsp_transport'], lacks: ['-re'] },
     ];
     for (const c of cases) {
       await t.test(c.url, () => {
-        const args = liveMp4Args(c.url);
+        const args = fileMp4Args(c.url);
         assert.deepEqual(args.slice(args.indexOf('-c'), args.indexOf('-c') + 2), ['-c', 'copy']);
         assert.ok(args.includes('empty_moov+default_base_moof+frag_keyframe'));
         for (const a of c.has) assert.ok(args.includes(a), `${c.url} has ${a}`);

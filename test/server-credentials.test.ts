@@ -110,12 +110,13 @@ test('a camera with RTSP credentials works, and its password is never shown, log
     } finally {
       await viewer.close();
     }
-    assert.ok(tokens.size >= 1, 'the ffmpeg children read the camera through its credential proxy');
-    // A wrong password is refused by the camera, and the errors of the decoder and the recorder say so
-    // naming the camera, without the password and without the proxy's loopback token.
+    assert.ok(tokens.size >= 1, 'the ffmpeg children read loopback URLs with tokens (the relay, the credential proxy)');
+    // A wrong password is refused by the camera; its media hub (the one connection the decoder and the
+    // recorder share) says so in health and the log, naming the camera, without the password and
+    // without the loopback tokens of the proxy or the relay.
     const wrong = await server.cameras.add({ name: 'gate-wrong', url: cam.url, credentials: { username: 'viewer', password: `${PASSWORD}-wrong` }, fps: 2, record: { mode: 'continuous' } });
     await waitFor(async () => (await server.cameras.get(wrong.id))!.health.lastError !== null, 30_000, 'the wrong password to be refused');
-    await waitFor(() => logs.some((l) => l.includes('recorder gate-wrong:')), 30_000, "the recorder's error for the wrong password");
+    await waitFor(() => logs.some((l) => l.includes('camera gate-wrong:')), 30_000, "the hub's error for the wrong password");
     const lastError = (await server.cameras.get(wrong.id))!.health.lastError!;
     assert.ok(lastError.includes(new URL(cam.url).host), `the error names the camera: ${lastError}`);
     const views = JSON.stringify(await server.cameras.list());

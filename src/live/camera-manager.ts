@@ -12,9 +12,10 @@ import { SightlineError } from '../core/errors.ts';
 import type { DetectorPool } from '../detect/worker-pool.ts';
 import type { Bus, BusTopic, BusTopics } from '../events/bus.ts';
 import type { CameraHealth } from '../events/live-event.ts';
-import { CredentialProxies } from '../ingest/credential-proxy.ts';
 import { redactUrl } from '../ingest/redact-url.ts';
 import { sourceKind } from '../ingest/ffmpeg-args.ts';
+import { MediaHub, type StreamFeed } from '../media/media-hub.ts';
+import { RtspRelay } from '../rtsp/rtsp-server.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { CameraPatch, CameraService, CameraView, LiveStream } from '../server/services.ts';
 import type { Camera, EventStore } from '../store/event-store.ts';
@@ -33,10 +34,12 @@ export interface CameraRecorder {
 export type RecorderFactory = (camera: {
   readonly id: string;
   readonly name: string;
-  /** The loopback URL of the camera's credential proxy (or its plain URL); never the credentials. */
+  /** The loopback URL of the main stream on the camera's media hub (or a file path); never the credentials. */
   readonly url: string;
+  /** Resolves once `url` can be read (the hub's stream is live). */
+  readonly ready: () => Promise<void>;
   readonly config: CameraConfig;
-  /** Rewrites text that names `url` (an ffmpeg error) to name the camera instead of its proxy and token. */
+  /** Rewrites text that names `url` (an ffmpeg error) to name the camera instead of its hub's loopback URL and token. */
   readonly describe: (text: string) => string;
 }) => CameraRecorder;
 
@@ -60,10 +63,10 @@ export interface CameraManagerOptions {
 }
 
 interface Running {
+  /** The camera's one connection, fanned out to the decoder, the recorder and the viewers; it alone holds the credentials. */
+  readonly hub: MediaHub;
   readonly live: LiveCamera;
   readonly recorder: CameraRecorder | null;
-  /** Loopback proxies holding the camera's credentials, so no child process sees them; closed with the camera. */
-  readonly proxies: CredentialProxies;
 }
 
 type StoredConfig = Omit<CameraConfig, 'name' | 'url' | 'enabled' | 'credentials'> & { readonly managedBy: 'config' | 'api' };
@@ -101,6 +104,9 @@ function storedConfig(c: CameraConfig, managedBy: 'config' | 'api'): JsonObject 
 /** The camera service of the server: CRUD, live workers, recorders and health. */
 export class CameraManager implements CameraService {
   private readonly running = new Map<string, Running>();
+  /** The loopback RTSP relay the cameras' hubs publish on, listening from the first camera start. */
+  private readonly relay = new RtspRelay({ idleTimeoutMs: 30_000 });
+  private relayListening: Promise<unknown> | null = null;
   private readonly launching = new Map<string, Promise<void>>();
   private readonly getCredentials;
   private readonly setCredentials;
@@ -147,6 +153,7 @@ export class CameraManager implements CameraService {
   /** Stops every camera and recorder. */
   async stop(): Promise<void> {
     await Promise.all([...this.running.keys()].map((id) => this.halt(id)));
+    if (this.relayListening !== null) await this.relay.close();
   }
 
   /** The definition of a stored camera with defaults filled in (credentials not included). */
@@ -223,38 +230,55 @@ export class CameraManager implements CameraService {
 
   private async startCamera(cam: Camera): Promise<void> {
     const config = this.toConfig(cam);
-    // ffmpeg and ffprobe get loopback URLs without the credentials: see src/ingest/credential-proxy.ts.
-    const proxies = new CredentialProxies(this.readCredentials(cam.id));
-    let mainUrl: string;
-    let streamUrl: string;
+    this.relayListening ??= this.relay.listen(0, '127.0.0.1');
+    await this.relayListening;
+    const hub = new MediaHub({
+      cameraId: cam.id,
+      url: cam.url,
+      subUrl: config.subUrl,
+      credentials: this.readCredentials(cam.id),
+      relay: this.relay,
+      onProblem: (words) => this.o.onProblem?.(`camera ${cam.name}: ${words}`),
+      ...(this.o.ffmpegPath !== undefined && { ffmpegPath: this.o.ffmpegPath }),
+    });
+    let analysed: StreamFeed;
+    let main: StreamFeed | null;
     try {
-      mainUrl = await proxies.localUrl(cam.url);
-      streamUrl = await proxies.localUrl(config.subUrl ?? cam.url);
+      analysed = await hub.feed('analysed');
+      main = config.record.mode !== 'off' && this.o.recorder ? await hub.feed('main') : null;
     } catch (error) {
-      await proxies.close();
-      this.o.onProblem?.(`camera ${cam.name} cannot start: its credential proxy failed: ${error instanceof Error ? error.message : String(error)}`);
+      await hub.close();
+      this.o.onProblem?.(`camera ${cam.name} cannot start: its media hub failed: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
+    const describe = (text: string): string => hub.describe(text);
     const live = new LiveCamera({
       id: cam.id,
       name: cam.name,
       config,
-      streamUrl,
+      streamUrl: analysed.url,
       displayUrl: redactUrl(config.subUrl ?? cam.url),
+      feed: analysed,
+      video: hub.video,
       pool: this.o.pool,
       store: this.o.store,
-      bus: unproxiedBus(this.o.bus, proxies),
+      bus: describedBus(this.o.bus, describe),
       dataDir: this.o.dataDir,
       timeZone: this.o.timeZone,
       recording: () => this.running.get(cam.id)?.recorder?.isRecording() ?? false,
-      ...(this.o.onProblem && { onProblem: (m: string) => this.o.onProblem?.(proxies.unproxy(m)) }),
+      ...(this.o.onProblem && { onProblem: (m: string) => this.o.onProblem?.(describe(m)) }),
       ...(this.o.now && { now: this.o.now }),
       ...(this.o.ffmpegPath !== undefined && { ffmpegPath: this.o.ffmpegPath }),
       ...(this.o.ffprobePath !== undefined && { ffprobePath: this.o.ffprobePath }),
     });
-    const recorder = config.record.mode !== 'off' && this.o.recorder ? this.o.recorder({ id: cam.id, name: cam.name, url: mainUrl, config, describe: (t) => proxies.unproxy(t) }) : null;
-    this.running.set(cam.id, { live, recorder, proxies });
+    const recorder = main !== null && this.o.recorder ? this.o.recorder({ id: cam.id, name: cam.name, url: main.url, ready: () => main.ready(), config, describe }) : null;
+    this.running.set(cam.id, { hub, live, recorder });
     live.start();
+  }
+
+  /** Connections the media hub of a running camera has opened to the camera so far (tests, metrics). */
+  cameraSessions(id: string): number | null {
+    return this.running.get(id)?.hub.cameraSessions() ?? null;
   }
 
   private async halt(id: string): Promise<void> {
@@ -263,7 +287,7 @@ export class CameraManager implements CameraService {
     if (!r) return;
     this.running.delete(id);
     await Promise.all([r.live.stop(), r.recorder?.stop()]);
-    await r.proxies.close();
+    await r.hub.close();
   }
 
   private view(cam: Camera): CameraView {
@@ -290,7 +314,7 @@ export class CameraManager implements CameraService {
   private health(cam: Camera): CameraHealth {
     const r = this.running.get(cam.id);
     if (!r) return stoppedHealth(cam);
-    return unproxyHealth(r.live.health(), r.proxies);
+    return describedHealth(r.live.health(), (t) => r.hub.describe(t));
   }
 
   private toConfig(cam: Camera): CameraConfig {
@@ -313,15 +337,15 @@ export class CameraManager implements CameraService {
   }
 }
 
-function unproxyHealth(h: CameraHealth, proxies: CredentialProxies): CameraHealth {
-  return h.lastError === null ? h : { ...h, lastError: proxies.unproxy(h.lastError) };
+function describedHealth(h: CameraHealth, describe: (text: string) => string): CameraHealth {
+  return h.lastError === null ? h : { ...h, lastError: describe(h.lastError) };
 }
 
-/** `bus` with the health messages of a camera naming the camera, not its loopback proxy and token. */
-function unproxiedBus(bus: Bus, proxies: CredentialProxies): Bus {
+/** `bus` with the health messages of a camera naming the camera, not its hub's loopback URLs and tokens. */
+function describedBus(bus: Bus, describe: (text: string) => string): Bus {
   return {
     publish<T extends BusTopic>(topic: T, message: BusTopics[T]): void {
-      bus.publish(topic, topic === 'health' ? (unproxyHealth(message as CameraHealth, proxies) as BusTopics[T]) : message);
+      bus.publish(topic, topic === 'health' ? (describedHealth(message as CameraHealth, describe) as BusTopics[T]) : message);
     },
     subscribe: (topic, handler) => bus.subscribe(topic, handler),
   };

@@ -31,7 +31,8 @@ import type { EventStore, NewEvent } from '../store/event-store.ts';
 import type { JsonObject } from '../store/json.ts';
 import { encodeJpeg, type RgbPicture } from './jpeg.ts';
 import { liveDecodeArgs } from './live-args.ts';
-import { Mp4Broadcast } from './mp4-broadcast.ts';
+import type { StreamFeed } from '../media/media-hub.ts';
+import { Mp4Broadcast } from '../media/mp4-broadcast.ts';
 import { DayTotals, heatSince, ObjectTally } from './live-tallies.ts';
 import { OccupancyTally } from './occupancy-tally.ts';
 import { RateWindow } from './rate-window.ts';
@@ -43,8 +44,12 @@ export interface LiveCameraOptions {
   readonly config: CameraConfig;
   /** The stream analysed (the sub-stream when there is one), credentials included; only ever shown redacted. */
   readonly streamUrl: string;
-  /** The camera's own URL, redacted, to name in health and errors (default: `streamUrl` redacted; a credential proxy's loopback URL is no name for a user). */
+  /** The camera's own URL, redacted, to name in health and errors (default: `streamUrl` redacted; a loopback relay or proxy URL is no name for a user). */
   readonly displayUrl?: string;
+  /** The camera's media hub feed that `streamUrl` comes from: the decoder waits until it is live and reports its problem. */
+  readonly feed?: Pick<StreamFeed, 'ready' | 'problem'>;
+  /** Where the decoder's MP4 goes for live viewers; default a broadcast of this camera's own. */
+  readonly video?: Mp4Broadcast;
   readonly pool: DetectorPool;
   readonly store: EventStore;
   readonly bus: Bus;
@@ -94,8 +99,13 @@ export class LiveCamera {
   private readonly framesAnalysed = new RateWindow(5000);
   private source: FfmpegSource | null = null;
   /** The analysed stream as live MP4 for viewers, from the decoder's own ffmpeg, on the clock of the `tracks` messages. */
-  readonly video = new Mp4Broadcast();
+  readonly video: Mp4Broadcast;
   private stopped = false;
+  private markStopped: () => void = () => undefined;
+  /** Resolves when `stop()` is called: ends a wait for the hub. */
+  private readonly stopSignal = new Promise<void>((resolve) => {
+    this.markStopped = resolve;
+  });
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private state: CameraHealth['state'] = 'starting';
@@ -113,6 +123,7 @@ export class LiveCamera {
     this.name = options.name;
     this.displayUrl = options.displayUrl ?? redactUrl(options.streamUrl);
     this.now = options.now ?? Date.now;
+    this.video = options.video ?? new Mp4Broadcast();
     this.lifecycle = new EventLifecycle(options.newId ?? randomUUID, options.updateSeconds ?? 5);
   }
 
@@ -129,6 +140,7 @@ export class LiveCamera {
   /** Stops the stream, ends open events and waits for the loop to finish. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.markStopped();
     this.wake?.();
     await this.source?.close();
     await this.loop;
@@ -139,14 +151,16 @@ export class LiveCamera {
   /** The camera's state for health checks and the UI. */
   health(): CameraHealth {
     const now = this.now();
+    // While the hub cannot reach the camera, its problem is the camera's, whatever the decoder last saw.
+    const upstream = this.state === 'stopped' || this.state === 'failed' ? null : (this.options.feed?.problem() ?? null);
     return {
       cameraId: this.id,
       cameraName: this.name,
-      state: this.state,
+      state: upstream === null ? this.state : 'reconnecting',
       fps: round2(this.framesIn.rate(now)),
       analysedFps: round2(this.framesAnalysed.rate(now)),
       lastFrameAt: this.lastFrameAt,
-      lastError: this.lastError,
+      lastError: upstream ?? this.lastError,
       reconnects: this.reconnects,
       droppedFrames: this.source?.droppedFrames ?? 0,
       recording: this.options.recording?.() ?? false,
@@ -164,6 +178,8 @@ export class LiveCamera {
     const o = this.options;
     let attempt = 0;
     while (!this.stopped) {
+      if (o.feed) await Promise.race([o.feed.ready(), this.stopSignal]);
+      if (this.stopped) break;
       let size: { width: number; height: number };
       let rate: number;
       try {

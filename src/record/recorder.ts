@@ -62,6 +62,8 @@ export interface RecorderOptions {
   readonly clock?: Clock;
   /** Random numbers in [0, 1) for backoff jitter; default `Math.random`. */
   readonly random?: () => number;
+  /** Resolves once `url` can be read (a media hub's feed going live); ffmpeg is started only then. Default: at once. */
+  readonly ready?: () => Promise<void>;
   /** Receives every change of state. */
   readonly onState?: (state: RecorderState) => void;
   /** Receives every segment indexed, finished or recovered. */
@@ -117,6 +119,11 @@ export class Recorder {
   #cancelRetry: (() => void) | null = null;
   #cancelStall: (() => void) | null = null;
   #stallReason: string | null = null;
+  #markStopping: () => void = () => undefined;
+  /** Resolves when `stop()` is called: ends a wait for the stream to be ready. */
+  readonly #stopSignal = new Promise<void>((resolve) => {
+    this.#markStopping = resolve;
+  });
 
   /** Prepares the recorder; nothing runs before `start()`. */
   constructor(options: RecorderOptions) {
@@ -149,6 +156,7 @@ export class Recorder {
     this.#stopping ??= (async () => {
       const wasIdle = this.#phase === 'idle';
       this.#phase = 'stopping';
+      this.#markStopping();
       this.#cancelRetry?.();
       this.#cancelRetry = null;
       this.#disarmStall();
@@ -167,6 +175,7 @@ export class Recorder {
   /** Recovers what earlier runs left (on the first start), then spawns ffmpeg unless stopping. */
   async #begin(first: boolean): Promise<void> {
     if (first) await this.#recover(new Map(), false);
+    if (this.#o.ready !== undefined && this.#phase === 'running') await Promise.race([this.#o.ready(), this.#stopSignal]);
     if (this.#phase === 'running') this.#spawn();
   }
 

@@ -118,6 +118,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         dataDir,
         cameraId: camera.id,
         url: camera.url,
+        ready: camera.ready,
         index,
         segmentSeconds: config.recording.segmentSeconds,
         onError: (m) => log('warn', `recorder ${camera.name}: ${camera.describe(m)}`),

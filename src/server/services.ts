@@ -9,6 +9,9 @@ import type { CameraHealth } from '../events/live-event.ts';
 import type { AuditLog } from '../store/audit-log.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { UserStore } from '../store/users.ts';
+import type { LiveStream } from '../media/live-stream.ts';
+
+export type { LiveStream, LiveStreamHandlers } from '../media/live-stream.ts';
 
 /** Changes to a camera: top-level fields of its definition; `credentials: null` removes the stored ones. */
 export type CameraPatch = Omit<Partial<CameraConfigInput>, 'credentials'> & { readonly credentials?: CameraConfigInput['credentials'] | null };
@@ -52,26 +55,6 @@ export interface CameraService {
   latestJpeg(id: string): Promise<Buffer | null>;
   /** The live video of a running camera's analysed stream (sub-stream, else main), or null when the camera is not running. */
   liveStream(id: string): Promise<LiveStream | null>;
-}
-
-/** What one live viewer's stream reports: the init segment first, then media fragments, then its end. */
-export interface LiveStreamHandlers {
-  /** The MIME type with codecs (e.g. `video/mp4; codecs="avc1.64001f"`) and the init segment (ftyp + moov). */
-  onInit(mime: string, init: Buffer): void;
-  /**
-   * One media fragment (moof + mdat), in order. The first a viewer gets starts with a key frame
-   * and comes with `streamTime`: the stream time (s) of its first sample on the clock of the
-   * camera's analysed frames (`tracks` messages), where the stream knows it.
-   */
-  onMedia(fragment: Buffer, streamTime?: number): void;
-  /** The stream ended: `error` is a redacted reason, or null after `close()`. Called once. */
-  onEnd(error: string | null): void;
-}
-
-/** A camera's live video as fragmented MP4 without re-encoding; every `open` is one viewer with its own stream. */
-export interface LiveStream {
-  /** Starts a viewer's stream; `close()` stops it and resolves once it is gone. */
-  open(handlers: LiveStreamHandlers): { close(): Promise<void> };
 }
 
 /** One recorded segment. */

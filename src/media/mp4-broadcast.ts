@@ -8,8 +8,8 @@
  * frame on screen rather than the newest analysis.
  */
 import type { Mp4Sink } from '../ingest/frame-source.ts';
-import type { LiveStream, LiveStreamHandlers } from '../server/services.ts';
-import { avcCodecString, Mp4BoxSplitter, mp4FragmentInfo, mp4InitInfo, type Mp4FragmentInfo, type Mp4InitInfo } from './live-mp4.ts';
+import type { LiveStream, LiveStreamHandlers } from './live-stream.ts';
+import { avcCodecString, Mp4BoxSplitter, mp4FragmentInfo, mp4InitInfo, type Mp4FragmentInfo, type Mp4InitInfo } from './mp4-boxes.ts';
 
 /** Most bytes of the current group of pictures kept for joining viewers; past it they wait for the next key frame. */
 const MAX_GOP_BYTES = 16 << 20;

@@ -1,33 +1,8 @@
 /**
  * Fragmented MP4 for browsers: splitting a byte stream into ISO-BMFF boxes, the codec string of an
  * init segment, the timescale and first-sample facts live viewers need (`mp4InitInfo`,
- * `mp4FragmentInfo`). Live cameras serve their decoder's own MP4 through `Mp4Broadcast`;
- * `LiveMp4Stream` here copies a URL with an ffmpeg of its own per viewer, for a stream no decoder
- * reads (the API's route tests).
+ * `mp4FragmentInfo`). Pure; `Mp4Broadcast` serves a camera's MP4 with them.
  */
-import type { ChildProcess } from 'node:child_process';
-import { cameraInputArgs, FRAGMENTED_MP4, sourceKind } from '../ingest/ffmpeg-args.ts';
-import { redactText } from '../ingest/redact-url.ts';
-import { spawnTied } from '../ingest/spawn-tied.ts';
-import type { LiveStream, LiveStreamHandlers } from '../server/services.ts';
-
-/** Longest ffmpeg error text kept for the end reason, characters. */
-const STDERR_KEEP = 2000;
-
-/** How long a stopping ffmpeg gets after SIGTERM before SIGKILL, ms. */
-const KILL_AFTER_MS = 2000;
-
-/** ffmpeg arguments that copy the first video stream of `url` to fragmented MP4 on stdout; files loop at their native rate like a camera. */
-export function liveMp4Args(url: string): string[] {
-  const input = sourceKind(url) === 'file' ? cameraInputArgs(url) : [...cameraInputArgs(url), '-fflags', 'nobuffer'];
-  return [
-    '-hide_banner', '-loglevel', 'error', '-nostdin',
-    ...input, '-i', url,
-    '-map', '0:v:0', '-c', 'copy', '-an',
-    ...FRAGMENTED_MP4,
-    'pipe:1',
-  ];
-}
 
 /** Splits a byte stream into complete top-level ISO-BMFF boxes. */
 export class Mp4BoxSplitter {
@@ -70,105 +45,6 @@ export function avcCodecString(init: Buffer): string | null {
   // avcC payload: configurationVersion, AVCProfileIndication, profile_compatibility, AVCLevelIndication.
   const hex = (b: number): string => b.toString(16).padStart(2, '0');
   return `avc1.${hex(init[at + 5]!)}${hex(init[at + 6]!)}${hex(init[at + 7]!)}`;
-}
-
-/** What a camera's live stream is built from. */
-export interface LiveMp4Options {
-  /** The analysed stream's URL, with credentials; never shown. */
-  readonly url: string;
-  readonly ffmpegPath?: string;
-  /** Called with each viewer's ffmpeg process (tests). */
-  readonly onSpawn?: (child: ChildProcess) => void;
-}
-
-/** A camera's live MP4 stream: each `open` spawns its own ffmpeg, ended by `close()` or when ffmpeg ends. */
-export class LiveMp4Stream implements LiveStream {
-  constructor(private readonly o: LiveMp4Options) {}
-
-  open(handlers: LiveStreamHandlers): { close(): Promise<void> } {
-    const url = this.o.url;
-    const child = spawnTied(this.o.ffmpegPath ?? 'ffmpeg', liveMp4Args(url), { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.o.onSpawn?.(child);
-    const splitter = new Mp4BoxSplitter();
-    let stderr = '';
-    let closing = false;
-    let ended = false;
-    let init: Buffer[] | null = [];
-    let media: Buffer[] = [];
-    let markExited = (): void => undefined;
-    const exited = new Promise<void>((resolve) => {
-      markExited = resolve;
-    });
-    const end = (error: string | null): void => {
-      if (ended) return;
-      ended = true;
-      handlers.onEnd(error);
-    };
-    const fail = (reason: string): void => {
-      end(redactText(reason, [url]));
-      stop();
-    };
-    let killTimer: NodeJS.Timeout | undefined;
-    const stop = (): void => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      killTimer ??= setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
-      killTimer.unref();
-    };
-
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (text: string) => {
-      stderr = (stderr + text).slice(-STDERR_KEEP);
-    });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (ended) return;
-      let boxes: { type: string; data: Buffer }[];
-      try {
-        boxes = splitter.push(chunk);
-      } catch (error) {
-        fail(`the live stream is not valid MP4: ${error instanceof Error ? error.message : String(error)}`);
-        return;
-      }
-      for (const box of boxes) {
-        if (init !== null) {
-          init.push(box.data);
-          if (box.type !== 'moov') continue;
-          const segment = Buffer.concat(init);
-          init = null;
-          const codec = avcCodecString(segment);
-          if (codec === null) {
-            fail('the camera stream is not H.264, which browsers need for live view; set the camera (or its sub-stream) to H.264');
-            return;
-          }
-          handlers.onInit(`video/mp4; codecs="${codec}"`, segment);
-          continue;
-        }
-        media.push(box.data);
-        if (box.type !== 'mdat') continue;
-        handlers.onMedia(media.length === 1 ? media[0]! : Buffer.concat(media));
-        media = [];
-      }
-    });
-    child.on('error', (error) => {
-      fail(`could not start ffmpeg: ${error.message}`);
-      if (child.pid === undefined) markExited();
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(killTimer);
-      markExited();
-      if (closing) end(null);
-      else end(redactText(`the live stream ended (ffmpeg ${signal ?? `exit ${code}`})${stderr.trim() === '' ? '' : `: ${stderr.trim().split('\n').slice(-3).join(' | ')}`}`, [url]));
-    });
-
-    return {
-      close: async () => {
-        closing = true;
-        stop();
-        await exited;
-        end(null);
-      },
-    };
-  }
 }
 
 /** The payload ranges of the child boxes of `buf[start, end)`, by type (first of each type). */

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FfmpegSource } from '../ingest/ffmpeg-source.ts';
 import { DEMO_CLIP } from '../server/demo.ts';
-import { mp4FragmentInfo, mp4InitInfo } from './live-mp4.ts';
+import { mp4FragmentInfo, mp4InitInfo } from './mp4-boxes.ts';
 import { Mp4Broadcast } from './mp4-broadcast.ts';
 
 interface Seen {

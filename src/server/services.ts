@@ -10,6 +10,7 @@ import type { AuditLog } from '../store/audit-log.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { UserStore } from '../store/users.ts';
 import type { LiveStream } from '../media/live-stream.ts';
+import type { ShowVideo } from '../media/viewing.ts';
 
 export type { LiveStream, LiveStreamHandlers } from '../media/live-stream.ts';
 
@@ -94,6 +95,8 @@ export interface ApiDeps {
   readonly recordings: RecordingService;
   /** The clock, epoch ms. */
   readonly now: () => number;
+  /** The one place video passes on its way to a person (masks, redaction); default as recorded. */
+  readonly showVideo?: ShowVideo;
   /** The shared detector as it runs: its name, workers and frames waiting for a worker now (absent in tests without one). */
   readonly detector?: () => { readonly name: string; readonly workers: number; readonly pending: number };
 }

@@ -10,6 +10,7 @@ import { renderHeatmapPng, type RgbFrame } from '../../render/heatmap-png.ts';
 import { auditView, VIEW_AUDIT_MS, ViewThrottle, type ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
 import { binary, bucketedRangeFields, errorSchema, idParams, rangeOrLastDay, rangeQuery, responses } from '../schemas/common.ts';
+import { showToCaller } from '../show-video.ts';
 import { countRowsSchema, heatGridSchema } from '../schemas/event.ts';
 
 /** Largest side of the plain background drawn when the camera has no frame yet, pixels. */
@@ -84,7 +85,9 @@ export function analyticsRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request, reply) => {
       const id = request.params.id;
       const grid = await store.readHeatGrid({ cameraId: id, ...request.query });
-      const frame = background(await cameras.latestJpeg(id), grid);
+      const latest = await cameras.latestJpeg(id);
+      const shown = latest === null ? null : (await showToCaller(ctx, request, { kind: 'image', cameraId: id, jpeg: latest })).jpeg;
+      const frame = background(shown, grid);
       const png = renderHeatmapPng(frame, grid ?? createHeatGrid({ width: frame.width, height: frame.height }));
       auditView(ctx, views, request, 'heatmap_view', id, { ...request.query, format: 'png' });
       return reply.type('image/png').send(png);

@@ -5,7 +5,7 @@
  * snapshot files and leaves the event's `snapshotPath` as it was: a snapshot that is gone answers 404.
  */
 import { createReadStream } from 'node:fs';
-import { open, rm, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { OBJECT_CLASSES } from '../../core/detection.ts';
 import { SightlineError } from '../../core/errors.ts';
@@ -20,6 +20,7 @@ import { ApiError } from '../errors.ts';
 import type { ApiApp } from '../fastify-types.ts';
 import { fileInside } from '../files.ts';
 import { binary, epochMsParam, errorSchema, idParam, idParams, limitParam, noQuery, responses } from '../schemas/common.ts';
+import { removeTemporary, showToCaller } from '../show-video.ts';
 import { eventPageSchema, eventSchema } from '../schemas/event.ts';
 
 /** Recording kept before an event's start and after its end in its clip, ms. */
@@ -89,7 +90,8 @@ export function eventRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request, reply) => {
       const rel = request.scopedEvent!.snapshotPath;
-      const file = rel === null ? null : await fileInside(dataDir, rel);
+      const stored = rel === null ? null : await fileInside(dataDir, rel);
+      const file = stored === null ? null : (await showToCaller(ctx, request, { kind: 'file', cameraId: request.scopedEvent!.cameraId, file: stored, mime: 'image/jpeg' })).file;
       // Retention may delete the file at any moment: open it first, so the answer is the whole file or a 404, never a broken stream.
       const handle = file === null ? null : await open(file, 'r').catch(() => null);
       if (handle === null) throw new ApiError('NOT_FOUND', 404, 'this event has no snapshot');
@@ -112,7 +114,10 @@ export function eventRoutes(app: ApiApp, ctx: ApiContext): void {
       const event = request.scopedEvent!;
       const from = Math.max(0, event.startTime - CLIP_MARGIN_MS);
       const to = (event.endTime ?? event.startTime + OPEN_CLIP_MS) + CLIP_MARGIN_MS;
-      const { file } = await ctx.jobs.run(callerKey(request.principal!), reply, () => recordings.exportRange(event.cameraId, from, to));
+      const { exported, file } = await ctx.jobs.run(callerKey(request.principal!), reply, async () => {
+        const clip = await recordings.exportRange(event.cameraId, from, to);
+        return { exported: clip.file, file: (await showToCaller(ctx, request, { kind: 'file', cameraId: event.cameraId, file: clip.file, mime: 'video/mp4' })).file };
+      });
       let bytes: number;
       try {
         bytes = (await stat(file)).size;
@@ -120,7 +125,7 @@ export function eventRoutes(app: ApiApp, ctx: ApiContext): void {
         throw new SightlineError('RECORDING_NOT_FOUND', 'the clip file is missing');
       }
       const stream = createReadStream(file);
-      stream.on('close', () => void rm(file, { force: true }).catch((error: unknown) => request.log.warn({ err: error }, 'could not delete a clip file')));
+      stream.on('close', () => void removeTemporary(exported, file).catch((error: unknown) => request.log.warn({ err: error }, 'could not delete a clip file')));
       auditRequest(ctx, request, 'playback', event.cameraId, { event: event.id, from, to, bytes });
       return reply.type('video/mp4').header('content-length', String(bytes)).send(stream);
     },

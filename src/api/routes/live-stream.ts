@@ -15,6 +15,7 @@ import { actorOf, callerKey, canSeeCamera } from '../auth/principal.ts';
 import { auditRequest, ViewThrottle, type ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
 import { errorSchema, idParams, noQuery } from '../schemas/common.ts';
+import { showToCaller } from '../show-video.ts';
 import { LIVE_VIEW_AUDIT_MS } from './live.ts';
 import { ACCESS_ENDED, callerCheck, watchCaller } from './ws.ts';
 
@@ -86,7 +87,7 @@ export function liveStreamRoutes(app: ApiApp, ctx: ApiContext): void {
       socket.on('close', release);
       // Nothing is read from the viewer; a message is not an error.
       socket.on('message', () => undefined);
-      void ctx.deps.cameras.liveStream(id).then(
+      void ctx.deps.cameras.liveStream(id).then(async (camera) => (camera === null ? null : (await showToCaller(ctx, request, { kind: 'live', cameraId: id, stream: camera })).stream)).then(
         (stream) => {
           if (released) return;
           if (stream === null) {

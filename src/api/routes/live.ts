@@ -5,6 +5,7 @@ import { auditRequest, ViewThrottle, type ApiContext } from '../context.ts';
 import { z } from 'zod';
 import type { ApiApp } from '../fastify-types.ts';
 import { binary, errorSchema, idParams } from '../schemas/common.ts';
+import { showToCaller } from '../show-video.ts';
 
 /** How often the same viewer's live views of one camera are audited at most, ms. */
 export const LIVE_VIEW_AUDIT_MS = 60_000;
@@ -25,8 +26,9 @@ export function liveRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request, reply) => {
       const id = request.params.id;
-      const jpeg = await ctx.deps.cameras.latestJpeg(id);
-      if (jpeg === null) throw new ApiError('NOT_FOUND', 404, 'the camera has no frame yet');
+      const latest = await ctx.deps.cameras.latestJpeg(id);
+      if (latest === null) throw new ApiError('NOT_FOUND', 404, 'the camera has no frame yet');
+      const { jpeg } = await showToCaller(ctx, request, { kind: 'image', cameraId: id, jpeg: latest });
       const actor = actorOf(request.principal);
       if (throttle.admit(`${actor}\u0000${id}`, ctx.deps.now())) auditRequest(ctx, request, 'live_view', id);
       return reply.type('image/jpeg').send(jpeg);

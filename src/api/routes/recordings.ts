@@ -4,13 +4,14 @@
  * operators and admins, audited `export`; the temporary file is deleted once sent).
  */
 import { createReadStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { SightlineError } from '../../core/errors.ts';
 import { callerKey } from '../auth/principal.ts';
 import { auditRequest, type ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
 import { binary, errorSchema, idParam, rangeQuery, responses } from '../schemas/common.ts';
+import { removeTemporary, showToCaller } from '../show-video.ts';
 
 const segmentSchema = z.object({ id: z.number(), cameraId: z.string(), startTime: z.number(), endTime: z.number(), bytes: z.number() });
 
@@ -63,8 +64,9 @@ export function recordingRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request, reply) => {
       const { id, segmentId } = request.params;
-      const file = await recordings.segmentFile(id, segmentId);
-      if (file === null) throw new SightlineError('RECORDING_NOT_FOUND', `camera ${id} has no segment ${segmentId}`);
+      const segment = await recordings.segmentFile(id, segmentId);
+      if (segment === null) throw new SightlineError('RECORDING_NOT_FOUND', `camera ${id} has no segment ${segmentId}`);
+      const { file } = await showToCaller(ctx, request, { kind: 'file', cameraId: id, file: segment, mime: 'video/mp2t' });
       const size = await fileSize(file);
       auditRequest(ctx, request, 'playback', id, { segment: segmentId });
       return reply.type('video/mp2t').header('content-length', String(size)).send(createReadStream(file));
@@ -81,10 +83,13 @@ export function recordingRoutes(app: ApiApp, ctx: ApiContext): void {
       const { id } = request.params;
       const { from, to } = request.query;
       checkRange(from, to);
-      const { file } = await ctx.jobs.run(callerKey(request.principal!), reply, () => recordings.exportRange(id, from, to));
+      const { exported, file } = await ctx.jobs.run(callerKey(request.principal!), reply, async () => {
+        const made = await recordings.exportRange(id, from, to);
+        return { exported: made.file, file: (await showToCaller(ctx, request, { kind: 'file', cameraId: id, file: made.file, mime: 'video/mp4' })).file };
+      });
       const bytes = await fileSize(file);
       const stream = createReadStream(file);
-      stream.on('close', () => void rm(file, { force: true }).catch((error: unknown) => request.log.warn({ err: error }, 'could not delete an export file')));
+      stream.on('close', () => void removeTemporary(exported, file).catch((error: unknown) => request.log.warn({ err: error }, 'could not delete an export file')));
       auditRequest(ctx, request, 'export', id, { from, to, bytes });
       const name = `${request.scopedCamera!.name.replace(/[^A-Za-z0-9_-]/g, '_')}-${from}.mp4`;
       return reply.type('video/mp4').header('content-disposition', `attachment; filename="${name}"`).header('content-length', String(bytes)).send(stream);

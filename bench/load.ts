@@ -17,7 +17,7 @@ import mqtt from 'mqtt';
 import { loadConfig } from '../src/config/load.ts';
 import { serverConfigSchema } from '../src/config/schema/server.ts';
 import { RtspRelay } from '../src/rtsp/rtsp-server.ts';
-import { startLoopingCamera, type LoopingCamera } from '../src/rtsp/demo-camera.ts';
+import { startLoopingCamera, type LoopingCamera } from '../src/media/looping-camera.ts';
 import { DEMO_CLIP, DEMO_DIR } from '../src/server/demo.ts';
 import { startServer } from '../src/server/server.ts';
 import { writeSection } from './sections.ts';

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { resolveDetectOptions } from '../src/config/resolve.ts';
+import { resolveDetectOptions } from '../src/detect/detect-options.ts';
 import type { AnalyticsConfig } from '../src/config/schema/index.ts';
 import type { Detector } from '../src/detect/detector.ts';
 import type { DetectorPool } from '../src/detect/worker-pool.ts';

@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { startLoopingCamera, type LoopingCamera, type LoopingCameraOptions } from '../src/rtsp/demo-camera.ts';
+import { startLoopingCamera, type LoopingCamera, type LoopingCameraOptions } from '../src/media/looping-camera.ts';
 import { RtspRelay } from '../src/rtsp/rtsp-server.ts';
 import { ROOT } from './fixtures/data.ts';
 import { processExists } from './fixtures/process.ts';

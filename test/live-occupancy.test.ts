@@ -15,7 +15,7 @@ import { createDetectorPool, type DetectorPool } from '../src/detect/worker-pool
 import { InProcessBus } from '../src/events/bus.ts';
 import type { CameraHealth, TracksMessage } from '../src/events/live-event.ts';
 import { CameraManager } from '../src/live/camera-manager.ts';
-import { startLoopingCamera } from '../src/rtsp/demo-camera.ts';
+import { startLoopingCamera } from '../src/media/looping-camera.ts';
 import { SecretBox } from '../src/security/secret-box.ts';
 import { DEMO_CLIP } from '../src/server/demo.ts';
 import { databasePath, openDatabase } from '../src/store/database.ts';

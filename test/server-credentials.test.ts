@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { serverConfigSchema } from '../src/config/schema/server.ts';
-import { startLoopingCamera } from '../src/rtsp/demo-camera.ts';
+import { startLoopingCamera } from '../src/media/looping-camera.ts';
 import { RtspRelay } from '../src/rtsp/rtsp-server.ts';
 import { DEMO_CLIP } from '../src/server/demo.ts';
 import { startServer } from '../src/server/server.ts';

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { serverConfigSchema } from '../src/config/schema/server.ts';
-import { startLoopingCamera, type LoopingCamera } from '../src/rtsp/demo-camera.ts';
+import { startLoopingCamera, type LoopingCamera } from '../src/media/looping-camera.ts';
 import { RtspRelay } from '../src/rtsp/rtsp-server.ts';
 import { DEMO_CLIP } from '../src/server/demo.ts';
 import { startServer, type RunningServer } from '../src/server/server.ts';

@@ -1,6 +1,5 @@
 import type { RuleSet } from '../core/rules/types.ts';
 import { DEFAULT_BYTE_TRACK, type ByteTrackConfig } from '../core/tracker/byte-track.ts';
-import type { DetectOptions } from '../detect/detector.ts';
 import type { AnalyticsConfig } from './schema/index.ts';
 
 /** The rules of a configuration as the core rules engine takes them. */
@@ -27,10 +26,4 @@ export function resolveTracker(config: AnalyticsConfig, analysedFps: number): By
     minHits: t.minHits,
     maxLostFrames: Math.max(1, Math.round(t.maxLostSeconds * analysedFps)),
   });
-}
-
-/** Per-frame detector options of a configuration. */
-export function resolveDetectOptions(config: AnalyticsConfig): DetectOptions {
-  const d = config.detect;
-  return Object.freeze({ minScore: Math.min(d.minScore, config.tracker.lowThreshold), classes: d.classes, nmsIou: d.nmsIou, maxDetections: d.maxDetections });
 }

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { connect } from 'node:net';
 import { after, before, test } from 'node:test';
 import { parseAuthParams } from '../rtsp/digest-auth.ts';
-import { startLoopingCamera, type LoopingCamera } from '../rtsp/demo-camera.ts';
+import { startLoopingCamera, type LoopingCamera } from '../media/looping-camera.ts';
 import { RtspRelay } from '../rtsp/rtsp-server.ts';
 import { DEMO_CLIP } from '../server/demo.ts';
 import { startCredentialProxy } from './credential-proxy.ts';

@@ -25,7 +25,7 @@ import type { SourceState } from '../ingest/frame-source.ts';
 import { cameraProblemInWords } from '../ingest/camera-words.ts';
 import { probe } from '../ingest/probe.ts';
 import { redactUrl } from '../ingest/redact-url.ts';
-import { isArmedAt } from '../notify/local-time.ts';
+import { isArmedAt } from '../events/local-time.ts';
 import { FrameLoop } from '../pipeline/frame-loop.ts';
 import type { EventStore, NewEvent } from '../store/event-store.ts';
 import type { JsonObject } from '../store/json.ts';

@@ -11,7 +11,7 @@ import type { JsonObject } from '../store/json.ts';
 import { systemSchedule, type Schedule } from './clock.ts';
 import { Dispatcher, UndeliverableError, type BackoffPolicy, type DeliveryContext, type DispatchReport } from './dispatcher.ts';
 import { EMAIL_CHANNEL, EmailNotifier, type SmtpConfig } from './email-notifier.ts';
-import { assertTimeZone } from './local-time.ts';
+import { assertTimeZone } from '../events/local-time.ts';
 import { MQTT_CHANNEL, MqttNotifier, type MqttConfig, type MqttEventDelivery, type NotifyLog } from './mqtt-notifier.ts';
 import type { AnnouncedCamera } from './mqtt-topics.ts';
 import { Outbox } from './outbox.ts';

@@ -19,7 +19,8 @@
  *   open alarms) at the last frame; a restarted source gets a new loop, so no state leaks across.
  */
 import type { AnalyticsConfig } from '../config/schema/index.ts';
-import { resolveDetectOptions, resolveRuleSet, resolveTracker } from '../config/resolve.ts';
+import { resolveRuleSet, resolveTracker } from '../config/resolve.ts';
+import { resolveDetectOptions } from '../detect/detect-options.ts';
 import type { Detection, Track } from '../core/detection.ts';
 import { SightlineError } from '../core/errors.ts';
 import type { Box } from '../core/geometry.ts';

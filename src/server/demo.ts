@@ -6,7 +6,7 @@ import path from 'node:path';
 import { loadConfig } from '../config/load.ts';
 import type { CameraConfig } from '../config/schema/server.ts';
 import { cameraSchema } from '../config/schema/server.ts';
-import { startLoopingCamera, type LoopingCamera } from '../rtsp/demo-camera.ts';
+import { startLoopingCamera, type LoopingCamera } from '../media/looping-camera.ts';
 
 /** The repository's demo folder. */
 export const DEMO_DIR = path.resolve(import.meta.dirname, '../../demo');

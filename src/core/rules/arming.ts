@@ -1,6 +1,6 @@
 /**
  * Arming schedules: whether a rule's alarms notify at a given local time. Pure: the caller turns a
- * clock reading into a local weekday and minute (src/notify/local-time.ts) and asks here.
+ * clock reading into a local weekday and minute (src/events/local-time.ts) and asks here.
  *
  * A window `{ days, from, to }` is armed from `from` (inclusive) to `to` (exclusive) on each of its
  * days. When `to` is not after `from` the window runs past midnight into the next day, and `days`

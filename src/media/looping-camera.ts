@@ -9,8 +9,8 @@ import { access } from 'node:fs/promises';
 import { SightlineError } from '../core/errors.ts';
 import { backoffDelay, systemClock, type BackoffOptions, type Clock } from '../ingest/ffmpeg-source.ts';
 import { redactText } from '../ingest/redact-url.ts';
-import type { RtspCredentials } from './digest-auth.ts';
-import { RtspRelay } from './rtsp-server.ts';
+import type { RtspCredentials } from '../rtsp/digest-auth.ts';
+import { RtspRelay } from '../rtsp/rtsp-server.ts';
 
 /** How to start a looping camera. */
 export interface LoopingCameraOptions {

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { secureDataDir } from '../src/server/data-dir.ts';
+import { BIN } from './fixtures/cli.ts';
 import { ROOT } from './fixtures/data.ts';
 import { waitFor } from './fixtures/wait.ts';
 
@@ -98,7 +99,7 @@ test('sightline serve on an existing open data directory: everything in it, old 
   );
   let out = '';
   // The test's own umask is permissive, so only the server's umask can make new files private.
-  const child = spawn('/bin/sh', ['-c', `umask 022 && exec "$0" "$@"`, process.execPath, path.join(ROOT, 'bin/sightline.js'), 'serve', '--config', configFile, '--data-dir', data, '--workers', '1'], {
+  const child = spawn('/bin/sh', ['-c', `umask 022 && exec "$0" "$@"`, process.execPath, BIN, 'serve', '--config', configFile, '--data-dir', data, '--workers', '1'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

@@ -14,7 +14,7 @@ import { Agent, request as httpsRequest } from 'node:https';
 import WebSocket from 'ws';
 import { serverConfigSchema } from '../src/config/schema/server.ts';
 import { startServer, type RunningServer } from '../src/server/server.ts';
-import { ROOT } from './fixtures/data.ts';
+import { BIN } from './fixtures/cli.ts';
 import { waitFor } from './fixtures/wait.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sightline-e2e-'));
@@ -123,7 +123,7 @@ test('quickstart end to end: setup link, sign-in, counts rising, snapshots, WebS
   } finally {
     await server.close();
   }
-  const verify = execFileSync(process.execPath, [path.join(ROOT, 'bin/sightline.js'), 'audit', 'verify', '--data-dir', dataDir], { encoding: 'utf8' });
+  const verify = execFileSync(process.execPath, [BIN, 'audit', 'verify', '--data-dir', dataDir], { encoding: 'utf8' });
   assert.match(verify, /intact|ok/i);
   const { openDatabase, databasePath } = await import('../src/store/database.ts');
   const db = openDatabase(databasePath(dataDir));

@@ -12,7 +12,7 @@ import { after, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { DEMO_CLIP } from '../src/server/demo.ts';
 import { databasePath } from '../src/store/database.ts';
-import { ROOT } from './fixtures/data.ts';
+import { BIN } from './fixtures/cli.ts';
 import { processRunning } from './fixtures/process.ts';
 import { waitFor } from './fixtures/wait.ts';
 
@@ -26,7 +26,7 @@ after(() => {
 
 function startServe(configFile: string): { child: ChildProcess; output: () => string } {
   let out = '';
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/sightline.js'), 'serve', '--config', configFile, '--data-dir', dataDir, '--workers', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--config', configFile, '--data-dir', dataDir, '--workers', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
   children.push(child);
@@ -102,7 +102,7 @@ test('killed mid-recording and restarted: intact database and audit chain, playa
     const packets = execFileSync('ffprobe', ['-v', 'error', '-count_packets', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', file], { encoding: 'utf8' });
     assert.ok(Number(packets.trim().split(/\s+/)[0]) > 0, `${s.path} plays`);
   }
-  const verify = execFileSync(process.execPath, [path.join(ROOT, 'bin/sightline.js'), 'audit', 'verify', '--data-dir', dataDir], { encoding: 'utf8' });
+  const verify = execFileSync(process.execPath, [BIN, 'audit', 'verify', '--data-dir', dataDir], { encoding: 'utf8' });
   assert.match(verify, /intact|ok/i);
 
   const kids = descendants(second.child.pid!);

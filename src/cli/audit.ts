@@ -5,13 +5,6 @@ import { auditKeyFromSecret, verifyAuditLog, type AuditVerification } from '../s
 import { databasePath, openDatabase } from '../store/database.ts';
 import { dataDirFrom, parseCommandArgs } from './args.ts';
 
-/** Usage of the audit command, for the CLI's help text. */
-export const AUDIT_USAGE = `  sightline audit verify [--data-dir DIR]
-      Checks the hash chain of the audit log in DIR/sightline.db (default $SIGHTLINE_DATA_DIR or ./data),
-      keyed with DIR/secret.key: exit 0 when every entry is intact, 1 naming the first edited or missing
-      entry. A cut tail shows only against a count kept elsewhere (the server logs its head at each start).
-`;
-
 /** Where the audit command writes and which environment it reads; tests pass their own. */
 export interface AuditIo {
   readonly stdout: { write(text: string): unknown };

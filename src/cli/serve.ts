@@ -5,14 +5,6 @@ import { SightlineError } from '../core/errors.ts';
 import { startServer } from '../server/server.ts';
 import { dataDirFrom, parseCommandArgs, positiveNumber } from './args.ts';
 
-/** Usage lines of `sightline serve`. */
-export const SERVE_USAGE = `  sightline serve [--config sightline.yml] [--data-dir DIR] [--demo] [--port N] [--host ADDR] [--workers N]
-      Runs the NVR: cameras, continuous analytics, recording, events, notifications and the HTTPS API.
-      --config defaults to ./sightline.yml when it exists, else built-in defaults; --demo adds a demo
-      camera (an RTSP stream on 127.0.0.1 looping the bundled clip). Prints the URL and, until the
-      first admin exists, a one-time setup link. Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
-`;
-
 /** `sightline serve`: runs the server until SIGINT or SIGTERM. */
 export async function runServe(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('serve', argv, {

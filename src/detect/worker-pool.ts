@@ -39,7 +39,12 @@ interface Slot {
   readonly waiting: Map<number, { resolve: (r: PoolResult) => void; reject: (e: Error) => void }>;
 }
 
-const ENTRY = new URL('./worker-entry.js', import.meta.url);
+/**
+ * The worker thread's module. Compiled (dist/detect/worker-pool.js) it is the compiled detect-worker.js,
+ * plain JavaScript; run from the TypeScript sources (tests, under tsx) it is worker-entry.js, which
+ * registers the TypeScript loader in the new thread first.
+ */
+const ENTRY = import.meta.url.endsWith('.ts') ? new URL('./worker-entry.js', import.meta.url) : new URL('./detect-worker.js', import.meta.url);
 
 /** The default number of inference workers: one per core. */
 export function defaultWorkerCount(): number {

@@ -2,7 +2,7 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { call, errorText, urlOf } from '../api/client.ts';
 import { api, type Answer } from '../api/endpoints.ts';
-import { bucketStarts, type Bucket } from '../components/ChartAxis.tsx';
+import { bucketStarts, type Bucket } from '../components/chart-scales.ts';
 import { ChartBars } from '../components/ChartBars.tsx';
 import { CameraPicker, PeriodPicker, formatTime, useCameras, type Period } from '../components/ChartCameraPicker.tsx';
 import { countsCsv, csvHref } from '../components/ChartCsv.ts';

@@ -1,6 +1,8 @@
 /** Who is signed in, shared by every page: loaded from /api/auth/me, set by login, cleared by logout. */
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { ApiError, getJson, send, setCsrfToken, type User } from './api.ts';
+import { ApiError, call, setCsrfToken } from './api/client.ts';
+import { api } from './api/endpoints.ts';
+import type { User } from './api/types.ts';
 
 /** The signed-in user and the actions that change it. */
 export interface Session {
@@ -24,7 +26,7 @@ export function SessionProvider({ children }: { readonly children: ReactNode }):
       setUser(null);
       return;
     }
-    getJson<{ user: User; csrfToken: string }>('/api/auth/me')
+    call(api.me)
       .then((me) => {
         setCsrfToken(me.csrfToken);
         setUser(me.user);
@@ -36,13 +38,13 @@ export function SessionProvider({ children }: { readonly children: ReactNode }):
       });
   }, []);
   const login = useCallback(async (name: string, password: string) => {
-    const r = await send<{ user: User; csrfToken: string }>('POST', '/api/auth/login', { name, password });
-    setCsrfToken(r?.csrfToken ?? null);
+    const r = await call(api.login, { body: { name, password } });
+    setCsrfToken(r.csrfToken);
     localStorage.setItem(SIGNED_IN, '1');
-    setUser(r?.user ?? null);
+    setUser(r.user);
   }, []);
   const logout = useCallback(async () => {
-    await send('POST', '/api/auth/logout').catch(() => null);
+    await call(api.logout).catch(() => null);
     localStorage.removeItem(SIGNED_IN);
     setCsrfToken(null);
     setUser(null);

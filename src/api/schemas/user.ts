@@ -1,33 +1,18 @@
-/** User and token shapes of the API (never a password hash or a token's hash). */
-import { z } from 'zod';
-import { API_TOKEN_SCOPES } from '../../store/api-tokens.ts';
-import { USER_ROLES } from '../../store/users.ts';
+/**
+ * User and token shapes of the API (never a password hash or a token's hash). The schemas live in
+ * `user-view.ts`, free of server code so that the web app can import them; this module re-exports
+ * them and holds their enums to the stores' lists.
+ */
+import type { z } from 'zod';
+import type { API_TOKEN_SCOPES } from '../../store/api-tokens.ts';
+import type { USER_ROLES } from '../../store/users.ts';
+import type { apiTokenScopeSchema, userRoleSchema } from './user-view.ts';
 
-/** A user. */
-export const userSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  role: z.enum(USER_ROLES),
-  createdAt: z.number(),
-  disabled: z.boolean(),
-});
+export { apiTokenSchema, apiTokenScopeSchema, passwordField, userRoleSchema, userSchema, userWithCamerasSchema } from './user-view.ts';
 
-/** A user with the cameras granted to them. */
-export const userWithCamerasSchema = userSchema.extend({
-  cameras: z.array(z.string()).describe('Camera ids granted (admins see every camera whatever this says).'),
-});
+/** True when two types are the same set of values. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
-/** A password as a request carries it. */
-export const passwordField = z.string().min(1).max(1024);
-
-/** An API token's record. */
-export const apiTokenSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  scopes: z.array(z.enum(API_TOKEN_SCOPES)),
-  createdBy: z.string(),
-  createdAt: z.number(),
-  expiresAt: z.number().nullable(),
-  lastUsedAt: z.number().nullable(),
-  revokedAt: z.number().nullable(),
-});
+// Fail to compile when a store gains or loses a role or scope that the API's enums lack or keep.
+const _roles: Same<(typeof USER_ROLES)[number], z.infer<typeof userRoleSchema>> = true;
+const _scopes: Same<(typeof API_TOKEN_SCOPES)[number], z.infer<typeof apiTokenScopeSchema>> = true;

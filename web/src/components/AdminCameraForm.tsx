@@ -1,10 +1,9 @@
 /** The form that adds a camera, with a "Test connection" button that probes the stream before saving. */
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { send, type Camera } from '../api.ts';
-import { AdminStatus, errorText, type AdminNote } from './AdminShared.tsx';
-
-/** What POST /api/cameras/test answers. */
-type TestResult = { ok: true; width: number; height: number; codec: string; frameRate: number | null } | { ok: false; error: string };
+import { call, errorText } from '../api/client.ts';
+import { api } from '../api/endpoints.ts';
+import type { Camera } from '../api/types.ts';
+import { AdminStatus, type AdminNote } from './AdminShared.tsx';
 
 interface Fields {
   name: string;
@@ -39,9 +38,8 @@ export function AdminCameraForm({ onAdded }: { readonly onAdded: (camera: Camera
     setTesting(true);
     setNote({ ok: true, text: 'Testing the stream (up to 16 seconds)…' });
     try {
-      const r = await send<TestResult>('POST', '/api/cameras/test', { url: f.url.trim(), ...credentialsOf(f) });
-      if (r === null) setNote({ ok: false, text: 'The server gave no answer.' });
-      else if (r.ok) setNote({ ok: true, text: `Connected: ${r.width}×${r.height} ${r.codec}${r.frameRate === null ? '' : ` at ${r.frameRate.toFixed(1)} fps`}.` });
+      const r = await call(api.testCamera, { body: { url: f.url.trim(), ...credentialsOf(f) } });
+      if (r.ok) setNote({ ok: true, text: `Connected: ${r.width}×${r.height} ${r.codec}${r.frameRate === null ? '' : ` at ${r.frameRate.toFixed(1)} fps`}.` });
       else setNote({ ok: false, text: `The stream did not answer: ${r.error}` });
     } catch (err) {
       setNote({ ok: false, text: errorText(err) });
@@ -63,10 +61,10 @@ export function AdminCameraForm({ onAdded }: { readonly onAdded: (camera: Camera
         fps: Number(f.fps),
         record: { mode: f.mode },
       };
-      const cam = await send<Camera>('POST', '/api/cameras', body);
-      setNote({ ok: true, text: `Camera ${cam?.name ?? body.name} added.` });
+      const cam = await call(api.addCamera, { body });
+      setNote({ ok: true, text: `Camera ${cam.name} added.` });
       setF(EMPTY);
-      if (cam !== null) onAdded(cam);
+      onAdded(cam);
     } catch (err) {
       setNote({ ok: false, text: errorText(err) });
     } finally {

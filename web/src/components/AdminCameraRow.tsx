@@ -1,8 +1,10 @@
 /** One camera in the administration table: its settings and health, an edit panel and delete. */
 import { Fragment, useState, type FormEvent, type ReactNode } from 'react';
-import { send, type Camera } from '../api.ts';
+import { call, errorText } from '../api/client.ts';
+import { api } from '../api/endpoints.ts';
+import type { Camera } from '../api/types.ts';
 import { href } from '../router.ts';
-import { AdminStatus, errorText, type AdminNote } from './AdminShared.tsx';
+import { AdminStatus, type AdminNote } from './AdminShared.tsx';
 
 const COLUMNS = 8;
 
@@ -15,7 +17,7 @@ export function AdminCameraRow({ camera, onChanged }: { readonly camera: Camera;
   const remove = async (): Promise<void> => {
     if (!window.confirm(`Delete camera ${camera.name} with all its events, counts and recordings? This cannot be undone.`)) return;
     try {
-      await send('DELETE', `/api/cameras/${encodeURIComponent(camera.id)}`);
+      await call(api.removeCamera, { params: { id: camera.id } });
       onChanged();
     } catch (err) {
       setNote({ ok: false, text: errorText(err) });
@@ -34,7 +36,7 @@ export function AdminCameraRow({ camera, onChanged }: { readonly camera: Camera;
       ...(url !== camera.url ? { url } : {}),
     };
     try {
-      await send('PATCH', `/api/cameras/${encodeURIComponent(camera.id)}`, patch);
+      await call(api.updateCamera, { params: { id: camera.id }, body: patch });
       setNote({ ok: true, text: 'Saved; the camera restarts with its new settings.' });
       setEditing(false);
       onChanged();

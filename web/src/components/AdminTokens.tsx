@@ -1,11 +1,13 @@
 /** API tokens for machines: list, create with scopes (the value is shown once) and revoke. */
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { send } from '../api.ts';
-import { AdminStatus, errorText, formatTime, TOKEN_SCOPES, useAdminLoad, type AdminNote, type AdminToken } from './AdminShared.tsx';
+import { call, errorText } from '../api/client.ts';
+import { api } from '../api/endpoints.ts';
+import { useResource } from '../hooks/use-resource.ts';
+import { AdminStatus, formatTime, TOKEN_SCOPES, type AdminNote, type AdminToken } from './AdminShared.tsx';
 
 /** The API tokens section of the users page. */
 export function AdminTokens(): ReactNode {
-  const { data, error, reload } = useAdminLoad<{ tokens: AdminToken[] }>('/api/tokens');
+  const { data, error, reload } = useResource(api.tokens.path, (signal) => call(api.tokens, { signal }));
   const [note, setNote] = useState<AdminNote | null>(null);
   const [made, setMade] = useState<{ name: string; token: string } | null>(null);
 
@@ -21,11 +23,11 @@ export function AdminTokens(): ReactNode {
     const days = Number(data.get('days') ?? 0);
     const body = { name: String(data.get('name') ?? '').trim(), scopes, ...(days > 0 ? { expiresAt: Date.now() + days * 86_400_000 } : {}) };
     try {
-      const r = await send<AdminToken & { token: string }>('POST', '/api/tokens', body);
-      if (r !== null) setMade({ name: r.name, token: r.token });
+      const r = await call(api.addToken, { body });
+      setMade({ name: r.name, token: r.token });
       setNote(null);
       form.reset();
-      await reload();
+      reload();
     } catch (err) {
       setNote({ ok: false, text: errorText(err) });
     }
@@ -34,9 +36,9 @@ export function AdminTokens(): ReactNode {
   const revoke = async (t: AdminToken): Promise<void> => {
     if (!window.confirm(`Revoke the token ${t.name}? Machines using it lose access at once.`)) return;
     try {
-      await send('DELETE', `/api/tokens/${encodeURIComponent(t.id)}`);
+      await call(api.revokeToken, { params: { id: t.id } });
       setNote({ ok: true, text: `Token ${t.name} revoked.` });
-      await reload();
+      reload();
     } catch (err) {
       setNote({ ok: false, text: errorText(err) });
     }

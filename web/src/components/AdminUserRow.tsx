@@ -1,18 +1,19 @@
 /** One user in the administration list: role, disable/enable, password reset and per-camera permissions. */
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { send, type Camera } from '../api.ts';
-import { AdminStatus, errorText, formatTime, type AdminNote, type AdminUser } from './AdminShared.tsx';
+import { call, errorText } from '../api/client.ts';
+import { api } from '../api/endpoints.ts';
+import type { Camera } from '../api/types.ts';
+import { AdminStatus, formatTime, type AdminNote, type AdminUser } from './AdminShared.tsx';
 
 /** A user card; `onChanged` receives the user as the server now holds them. */
 export function AdminUserRow({ user, cameras, self, onChanged }: { readonly user: AdminUser; readonly cameras: readonly Camera[]; readonly self: boolean; readonly onChanged: (u: AdminUser) => void }): ReactNode {
   const [note, setNote] = useState<AdminNote | null>(null);
   const [grants, setGrants] = useState<ReadonlySet<string>>(() => new Set(user.cameras));
-  const url = `/api/users/${encodeURIComponent(user.id)}`;
+  const params = { id: user.id };
 
   const patch = async (body: Record<string, unknown>, done: string): Promise<boolean> => {
     try {
-      const u = await send<AdminUser>('PATCH', url, body);
-      if (u !== null) onChanged(u);
+      onChanged(await call(api.updateUser, { params, body }));
       setNote({ ok: true, text: done });
       return true;
     } catch (err) {
@@ -30,8 +31,7 @@ export function AdminUserRow({ user, cameras, self, onChanged }: { readonly user
 
   const saveGrants = async (): Promise<void> => {
     try {
-      const u = await send<AdminUser>('PUT', `${url}/cameras`, { cameras: [...grants] });
-      if (u !== null) onChanged(u);
+      onChanged(await call(api.setUserCameras, { params, body: { cameras: [...grants] } }));
       setNote({ ok: true, text: 'Camera permissions saved.' });
     } catch (err) {
       setNote({ ok: false, text: errorText(err) });

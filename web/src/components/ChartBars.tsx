@@ -1,28 +1,11 @@
 /** Crossings of one line over time as an SVG bar chart: `in` upwards, `out` downwards, with totals. */
 import type { ReactNode } from 'react';
-import { CHART, TimeAxis, niceStep, type Bucket } from './ChartAxis.tsx';
-
-/** One bar pair. */
-export interface InOut {
-  readonly in: number;
-  readonly out: number;
-}
+import { TimeAxis } from './ChartAxis.tsx';
+import { barScale, CHART, type Bucket, type InOut } from './chart-scales.ts';
 
 /** The bar chart of one line. */
 export function ChartBars({ line, starts, values, bucket }: { readonly line: string; readonly starts: readonly number[]; readonly values: readonly InOut[]; readonly bucket: Bucket }): ReactNode {
-  const totalIn = values.reduce((n, v) => n + v.in, 0);
-  const totalOut = values.reduce((n, v) => n + v.out, 0);
-  const max = Math.max(1, ...values.map((v) => Math.max(v.in, v.out)));
-  const step = niceStep(max, 2);
-  const top = Math.ceil(max / step) * step;
-  const plotW = CHART.width - CHART.left - CHART.right;
-  const half = (CHART.height - CHART.top - CHART.bottom) / 2;
-  const mid = CHART.top + half;
-  const slot = plotW / Math.max(1, starts.length);
-  const x = (i: number): number => CHART.left + slot * (i + 0.5);
-  const h = (v: number): number => (v / top) * half;
-  const ticks: number[] = [];
-  for (let v = step; v <= top; v += step) ticks.push(v);
+  const { totalIn, totalOut, ticks, mid, slot, x, h } = barScale(values);
   return (
     <figure className="chart">
       <figcaption>

@@ -1,21 +1,14 @@
 /** The camera list shared by the analytics pages, a camera picker and a period picker. */
-import { useEffect, useState, type ReactNode } from 'react';
-import { getJson, type Camera } from '../api.ts';
+import type { ReactNode } from 'react';
+import { call } from '../api/client.ts';
+import { api } from '../api/endpoints.ts';
+import type { Camera } from '../api/types.ts';
+import { useResource, type Resource } from '../hooks/use-resource.ts';
 
 /** The cameras the user may see, or the error that kept them from loading. */
-export function useCameras(): { readonly cameras: readonly Camera[] | null; readonly error: string | null } {
-  const [cameras, setCameras] = useState<readonly Camera[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    getJson<{ cameras: Camera[] }>('/api/cameras')
-      .then((r) => live && setCameras(r.cameras))
-      .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
-    return () => {
-      live = false;
-    };
-  }, []);
-  return { cameras, error };
+export function useCameras(): { readonly cameras: readonly Camera[] | null; readonly error: string | null; readonly resource: Resource<{ readonly cameras: readonly Camera[] }> } {
+  const resource = useResource(api.cameras.path, (signal) => call(api.cameras, { signal }));
+  return { cameras: resource.data?.cameras ?? null, error: resource.error, resource };
 }
 
 /** A labelled select of cameras; `allLabel` adds an "all cameras" choice with the value ''. */

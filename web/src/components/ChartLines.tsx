@@ -1,22 +1,15 @@
 /** Occupancy of zones over time as an SVG line chart (one coloured line per zone, with a legend). */
 import type { ReactNode } from 'react';
-import { CHART, TimeAxis, niceStep, type Bucket } from './ChartAxis.tsx';
+import { TimeAxis } from './ChartAxis.tsx';
+import { CHART, lineScale, polylinePoints, type Bucket } from './chart-scales.ts';
 
 const COLOURS = ['#1f5fbf', '#c2410c', '#11692b', '#7c3aed', '#b00020', '#0e7490', '#a16207', '#be185d'];
 
 /** The line chart of every zone's peak per bucket. */
 export function ChartLines({ starts, series, bucket }: { readonly starts: readonly number[]; readonly series: Readonly<Record<string, readonly number[]>>; readonly bucket: Bucket }): ReactNode {
   const names = Object.keys(series);
-  const max = Math.max(1, ...names.flatMap((n) => series[n] ?? []));
-  const step = niceStep(max);
-  const top = Math.ceil(max / step) * step;
-  const plotW = CHART.width - CHART.left - CHART.right;
-  const plotH = CHART.height - CHART.top - CHART.bottom;
-  const slot = plotW / Math.max(1, starts.length);
-  const x = (i: number): number => CHART.left + slot * (i + 0.5);
-  const y = (v: number): number => CHART.top + plotH - (v / top) * plotH;
-  const ticks: number[] = [];
-  for (let v = 0; v <= top; v += step) ticks.push(v);
+  const scale = lineScale(series, starts.length);
+  const { ticks, x, y } = scale;
   return (
     <figure className="chart">
       <figcaption>
@@ -47,7 +40,7 @@ export function ChartLines({ starts, series, bucket }: { readonly starts: readon
             key={n}
             className="chart-series"
             stroke={COLOURS[k % COLOURS.length]}
-            points={(series[n] ?? []).map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}
+            points={polylinePoints(series[n] ?? [], scale)}
           />
         ))}
         <TimeAxis starts={starts} bucket={bucket} x={x} />

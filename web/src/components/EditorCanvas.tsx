@@ -6,7 +6,7 @@
  * the selected shape are dragged with the pointer or moved with the arrow keys once focused.
  */
 import { useRef, type KeyboardEvent, type MouseEvent, type PointerEvent, type ReactNode } from 'react';
-import type { LineRule, Point, ZoneRule } from '../api.ts';
+import type { LineRule, Point, ZoneRule } from '../api/types.ts';
 import { clampPoint, handlePoint, type FrameSize, type HandleRef, type ShapeRef, type Tool } from './EditorModel.ts';
 import { containRect, pageToSource } from './picture-coords.ts';
 

@@ -1,5 +1,5 @@
 /** The editor's data: the shapes being edited, their selection, checks and small geometry helpers. */
-import type { LineRule, Point, ZoneRule } from '../api.ts';
+import type { LineRule, Point, ZoneRule } from '../api/types.ts';
 
 /** Which shape is selected: a line or a zone, by index. */
 export type ShapeRef = { readonly kind: 'line' | 'zone'; readonly index: number };

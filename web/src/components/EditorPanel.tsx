@@ -1,6 +1,6 @@
 /** The side panel of the editor: the selected line's or zone's name, classes and thresholds. */
 import { useId, type ReactNode } from 'react';
-import type { LineRule, ZoneRule } from '../api.ts';
+import type { LineRule, ZoneRule } from '../api/types.ts';
 import { NAME_PATTERN, RULE_CLASSES } from './EditorModel.ts';
 
 /** Changed fields; an undefined value removes an optional field. */

@@ -1,6 +1,6 @@
 /** The frame of every signed-in page: navigation (from the page list, filtered by role), the user, sign-out. */
 import type { ReactNode } from 'react';
-import type { User } from '../api.ts';
+import type { User } from '../api/types.ts';
 import type { PageEntry } from '../pages/registry.ts';
 import { href } from '../router.ts';
 import { useSession } from '../session.tsx';

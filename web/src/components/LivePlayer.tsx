@@ -6,6 +6,7 @@
  * how the video's media time maps to stream time, the clock of the analysed frames' boxes.
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { liveStreamMessageOf } from '../api/live-messages.ts';
 
 /** What the end-to-end tests read: per camera, seconds behind the buffered live edge and frames decoded. */
 export interface LiveStats {
@@ -195,10 +196,11 @@ export function LivePlayer({ cameraId, label, onSize, onClock, maxLagSeconds = M
       s.onmessage = (e: MessageEvent<ArrayBuffer | string>) => {
         if (socket !== s) return;
         if (typeof e.data === 'string') {
-          const m = JSON.parse(e.data) as { type: string; mime?: string; message?: string; streamTime?: number };
-          if (m.type === 'init' && m.mime !== undefined) startMedia(m.mime);
-          else if (m.type === 'clock' && typeof m.streamTime === 'number' && !clocked && firstStreamTime === null) firstStreamTime = m.streamTime;
-          else if (m.type === 'error') lastError = m.message ?? null;
+          const m = liveStreamMessageOf(e.data);
+          if (m === null) return;
+          if (m.type === 'init') startMedia(m.mime);
+          else if (m.type === 'clock' && !clocked && firstStreamTime === null) firstStreamTime = m.streamTime;
+          else if (m.type === 'error') lastError = m.message;
           return;
         }
         if (media === null) return;

@@ -1,6 +1,7 @@
 /** The sign-in form, with a pointer to the setup link while no admin exists. */
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { ApiError, getJson } from '../api.ts';
+import { ApiError, call } from '../api/client.ts';
+import { api } from '../api/endpoints.ts';
 import { useSession } from '../session.tsx';
 
 /** Sign-in page. */
@@ -10,7 +11,7 @@ export function Login(): ReactNode {
   const [busy, setBusy] = useState(false);
   const [setupOpen, setSetupOpen] = useState(false);
   useEffect(() => {
-    void getJson<{ open: boolean }>('/api/setup').then((r) => setSetupOpen(r.open)).catch(() => setSetupOpen(false));
+    void call(api.setupStatus).then((r) => setSetupOpen(r.open)).catch(() => setSetupOpen(false));
   }, []);
   const submit = async (e: FormEvent<HTMLFormElement>): Promise<void> => {
     e.preventDefault();

@@ -3,7 +3,7 @@
  * lines with an arrow toward their `inside` side, and tracked objects' boxes with class and id.
  */
 import type { ReactNode } from 'react';
-import type { LineRule, Point, ZoneRule } from '../api.ts';
+import type { LineRule, Point, ZoneRule } from '../api/types.ts';
 import type { OverlayTrack } from './track-timeline.ts';
 
 export type { OverlayTrack };

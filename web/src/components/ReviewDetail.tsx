@@ -1,6 +1,6 @@
 /** The selected event: snapshot, details, its clip played in place, and an export link for operators and admins. */
 import { useState, type ReactNode } from 'react';
-import type { SightlineEvent, User } from '../api.ts';
+import type { SightlineEvent, User } from '../api/types.ts';
 import { formatTime } from './ChartCameraPicker.tsx';
 
 /** Margin around an event in its clip and export, ms (as the server's clip route). */

@@ -1,6 +1,6 @@
 /** The filters of the review page: camera, type, rule, class and a from/to range. */
 import { useState, type FormEvent, type ReactNode } from 'react';
-import type { Camera } from '../api.ts';
+import type { Camera } from '../api/types.ts';
 import { CameraPicker } from './ChartCameraPicker.tsx';
 
 /** Kinds of events, as the API names them. */

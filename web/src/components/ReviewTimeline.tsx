@@ -1,6 +1,6 @@
 /** One SVG strip per camera over the chosen period, with a tick per event coloured by its type. */
 import type { ReactNode } from 'react';
-import type { Camera, SightlineEvent } from '../api.ts';
+import type { Camera, SightlineEvent } from '../api/types.ts';
 import { formatTime } from './ChartCameraPicker.tsx';
 
 const WIDTH = 1000;

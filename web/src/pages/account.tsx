@@ -1,6 +1,7 @@
 /** The signed-in user's account: change password. */
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { ApiError, send } from '../api.ts';
+import { call, errorText } from '../api/client.ts';
+import { api } from '../api/endpoints.ts';
 import type { PageEntry } from './registry.ts';
 
 function Account({ name }: { readonly name: string }): ReactNode {
@@ -13,11 +14,11 @@ function Account({ name }: { readonly name: string }): ReactNode {
       return;
     }
     try {
-      await send('POST', '/api/auth/password', { currentPassword: data.get('currentPassword'), newPassword: data.get('newPassword') });
+      await call(api.changePassword, { body: { currentPassword: data.get('currentPassword'), newPassword: data.get('newPassword') } });
       setMessage({ ok: true, text: 'Password changed. Other sessions were signed out.' });
       e.currentTarget.reset();
     } catch (err) {
-      setMessage({ ok: false, text: err instanceof ApiError ? err.message : String(err) });
+      setMessage({ ok: false, text: errorText(err) });
     }
   };
   return (

@@ -1,23 +1,21 @@
 /** The audit log, for admins: the hash chain's verification, filters and paging. */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { AdminAuditFilters, type AuditFilter } from '../components/AdminAuditFilters.tsx';
-import { formatTime, useAdminLoad, type AdminAuditEntry, type AdminAuditVerify } from '../components/AdminShared.tsx';
+import { call, urlOf, type Query } from '../api/client.ts';
+import { api } from '../api/endpoints.ts';
+import { formatTime } from '../components/AdminShared.tsx';
+import { useResource } from '../hooks/use-resource.ts';
 import type { PageEntry } from './registry.ts';
 
 const PAGE = 50;
 
-function auditUrl(filter: AuditFilter, afterSeq: number): string {
-  const q = new URLSearchParams();
-  for (const key of ['actor', 'action', 'target'] as const) if (filter[key] !== '') q.set(key, filter[key]);
-  if (filter.from !== null) q.set('from', String(filter.from));
-  if (filter.to !== null) q.set('to', String(filter.to));
-  if (afterSeq > 0) q.set('afterSeq', String(afterSeq));
-  q.set('limit', String(PAGE));
-  return `/api/audit?${q.toString()}`;
+function auditQuery(filter: AuditFilter, afterSeq: number): Query {
+  const text = (v: string): string | null => (v === '' ? null : v);
+  return { actor: text(filter.actor), action: text(filter.action), target: text(filter.target), from: filter.from, to: filter.to, afterSeq: afterSeq > 0 ? afterSeq : null, limit: PAGE };
 }
 
 function Verify(): ReactNode {
-  const { data, error, reload } = useAdminLoad<AdminAuditVerify>('/api/audit/verify');
+  const { data, error, reload } = useResource(api.auditVerify.path, (signal) => call(api.auditVerify, { signal }));
   return (
     <div className={`card admin-verify ${data === null ? '' : data.ok ? 'admin-verify-ok' : 'admin-verify-bad'}`} role="status">
       {error !== null && <p className="error">Could not verify the log: {error}</p>}
@@ -43,7 +41,8 @@ function AdminAudit(): ReactNode {
   const [filter, setFilter] = useState<AuditFilter>({ actor: '', action: '', target: '', from: null, to: null });
   const [starts, setStarts] = useState<readonly number[]>([0]);
   const afterSeq = starts[starts.length - 1] ?? 0;
-  const { data, error } = useAdminLoad<{ entries: AdminAuditEntry[] }>(auditUrl(filter, afterSeq));
+  const query = auditQuery(filter, afterSeq);
+  const { data, error } = useResource(urlOf(api.audit.path, {}, query), (signal) => call(api.audit, { query, signal }));
   const entries = data?.entries ?? [];
   const last = entries[entries.length - 1];
 

@@ -1,13 +1,14 @@
 /** Cameras, for admins: the list with health, adding (with a connection test), editing and deleting. */
 import type { ReactNode } from 'react';
-import type { Camera } from '../api.ts';
+import { call } from '../api/client.ts';
+import { api } from '../api/endpoints.ts';
 import { AdminCameraForm } from '../components/AdminCameraForm.tsx';
 import { AdminCameraRow } from '../components/AdminCameraRow.tsx';
-import { useAdminLoad } from '../components/AdminShared.tsx';
+import { useResource } from '../hooks/use-resource.ts';
 import type { PageEntry } from './registry.ts';
 
 function AdminCameras(): ReactNode {
-  const { data, error, reload } = useAdminLoad<{ cameras: Camera[] }>('/api/cameras');
+  const { data, error, reload } = useResource(api.cameras.path, (signal) => call(api.cameras, { signal }));
   const cameras = data?.cameras ?? [];
   const fromConfig = cameras.some((c) => c.managedBy === 'config');
   return (
@@ -41,13 +42,13 @@ function AdminCameras(): ReactNode {
             </thead>
             <tbody>
               {cameras.map((c) => (
-                <AdminCameraRow key={c.id} camera={c} onChanged={() => void reload()} />
+                <AdminCameraRow key={c.id} camera={c} onChanged={reload} />
               ))}
             </tbody>
           </table>
         </div>
       )}
-      <AdminCameraForm onAdded={() => void reload()} />
+      <AdminCameraForm onAdded={reload} />
     </section>
   );
 }

@@ -1,12 +1,14 @@
 /** Notifications, for admins: the configured MQTT broker, webhooks and SMTP server, and the pending outbox. */
 import type { ReactNode } from 'react';
-import { useAdminLoad, type AdminSystem } from '../components/AdminShared.tsx';
+import { call } from '../api/client.ts';
+import { api } from '../api/endpoints.ts';
+import { useResource } from '../hooks/use-resource.ts';
 import type { PageEntry } from './registry.ts';
 
 const all = (list: readonly string[] | null): string => (list === null ? 'all' : list.join(', '));
 
 function AdminNotifications(): ReactNode {
-  const { data, error, reload } = useAdminLoad<AdminSystem>('/api/system');
+  const { data, error, reload } = useResource(api.system.path, (signal) => call(api.system, { signal }));
   const n = data?.notifications;
   return (
     <section className="admin">
@@ -23,7 +25,7 @@ function AdminNotifications(): ReactNode {
         <>
           <p className={n.outboxPending > 0 ? 'admin-pending' : 'muted'} role="status">
             {n.outboxPending === 0 ? 'Every notification has been delivered.' : `${n.outboxPending} notification(s) waiting to be delivered (retried with backoff).`}{' '}
-            <button type="button" onClick={() => void reload()}>
+            <button type="button" onClick={reload}>
               Refresh
             </button>
           </p>

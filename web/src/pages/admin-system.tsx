@@ -1,6 +1,9 @@
 /** System, for admins: host load and memory, the data directory's disk, recording use and per-camera health, refreshed every 5 s. */
 import { useEffect, type ReactNode } from 'react';
-import { AdminBar, formatBytes, useAdminLoad, type AdminSystem } from '../components/AdminShared.tsx';
+import { call } from '../api/client.ts';
+import { api } from '../api/endpoints.ts';
+import { AdminBar, formatBytes } from '../components/AdminShared.tsx';
+import { useResource } from '../hooks/use-resource.ts';
 import type { PageEntry } from './registry.ts';
 
 const REFRESH_MS = 5000;
@@ -13,9 +16,9 @@ function uptime(seconds: number): string {
 }
 
 function AdminSystemPage(): ReactNode {
-  const { data, error, reload } = useAdminLoad<AdminSystem>('/api/system');
+  const { data, error, reload } = useResource(api.system.path, (signal) => call(api.system, { signal }));
   useEffect(() => {
-    const timer = setInterval(() => void reload(), REFRESH_MS);
+    const timer = setInterval(reload, REFRESH_MS);
     return () => clearInterval(timer);
   }, [reload]);
   return (

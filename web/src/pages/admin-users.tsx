@@ -1,14 +1,16 @@
 /** Users, for admins: the list, creating users, roles, disabling, password resets, camera permissions and API tokens. */
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { send, type Camera } from '../api.ts';
-import { AdminStatus, errorText, useAdminLoad, type AdminNote, type AdminUser } from '../components/AdminShared.tsx';
+import { call, errorText } from '../api/client.ts';
+import { api } from '../api/endpoints.ts';
+import { AdminStatus, type AdminNote } from '../components/AdminShared.tsx';
 import { AdminTokens } from '../components/AdminTokens.tsx';
 import { AdminUserRow } from '../components/AdminUserRow.tsx';
+import { useResource } from '../hooks/use-resource.ts';
 import type { PageEntry } from './registry.ts';
 
 function AdminUsers({ selfId }: { readonly selfId: string }): ReactNode {
-  const users = useAdminLoad<{ users: AdminUser[] }>('/api/users');
-  const cams = useAdminLoad<{ cameras: Camera[] }>('/api/cameras');
+  const users = useResource(api.users.path, (signal) => call(api.users, { signal }));
+  const cams = useResource(api.cameras.path, (signal) => call(api.cameras, { signal }));
   const [note, setNote] = useState<AdminNote | null>(null);
 
   const create = async (e: FormEvent<HTMLFormElement>): Promise<void> => {
@@ -17,18 +19,16 @@ function AdminUsers({ selfId }: { readonly selfId: string }): ReactNode {
     const data = new FormData(form);
     const body = { name: String(data.get('name') ?? '').trim(), password: String(data.get('password') ?? ''), role: String(data.get('role')) };
     try {
-      const u = await send<AdminUser>('POST', '/api/users', body);
-      setNote({ ok: true, text: `User ${u?.name ?? body.name} created.${body.role === 'admin' ? '' : ' Give them cameras below.'}` });
+      const u = await call(api.addUser, { body });
+      setNote({ ok: true, text: `User ${u.name} created.${body.role === 'admin' ? '' : ' Give them cameras below.'}` });
       form.reset();
-      await users.reload();
+      users.reload();
     } catch (err) {
       setNote({ ok: false, text: errorText(err) });
     }
   };
 
-  const changed = (): void => {
-    void users.reload();
-  };
+  const changed = (): void => users.reload();
 
   const error = users.error ?? cams.error;
   return (

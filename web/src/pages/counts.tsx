@@ -1,11 +1,13 @@
 /** Counting: crossings in and out per line, occupancy per zone, and the counts as CSV. */
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { getJson } from '../api.ts';
-import { bucketStarts, type Bucket } from '../components/ChartAxis.tsx';
+import { useMemo, useState, type ReactNode } from 'react';
+import { call, errorText, urlOf } from '../api/client.ts';
+import { api, type Answer } from '../api/endpoints.ts';
+import { bucketStarts, type Bucket } from '../components/chart-scales.ts';
 import { ChartBars } from '../components/ChartBars.tsx';
 import { CameraPicker, PeriodPicker, formatTime, useCameras, type Period } from '../components/ChartCameraPicker.tsx';
-import { countsCsv, csvHref, type CountRow } from '../components/ChartCsv.ts';
+import { countsCsv, csvHref } from '../components/ChartCsv.ts';
 import { ChartLines } from '../components/ChartLines.tsx';
+import { useResource } from '../hooks/use-resource.ts';
 import type { PageEntry } from './registry.ts';
 
 const PERIODS: readonly (Period & { readonly bucket: Bucket })[] = [
@@ -14,24 +16,23 @@ const PERIODS: readonly (Period & { readonly bucket: Bucket })[] = [
   { id: 'week', label: 'Last week (per day)', ms: 7 * 86_400_000, bucket: 'day' },
 ];
 
-interface Counts {
-  readonly totals: Record<string, { in: number; out: number }>;
-  readonly rows: CountRow[];
-}
-
-interface Occupancy {
-  readonly zones: Record<string, { start: number; peak: number; mean: number }[]>;
-}
-
 interface Loaded {
-  readonly key: string;
-  readonly counts: Counts;
-  readonly occupancy: Occupancy | null;
+  readonly counts: Answer<typeof api.counts>;
+  readonly occupancy: Answer<typeof api.occupancy> | null;
   readonly occupancyError: string | null;
 }
 
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+/** The counts and the occupancy of one camera over one range; the counts page still shows when only the occupancy fails. */
+async function loadCounts(id: string, query: { from: number; to: number; bucket: Bucket }, signal: AbortSignal): Promise<Loaded> {
+  const params = { id };
+  const [counts, occupancy] = await Promise.all([
+    call(api.counts, { params, query, signal }),
+    call(api.occupancy, { params, query, signal }).then(
+      (o) => ({ o, e: null }),
+      (e: unknown) => ({ o: null, e: errorText(e) }),
+    ),
+  ]);
+  return { counts, occupancy: occupancy.o, occupancyError: occupancy.e };
 }
 
 function CountsPage(): ReactNode {
@@ -39,35 +40,15 @@ function CountsPage(): ReactNode {
   const [camera, setCamera] = useState('');
   const [periodId, setPeriodId] = useState('day');
   const [to, setTo] = useState(() => Date.now());
-  const [data, setData] = useState<Loaded | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const id = camera || cameras?.[0]?.id || '';
   const period = PERIODS.find((p) => p.id === periodId) ?? PERIODS[1]!;
   const from = to - period.ms;
-  const key = `${id}|${from}|${to}|${period.bucket}`;
-
-  useEffect(() => {
-    if (id === '') return;
-    let live = true;
-    setLoadError(null);
-    const q = `from=${from}&to=${to}&bucket=${period.bucket}`;
-    const base = `/api/cameras/${encodeURIComponent(id)}`;
-    Promise.all([
-      getJson<Counts>(`${base}/counts?${q}`),
-      getJson<Occupancy>(`${base}/occupancy?${q}`).then(
-        (o) => ({ o, e: null }),
-        (e: unknown) => ({ o: null, e: message(e) }),
-      ),
-    ])
-      .then(([counts, occ]) => live && setData({ key: `${id}|${from}|${to}|${period.bucket}`, counts, occupancy: occ.o, occupancyError: occ.e }))
-      .catch((e: unknown) => live && setLoadError(message(e)));
-    return () => {
-      live = false;
-    };
-  }, [id, from, to, period.bucket]);
+  const query = { from, to, bucket: period.bucket };
+  const loaded = useResource(id === '' ? null : urlOf(api.counts.path, { id }, query), (signal) => loadCounts(id, query, signal));
+  const loadError = loaded.error;
 
   const starts = useMemo(() => bucketStarts(from, to, period.bucket), [from, to, period.bucket]);
-  const current = data?.key === key ? data : null;
+  const current = loaded.data;
   const lines = current === null ? [] : Object.keys(current.counts.totals).sort();
   const cameraName = cameras?.find((c) => c.id === id)?.name ?? id;
 

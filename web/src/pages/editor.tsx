@@ -1,10 +1,13 @@
 /** Zones and lines: draw a camera's counting lines and zones over its picture and save them. */
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { ApiError, getJson, send, type Camera, type LineRule, type Point, type ZoneRule } from '../api.ts';
+import { ApiError, call, urlOf } from '../api/client.ts';
+import { api } from '../api/endpoints.ts';
+import { rulesOf, type Camera, type LineRule, type Point, type ZoneRule } from '../api/types.ts';
 import { EditorCanvas } from '../components/EditorCanvas.tsx';
 import { freeName, movePoint, problemsOf, sideOf, type FrameSize, type HandleRef, type ShapeRef, type Tool } from '../components/EditorModel.ts';
 import { EditorLinePanel, EditorZonePanel } from '../components/EditorPanel.tsx';
 import { ruleSpace } from '../components/picture-coords.ts';
+import { useResource } from '../hooks/use-resource.ts';
 import { href } from '../router.ts';
 import type { Route } from '../router.ts';
 import type { PageEntry } from './registry.ts';
@@ -23,15 +26,42 @@ function saveError(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function EditorPage({ cameraId }: { readonly cameraId: string }): ReactNode {
-  const [camera, setCamera] = useState<Camera | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [lines, setLines] = useState<LineRule[]>([]);
-  const [zones, setZones] = useState<ZoneRule[]>([]);
+/** A camera with the lines and zones it holds, as the editor starts from. */
+interface Loaded {
+  readonly camera: Camera;
+  readonly lines: LineRule[];
+  readonly zones: ZoneRule[];
+}
+
+/** Loads the camera and checks its rules; failures come as the message to show. */
+async function loadCamera(cameraId: string, signal: AbortSignal): Promise<Loaded> {
+  let camera: Camera;
+  try {
+    camera = await call(api.camera, { params: { id: cameraId }, signal });
+  } catch (e) {
+    throw new Error(e instanceof ApiError && e.status === 404 ? 'There is no camera with this id.' : saveError(e), { cause: e });
+  }
+  const rules = rulesOf(camera);
+  if (!rules.ok) throw new Error(rules.error);
+  return { camera, lines: rules.lines, zones: rules.zones };
+}
+
+function EditorLoader({ cameraId }: { readonly cameraId: string }): ReactNode {
+  const loaded = useResource(urlOf(api.camera.path, { id: cameraId }), (signal) => loadCamera(cameraId, signal));
+  if (loaded.error !== null) return <section><h1>Zones and lines</h1><p className="error" role="alert">{loaded.error}</p><p><a href={href('/cameras')}>Back to the cameras</a></p></section>;
+  if (loaded.data === null) return <section><h1>Zones and lines</h1><p className="muted">Loading…</p></section>;
+  return <EditorPage initial={loaded.data} />;
+}
+
+function EditorPage({ initial }: { readonly initial: Loaded }): ReactNode {
+  const cameraId = initial.camera.id;
+  const [camera, setCamera] = useState<Camera>(initial.camera);
+  const [lines, setLines] = useState<LineRule[]>(initial.lines);
+  const [zones, setZones] = useState<ZoneRule[]>(initial.zones);
   // The rules' pixel space: the analysed stream's size as the server states it (health.frameSize),
   // kept while a restarted camera states none. Never the picture's own size: live.jpg is the
   // detector-sized frame, not the source (see picture-coords.ts).
-  const [size, setSize] = useState<FrameSize | null>(null);
+  const [size, setSize] = useState<FrameSize | null>(() => ruleSpace(initial.camera.health.frameSize, null));
   const [imageKey, setImageKey] = useState(0);
   const [tool, setTool] = useState<Tool>('select');
   const [draft, setDraft] = useState<Point[]>([]);
@@ -40,29 +70,13 @@ function EditorPage({ cameraId }: { readonly cameraId: string }): ReactNode {
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   const [saving, setSaving] = useState(false);
 
-  useEffect(() => {
-    let live = true;
-    getJson<Camera>(`/api/cameras/${encodeURIComponent(cameraId)}`)
-      .then((c) => {
-        if (!live) return;
-        setCamera(c);
-        setSize((known) => ruleSpace(c.health.frameSize, known));
-        setLines(c.analytics.lines);
-        setZones(c.analytics.zones);
-      })
-      .catch((e: unknown) => live && setLoadError(e instanceof ApiError && e.status === 404 ? 'There is no camera with this id.' : saveError(e)));
-    return () => {
-      live = false;
-    };
-  }, [cameraId]);
-
   // Until the camera states its size (it has not probed its stream yet), ask again; then load the picture afresh.
-  const waiting = camera !== null && size === null;
+  const waiting = size === null;
   useEffect(() => {
     if (!waiting) return;
     let live = true;
     const timer = setInterval(() => {
-      getJson<Camera>(`/api/cameras/${encodeURIComponent(cameraId)}`)
+      call(api.camera, { params: { id: cameraId } })
         .then((c) => {
           if (!live || ruleSpace(c.health.frameSize, null) === null) return;
           setSize((known) => ruleSpace(c.health.frameSize, known));
@@ -142,16 +156,13 @@ function EditorPage({ cameraId }: { readonly cameraId: string }): ReactNode {
   }, [tool, selected, finishZone, removeSelected]);
 
   const save = async (): Promise<void> => {
-    if (camera === null) return;
     setSaving(true);
     setStatus(null);
     try {
-      const updated = await send<Camera>('PATCH', `/api/cameras/${encodeURIComponent(camera.id)}`, { analytics: { ...camera.analytics, lines, zones } });
-      if (updated !== null) {
-        setCamera(updated);
-        // The camera restarts on Save and states no size until it probes its stream again: keep the known one.
-        setSize((known) => ruleSpace(updated.health.frameSize, known));
-      }
+      const updated = await call(api.updateCamera, { params: { id: camera.id }, body: { analytics: { ...camera.analytics, lines, zones } } });
+      setCamera(updated);
+      // The camera restarts on Save and states no size until it probes its stream again: keep the known one.
+      setSize((known) => ruleSpace(updated.health.frameSize, known));
       setDirty(false);
       setStatus({ ok: true, text: 'Saved. The camera’s analysis restarts with the new rules.' });
     } catch (e) {
@@ -160,9 +171,6 @@ function EditorPage({ cameraId }: { readonly cameraId: string }): ReactNode {
       setSaving(false);
     }
   };
-
-  if (loadError !== null) return <section><h1>Zones and lines</h1><p className="error" role="alert">{loadError}</p><p><a href={href('/cameras')}>Back to the cameras</a></p></section>;
-  if (camera === null) return <section><h1>Zones and lines</h1><p className="muted">Loading…</p></section>;
 
   const problems = problemsOf(lines, zones);
   const hint = tool === 'line' ? (draft.length < 2 ? `Click the ${draft.length === 0 ? 'first' : 'second'} point of the line.` : 'Click on the side of the line that counts as “in”.') : tool === 'zone' ? `Click the corners of the zone (${draft.length} so far); finish with a double-click, Enter or Finish.` : 'Select a line or zone to move its points (drag, or focus a point and use the arrow keys) or delete it.';
@@ -267,7 +275,7 @@ function EditorPage({ cameraId }: { readonly cameraId: string }): ReactNode {
 function Editor({ route }: { readonly route: Route }): ReactNode {
   const id = route.parts[1];
   if (id === undefined) return <section><h1>Zones and lines</h1><p className="notice">Pick a camera to edit from the <a href={href('/cameras')}>cameras page</a>.</p></section>;
-  return <EditorPage key={id} cameraId={id} />;
+  return <EditorLoader key={id} cameraId={id} />;
 }
 
 /** The Zones and lines page (#/editor/<cameraId>). */

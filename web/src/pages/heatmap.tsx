@@ -1,7 +1,9 @@
 /** Heat map: where objects dwelled over a period, drawn by the server over the newest frame. */
-import { useEffect, useState, type ReactNode } from 'react';
-import { getJson } from '../api.ts';
+import { useState, type ReactNode } from 'react';
+import { call, urlOf } from '../api/client.ts';
+import { api, type Answer } from '../api/endpoints.ts';
 import { CameraPicker, PeriodPicker, useCameras, type Period } from '../components/ChartCameraPicker.tsx';
+import { useResource } from '../hooks/use-resource.ts';
 import type { PageEntry } from './registry.ts';
 
 const PERIODS: readonly Period[] = [
@@ -11,17 +13,13 @@ const PERIODS: readonly Period[] = [
   { id: 'week', label: 'Last week', ms: 7 * 86_400_000 },
 ];
 
-interface HeatGridJson {
-  readonly grid: { cols: number; rows: number; cellWidth: number; cellHeight: number; seconds: number[] } | null;
-}
-
 interface Totals {
   readonly maxSeconds: number;
   readonly totalSeconds: number;
   readonly cells: number;
 }
 
-function totalsOf(grid: HeatGridJson['grid']): Totals | null {
+function totalsOf(grid: Answer<typeof api.heatGrid>['grid']): Totals | null {
   if (grid === null) return null;
   let maxSeconds = 0;
   let totalSeconds = 0;
@@ -43,23 +41,13 @@ function HeatmapPage(): ReactNode {
   const [camera, setCamera] = useState('');
   const [period, setPeriod] = useState('hour');
   const [to, setTo] = useState(() => Date.now());
-  const [totals, setTotals] = useState<Totals | null | undefined>(undefined);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const id = camera || cameras?.[0]?.id || '';
   const from = to - (PERIODS.find((p) => p.id === period)?.ms ?? 3_600_000);
 
-  useEffect(() => {
-    if (id === '') return;
-    let live = true;
-    setTotals(undefined);
-    setLoadError(null);
-    getJson<HeatGridJson>(`/api/cameras/${encodeURIComponent(id)}/heatmap?from=${from}&to=${to}`)
-      .then((r) => live && setTotals(totalsOf(r.grid)))
-      .catch((e: unknown) => live && setLoadError(e instanceof Error ? e.message : String(e)));
-    return () => {
-      live = false;
-    };
-  }, [id, from, to]);
+  const request = { params: { id }, query: { from, to } };
+  const heat = useResource(id === '' ? null : urlOf(api.heatGrid.path, request.params, request.query), (signal) => call(api.heatGrid, { ...request, signal }));
+  const totals = heat.data === null ? undefined : totalsOf(heat.data.grid);
+  const loadError = heat.error;
 
   return (
     <section className="heat">

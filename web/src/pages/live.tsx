@@ -4,28 +4,24 @@
  * and tracked objects (from the `tracks` topic of /api/ws), drawn for the picture on screen: each
  * message carries its frame's stream time, the player says which stream time it shows.
  */
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { ApiError, getJson, type Camera, type CameraHealth } from '../api.ts';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { z } from 'zod';
+import type { tracksMessageSchema } from '../../../src/api/schemas/live.ts';
+import { call } from '../api/client.ts';
+import { api } from '../api/endpoints.ts';
+import { busMessageOf, type BusMessage } from '../api/live-messages.ts';
+import { rulesOf, type Camera, type CameraHealth } from '../api/types.ts';
 import { LivePlayer, streamTimeAt, type VideoClock } from '../components/LivePlayer.tsx';
 import { Overlay, type OverlayLayers } from '../components/Overlay.tsx';
 import { addTracks, pace, tracksAt, type OverlayTrack, type TimedTracks } from '../components/track-timeline.ts';
+import { useResource } from '../hooks/use-resource.ts';
 import { href } from '../router.ts';
 import type { PageEntry } from './registry.ts';
 
 type Size = { readonly width: number; readonly height: number };
-/** Health as the server sends it (with the analysed stream's size). */
-type Health = CameraHealth & { readonly cameraId?: string; readonly frameSize?: Size | null };
-type LiveCamera = Omit<Camera, 'health'> & { readonly health: Health };
 
-interface TracksMessage {
-  readonly cameraId: string;
-  readonly frameTime: number;
-  /** Stream time (s) of the analysed frame, on the live video's clock. */
-  readonly streamTime?: number;
-  readonly width: number;
-  readonly height: number;
-  readonly tracks: readonly OverlayTrack[];
-}
+/** A `tracks` message (kept with the time it arrived here, epoch ms, as its frame time). */
+type TracksMessage = z.output<typeof tracksMessageSchema>;
 
 /** Without a video clock: boxes older than this (no new `tracks` message) are hidden, ms. */
 const TRACKS_STALE_MS = 2000;
@@ -74,8 +70,8 @@ function useShownTracks(clock: VideoClock | null, history: { readonly current: r
   return shown;
 }
 
-/** Subscribes to /api/ws while mounted; reconnects after a short pause when it closes. */
-function useBusFeed(onMessage: (topic: string, message: unknown) => void): void {
+/** Subscribes to /api/ws while mounted; reconnects after a short pause when it closes. Messages that do not match the server's schema are reported and skipped. */
+function useBusFeed(onMessage: (m: BusMessage) => void): void {
   const handler = useRef(onMessage);
   handler.current = onMessage;
   useEffect(() => {
@@ -86,8 +82,8 @@ function useBusFeed(onMessage: (topic: string, message: unknown) => void): void 
       const s = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`);
       socket = s;
       s.onmessage = (e: MessageEvent<string>) => {
-        const m = JSON.parse(e.data) as { topic: string; message: unknown };
-        handler.current(m.topic, m.message);
+        const m = busMessageOf(e.data);
+        if (m !== null) handler.current(m);
       };
       s.onclose = (e: CloseEvent) => {
         if (stopped || e.code === 1008) return;
@@ -104,24 +100,19 @@ function useBusFeed(onMessage: (topic: string, message: unknown) => void): void 
 }
 
 /** Cameras from the API, with health kept current by the bus. */
-function useCameras(): { cameras: readonly LiveCamera[] | null; error: string | null; onBus: (topic: string, message: unknown) => void } {
-  const [cameras, setCameras] = useState<readonly LiveCamera[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    getJson<{ cameras: LiveCamera[] }>('/api/cameras').then(
-      (r) => setCameras(r.cameras),
-      (e: unknown) => setError(e instanceof ApiError ? e.message : 'Could not load the cameras.'),
-    );
+function useCameras(): { cameras: readonly Camera[] | null; error: string | null; onBus: (m: BusMessage) => void } {
+  const list = useResource(api.cameras.path, (signal) => call(api.cameras, { signal }));
+  const [health, setHealth] = useState<ReadonlyMap<string, CameraHealth>>(new Map());
+  const cameras = useMemo(() => list.data?.cameras.map((c) => ({ ...c, health: health.get(c.id) ?? c.health })) ?? null, [list.data, health]);
+  const onBus = useCallback((m: BusMessage) => {
+    if (m.topic !== 'health') return;
+    const h = m.message;
+    setHealth((known) => new Map(known).set(h.cameraId, h));
   }, []);
-  const onBus = useCallback((topic: string, message: unknown) => {
-    if (topic !== 'health') return;
-    const h = message as Health & { cameraId: string };
-    setCameras((list) => list?.map((c) => (c.id === h.cameraId ? { ...c, health: { ...c.health, ...h } } : c)) ?? null);
-  }, []);
-  return { cameras, error, onBus };
+  return { cameras, error: list.error === null ? null : `Could not load the cameras: ${list.error}`, onBus };
 }
 
-function HealthBadge({ health }: { readonly health: Health }): ReactNode {
+function HealthBadge({ health }: { readonly health: CameraHealth }): ReactNode {
   return (
     <span className={`live-badge live-${health.state}`}>
       {health.state} · {health.fps.toFixed(1)} fps · {health.analysedFps.toFixed(1)} analysed
@@ -159,7 +150,7 @@ function ago(at: number | null, now: number): string {
   return s < 60 ? `${s.toFixed(1)} s ago` : `${Math.round(s / 60)} min ago`;
 }
 
-function HealthDetails({ health }: { readonly health: Health }): ReactNode {
+function HealthDetails({ health }: { readonly health: CameraHealth }): ReactNode {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const t = window.setInterval(() => setNow(Date.now()), 1000);
@@ -197,15 +188,15 @@ function LiveSingle({ id, admin }: { readonly id: string; readonly admin: boolea
   const shown = useShownTracks(clock, history, layers.boxes);
   const [, setTick] = useState(0);
   const onFeed = useCallback(
-    (topic: string, message: unknown) => {
-      if (topic === 'tracks') {
-        const m = message as TracksMessage;
+    (bus: BusMessage) => {
+      if (bus.topic === 'tracks') {
+        const m = bus.message;
         if (m.cameraId !== id) return;
         setTracks({ ...m, frameTime: Date.now() });
-        if (m.streamTime !== undefined) history.current = addTracks(history.current, { streamTime: m.streamTime, tracks: m.tracks });
+        history.current = addTracks(history.current, { streamTime: m.streamTime, tracks: m.tracks });
         return;
       }
-      onBus(topic, message);
+      onBus(bus);
     },
     [id, onBus],
   );
@@ -228,6 +219,7 @@ function LiveSingle({ id, admin }: { readonly id: string; readonly admin: boolea
   const size = camera.health.frameSize ?? (tracks ? { width: tracks.width, height: tracks.height } : null) ?? videoSize;
   const fresh = shown ?? (tracks !== null && Date.now() - tracks.frameTime < TRACKS_STALE_MS ? tracks.tracks : []);
   const toggle = (key: keyof OverlayLayers) => () => setLayers((l) => ({ ...l, [key]: !l[key] }));
+  const rules = rulesOf(camera);
   return (
     <section className="live-single">
       <p>
@@ -238,7 +230,7 @@ function LiveSingle({ id, admin }: { readonly id: string; readonly admin: boolea
       </h1>
       <div className="live-stage" style={size ? { aspectRatio: `${size.width} / ${size.height}` } : undefined}>
         <LivePlayer cameraId={camera.id} label={`Live video of ${camera.name}`} onSize={setVideoSize} onClock={setClock} maxLagSeconds={HELD_MAX_LAG_SECONDS} />
-        {size && <Overlay width={size.width} height={size.height} zones={camera.analytics.zones} lines={camera.analytics.lines} tracks={fresh} layers={layers} />}
+        {size && <Overlay width={size.width} height={size.height} zones={rules.ok ? rules.zones : []} lines={rules.ok ? rules.lines : []} tracks={fresh} layers={layers} />}
       </div>
       <fieldset className="live-layers">
         <legend>Show</legend>

@@ -4,7 +4,7 @@
  */
 import type { ReactNode } from 'react';
 import type { Route } from '../router.ts';
-import type { User } from '../api.ts';
+import type { User } from '../api/types.ts';
 
 /** A page: its route segment, its title in the navigation, who may open it, and its component. */
 export interface PageEntry {

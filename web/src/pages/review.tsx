@@ -1,56 +1,44 @@
 /** Review: search events, see them on a timeline per camera, and play the clip of the one selected. */
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { getJson, type SightlineEvent, type User } from '../api.ts';
+import { useState, type ReactNode } from 'react';
+import { call, urlOf } from '../api/client.ts';
+import { api } from '../api/endpoints.ts';
+import type { SightlineEvent, User } from '../api/types.ts';
 import { formatTime, useCameras } from '../components/ChartCameraPicker.tsx';
 import { ReviewDetail } from '../components/ReviewDetail.tsx';
 import { ReviewFilters, eventQuery, fromLocalInput, type ReviewFilter } from '../components/ReviewFilters.tsx';
 import { ReviewTimeline, typeClass } from '../components/ReviewTimeline.tsx';
+import { useResource } from '../hooks/use-resource.ts';
 import type { Route } from '../router.ts';
 import type { PageEntry } from './registry.ts';
-
-interface EventPage {
-  readonly events: SightlineEvent[];
-  readonly nextCursor: string | null;
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 function ReviewPage({ route, user }: { readonly route: Route; readonly user: User }): ReactNode {
   const { cameras, error } = useCameras();
   const [filter, setFilter] = useState<ReviewFilter>(() => ({ camera: route.query.get('camera') ?? '', type: '', rule: '', cls: '', from: '', to: '' }));
-  const [events, setEvents] = useState<readonly SightlineEvent[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  // The pages loaded before the one asked for now, and that page's cursor (null for the first).
+  const [earlier, setEarlier] = useState<readonly SightlineEvent[]>([]);
+  const [after, setAfter] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [searchedAt, setSearchedAt] = useState(() => Date.now());
-
-  const load = useCallback(async (f: ReviewFilter, after: string | null): Promise<void> => {
-    setLoading(true);
-    setLoadError(null);
-    try {
-      const page = await getJson<EventPage>(`/api/events?${eventQuery(f)}${after === null ? '' : `&cursor=${encodeURIComponent(after)}`}`);
-      setEvents((old) => (after === null ? page.events : [...old, ...page.events]));
-      setCursor(page.nextCursor);
-    } catch (e) {
-      setLoadError(message(e));
-    } finally {
-      setLoading(false);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load(filter, null);
-    // The first search runs on its own (load is stable); later ones come from the form.
-  }, [load]);
+  const query = { ...Object.fromEntries(new URLSearchParams(eventQuery(filter))), cursor: after };
+  // The search time is part of the key: searching again with the same filter loads afresh.
+  const page = useResource(`${urlOf(api.events.path, {}, query)}#${searchedAt}`, (signal) => call(api.events, { query, signal }));
+  const events = page.data === null ? earlier : [...earlier, ...page.data.events];
+  const cursor = page.data?.nextCursor ?? null;
+  const loading = page.loading;
+  const loadError = page.error;
 
   const apply = (f: ReviewFilter): void => {
     setFilter(f);
     setSelected(null);
+    setEarlier([]);
+    setAfter(null);
     setSearchedAt(Date.now());
-    void load(f, null);
+  };
+
+  const loadMore = (): void => {
+    if (cursor === null) return;
+    setEarlier(events);
+    setAfter(cursor);
   };
 
   // Without a chosen range the timeline spans the loaded events, with a little room on each side.
@@ -97,7 +85,7 @@ function ReviewPage({ route, user }: { readonly route: Route; readonly user: Use
             ))}
           </ul>
           {cursor !== null && (
-            <button type="button" disabled={loading} onClick={() => void load(filter, cursor)}>
+            <button type="button" disabled={loading} onClick={loadMore}>
               Load more
             </button>
           )}

@@ -1,0 +1,41 @@
+/**
+ * User and token shapes of the API without any server code behind them, so that the browser app
+ * can parse answers with the very schemas the routes declare. `user.ts` re-exports these and checks
+ * that the role and scope lists equal the stores' own.
+ */
+import { z } from 'zod';
+
+/** A user's role, as the API names it (the same list as the user store's `USER_ROLES`). */
+export const userRoleSchema = z.enum(['admin', 'operator', 'viewer']);
+
+/** A scope an API token may hold (the same list as the token store's `API_TOKEN_SCOPES`). */
+export const apiTokenScopeSchema = z.enum(['metrics:read', 'events:read', 'cameras:read', 'recordings:read']);
+
+/** A user. */
+export const userSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: userRoleSchema,
+  createdAt: z.number(),
+  disabled: z.boolean(),
+});
+
+/** A user with the cameras granted to them. */
+export const userWithCamerasSchema = userSchema.extend({
+  cameras: z.array(z.string()).describe('Camera ids granted (admins see every camera whatever this says).'),
+});
+
+/** A password as a request carries it. */
+export const passwordField = z.string().min(1).max(1024);
+
+/** An API token's record. */
+export const apiTokenSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  scopes: z.array(apiTokenScopeSchema),
+  createdBy: z.string(),
+  createdAt: z.number(),
+  expiresAt: z.number().nullable(),
+  lastUsedAt: z.number().nullable(),
+  revokedAt: z.number().nullable(),
+});

@@ -1,0 +1,133 @@
+/**
+ * The browser's client of the Sightline API: same-origin fetch with the session cookie, the CSRF
+ * token on every state change, every answer parsed with the response schema its route declares,
+ * and one error type carrying the server's code and message (or `RESPONSE_INVALID` when an answer
+ * does not have the declared shape).
+ */
+import type { z } from 'zod';
+import { errorSchema } from '../../../src/api/schemas/common.ts';
+import type { Endpoint } from './endpoints.ts';
+
+/** An API failure: the HTTP status and the server's stable code and message. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** The code of an answer that is not JSON or does not match its endpoint's schema. */
+export const RESPONSE_INVALID = 'RESPONSE_INVALID';
+
+/** The names of the `:name` parameters of a path. */
+export type PathParams<P extends string> = P extends `${string}:${infer N}/${infer Rest}` ? N | PathParams<`/${Rest}`> : P extends `${string}:${infer N}` ? N : never;
+
+/** A query string's values: absent (undefined or null) values are left out. */
+export type Query = Readonly<Record<string, string | number | null | undefined>>;
+
+/** What a call carries besides the endpoint. */
+export type CallOptions<P extends string> = {
+  readonly query?: Query;
+  readonly body?: unknown;
+  readonly signal?: AbortSignal;
+} & ([PathParams<P>] extends [never] ? { readonly params?: undefined } : { readonly params: Readonly<Record<PathParams<P>, string>> });
+
+/** The arguments after the endpoint: optional when the path has no parameters. */
+export type CallArgs<P extends string> = [PathParams<P>] extends [never] ? [options?: CallOptions<P>] : [options: CallOptions<P>];
+
+let csrfToken: string | null = null;
+
+/** Remembers the CSRF token from a login or /api/auth/me answer. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** The URL of an endpoint: path parameters filled in (encoded), then the query. Throws on a missing parameter (a bug). */
+export function urlOf(path: string, params?: Readonly<Record<string, string>>, query?: Query): string {
+  const filled = path.replace(/:([A-Za-z_]\w*)/g, (_m, name: string) => {
+    const value = params?.[name];
+    if (value === undefined) throw new Error(`${path}: no value for :${name}`);
+    return encodeURIComponent(value);
+  });
+  const q = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined && value !== null) q.set(key, String(value));
+  const text = q.toString();
+  return text === '' ? filled : `${filled}?${text}`;
+}
+
+/** A Zod failure as one line for people: each issue's path and message. */
+export function issuesText(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.length === 0 ? '(answer)' : i.path.join('.')}: ${i.message}`)
+    .concat(error.issues.length > 3 ? [`and ${error.issues.length - 3} more`] : [])
+    .join('; ');
+}
+
+function invalid(status: number, what: string, detail: string): ApiError {
+  return new ApiError(status, RESPONSE_INVALID, `The server's answer to ${what} was not what this page expects (${detail}). Reload the page; if that does not help, the web app and the server may be of different versions.`);
+}
+
+/** The text of a response, or null when it has none (204, or empty). */
+async function textOf(res: Response): Promise<string | null> {
+  if (res.status === 204) return null;
+  const text = await res.text();
+  return text === '' ? null : text;
+}
+
+/** The error a failed response stands for: the server's code and message when its body is the API's error shape. */
+export async function failureOf(what: string, res: Response): Promise<ApiError> {
+  let body: unknown = null;
+  try {
+    const text = await textOf(res);
+    body = text === null ? null : JSON.parse(text);
+  } catch {
+    // Not JSON: the generic message below.
+  }
+  const parsed = errorSchema.safeParse(body);
+  return parsed.success ? new ApiError(res.status, parsed.data.error.code, parsed.data.error.message) : new ApiError(res.status, 'HTTP_ERROR', `${what} failed with HTTP ${res.status}`);
+}
+
+/** The parsed answer of a successful response: its JSON (null when empty) checked against the schema. Throws ApiError with RESPONSE_INVALID otherwise. */
+export async function answerOf<S extends z.ZodType>(schema: S, what: string, res: Response): Promise<z.output<S>> {
+  const text = await textOf(res);
+  let body: unknown = null;
+  if (text !== null) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw invalid(res.status, what, 'not JSON');
+    }
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw invalid(res.status, what, issuesText(parsed.error));
+  return parsed.data;
+}
+
+/** Calls an endpoint: its answer parsed with the endpoint's schema, or an ApiError (the server's, or RESPONSE_INVALID). */
+export async function call<P extends string, S extends z.ZodType>(endpoint: Endpoint<P, S>, ...[options]: CallArgs<P>): Promise<z.output<S>> {
+  const url = urlOf(endpoint.path, options?.params, options?.query);
+  const what = `${endpoint.method} ${url.split('?')[0]}`;
+  const body = options?.body;
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (endpoint.method !== 'GET' && csrfToken !== null) headers['x-csrf-token'] = csrfToken;
+  const res = await fetch(url, {
+    method: endpoint.method,
+    headers,
+    credentials: 'same-origin',
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+    ...(options?.signal !== undefined && { signal: options.signal }),
+  });
+  if (!res.ok) throw await failureOf(what, res);
+  return answerOf(endpoint.response, what, res);
+}
+
+/** The message to show for a failure: the server's own when it sent one. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -18,6 +18,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { SightlineError } from '../core/errors.ts';
 import { parseAuthParams } from '../rtsp/digest-auth.ts';
 import { formatResponse, RtspStreamParser, type RtspLimits, type RtspRequest } from '../rtsp/rtsp-message.ts';
+import { headerValue, UPSTREAM_LIMITS, UpstreamRtspParser } from '../rtsp/upstream-parser.ts';
 import { sourceKind } from './ffmpeg-args.ts';
 
 /** The user name and password of a camera. */
@@ -36,7 +37,7 @@ export interface CredentialProxy {
   close(): Promise<void>;
 }
 
-const LIMITS: RtspLimits = { maxHeaderBytes: 64 * 1024, maxBodyBytes: 1024 * 1024 };
+const LIMITS: RtspLimits = UPSTREAM_LIMITS;
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'rtsp:': 554, 'rtsps:': 322, 'http:': 80, 'https:': 443 };
 
 /** The origin of a URL as compared by the proxy: `scheme://host[:port]`, lower-case. */
@@ -260,66 +261,6 @@ class Authenticator {
 // ---------------------------------------------------------------------------------------------
 // RTSP
 
-/** One message or interleaved frame from the camera. */
-type UpstreamItem =
-  | { readonly kind: 'frame'; readonly bytes: Buffer }
-  | { readonly kind: 'message'; readonly startLine: string; readonly headers: Array<[string, string]>; readonly body: Buffer }
-  | { readonly kind: 'error' };
-
-/** Splits the camera's byte stream into responses (or requests), with their bodies, and `$` frames. */
-export class UpstreamRtspParser {
-  private buffer: Buffer = Buffer.alloc(0);
-
-  push(chunk: Buffer): UpstreamItem[] {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-    const items: UpstreamItem[] = [];
-    let offset = 0;
-    const buf = this.buffer;
-    for (;;) {
-      while (offset < buf.length && (buf[offset] === 0x0d || buf[offset] === 0x0a)) offset++;
-      if (offset >= buf.length) break;
-      if (buf[offset] === 0x24) {
-        if (buf.length - offset < 4) break;
-        const end = offset + 4 + buf.readUInt16BE(offset + 2);
-        if (buf.length < end) break;
-        items.push({ kind: 'frame', bytes: buf.subarray(offset, end) });
-        offset = end;
-        continue;
-      }
-      const limit = Math.min(buf.length, offset + LIMITS.maxHeaderBytes);
-      let headEnd = -1;
-      let bodyStart = -1;
-      for (let i = buf.indexOf(0x0a, offset); i >= 0 && i < limit; i = buf.indexOf(0x0a, i + 1)) {
-        if (buf[i + 1] === 0x0a) [headEnd, bodyStart] = [i, i + 2];
-        else if (buf[i + 1] === 0x0d && buf[i + 2] === 0x0a) [headEnd, bodyStart] = [i, i + 3];
-        if (headEnd >= 0) break;
-      }
-      if (headEnd < 0) {
-        if (buf.length - offset >= LIMITS.maxHeaderBytes) return [...items, { kind: 'error' }];
-        break;
-      }
-      const lines = buf.toString('latin1', offset, headEnd).split(/\r?\n/);
-      const startLine = (lines.shift() ?? '').replace(/\r$/, '');
-      const headers: Array<[string, string]> = [];
-      for (const line of lines) {
-        const colon = line.indexOf(':');
-        if (colon > 0) headers.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
-      }
-      const lengthText = headerValue(headers, 'content-length') ?? '0';
-      if (!/^\d{1,9}$/.test(lengthText) || Number(lengthText) > LIMITS.maxBodyBytes) return [...items, { kind: 'error' }];
-      const end = bodyStart + Number(lengthText);
-      if (buf.length < end) break;
-      items.push({ kind: 'message', startLine, headers, body: Buffer.from(buf.subarray(bodyStart, end)) });
-      offset = end;
-    }
-    this.buffer = offset >= buf.length ? Buffer.alloc(0) : buf.subarray(offset);
-    return items;
-  }
-}
-
-function headerValue(headers: ReadonlyArray<readonly [string, string]>, name: string): string | undefined {
-  return headers.find(([n]) => n.toLowerCase() === name)?.[1];
-}
 
 const CANONICAL: Readonly<Record<string, string>> = { cseq: 'CSeq', 'www-authenticate': 'WWW-Authenticate', 'rtp-info': 'RTP-Info' };
 

@@ -239,7 +239,6 @@ export class CameraManager implements CameraService {
       credentials: this.readCredentials(cam.id),
       relay: this.relay,
       onProblem: (words) => this.o.onProblem?.(`camera ${cam.name}: ${words}`),
-      ...(this.o.ffmpegPath !== undefined && { ffmpegPath: this.o.ffmpegPath }),
     });
     let analysed: StreamFeed;
     let main: StreamFeed | null;

@@ -1,6 +1,6 @@
 /**
  * One camera's media hub: one connection to each camera stream, however many consumers. An RTSP
- * stream is read once (restream.ts) and published on the server's loopback RTSP relay under a
+ * stream is played once (restream.ts, without ffmpeg) and published on the server's loopback RTSP relay under a
  * random token; the decoder, the recorder and probes read the relay, and every live viewer shares
  * the decoder's MP4 (`video`). The camera's credentials stay here: they go to the credential proxy
  * (src/ingest/credential-proxy.ts) that the restream reads through, and no consumer, URL, command
@@ -40,7 +40,6 @@ export interface MediaHubOptions {
   readonly credentials: CameraCredentials | null;
   /** The server's loopback relay, listening. */
   readonly relay: RtspRelay;
-  readonly ffmpegPath?: string;
   /** Network I/O timeout of camera connections, ms; default 10,000. */
   readonly timeoutMs?: number;
   /** Receives each problem of a restream with its camera, in words. */
@@ -117,7 +116,6 @@ export class MediaHub {
       relay: this.#o.relay,
       path: `${this.#token}/${encodeURIComponent(this.#o.cameraId)}/${name}`,
       describe: (t) => this.#proxies.unproxy(t),
-      ...(this.#o.ffmpegPath !== undefined && { ffmpegPath: this.#o.ffmpegPath }),
       ...(this.#o.timeoutMs !== undefined && { timeoutMs: this.#o.timeoutMs }),
       ...(this.#o.onProblem && { onProblem: this.#o.onProblem }),
     });

@@ -1,32 +1,30 @@
 /**
- * One camera stream read once and published to a path of the loopback RTSP relay: an ffmpeg
- * copying packets (restream-args.ts), restarted with a jittered exponential backoff when the camera
- * drops or refuses it. The relay says when the path is live; consumers wait for that instead of
- * knocking at the camera themselves, so the camera sees one session and one retry schedule.
+ * One camera stream read once and published on a path of the loopback RTSP relay: an RTSP client
+ * in this process (src/rtsp/rtsp-pull.ts) plays the camera and hands each RTP and RTCP packet,
+ * untouched, to the relay's readers, so the hop costs no frame of delay; it reconnects with a
+ * jittered exponential backoff when the camera drops or refuses it. Consumers wait for the path
+ * to be live instead of knocking at the camera themselves, so the camera sees one session and one
+ * retry schedule.
  */
-import type { ChildProcess } from 'node:child_process';
 import { cameraProblemInWords } from '../ingest/camera-words.ts';
-import { problemLine } from '../ingest/ffmpeg-args.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../ingest/ffmpeg-source.ts';
-import { spawnTied } from '../ingest/spawn-tied.ts';
-import type { RtspRelay } from '../rtsp/rtsp-server.ts';
-import { restreamArgs } from './restream-args.ts';
+import { RtspPull } from '../rtsp/rtsp-pull.ts';
+import type { LocalPublisher, RtspRelay } from '../rtsp/rtsp-server.ts';
 
 /** How to restream one camera stream. */
 export interface RestreamOptions {
-  /** What ffmpeg reads: a credential proxy's loopback URL, or the camera's URL when it needs no credentials. */
+  /** What is played: a credential proxy's loopback URL, or the camera's URL when it needs no credentials. */
   readonly input: string;
   /** The camera's URL, redacted: what problems name. */
   readonly displayUrl: string;
   readonly relay: RtspRelay;
   /** The relay path published (a random token first, so only the hub's consumers can name it). */
   readonly path: string;
-  readonly ffmpegPath?: string;
   /** Network I/O timeout of the camera connection, ms; default 10,000. */
   readonly timeoutMs?: number;
   /** Restart delays after the camera dropped or refused the stream; default {@link DEFAULT_BACKOFF}. */
   readonly backoff?: BackoffOptions;
-  /** Rewrites ffmpeg's text to name the camera, not the credential proxy's loopback URL and token. */
+  /** Rewrites a failure's text to name the camera, not the credential proxy's loopback URL and token. */
   readonly describe?: (text: string) => string;
   /** Receives each problem with the camera, in words, once per failed connection. */
   readonly onProblem?: (words: string) => void;
@@ -35,7 +33,8 @@ export interface RestreamOptions {
 /** A camera stream kept published on the relay until `close()`. */
 export class Restream {
   readonly #o: RestreamOptions;
-  #child: ChildProcess | null = null;
+  #pull: RtspPull | null = null;
+  #publisher: LocalPublisher | null = null;
   #closed = false;
   #attempt = 0;
   #retryTimer: NodeJS.Timeout | null = null;
@@ -55,7 +54,7 @@ export class Restream {
   constructor(options: RestreamOptions) {
     this.#o = options;
     options.relay.on('publish', this.#onPublish);
-    this.#spawn();
+    this.#connect();
   }
 
   /** The loopback URL consumers read (no credentials in it). */
@@ -68,7 +67,7 @@ export class Restream {
     return this.#o.relay.isLive(this.#o.path);
   }
 
-  /** Connections made to the camera so far (one per ffmpeg run). */
+  /** Connections made to the camera so far. */
   get sessions(): number {
     return this.#sessions;
   }
@@ -84,64 +83,60 @@ export class Restream {
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
-  /** Stops ffmpeg and the retries; waiting consumers are released. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  /** Ends the session and the retries; waiting consumers are released. */
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
     this.#closed = true;
     this.#o.relay.off('publish', this.#onPublish);
     if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
     for (const w of this.#waiters.splice(0)) w();
-    const child = this.#child;
-    this.#child = null;
-    if (child === null || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const kill = setTimeout(() => child.kill('SIGKILL'), 2000);
-      child.once('close', () => {
-        clearTimeout(kill);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
+    this.#pull?.close();
+    this.#pull = null;
+    this.#publisher?.close();
+    this.#publisher = null;
+    return Promise.resolve();
   }
 
-  #spawn(): void {
+  #connect(): void {
     if (this.#closed) return;
     const o = this.#o;
-    const args = restreamArgs({ input: o.input, output: this.url, timeoutMs: o.timeoutMs ?? 10_000 });
-    const child = spawnTied(o.ffmpegPath ?? 'ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true });
-    this.#child = child;
     this.#sessions++;
-    const problems: string[] = [];
-    let rest = '';
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (text: string) => {
-      const lines = (rest + text).split(/\r?\n/);
-      rest = lines.pop() ?? '';
-      for (const line of lines) {
-        const p = problemLine(line);
-        if (p === null) continue;
-        problems.push(p);
-        if (problems.length > 5) problems.shift();
-      }
+    const pull = new RtspPull({
+      url: o.input,
+      timeoutMs: o.timeoutMs ?? 10_000,
+      onPlaying: (sdp) => {
+        const published = o.relay.publishLocal(o.path, sdp);
+        if (published === null || typeof published === 'string') {
+          this.#fail(published === null ? 'the relay path is taken' : `the camera's description cannot be relayed: ${published} (Invalid data found)`);
+          pull.close();
+          return;
+        }
+        this.#publisher = published;
+      },
+      onFrame: (channel, frame) => this.#publisher?.send(channel, frame),
+      onEnd: (reason) => {
+        if (this.#pull === pull) this.#pull = null;
+        this.#publisher?.close();
+        this.#publisher = null;
+        if (reason !== null) this.#fail(reason);
+      },
     });
-    child.stderr?.on('error', () => undefined);
-    let spawnError: string | null = null;
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      spawnError = e.code === 'ENOENT' ? 'ffmpeg was not found' : e.message;
-    });
-    child.once('close', (code, signal) => {
-      if (this.#child === child) this.#child = null;
-      if (this.#closed) return;
-      const last = spawnError ?? problems.at(-1) ?? `ffmpeg ended (${signal ?? `exit ${String(code)}`})`;
-      const words = cameraProblemInWords(o.describe?.(last) ?? last, o.displayUrl);
-      // Reported when it changes, not at every retry of a camera that stays away.
-      if (words !== this.#reported) o.onProblem?.(words);
-      this.#problem = this.#reported = words;
-      const delay = backoffDelay(this.#attempt++, o.backoff ?? DEFAULT_BACKOFF, Math.random());
-      this.#retryTimer = setTimeout(() => {
-        this.#retryTimer = null;
-        this.#spawn();
-      }, delay);
-    });
+    this.#pull = pull;
+  }
+
+  /** Records the camera's problem, reports it when it changed, and reconnects after the backoff. */
+  #fail(reason: string): void {
+    if (this.#closed) return;
+    const o = this.#o;
+    const words = cameraProblemInWords(o.describe?.(reason) ?? reason, o.displayUrl);
+    // Reported when it changes, not at every retry of a camera that stays away.
+    if (words !== this.#reported) o.onProblem?.(words);
+    this.#problem = this.#reported = words;
+    if (this.#retryTimer !== null) return;
+    const delay = backoffDelay(this.#attempt++, o.backoff ?? DEFAULT_BACKOFF, Math.random());
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      this.#connect();
+    }, delay);
   }
 }

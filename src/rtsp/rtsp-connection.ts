@@ -10,12 +10,18 @@ import { formatResponse, RtspStreamParser, type RtspLimits, type RtspRequest, ty
 import { parseAnnouncedSdp, trackIndex, type AnnouncedSdp } from './sdp.ts';
 import { parseTransport } from './transport-header.ts';
 
+/** Who publishes a stream path: a client connection, or a local source inside the server (`RtspRelay.publishLocal`). */
+export interface StreamPublisher {
+  /** The track and kind (RTP or RTCP) sent on `channel`, if that channel is set up. */
+  trackOfChannel(channel: number): { readonly track: number; readonly rtcp: boolean } | undefined;
+}
+
 /** A stream path of the relay: its announced description, its publisher and its readers. */
 export interface StreamPath {
   /** The URL path, with a leading slash and no trailing slash (`/demo`). */
   readonly name: string;
   readonly sdp: AnnouncedSdp;
-  readonly publisher: RtspConnection;
+  readonly publisher: StreamPublisher;
   readonly readers: Set<RtspConnection>;
   /** True once the publisher sent RECORD: readers may DESCRIBE and PLAY. */
   recording: boolean;
@@ -32,7 +38,7 @@ export interface RelayCore {
   /** Seconds announced in the Session header's timeout parameter. */
   readonly sessionTimeoutS: number;
   /** Registers a publisher on `name`; null when the path already has one. */
-  announce(name: string, sdp: AnnouncedSdp, publisher: RtspConnection): StreamPath | null;
+  announce(name: string, sdp: AnnouncedSdp, publisher: StreamPublisher): StreamPath | null;
   /** Marks the stream live (RECORD received). */
   startRecording(stream: StreamPath): void;
   /** Removes the stream and disconnects its readers. */
@@ -48,7 +54,7 @@ export interface RelayCore {
 const PUBLIC_METHODS = 'OPTIONS, DESCRIBE, ANNOUNCE, SETUP, PLAY, PAUSE, RECORD, GET_PARAMETER, TEARDOWN';
 
 /** One RTSP client connection (publisher, reader, or not yet either). */
-export class RtspConnection {
+export class RtspConnection implements StreamPublisher {
   private readonly parser: RtspStreamParser;
   private session: string | null = null;
   private publishing: StreamPath | null = null;

@@ -6,9 +6,9 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { DigestAuthenticator, type RtspCredentials } from './digest-auth.ts';
-import { RtspConnection, type RelayCore, type StreamPath } from './rtsp-connection.ts';
+import { RtspConnection, type RelayCore, type StreamPath, type StreamPublisher } from './rtsp-connection.ts';
 import type { RtspLimits } from './rtsp-message.ts';
-import type { AnnouncedSdp } from './sdp.ts';
+import { parseAnnouncedSdp, type AnnouncedSdp } from './sdp.ts';
 
 /** How the relay behaves; every field has a safe default. */
 export interface RtspRelayOptions {
@@ -46,6 +46,14 @@ export interface RtspRelayStats {
   readonly bytesForwarded: number;
   /** Readers disconnected because they could not keep up. */
   readonly readersDropped: number;
+}
+
+/** A stream published from inside the server. */
+export interface LocalPublisher {
+  /** Forwards one interleaved frame (`$`, channel, length, packet) to the path's readers. */
+  send(channel: number, frame: Buffer): void;
+  /** Unpublishes the path; its readers are disconnected. */
+  close(): void;
 }
 
 /** Events of the relay: a path goes live (RECORD), or loses its publisher (whether or not it was live). */
@@ -131,6 +139,29 @@ export class RtspRelay extends EventEmitter<RtspRelayEvents> {
     return this.streams.has(normalise(path));
   }
 
+  /**
+   * Publishes `path` from inside the server (a camera's hub): `sdp` is the description readers get
+   * (controls `trackID=<i>`), channel 2i carries track i's RTP and 2i + 1 its RTCP. The path is
+   * live at once; `close()` unpublishes it and disconnects its readers. Null when the path has a
+   * publisher already; a reason when the description is not usable.
+   */
+  publishLocal(path: string, sdp: string): LocalPublisher | null | string {
+    const parsed = parseAnnouncedSdp(sdp);
+    if (typeof parsed === 'string') return parsed;
+    const publisher: StreamPublisher = {
+      trackOfChannel: (channel) => (channel >= 0 && channel < 2 * parsed.controls.length ? { track: channel >> 1, rtcp: (channel & 1) === 1 } : undefined),
+    };
+    const stream = this.announce(normalise(path), parsed, publisher);
+    if (stream === null) return null;
+    this.core.startRecording(stream);
+    return {
+      send: (channel, frame) => {
+        if (this.streams.get(stream.name) === stream) this.forward(stream, channel, frame);
+      },
+      close: () => this.unpublish(stream),
+    };
+  }
+
   /** Current counters. */
   stats(): RtspRelayStats {
     return {
@@ -160,7 +191,7 @@ export class RtspRelay extends EventEmitter<RtspRelayEvents> {
     this.connections.add(new RtspConnection(socket, this.core));
   }
 
-  private announce(name: string, sdp: AnnouncedSdp, publisher: RtspConnection): StreamPath | null {
+  private announce(name: string, sdp: AnnouncedSdp, publisher: StreamPublisher): StreamPath | null {
     if (this.streams.has(name)) return null;
     const stream: StreamPath = { name, sdp, publisher, readers: new Set(), recording: false, bytesIn: 0, bytesOut: 0 };
     this.streams.set(name, stream);

@@ -65,3 +65,19 @@ export function urlPath(url: string): string {
     return '';
   }
 }
+
+/**
+ * A camera's description as the relay serves it: the session-level control dropped and every media
+ * section's control set to `trackID=<index>`, so readers set tracks up on the relay's own path
+ * whatever URLs the camera used. CRLF line ends.
+ */
+export function relaySdp(body: string): string {
+  const out: string[] = [];
+  let media = -1;
+  for (const line of body.split(/\r?\n/)) {
+    if (line.trim() === '' || line.startsWith('a=control:')) continue;
+    out.push(line);
+    if (line.startsWith('m=')) out.push(`a=control:trackID=${++media}`);
+  }
+  return `${out.join('\r\n')}\r\n`;
+}

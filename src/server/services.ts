@@ -2,12 +2,15 @@
  * What the HTTP API needs from the rest of the server, as small interfaces: the composition root
  * (src/server/main.ts) builds the real ones; the API never reaches past them.
  */
-import type { Database } from 'better-sqlite3';
 import type { CameraConfig, CameraConfigInput, ServerConfig } from '../config/schema/server.ts';
 import type { Bus } from '../events/bus.ts';
 import type { CameraHealth } from '../events/live-event.ts';
+import type { ApiTokenStore } from '../store/api-tokens.ts';
 import type { AuditLog } from '../store/audit-log.ts';
 import type { EventStore } from '../store/event-store.ts';
+import type { Outbox } from '../store/outbox.ts';
+import type { SessionStore } from '../store/sessions.ts';
+import type { SetupTokenStore } from '../store/setup-tokens.ts';
 import type { UserStore } from '../store/users.ts';
 
 /** Changes to a camera: top-level fields of its definition; `credentials: null` removes the stored ones. */
@@ -102,10 +105,16 @@ export interface ApiDeps {
   readonly config: ServerConfig;
   /** Absolute data directory (snapshots are relative to it). */
   readonly dataDir: string;
-  readonly db: Database;
   readonly store: EventStore;
   readonly users: UserStore;
+  /** Sign-in sessions, with the lifetimes of `config.server`. */
+  readonly sessions: SessionStore;
+  readonly tokens: ApiTokenStore;
+  /** Whether setup is still open (no admin yet). */
+  readonly setupTokens: Pick<SetupTokenStore, 'adminExists'>;
   readonly audit: AuditLog;
+  /** The notification outbox, for its count of undelivered items. */
+  readonly outbox: Pick<Outbox, 'undelivered'>;
   readonly bus: Bus;
   readonly cameras: CameraService;
   readonly recordings: RecordingService;

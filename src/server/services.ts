@@ -1,3 +1,6 @@
+// The web app type-checks against these types without Node's globals: the API's types name Buffer
+// (and the stores' name node:crypto), so Node's types come in here, as better-sqlite3's once brought them.
+/// <reference types="node" />
 /**
  * What the HTTP API needs from the rest of the server, as small interfaces: the composition root
  * (src/server/main.ts) builds the real ones; the API never reaches past them.

@@ -13,12 +13,12 @@ import { test } from 'node:test';
 import { buildApi } from '../src/api/app.ts';
 import { serverConfigSchema } from '../src/config/schema/server.ts';
 import { InProcessBus } from '../src/events/bus.ts';
-import { AuditLog } from '../src/store/audit-log.ts';
+import { SqliteAuditLog } from '../src/store/sqlite-audit-log.ts';
 import { openDatabase } from '../src/store/database.ts';
 import { SqliteEventStore } from '../src/store/sqlite-event-store.ts';
-import { UserStore } from '../src/store/users.ts';
+import { SqliteUserStore } from '../src/store/sqlite-users.ts';
 import { ROOT } from './fixtures/data.ts';
-import { createHarness, FixtureCameraService, FixtureRecordingService, PASSWORD, sessionCookieOf, T0 } from './fixtures/api-harness.ts';
+import { apiStores, createHarness, FixtureCameraService, FixtureRecordingService, PASSWORD, sessionCookieOf, T0 } from './fixtures/api-harness.ts';
 import { closedPort } from './fixtures/ports.ts';
 
 const STREAM_PASSWORD = 'pw-Zebra-7781-secret';
@@ -91,7 +91,7 @@ test('GET /api/system: host, disk and notification targets without a secret', as
     rmSync(dir, { recursive: true, force: true });
   });
   const store = new SqliteEventStore(db, { now });
-  const users = new UserStore(db, { now, hashParams: { memoryCost: 1024, timeCost: 1, parallelism: 1 } });
+  const users = new SqliteUserStore(db, { now, hashParams: { memoryCost: 1024, timeCost: 1, parallelism: 1 } });
   const config = serverConfigSchema.parse({
     mqtt: { url: 'mqtt://127.0.0.1:1883', username: 'broker-user', password: MQTT_PASSWORD, prefix: 'site' },
     webhooks: [{ name: 'hook', url: 'https://127.0.0.1:9/hook?token=abc123', secret: WEBHOOK_SECRET, types: ['intrusion'] }],
@@ -104,7 +104,7 @@ test('GET /api/system: host, disk and notification targets without a secret', as
   db.prepare("INSERT INTO outbox (channel, payload, created_at, next_attempt) VALUES ('mqtt', '{}', ?, ?), ('email', '{}', ?, ?)").run(T0, T0, T0, T0);
   db.prepare("INSERT INTO outbox (channel, payload, created_at, next_attempt, delivered_at) VALUES ('mqtt', '{}', ?, ?, ?)").run(T0, T0, T0);
   const app = await buildApi(
-    { config, dataDir: dir, db, store, users, audit: new AuditLog(db, { now }), bus: new InProcessBus(), cameras, recordings: new FixtureRecordingService(dir, 3_600_000), now },
+    { config, dataDir: dir, store, users, ...apiStores(db, config, now), audit: new SqliteAuditLog(db, { now }), bus: new InProcessBus(), cameras, recordings: new FixtureRecordingService(dir, 3_600_000), now },
     { https: false, sessionSecret: randomBytes(32), version: '9.9.9-test' },
   );
   t.after(() => app.close());

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, test, type TestContext } from 'node:test';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { createSetupToken } from '../src/security/setup-token.ts';
+import { SqliteSetupTokenStore } from '../src/store/sqlite-setup-tokens.ts';
 import type { AuditEntry } from '../src/store/audit-log.ts';
 import { createHarness, PASSWORD, sessionCookieOf, T0, type Harness, type HarnessOptions } from './fixtures/api-harness.ts';
 
@@ -344,7 +344,7 @@ describe('setup', () => {
   test('the setup link creates the first admin once; then it is closed', async (t) => {
     const h = await harness(t, { seed: false });
     assert.deepEqual((await h.app.inject({ url: '/api/setup' })).json(), { open: true });
-    const token = createSetupToken(h.db, { now: T0 });
+    const token = new SqliteSetupTokenStore(h.db).create({ now: T0 });
     const post = (payload: object) => h.app.inject({ method: 'POST', url: '/api/setup', payload });
     const bad = await post({ token: 'x'.repeat(43), name: 'root', password: PASSWORD });
     assert.equal(bad.statusCode, 401);

@@ -31,7 +31,7 @@ test('a live file camera analyses continuously: events with snapshots, counts, h
   bus.subscribe('health', (m) => health.push(m));
   const tracksSeen: TracksMessage[] = [];
   bus.subscribe('tracks', (m) => tracksSeen.push(m));
-  const manager = new CameraManager({ db, store, secrets: new SecretBox(Buffer.alloc(32, 7)), pool, bus, dataDir: dir });
+  const manager = new CameraManager({ store, secrets: new SecretBox(Buffer.alloc(32, 7)), pool, bus, dataDir: dir });
   try {
     const cameraConfig: CameraConfig = {
       name: 'demo',

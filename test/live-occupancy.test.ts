@@ -60,7 +60,7 @@ function harness(name: string): {
   const health: CameraHealth[] = [];
   bus.subscribe('tracks', (m) => tracks.push(m));
   bus.subscribe('health', (m) => health.push(m));
-  const manager = new CameraManager({ db, store, secrets: new SecretBox(Buffer.alloc(32, 7)), pool: pool!, bus, dataDir: path.join(dir, name) });
+  const manager = new CameraManager({ store, secrets: new SecretBox(Buffer.alloc(32, 7)), pool: pool!, bus, dataDir: path.join(dir, name) });
   return {
     manager, store, tracks, health,
     close: async () => {

@@ -12,6 +12,7 @@ import { ManualClock } from '../src/notify/clock.ts';
 import { smtpTransportOptions, type SmtpConfig } from '../src/notify/email-notifier.ts';
 import { startNotifications } from '../src/notify/notifications.ts';
 import { openDatabase } from '../src/store/database.ts';
+import { SqliteOutbox } from '../src/store/sqlite-outbox.ts';
 
 const T0 = Date.UTC(2024, 0, 1, 12, 0, 0);
 
@@ -80,7 +81,7 @@ function start(t: TestContext, smtp: SmtpConfig) {
   const clock = new ManualClock(T0);
   const logs: string[] = [];
   const n = startNotifications({
-    config: { smtp }, db, bus, dataDir: dir, now: clock.now, schedule: clock.schedule, timeZone: 'Europe/Paris', log: (level, m) => logs.push(`${level}: ${m}`),
+    config: { smtp }, outbox: new SqliteOutbox(db), bus, dataDir: dir, now: clock.now, schedule: clock.schedule, timeZone: 'Europe/Paris', log: (level, m) => logs.push(`${level}: ${m}`),
   });
   t.after(async () => {
     await n.stop();

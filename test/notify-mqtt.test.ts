@@ -13,6 +13,7 @@ import { ManualClock } from '../src/notify/clock.ts';
 import type { MqttEventDelivery } from '../src/notify/mqtt-notifier.ts';
 import { startNotifications } from '../src/notify/notifications.ts';
 import { openDatabase } from '../src/store/database.ts';
+import { SqliteOutbox } from '../src/store/sqlite-outbox.ts';
 import { processExists } from './fixtures/process.ts';
 import { closedPort } from './fixtures/ports.ts';
 
@@ -117,7 +118,7 @@ function start(t: TestContext, url: string, dataDir?: string) {
   const logs: string[] = [];
   const n = startNotifications({
     config: { mqtt: mqttSchema.parse({ url, clientId: 'sightline-test', username: 'sightline', password: MQTT_PASSWORD }) },
-    db, bus, dataDir: dir, now: clock.now, schedule: clock.schedule, timeZone: 'UTC', mqttReconnectMs: 100,
+    outbox: new SqliteOutbox(db), bus, dataDir: dir, now: clock.now, schedule: clock.schedule, timeZone: 'UTC', mqttReconnectMs: 100,
     onMqttDelivered: (delivery, at) => delivered.push({ delivery, at }),
     log: (level, m) => logs.push(`${level}: ${m}`),
   });

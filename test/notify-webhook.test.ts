@@ -9,7 +9,8 @@ import { InProcessBus } from '../src/events/bus.ts';
 import type { LiveEventBody, LiveEventKind } from '../src/events/live-event.ts';
 import { ManualClock } from '../src/notify/clock.ts';
 import { startNotifications, type Notifications } from '../src/notify/notifications.ts';
-import { GAVE_UP, Outbox, type OutboxItem } from '../src/notify/outbox.ts';
+import { GAVE_UP, type OutboxItem } from '../src/store/outbox.ts';
+import { SqliteOutbox } from '../src/store/sqlite-outbox.ts';
 import { signWebhook, verifyWebhookSignature, type WebhookConfig } from '../src/notify/webhook-notifier.ts';
 import { openDatabase } from '../src/store/database.ts';
 
@@ -63,7 +64,7 @@ function start(t: TestContext, webhooks: WebhookConfig[], extra: { webhookTimeou
   const clock = new ManualClock(Date.UTC(2024, 0, 1, 12));
   const logs: string[] = [];
   const n: Notifications = startNotifications({
-    config: { webhooks }, db, bus, dataDir: dir, now: clock.now, schedule: clock.schedule, random: () => 0, timeZone: 'UTC',
+    config: { webhooks }, outbox: new SqliteOutbox(db), bus, dataDir: dir, now: clock.now, schedule: clock.schedule, random: () => 0, timeZone: 'UTC',
     log: (level, message) => logs.push(`${level}: ${message}`),
     ...extra,
   });
@@ -72,7 +73,7 @@ function start(t: TestContext, webhooks: WebhookConfig[], extra: { webhookTimeou
     db.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const outbox = new Outbox(db);
+  const outbox = new SqliteOutbox(db);
   const publish = (b: LiveEventBody, kind: LiveEventKind = 'new'): void => bus.publish('event', { kind, event: b, frameTime: b.startTime });
   const items = (): OutboxItem[] => (db.prepare('SELECT id FROM outbox ORDER BY id').all() as { id: number }[]).map((r) => outbox.get(r.id)!);
   return { n, clock, logs, publish, items };

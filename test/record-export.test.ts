@@ -7,7 +7,8 @@ import { after, before, test } from 'node:test';
 import { SightlineError, type ErrorCode } from '../src/core/errors.ts';
 import { concatScript, latestKey } from '../src/record/export-range.ts';
 import { LocalRecordingService } from '../src/record/recording-service.ts';
-import { SegmentIndex, type StoredSegment } from '../src/record/segment-index.ts';
+import type { SegmentIndex, StoredSegment } from '../src/store/segment-index.ts';
+import { SqliteSegmentIndex } from '../src/store/sqlite-segment-index.ts';
 import { segmentPath } from '../src/record/segment-paths.ts';
 import { openDatabase } from '../src/store/database.ts';
 import { SqliteEventStore } from '../src/store/sqlite-event-store.ts';
@@ -63,7 +64,7 @@ async function rejectsCode(p: Promise<unknown>, code: ErrorCode, message?: RegEx
 before(async () => {
   store = new SqliteEventStore(openDatabase(path.join(DATA, 'sightline.db')));
   for (const id of ['cam', 'gop1', 'bad']) await store.addCamera({ id, name: id, url: `rtsp://cam/${id}` });
-  index = new SegmentIndex(store.db);
+  index = new SqliteSegmentIndex(store.db);
   service = new LocalRecordingService({ dataDir: DATA, index, limits: LIMITS });
   demo = record(['-i', DEMO, '-t', '10'], 'cam', T0);
 });

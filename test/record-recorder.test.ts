@@ -9,7 +9,8 @@ import { after, test } from 'node:test';
 import type { Database } from 'better-sqlite3';
 import { Recorder, type RecorderState } from '../src/record/recorder.ts';
 import { recoverSegments, TS_PACKET_BYTES } from '../src/record/recover-segments.ts';
-import { SegmentIndex, type StoredSegment } from '../src/record/segment-index.ts';
+import type { SegmentIndex, StoredSegment } from '../src/store/segment-index.ts';
+import { SqliteSegmentIndex } from '../src/store/sqlite-segment-index.ts';
 import { incomingFolder, segmentPath } from '../src/record/segment-paths.ts';
 import { openDatabase } from '../src/store/database.ts';
 import { SqliteEventStore } from '../src/store/sqlite-event-store.ts';
@@ -27,7 +28,7 @@ async function fixture(): Promise<{ dataDir: string; db: Database; index: Segmen
   const dataDir = path.join(TMP, `data-${++n}`);
   const db = openDatabase(path.join(dataDir, 'sightline.db'));
   await new SqliteEventStore(db).addCamera({ id: 'cam', name: `Cam ${n}`, url: DEMO });
-  return { dataDir, db, index: new SegmentIndex(db) };
+  return { dataDir, db, index: new SqliteSegmentIndex(db) };
 }
 
 /** Polls `check` every 50 ms until it returns true or `ms` pass. */

@@ -6,7 +6,8 @@ import { after, test } from 'node:test';
 import type { Clock } from '../src/ingest/ffmpeg-source.ts';
 import { eventKeepFromStore } from '../src/record/event-keep.ts';
 import { RetentionRunner, type RetentionDeleted, type RetentionLimits, type RetentionReport } from '../src/record/retention-runner.ts';
-import { SegmentIndex, type StoredSegment } from '../src/record/segment-index.ts';
+import type { SegmentIndex, StoredSegment } from '../src/store/segment-index.ts';
+import { SqliteSegmentIndex } from '../src/store/sqlite-segment-index.ts';
 import { segmentPath } from '../src/record/segment-paths.ts';
 import { openDatabase } from '../src/store/database.ts';
 import { SqliteEventStore } from '../src/store/sqlite-event-store.ts';
@@ -64,7 +65,7 @@ let n = 0;
 async function fixture(cameras: Record<string, number>, bytes = 1000): Promise<{ dataDir: string; index: SegmentIndex; store: SqliteEventStore; segments: StoredSegment[] }> {
   const dataDir = path.join(TMP, `data-${++n}`);
   const store = new SqliteEventStore(openDatabase(path.join(dataDir, 'sightline.db')));
-  const index = new SegmentIndex(store.db);
+  const index = new SqliteSegmentIndex(store.db);
   for (const [id, count] of Object.entries(cameras)) {
     await store.addCamera({ id, name: id, url: `rtsp://cam/${id}` });
     for (let i = 0; i < count; i++) {
@@ -298,7 +299,7 @@ test('the snapshot of an event whose file retention deleted answers a clean 404;
   assert.equal(before.statusCode, 200);
   assert.deepEqual(before.rawPayload, FIXED_JPEG);
 
-  const report = await new RetentionRunner({ dataDir: h.dir, index: new SegmentIndex(h.db), limits: ROOMY, clock: new ManualClock(NOW) }).runNow();
+  const report = await new RetentionRunner({ dataDir: h.dir, index: new SqliteSegmentIndex(h.db), limits: ROOMY, clock: new ManualClock(NOW) }).runNow();
   assert.deepEqual(report.deleted.map((d) => [d.kind, d.path, d.reason]), [['snapshot', rel, 'age']]);
   assert.equal(existsSync(path.join(h.dir, rel)), false);
 

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { SightlineError, type ErrorCode } from '../src/core/errors.ts';
-import { AuditLog, auditHash, verifyAuditLog } from '../src/store/audit-log.ts';
+import { auditHash } from '../src/store/audit-log.ts';
+import { SqliteAuditLog, verifyAuditLog } from '../src/store/sqlite-audit-log.ts';
 import { openDatabase } from '../src/store/database.ts';
 import { applyMigrations, MIGRATIONS, schemaVersion, type Migration } from '../src/store/migrations.ts';
 import { SqliteEventStore } from '../src/store/sqlite-event-store.ts';
@@ -114,10 +115,10 @@ describe('SQLite database and migrations', () => {
 
 describe('audit log', () => {
   /** A database with five entries, one second apart. */
-  function withEntries(count = 5): { db: BetterSqlite3.Database; log: AuditLog } {
+  function withEntries(count = 5): { db: BetterSqlite3.Database; log: SqliteAuditLog } {
     const db = openDatabase(freshFile());
     let t = T0;
-    const log = new AuditLog(db, { now: () => (t += 1000) });
+    const log = new SqliteAuditLog(db, { now: () => (t += 1000) });
     const actions = ['login', 'live_view', 'export', 'config_change', 'logout'];
     for (let i = 0; i < count; i++) log.append({ actor: i % 2 === 0 ? 'alice' : 'bob', action: actions[i % 5]!, target: i === 1 ? 'cam-a' : null, details: { i, ip: '10.0.0.5' } });
     return { db, log };
@@ -167,20 +168,20 @@ describe('audit log', () => {
   });
 
   /** Re-seals entry `seq` with a new actor, as a tamperer who knows the hash function would. */
-  const reseal = (db: BetterSqlite3.Database, log: AuditLog, seq: number): void => {
+  const reseal = (db: BetterSqlite3.Database, log: SqliteAuditLog, seq: number): void => {
     const e = log.list({ afterSeq: seq - 1, limit: 1 })[0]!;
     db.exec('DROP TRIGGER audit_log_no_update');
     db.prepare('UPDATE audit_log SET actor = ?, hash = ? WHERE seq = ?').run('mallory', auditHash(e.prevHash, seq, e.time, 'mallory', e.action, e.target, e.details), seq);
   };
   /** Appends a well-sealed entry 6 without moving the head. */
-  const behindHead = (db: BetterSqlite3.Database, log: AuditLog): void => {
+  const behindHead = (db: BetterSqlite3.Database, log: SqliteAuditLog): void => {
     const last = log.list({ afterSeq: 4 })[0]!;
     db.exec('DROP TRIGGER audit_log_chained');
     db.prepare("INSERT INTO audit_log (seq, time, actor, action, target, details, prev_hash, hash) VALUES (6, ?, 'mallory', 'noop', NULL, '{}', ?, ?)").run(
       last.time, last.hash, auditHash(last.hash, 6, last.time, 'mallory', 'noop', null, {}),
     );
   };
-  const tampering: [string, string | ((db: BetterSqlite3.Database, log: AuditLog) => void), number, RegExp][] = [
+  const tampering: [string, string | ((db: BetterSqlite3.Database, log: SqliteAuditLog) => void), number, RegExp][] = [
     ['an edited actor', "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'mallory' WHERE seq = 3", 3, /edited/],
     ['edited details', `DROP TRIGGER audit_log_no_update; UPDATE audit_log SET details = '{"i":1,"ip":"10.6.6.6"}' WHERE seq = 2`, 2, /edited/],
     ['an edited time', 'DROP TRIGGER audit_log_no_update; UPDATE audit_log SET time = time + 1 WHERE seq = 5', 5, /edited/],

@@ -15,8 +15,6 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiDeps } from '../server/services.ts';
-import { ApiTokenStore } from '../store/api-tokens.ts';
-import { SessionStore } from '../store/sessions.ts';
 import { SESSION_COOKIE } from './auth/credentials.ts';
 import { installGuard, installRouteChecks } from './auth/guard.ts';
 import type { ApiContext } from './context.ts';
@@ -93,8 +91,8 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
   const ctx: ApiContext = {
     deps,
     options,
-    sessions: new SessionStore(deps.db, { absoluteMs: listen.sessionHours * 3_600_000, idleMs: listen.idleMinutes * 60_000, now: deps.now }),
-    tokens: new ApiTokenStore(deps.db, { now: deps.now }),
+    sessions: deps.sessions,
+    tokens: deps.tokens,
     jobs: new JobLimiter(),
     startedAt: deps.now(),
   };

@@ -63,13 +63,12 @@ export function createApiMetrics(ctx: ApiContext): ApiMetrics {
   });
   const requests = new Counter({ name: 'sightline_http_requests_total', help: 'HTTP requests answered, by route and status.', labelNames: ['route', 'method', 'status'], registers });
 
-  const pending = deps.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL');
   new Gauge({
     name: 'sightline_outbox_pending',
     help: 'Notifications not yet delivered.',
     registers,
     collect() {
-      this.set(pending.get()?.n ?? 0);
+      this.set(deps.outbox.undelivered());
     },
   });
   for (const extra of ctx.options.extraGauges ?? []) {

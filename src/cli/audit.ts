@@ -1,8 +1,9 @@
 import { SightlineError } from '../core/errors.ts';
 import { readPrivateFile } from '../security/key-file.ts';
 import { secretKeyPath } from '../security/secret-box.ts';
-import { auditKeyFromSecret, verifyAuditLog, type AuditVerification } from '../store/audit-log.ts';
-import { databasePath, openDatabase } from '../store/database.ts';
+import { auditKeyFromSecret, type AuditVerification } from '../store/audit-log.ts';
+import { databasePath } from '../store/database.ts';
+import { verifyAuditLogFile } from '../store/sqlite-stores.ts';
 import { dataDirFrom, parseCommandArgs } from './args.ts';
 
 /** Where the audit command writes and which environment it reads; tests pass their own. */
@@ -26,14 +27,9 @@ export async function runAudit(argv: readonly string[], io: AuditIo = { stdout: 
   const { values, positionals } = parseCommandArgs('audit verify', rest, { 'data-dir': { type: 'string' } });
   if (positionals.length > 0) throw new SightlineError('USAGE', `audit verify takes no positional arguments, got "${positionals.join(' ')}"`);
   const dataDir = dataDirFrom(values['data-dir'], io.env);
-  const db = openDatabase(databasePath(dataDir), { readonly: true });
-  let result: AuditVerification;
-  try {
-    const secret = readPrivateFile(secretKeyPath(dataDir));
-    result = verifyAuditLog(db, secret === undefined ? {} : { key: auditKeyFromSecret(secret) });
-  } finally {
-    db.close();
-  }
+  const file = databasePath(dataDir);
+  const secret = readPrivateFile(secretKeyPath(dataDir));
+  const result: AuditVerification = verifyAuditLogFile(file, secret === undefined ? {} : { key: auditKeyFromSecret(secret) });
   if (result.ok) {
     io.stdout.write(`audit log OK: ${result.entries} entries\n`);
     return 0;

@@ -2,13 +2,42 @@
  * The messages the live system publishes on the bus: event lifecycle (new, update, end), count
  * changes and camera health. The WebSocket feed, MQTT, webhooks and email all consume these.
  */
-import type { StoredEvent } from '../store/event-store.ts';
+import type { ObjectClass } from '../core/detection.ts';
+import type { RuleEventType } from '../core/rules/types.ts';
 
 /** Phase of an event in its lifecycle: instant events (line crossings, zone entries) are `new` and `end` at once. */
 export type LiveEventKind = 'new' | 'update' | 'end';
 
-/** An event as the live system reports it: the stored event (without its frame number) plus the camera's name and whether its rule was armed. */
-export interface LiveEventBody extends Omit<StoredEvent, 'frame'> {
+/** A JSON value of an event's extra data (count, seconds, ...). */
+export type EventDataValue = null | boolean | number | string | readonly EventDataValue[] | { readonly [key: string]: EventDataValue };
+
+/**
+ * An event as the live system reports it: what the rules saw, with the camera's name and whether
+ * its rule was armed. The store keeps the same fields (and the frame number); it maps to and from
+ * this shape, so this module depends on no store.
+ */
+export interface LiveEventBody {
+  /** The event's id, the same as the stored event's. */
+  readonly id: string;
+  readonly cameraId: string;
+  readonly type: RuleEventType;
+  /** Name of the line or zone. */
+  readonly rule: string;
+  /** Null for group events (crowd). */
+  readonly trackId: number | null;
+  readonly class: ObjectClass;
+  /** Epoch ms. */
+  readonly startTime: number;
+  /** Epoch ms; null while a duration event is open. */
+  readonly endTime: number | null;
+  /** Line crossings only. */
+  readonly direction: 'in' | 'out' | null;
+  /** Extra fields (count, seconds, ...). */
+  readonly data: { readonly [key: string]: EventDataValue };
+  /** JPEG snapshot, relative to the data directory. */
+  readonly snapshotPath: string | null;
+  /** Opaque pointer into the recording (segment and offset). */
+  readonly recording: string | null;
   readonly cameraName: string;
   /** Whether the rule was armed (its schedule allowed alarms) when the event happened; unarmed events are stored but not notified. */
   readonly armed: boolean;

@@ -6,7 +6,6 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Database } from 'better-sqlite3';
 import { cameraSchema, type CameraConfig, type CameraConfigInput } from '../config/schema/server.ts';
 import { SightlineError } from '../core/errors.ts';
 import type { DetectorPool } from '../detect/worker-pool.ts';
@@ -45,7 +44,6 @@ export type RecorderFactory = (camera: {
 
 /** What the camera manager is built from. */
 export interface CameraManagerOptions {
-  readonly db: Database;
   readonly store: EventStore;
   readonly secrets: SecretBox;
   readonly pool: DetectorPool;
@@ -108,13 +106,7 @@ export class CameraManager implements CameraService {
   private readonly relay = new RtspRelay({ idleTimeoutMs: 30_000 });
   private relayListening: Promise<unknown> | null = null;
   private readonly launching = new Map<string, Promise<void>>();
-  private readonly getCredentials;
-  private readonly setCredentials;
-
-  constructor(private readonly o: CameraManagerOptions) {
-    this.getCredentials = o.db.prepare<[string], { credentials: Buffer | null }>('SELECT credentials FROM cameras WHERE id = ?');
-    this.setCredentials = o.db.prepare<[Buffer | null, string]>('UPDATE cameras SET credentials = ? WHERE id = ?');
-  }
+  constructor(private readonly o: CameraManagerOptions) {}
 
   /**
    * Applies the cameras of the configuration file (added or updated by name; cameras the file no
@@ -139,7 +131,7 @@ export class CameraManager implements CameraService {
       const cam = old
         ? await this.o.store.updateCamera(old.id, { url: checked.url, enabled: checked.enabled, config: storedConfig(checked, 'config') })
         : await this.o.store.addCamera({ name: checked.name, url: checked.url, enabled: checked.enabled, config: storedConfig(checked, 'config') });
-      this.storeCredentials(cam.id, checked.credentials ?? null);
+      await this.storeCredentials(cam.id, checked.credentials ?? null);
     }
     for (const c of existing) {
       if (names.has(c.name) || this.managedBy(c) !== 'config') continue;
@@ -168,7 +160,7 @@ export class CameraManager implements CameraService {
   }
 
   async list(): Promise<readonly CameraView[]> {
-    return (await this.o.store.listCameras()).map((c) => this.view(c));
+    return Promise.all((await this.o.store.listCameras()).map((c) => this.view(c)));
   }
 
   async get(id: string): Promise<CameraView | null> {
@@ -179,7 +171,7 @@ export class CameraManager implements CameraService {
   async add(input: CameraConfigInput): Promise<CameraView> {
     const checked = parseCameraInput(input, 'api');
     const cam = await this.o.store.addCamera({ name: checked.name, url: checked.url, enabled: checked.enabled, config: storedConfig(checked, 'api') });
-    this.storeCredentials(cam.id, checked.credentials ?? null);
+    await this.storeCredentials(cam.id, checked.credentials ?? null);
     if (cam.enabled) await this.launch(cam);
     this.o.onChange?.();
     return this.view(cam);
@@ -192,10 +184,10 @@ export class CameraManager implements CameraService {
     const { credentials, ...rest } = patch;
     const before = this.toConfig(cam);
     const merged = parseCameraInput({ ...before, ...rest, ...(credentials != null && { credentials }) }, 'api');
-    if (credentials === undefined && this.getCredentials.get(id)?.credentials != null && credentialsWouldMove(before, merged)) throw credentialsRequired(cam.name);
+    if (credentials === undefined && (await this.o.store.cameraCredentials(id)) !== null && credentialsWouldMove(before, merged)) throw credentialsRequired(cam.name);
     await this.halt(id);
     const updated = await this.o.store.updateCamera(id, { name: merged.name, url: merged.url, enabled: merged.enabled, config: storedConfig(merged, 'api') });
-    if (credentials !== undefined) this.storeCredentials(id, credentials === null ? null : merged.credentials ?? null);
+    if (credentials !== undefined) await this.storeCredentials(id, credentials === null ? null : merged.credentials ?? null);
     if (updated.enabled) await this.launch(updated);
     this.o.onChange?.();
     return this.view(updated);
@@ -236,7 +228,7 @@ export class CameraManager implements CameraService {
       cameraId: cam.id,
       url: cam.url,
       subUrl: config.subUrl,
-      credentials: this.readCredentials(cam.id),
+      credentials: await this.readCredentials(cam.id),
       relay: this.relay,
       onProblem: (words) => this.o.onProblem?.(`camera ${cam.name}: ${words}`),
     });
@@ -289,7 +281,7 @@ export class CameraManager implements CameraService {
     await r.hub.close();
   }
 
-  private view(cam: Camera): CameraView {
+  private async view(cam: Camera): Promise<CameraView> {
     const c = this.toConfig(cam);
     return {
       id: cam.id,
@@ -303,7 +295,7 @@ export class CameraManager implements CameraService {
       analytics: c.analytics,
       arming: c.arming,
       snapshots: c.snapshots,
-      hasCredentials: this.getCredentials.get(cam.id)?.credentials != null,
+      hasCredentials: (await this.o.store.cameraCredentials(cam.id)) !== null,
       managedBy: this.managedBy(cam),
       health: this.health(cam),
     };
@@ -325,12 +317,12 @@ export class CameraManager implements CameraService {
     return cam.config['managedBy'] === 'config' ? 'config' : 'api';
   }
 
-  private storeCredentials(id: string, creds: { readonly username: string; readonly password: string } | null): void {
-    this.setCredentials.run(creds ? this.o.secrets.seal(JSON.stringify(creds), CREDENTIALS_CONTEXT + id) : null, id);
+  private storeCredentials(id: string, creds: { readonly username: string; readonly password: string } | null): Promise<void> {
+    return this.o.store.setCameraCredentials(id, creds ? this.o.secrets.seal(JSON.stringify(creds), CREDENTIALS_CONTEXT + id) : null);
   }
 
-  private readCredentials(id: string): { username: string; password: string } | null {
-    const sealed = this.getCredentials.get(id)?.credentials;
+  private async readCredentials(id: string): Promise<{ username: string; password: string } | null> {
+    const sealed = await this.o.store.cameraCredentials(id);
     if (sealed == null) return null;
     return JSON.parse(this.o.secrets.open(sealed, CREDENTIALS_CONTEXT + id)) as { username: string; password: string };
   }

@@ -95,6 +95,8 @@ export class LiveCamera {
   private readonly lifecycle: EventLifecycle;
   /** Event times: one origin per source, so an event never ends before it starts (see stream-clock.ts). */
   private readonly clock = new StreamClock();
+  /** Events written and not yet ended, as written: updates and ends are published from here, never read back from the store. */
+  private readonly openEvents = new Map<string, NewEvent>();
   private readonly framesIn = new RateWindow(5000);
   private readonly framesAnalysed = new RateWindow(5000);
   private source: FfmpegSource | null = null;
@@ -329,18 +331,21 @@ export class LiveCamera {
           snapshotPath,
           recording: o.config.record.mode === 'off' ? null : `${this.id}@${startTime}`,
         };
-        await this.guard('store an event', () => o.store.appendEvents([newEvent]));
+        const written = await this.guard('store an event', () => o.store.appendEvents([newEvent]));
+        if (written) this.openEvents.set(s.id, newEvent);
         this.publishEvent('new', newEvent, receivedAt);
       } else if (s.kind === 'update') {
-        const stored = await this.guard('read an event', () => o.store.getEvent(s.id));
-        if (stored) this.publishEvent('update', { ...stored, data: { ...stored.data, seconds: round2(s.seconds), ...(s.count !== null && { count: s.count }) } }, receivedAt);
+        const open = this.openEvents.get(s.id);
+        if (open) this.publishEvent('update', { ...open, data: { ...open.data, seconds: round2(s.seconds), ...(s.count !== null && { count: s.count }) } }, receivedAt);
       } else {
+        const open = this.openEvents.get(s.id);
+        this.openEvents.delete(s.id);
         if (DURATION_TYPES.has(s.event.type)) {
-          const ended = await this.guard('end an event', () => o.store.endEvent(s.id, Math.round(epoch)));
-          if (ended) this.publishEvent('end', { ...ended, data: { ...ended.data, seconds: round2(s.seconds) } }, receivedAt);
-        } else {
-          const stored = await this.guard('read an event', () => o.store.getEvent(s.id));
-          if (stored) this.publishEvent('end', stored, receivedAt);
+          const endTime = Math.round(epoch);
+          const ended = await this.guard('end an event', () => o.store.endEvent(s.id, endTime));
+          if (ended && open) this.publishEvent('end', { ...open, endTime, data: { ...open.data, seconds: round2(s.seconds) } }, receivedAt);
+        } else if (open) {
+          this.publishEvent('end', open, receivedAt);
         }
       }
     }
@@ -398,8 +403,10 @@ export class LiveCamera {
     // On the events' own clock: the newest frame's time, never before an open event's start.
     const at = Math.round(this.clock.latest(this.now()));
     for (const s of this.lifecycle.closeAll(0)) {
+      const open = this.openEvents.get(s.id);
+      this.openEvents.delete(s.id);
       const ended = await this.guard('end an event', () => this.options.store.endEvent(s.id, at));
-      if (ended) this.publishEvent('end', ended, at);
+      if (ended && open) this.publishEvent('end', { ...open, endTime: at }, at);
     }
   }
 

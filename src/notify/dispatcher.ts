@@ -13,7 +13,7 @@
 import { SightlineError } from '../core/errors.ts';
 import type { JsonObject } from '../store/json.ts';
 import type { Clock } from './clock.ts';
-import type { Outbox, OutboxItem } from './outbox.ts';
+import type { Outbox, OutboxItem } from '../store/outbox.ts';
 
 /** What a delivery attempt knows besides the payload. */
 export interface DeliveryContext {

@@ -4,18 +4,17 @@
  * run left pending). Unarmed events are stored by the server but notified nowhere. Delivered items
  * are pruned from the outbox after a week.
  */
-import type { Database } from 'better-sqlite3';
 import type { Bus } from '../events/bus.ts';
 import type { LiveEventMessage } from '../events/live-event.ts';
-import type { JsonObject } from '../store/json.ts';
+import type { Outbox } from '../store/outbox.ts';
+import { ChannelRouter } from './channel-router.ts';
 import { systemSchedule, type Schedule } from './clock.ts';
-import { Dispatcher, UndeliverableError, type BackoffPolicy, type DeliveryContext, type DispatchReport } from './dispatcher.ts';
+import { Dispatcher, type BackoffPolicy, type DispatchReport } from './dispatcher.ts';
 import { EMAIL_CHANNEL, EmailNotifier, type SmtpConfig } from './email-notifier.ts';
 import { assertTimeZone } from '../events/local-time.ts';
 import { MQTT_CHANNEL, MqttNotifier, type MqttConfig, type MqttEventDelivery, type NotifyLog } from './mqtt-notifier.ts';
 import type { AnnouncedCamera } from './mqtt-topics.ts';
-import { Outbox } from './outbox.ts';
-import { WEBHOOK_CHANNEL_PREFIX, WebhookNotifier, type WebhookConfig } from './webhook-notifier.ts';
+import { webhookChannel, WebhookNotifier, type WebhookConfig } from './webhook-notifier.ts';
 
 /** The notification parts of the server configuration. */
 export interface NotificationsConfig {
@@ -27,8 +26,8 @@ export interface NotificationsConfig {
 /** What notifications are built from. */
 export interface StartNotificationsOptions {
   readonly config: NotificationsConfig;
-  /** The server's database (with migration 3: the outbox table). */
-  readonly db: Database;
+  /** The durable queue the notifications go through. */
+  readonly outbox: Outbox;
   readonly bus: Bus;
   /** Absolute data directory; event snapshot paths are relative to it. */
   readonly dataDir: string;
@@ -73,30 +72,16 @@ export function startNotifications(options: StartNotificationsOptions): Notifica
   const { config, bus, now } = options;
   const schedule = options.schedule ?? systemSchedule;
   const log: NotifyLog = options.log ?? (() => undefined);
-  const outbox = new Outbox(options.db);
+  const { outbox } = options;
+  const router = new ChannelRouter();
 
   let mqtt: MqttNotifier | null = null;
   let email: EmailNotifier | null = null;
   let webhooks: WebhookNotifier | null = null;
 
-  const deliver = async (channel: string, payload: JsonObject, context: DeliveryContext): Promise<void> => {
-    if (channel === MQTT_CHANNEL) {
-      if (mqtt === null) throw new UndeliverableError('MQTT is no longer configured');
-      return mqtt.deliver(payload, context);
-    }
-    if (channel === EMAIL_CHANNEL) {
-      if (email === null) throw new UndeliverableError('SMTP is no longer configured');
-      return email.deliver(payload, context);
-    }
-    if (channel.startsWith(WEBHOOK_CHANNEL_PREFIX) && webhooks !== null) {
-      return webhooks.deliver(channel.slice(WEBHOOK_CHANNEL_PREFIX.length), payload, context);
-    }
-    throw new UndeliverableError(`no notifier delivers the channel "${channel}"`);
-  };
-
   const dispatcherOptions = {
     outbox,
-    deliver,
+    deliver: router.deliver,
     clock: { now, schedule },
     onReport: (r: DispatchReport) => reportToLog(r, log),
     ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
@@ -105,7 +90,7 @@ export function startNotifications(options: StartNotificationsOptions): Notifica
   const dispatcher = new Dispatcher(dispatcherOptions);
 
   if (config.mqtt !== undefined) {
-    mqtt = new MqttNotifier({
+    const m = new MqttNotifier({
       config: config.mqtt,
       queue: dispatcher,
       now,
@@ -113,17 +98,23 @@ export function startNotifications(options: StartNotificationsOptions): Notifica
       ...(options.onMqttDelivered === undefined ? {} : { onDelivered: options.onMqttDelivered }),
       ...(options.mqttReconnectMs === undefined ? {} : { reconnectMs: options.mqttReconnectMs }),
     });
+    router.register([{ channel: MQTT_CHANNEL, deliver: (payload, context) => m.deliver(payload, context) }]);
+    mqtt = m;
   }
   if (config.webhooks !== undefined && config.webhooks.length > 0) {
-    webhooks = new WebhookNotifier({
+    const w = new WebhookNotifier({
       webhooks: config.webhooks,
       queue: dispatcher,
       now,
       ...(options.webhookTimeoutMs === undefined ? {} : { timeoutMs: options.webhookTimeoutMs }),
     });
+    router.register(config.webhooks.map((hook) => ({ channel: webhookChannel(hook.name), deliver: (payload, context) => w.deliver(hook.name, payload, context) })));
+    webhooks = w;
   }
   if (config.smtp !== undefined) {
-    email = new EmailNotifier({ config: config.smtp, queue: dispatcher, dataDir: options.dataDir, timeZone: options.timeZone });
+    const e = new EmailNotifier({ config: config.smtp, queue: dispatcher, dataDir: options.dataDir, timeZone: options.timeZone });
+    router.register([{ channel: EMAIL_CHANNEL, deliver: (payload, context) => e.deliver(payload, context) }]);
+    email = e;
   }
 
   const each = (what: string, fn: () => void): void => {

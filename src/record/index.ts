@@ -6,5 +6,5 @@ export { LocalRecordingService, type RecordingServiceLimits, type RecordingServi
 export { fileSegment, recoverSegments, type RecoverOptions, type RecoveryReport } from './recover-segments.ts';
 export { planRetention, type EventKeep, type EventSpan, type RetentionDeletion, type RetentionInput, type RetentionReason, type RetentionSegment } from './retention-plan.ts';
 export { RetentionRunner, type KeepProvider, type RetentionDeleted, type RetentionLimits, type RetentionReport, type RetentionRunnerOptions } from './retention-runner.ts';
-export { SegmentIndex, MAX_SEGMENT_MS, type NewSegment, type SegmentTotals, type StoredSegment } from './segment-index.ts';
+export { MAX_SEGMENT_MS, type NewSegment, type SegmentIndex, type SegmentTotals, type StoredSegment } from '../store/segment-index.ts';
 export { cameraFolder, EXPORTS_DIR, RECORDINGS_DIR, resolveInside, segmentPath } from './segment-paths.ts';

@@ -23,7 +23,7 @@ import { backoffDelay, DEFAULT_BACKOFF, systemClock, type BackoffOptions, type C
 import { redactText } from '../ingest/redact-url.ts';
 import { parseOpeningLine, parseSegmentListLine, recordArgs, type SegmentListEntry } from './record-args.ts';
 import { fileSegment, recoverSegments, TS_PACKET_BYTES, type RecoveryReport } from './recover-segments.ts';
-import type { SegmentIndex, StoredSegment } from './segment-index.ts';
+import type { SegmentIndex, StoredSegment } from '../store/segment-index.ts';
 import { incomingFolder, incomingPattern } from './segment-paths.ts';
 
 /** What a recorder is doing. */

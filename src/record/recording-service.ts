@@ -11,7 +11,7 @@ import { SightlineError } from '../core/errors.ts';
 import type { RecordingService, SegmentInfo } from '../server/services.ts';
 import { checkRange } from '../store/store-input.ts';
 import { exportParts, type ExportOptions } from './export-range.ts';
-import type { SegmentIndex, StoredSegment } from './segment-index.ts';
+import type { SegmentIndex, StoredSegment } from '../store/segment-index.ts';
 import { EXPORTS_DIR, resolveInside } from './segment-paths.ts';
 
 /** The recording limits the service applies (from the `recording` configuration section). */

@@ -10,7 +10,7 @@
 import { existsSync, type Dirent } from 'node:fs';
 import { mkdir, readdir, rename, stat, truncate, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { SegmentIndex, StoredSegment } from './segment-index.ts';
+import type { SegmentIndex, StoredSegment } from '../store/segment-index.ts';
 import { probeSegment, type SegmentProbeOptions } from './segment-probe.ts';
 import { cameraFolder, incomingFolder, isDayFolder, parseIncomingName, parseSegmentName, resolveInside, segmentPath, toIndexPath } from './segment-paths.ts';
 

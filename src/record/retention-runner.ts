@@ -13,7 +13,7 @@ import { rmdir, statfs, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock, type Clock } from '../ingest/ffmpeg-source.ts';
 import { planRetention, type EventKeep, type RetentionReason, type SnapshotDeletion } from './retention-plan.ts';
-import type { SegmentIndex } from './segment-index.ts';
+import type { SegmentIndex } from '../store/segment-index.ts';
 import { SnapshotFiles } from './snapshot-files.ts';
 import { isDayFolder, RECORDINGS_DIR, resolveInside } from './segment-paths.ts';
 

@@ -24,15 +24,12 @@ import { eventKeepFromStore } from '../record/event-keep.ts';
 import { Recorder } from '../record/recorder.ts';
 import { LocalRecordingService } from '../record/recording-service.ts';
 import { RetentionRunner } from '../record/retention-runner.ts';
-import { SegmentIndex } from '../record/segment-index.ts';
 import type { Argon2Params } from '../security/passwords.ts';
 import { loadOrCreateSecretKey, SecretBox } from '../security/secret-box.ts';
-import { adminExists, createSetupToken } from '../security/setup-token.ts';
 import { ensureCertificate, loadUserCertificate, type TlsCertificate } from '../security/tls.ts';
-import { AuditLog, auditKeyFromSecret } from '../store/audit-log.ts';
-import { databasePath, openDatabase } from '../store/database.ts';
-import { SqliteEventStore } from '../store/sqlite-event-store.ts';
-import { UserStore } from '../store/users.ts';
+import { auditKeyFromSecret } from '../store/audit-log.ts';
+import { databasePath } from '../store/database.ts';
+import { openSqliteStores } from '../store/sqlite-stores.ts';
 import { secureDataDir } from './data-dir.ts';
 import { startDemoCamera, type DemoCamera } from './demo.ts';
 import { streamLogger, type Logger } from './log.ts';
@@ -94,14 +91,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     cleanups.length = 0;
   };
   try {
-    const db = openDatabase(databasePath(dataDir));
-    cleanups.push(() => {
-      db.close();
-    });
-    const store = new SqliteEventStore(db, { now });
-    const users = new UserStore(db, { now, ...(options.hashParams && { hashParams: options.hashParams }) });
     const secretKey = loadOrCreateSecretKey(dataDir);
-    const audit = new AuditLog(db, { now, key: auditKeyFromSecret(secretKey) });
+    // The one place that picks the store: SQLite in the data directory.
+    const stores = openSqliteStores(databasePath(dataDir), {
+      now,
+      sessions: { absoluteMs: config.server.sessionHours * 3_600_000, idleMs: config.server.idleMinutes * 60_000 },
+      auditKey: auditKeyFromSecret(secretKey),
+      ...(options.hashParams && { hashParams: options.hashParams }),
+    });
+    cleanups.push(() => stores.close());
+    const { events: store, users, audit } = stores;
     const secrets = new SecretBox(secretKey);
     const tls = config.server.tlsCert !== undefined && config.server.tlsKey !== undefined ? loadUserCertificate(config.server.tlsCert, config.server.tlsKey, now()) : await ensureCertificate(dataDir, { now });
 
@@ -111,7 +110,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     cleanups.push(() => pool.close());
     const bus = new InProcessBus((topic, error) => log('error', `a ${topic} subscriber failed: ${error instanceof Error ? error.message : String(error)}`));
 
-    const index = new SegmentIndex(db);
+    const index = stores.segments;
     const recordings = new LocalRecordingService({ dataDir, index, limits: () => config.recording });
     const recorderFactory: RecorderFactory = (camera) => {
       const recorder = new Recorder({
@@ -141,7 +140,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
     const notifications: Notifications = startNotifications({
       config,
-      db,
+      outbox: stores.outbox,
       bus,
       dataDir,
       now,
@@ -157,7 +156,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       notifications.announce(list.filter((c) => c.enabled).map(announced));
     };
     const cameras: CameraManager = new CameraManager({
-      db,
       store,
       secrets,
       pool,
@@ -184,7 +182,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     cleanups.push(() => rm(path.join(dataDir, 'exports'), { recursive: true, force: true }));
 
     const api = await buildApi(
-      { config, dataDir, db, store, users, audit, bus, cameras, recordings, now, detector: () => ({ name: pool.traits.name, workers: pool.size, pending: pool.pending() }) },
+      { config, dataDir, store, users, sessions: stores.sessions, tokens: stores.tokens, setupTokens: stores.setupTokens, audit, outbox: stores.outbox, bus, cameras, recordings, now, detector: () => ({ name: pool.traits.name, workers: pool.size, pending: pool.pending() }) },
       {
         https: true,
         tls: { cert: tls.cert, key: tls.key },
@@ -227,7 +225,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     cleanups.push(() => {
       audit.append({ actor: 'system', action: 'server_stop' });
     });
-    const setupUrl = adminExists(db) ? null : `${url}/setup#token=${createSetupToken(db, { now: now() })}`;
+    const setupUrl = stores.setupTokens.adminExists() ? null : `${url}/setup#token=${stores.setupTokens.create({ now: now() })}`;
     return { url, port, httpUrl, setupUrl, tls, cameras, demo, close: closeAll };
   } catch (error) {
     await closeAll();

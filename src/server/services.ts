@@ -1,13 +1,19 @@
+// The web app type-checks against these types without Node's globals: the API's types name Buffer
+// (and the stores' name node:crypto), so Node's types come in here, as better-sqlite3's once brought them.
+/// <reference types="node" />
 /**
  * What the HTTP API needs from the rest of the server, as small interfaces: the composition root
  * (src/server/main.ts) builds the real ones; the API never reaches past them.
  */
-import type { Database } from 'better-sqlite3';
 import type { CameraConfig, CameraConfigInput, ServerConfig } from '../config/schema/server.ts';
 import type { Bus } from '../events/bus.ts';
 import type { CameraHealth } from '../events/live-event.ts';
+import type { ApiTokenStore } from '../store/api-tokens.ts';
 import type { AuditLog } from '../store/audit-log.ts';
 import type { EventStore } from '../store/event-store.ts';
+import type { Outbox } from '../store/outbox.ts';
+import type { SessionStore } from '../store/sessions.ts';
+import type { SetupTokenStore } from '../store/setup-tokens.ts';
 import type { UserStore } from '../store/users.ts';
 import type { LiveStream } from '../media/live-stream.ts';
 import type { ShowVideo } from '../media/viewing.ts';
@@ -86,10 +92,16 @@ export interface ApiDeps {
   readonly config: ServerConfig;
   /** Absolute data directory (snapshots are relative to it). */
   readonly dataDir: string;
-  readonly db: Database;
   readonly store: EventStore;
   readonly users: UserStore;
+  /** Sign-in sessions, with the lifetimes of `config.server`. */
+  readonly sessions: SessionStore;
+  readonly tokens: ApiTokenStore;
+  /** Whether setup is still open (no admin yet). */
+  readonly setupTokens: Pick<SetupTokenStore, 'adminExists'>;
   readonly audit: AuditLog;
+  /** The notification outbox, for its count of undelivered items. */
+  readonly outbox: Pick<Outbox, 'undelivered'>;
   readonly bus: Bus;
   readonly cameras: CameraService;
   readonly recordings: RecordingService;

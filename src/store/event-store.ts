@@ -1,5 +1,5 @@
 /**
- * The store seam of the NVR: cameras, the events the rules produce, line counts per minute and heat
+ * The store seam of the NVR: cameras (and their sealed credentials), the events the rules produce, line counts per minute and heat
  * grids per hour. The embedded SQLite implementation and a later PostgreSQL one pass the same
  * contract suite (test/contracts/event-store-contract.ts).
  *
@@ -204,6 +204,10 @@ export interface EventStore {
   listCameras(): Promise<readonly Camera[]>;
   /** Removes a camera with its events, counts and heat; CAMERA_NOT_FOUND when there is none. */
   removeCamera(id: string): Promise<void>;
+  /** A camera's stream credentials as the caller sealed them (opaque bytes, never readable here), or null when it has none or there is no such camera. */
+  cameraCredentials(id: string): Promise<Buffer | null>;
+  /** Stores a camera's sealed credentials, or removes them with null; CAMERA_NOT_FOUND when there is no such camera. */
+  setCameraCredentials(id: string, sealed: Buffer | null): Promise<void>;
 
   /** Appends events all or nothing; ids already stored are skipped. CAMERA_NOT_FOUND or STORE_INPUT_INVALID write nothing. */
   appendEvents(events: readonly NewEvent[]): Promise<AppendResult>;

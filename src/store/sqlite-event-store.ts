@@ -83,6 +83,8 @@ export class SqliteEventStore implements EventStore {
       ),
       updateCamera: db.prepare<[string, string, number, string, number, string]>('UPDATE cameras SET name = ?, url = ?, enabled = ?, config = ?, updated_at = ? WHERE id = ?'),
       deleteCamera: db.prepare<[string]>('DELETE FROM cameras WHERE id = ?'),
+      credentials: db.prepare<[string], { credentials: Buffer | null }>('SELECT credentials FROM cameras WHERE id = ?'),
+      setCredentials: db.prepare<[Buffer | null, string]>('UPDATE cameras SET credentials = ? WHERE id = ?'),
       insertEvent: db.prepare<[string, string, string, string, number | null, string, number, number | null, number, string | null, string, string | null, string | null]>(
         `INSERT INTO events (id, camera_id, type, rule, track_id, class, start_time, end_time, frame, direction, data, snapshot_path, recording)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
@@ -125,6 +127,18 @@ export class SqliteEventStore implements EventStore {
         throw this.#conflict(cause, id, camera.name);
       }
       return toCamera(this.#s.cameraById.get(id)!);
+    });
+  }
+
+  async cameraCredentials(id: string): Promise<Buffer | null> {
+    return this.#run('read the camera credentials', () => this.#s.credentials.get(id)?.credentials ?? null);
+  }
+
+  async setCameraCredentials(id: string, sealed: Buffer | null): Promise<void> {
+    checkText('camera id', id);
+    if (sealed !== null && !(sealed instanceof Uint8Array && sealed.length > 0)) throw invalid('sealed credentials must be non-empty bytes or null');
+    this.#run('store the camera credentials', () => {
+      if (this.#s.setCredentials.run(sealed === null ? null : Buffer.from(sealed), id).changes === 0) throw new SightlineError('CAMERA_NOT_FOUND', `no camera has the id ${id}`);
     });
   }
 

@@ -5,15 +5,11 @@
 import { OBJECT_CLASSES, type ObjectClass } from '../core/detection.ts';
 import { SightlineError } from '../core/errors.ts';
 import type { HeatGrid } from '../core/rules/heat-grid.ts';
-import type { RuleEventType } from '../core/rules/types.ts';
+import { EVENT_TYPES, type RuleEventType } from '../core/rules/types.ts';
 import { DEFAULT_EVENT_LIMIT, MAX_EVENT_LIMIT, type CameraPatch, type NewCamera, type NewEvent, type ZoneOccupancyMinute } from './event-store.ts';
+export { EVENT_TYPES } from '../core/rules/types.ts';
 import { canonicalJson, isJsonObject, type JsonObject } from './json.ts';
 
-/** Every rule event type, the values an event's `type` may take. */
-export const EVENT_TYPES = ['line_crossing', 'zone_enter', 'zone_exit', 'intrusion', 'loitering', 'crowd'] as const satisfies readonly RuleEventType[];
-
-// Fails to compile when RuleEventType gains a member that EVENT_TYPES lacks.
-const _allEventTypes: [Exclude<RuleEventType, (typeof EVENT_TYPES)[number]>] extends [never] ? true : false = true;
 
 /** Longest name, rule, id or path the store accepts, in characters. */
 export const MAX_TEXT_LENGTH = 1024;

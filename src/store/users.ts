@@ -2,14 +2,14 @@
  * The people who may sign in: accounts with argon2id password hashes (never returned), roles
  * admin / operator / viewer, per-camera permissions for operators and viewers, the first admin made
  * through the one-time setup link, and sign-in checks with throttling that never reveal whether a
- * user name exists.
+ * user name exists. Implementations pass test/contracts/user-store-contract.ts.
+ *
+ * Reads and the permission checks are synchronous: the API's request hooks and camera filters call
+ * them inline; writes that hash a password are async.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { SightlineError } from '../core/errors.ts';
-import { LoginThrottle, normalizeRemote, throttleKeys, type ThrottlePolicy } from '../security/login-throttle.ts';
-import { checkPassword, hashPassword, needsRehash, OWASP_ARGON2_PARAMS, verifyPassword, type Argon2Params } from '../security/passwords.ts';
-import { checkSetupToken, consumeSetupToken, type SetupTokenRefusal } from '../security/setup-token.ts';
+import { checkPassword } from '../security/passwords.ts';
+import type { SetupTokenRefusal } from '../security/setup-token.ts';
 
 /** The roles a user may have, from most to least powerful. */
 export const USER_ROLES = ['admin', 'operator', 'viewer'] as const;
@@ -68,31 +68,6 @@ export interface UserChanges {
   readonly password?: string | undefined;
 }
 
-/** Injected dependencies of the user store. */
-export interface UserStoreOptions {
-  /** The clock of creation times, epoch ms. Default `Date.now`. */
-  readonly now?: () => number;
-  /** Makes user ids. Default `crypto.randomUUID`. */
-  readonly newId?: () => string;
-  /** argon2id cost of new hashes (tests pass cheap ones). Default {@link OWASP_ARGON2_PARAMS}. */
-  readonly hashParams?: Argon2Params;
-  /** Sign-in throttling rules. Default the throttle's default policy. */
-  readonly throttle?: ThrottlePolicy;
-  /** Hashes a password (tests count its calls). Default argon2id {@link hashPassword}. */
-  readonly hasher?: (password: string, params: Argon2Params) => Promise<string>;
-}
-
-interface UserRow {
-  id: string;
-  name: string;
-  password_hash: string;
-  role: UserRole;
-  created_at: number;
-  disabled: number;
-}
-
-const toUser = (r: UserRow): User => ({ id: r.id, name: r.name, role: r.role, createdAt: r.created_at, disabled: r.disabled === 1 });
-
 /** A user name in its one stored spelling: Unicode NFKC, trimmed, lower-case. */
 export function normalizeUserName(name: string): string {
   return name.normalize('NFKC').trim().toLowerCase();
@@ -107,218 +82,75 @@ export function checkUserName(name: unknown): string {
   return n;
 }
 
-function checkRole(role: unknown): UserRole {
+/** Checks a role; throws USER_INVALID. */
+export function checkRole(role: unknown): UserRole {
   if (!USER_ROLES.includes(role as UserRole)) throw new SightlineError('USER_INVALID', `the role "${String(role)}" is not one of ${USER_ROLES.join(', ')}`);
   return role as UserRole;
 }
 
-function checkPolicy(password: string, user: string): void {
+/** Checks a new password against the policy for this user; throws PASSWORD_WEAK. */
+export function checkPolicy(password: string, user: string): void {
   const check = checkPassword(password, { user });
   if (!check.ok) throw new SightlineError('PASSWORD_WEAK', check.problems.join(' '));
 }
 
-function setupRefusal(reason: SetupTokenRefusal): SightlineError {
+/** The error of a refused setup token: SETUP_CLOSED, else SETUP_TOKEN_INVALID. */
+export function setupRefusal(reason: SetupTokenRefusal): SightlineError {
   if (reason === 'closed') return new SightlineError('SETUP_CLOSED', 'an admin exists already: sign in as that admin');
   return new SightlineError('SETUP_TOKEN_INVALID', `the setup link is ${reason === 'invalid' ? 'not valid' : reason}: restart the server for a new one`);
 }
 
-/** The users of one database connection. */
-export class UserStore {
-  readonly #db: Database;
-  readonly #now: () => number;
-  readonly #newId: () => string;
-  readonly #params: Argon2Params;
-  readonly #hash: (password: string, params: Argon2Params) => Promise<string>;
-  readonly #throttle: LoginThrottle;
-  readonly #dummyHash: Promise<string>;
-  readonly #s;
-
-  /** A user store over an open, migrated connection. */
-  constructor(db: Database, options: UserStoreOptions = {}) {
-    this.#db = db;
-    this.#now = options.now ?? Date.now;
-    this.#newId = options.newId ?? randomUUID;
-    this.#params = options.hashParams ?? OWASP_ARGON2_PARAMS;
-    this.#hash = options.hasher ?? hashPassword;
-    this.#throttle = new LoginThrottle(db, options.throttle);
-    // Made now, not at the first unknown name, so that first attempt takes no longer than the others.
-    this.#dummyHash = this.#hash(randomBytes(32).toString('base64url'), this.#params);
-    this.#dummyHash.catch(() => undefined);
-    this.#s = {
-      byId: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
-      byName: db.prepare<[string], UserRow>('SELECT * FROM users WHERE name = ?'),
-      all: db.prepare<[], UserRow>('SELECT * FROM users ORDER BY name'),
-      insert: db.prepare<[string, string, string, string, number]>('INSERT INTO users (id, name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?)'),
-      setHash: db.prepare<[string, string, string]>('UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?'),
-      setDisabled: db.prepare<[number, string]>('UPDATE users SET disabled = ? WHERE id = ?'),
-      setRole: db.prepare<[string, string]>('UPDATE users SET role = ? WHERE id = ?'),
-      admins: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM users WHERE role = 'admin' AND disabled = 0"),
-      cameraExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM cameras WHERE id = ?'),
-      grant: db.prepare<[string, string]>('INSERT INTO user_cameras (user_id, camera_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
-      revoke: db.prepare<[string, string]>('DELETE FROM user_cameras WHERE user_id = ? AND camera_id = ?'),
-      camerasOf: db.prepare<[string], { camera_id: string }>('SELECT camera_id FROM user_cameras WHERE user_id = ? ORDER BY camera_id'),
-      may: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM user_cameras WHERE user_id = ? AND camera_id = ?'),
-    };
-  }
-
+/** The users of one store; failures are SightlineErrors (USER_NOT_FOUND, USER_INVALID, PASSWORD_WEAK, STORE_CONFLICT, CAMERA_NOT_FOUND, SETUP_*). */
+export interface UserStore {
   /**
    * Creates a user after checking the name (USER_INVALID), role (USER_INVALID) and password policy
    * (PASSWORD_WEAK); STORE_CONFLICT when the name is taken.
    */
-  async create(input: NewUser): Promise<User> {
-    const name = checkUserName(input.name);
-    const role = checkRole(input.role);
-    checkPolicy(input.password, name);
-    const hash = await this.#hash(input.password, this.#params);
-    return this.#insert(name, hash, role);
-  }
-
+  create(input: NewUser): Promise<User>;
   /**
    * Creates the first admin through the setup link: the token is used up and the admin inserted in
    * one transaction. SETUP_TOKEN_INVALID when the token is wrong, used or expired; SETUP_CLOSED when
    * an admin exists; USER_INVALID or PASSWORD_WEAK for the name or password (the token stays unused).
    */
-  async createFirstAdmin(token: string, input: { readonly name: string; readonly password: string }): Promise<User> {
-    // The token is checked (cheaply, in constant time) before the password is hashed, so a wrong
-    // token costs no argon2 work; it is checked again, and used up, when the admin is inserted.
-    const usable = checkSetupToken(this.#db, token, this.#now());
-    if (!usable.ok) throw setupRefusal(usable.reason);
-    const name = checkUserName(input.name);
-    checkPolicy(input.password, name);
-    const hash = await this.#hash(input.password, this.#params);
-    return this.#db.transaction((): User => {
-      const used = consumeSetupToken(this.#db, token, this.#now());
-      if (!used.ok) throw setupRefusal(used.reason);
-      return this.#insert(name, hash, 'admin');
-    }).immediate();
-  }
-
+  createFirstAdmin(token: string, input: { readonly name: string; readonly password: string }): Promise<User>;
   /** The user with this name (normalised first), if any. */
-  findByName(name: string): User | undefined {
-    const row = this.#s.byName.get(normalizeUserName(name));
-    return row === undefined ? undefined : toUser(row);
-  }
-
+  findByName(name: string): User | undefined;
   /** The user with this id, if any. */
-  findById(id: string): User | undefined {
-    const row = this.#s.byId.get(id);
-    return row === undefined ? undefined : toUser(row);
-  }
-
+  findById(id: string): User | undefined;
   /** Every user, by name, without password hashes. */
-  list(): User[] {
-    return this.#s.all.all().map(toUser);
-  }
-
+  list(): User[];
   /**
    * Changes a user's own password after verifying the current one, throttled like a sign-in of
    * that user from `origin` (the same pair key, so guessing here and at sign-in share one count):
    * locked, invalid for a wrong current password, or ok. Throws USER_NOT_FOUND, and PASSWORD_WEAK
    * for a new password that breaks the policy or equals the old (checked before anything is counted).
    */
-  async changePassword(id: string, currentPassword: string, newPassword: string, origin: AttemptOrigin): Promise<PasswordChangeResult> {
-    const row = this.#row(id);
-    if (newPassword === currentPassword) throw new SightlineError('PASSWORD_WEAK', 'The new password must differ from the current one.');
-    checkPolicy(newPassword, row.name);
-    const keys = throttleKeys({ name: row.name, remote: normalizeRemote(origin.remote).slice(0, 64), device: origin.device, known: true });
-    const admission = this.#throttle.admit(keys, origin.now);
-    if (admission.lockedMs > 0) return { status: 'locked', retryAfterMs: admission.lockedMs };
-    if (!(await verifyPassword(row.password_hash, currentPassword))) return { status: 'invalid' };
-    this.#throttle.forgive(keys, 0, admission, origin.now);
-    await this.#replaceHash(row, newPassword);
-    return { status: 'ok' };
-  }
-
+  changePassword(id: string, currentPassword: string, newPassword: string, origin: AttemptOrigin): Promise<PasswordChangeResult>;
   /**
    * An admin's change of a user's role, disabled flag and password, all or nothing: every change is
    * checked first (USER_NOT_FOUND, USER_INVALID, PASSWORD_WEAK, STORE_CONFLICT when the user would
    * stop being the last enabled admin or the password changed meanwhile), then all are written in
    * one transaction. Returns the user and whether the password was changed.
    */
-  async update(id: string, changes: UserChanges): Promise<{ readonly user: User; readonly passwordChanged: boolean }> {
-    const before = this.#row(id);
-    const role = changes.role === undefined ? undefined : checkRole(changes.role);
-    if (changes.password !== undefined) checkPolicy(changes.password, before.name);
-    const check = (row: UserRow): void => {
-      const wasAdmin = row.role === 'admin' && row.disabled === 0;
-      const staysAdmin = (role ?? row.role) === 'admin' && !(changes.disabled ?? row.disabled === 1);
-      if (wasAdmin && !staysAdmin && this.countAdmins() <= 1) {
-        throw new SightlineError('STORE_CONFLICT', `${row.name} is the last enabled admin: enable or make another admin first`);
-      }
-    };
-    check(before);
-    const hash = changes.password === undefined ? undefined : await this.#hash(changes.password, this.#params);
-    return this.#db.transaction(() => {
-      const row = this.#row(id);
-      check(row);
-      if (hash !== undefined && this.#s.setHash.run(hash, id, before.password_hash).changes === 0) {
-        throw new SightlineError('STORE_CONFLICT', `the password of ${row.name} was changed meanwhile: try again`);
-      }
-      if (role !== undefined && role !== row.role) this.#s.setRole.run(role, id);
-      if (changes.disabled !== undefined && changes.disabled !== (row.disabled === 1)) this.#s.setDisabled.run(changes.disabled ? 1 : 0, id);
-      return { user: toUser(this.#row(id)), passwordChanged: hash !== undefined };
-    }).immediate();
-  }
-
+  update(id: string, changes: UserChanges): Promise<{ readonly user: User; readonly passwordChanged: boolean }>;
   /** Sets a user's password without the current one (an admin's reset): USER_NOT_FOUND or PASSWORD_WEAK. */
-  async setPassword(id: string, newPassword: string): Promise<void> {
-    await this.#replaceHash(this.#row(id), newPassword);
-  }
-
+  setPassword(id: string, newPassword: string): Promise<void>;
   /** Disables or re-enables a user: USER_NOT_FOUND, or STORE_CONFLICT when it would disable the last enabled admin. */
-  setDisabled(id: string, disabled: boolean): User {
-    return this.#db.transaction((): User => {
-      const row = this.#row(id);
-      if (disabled && row.role === 'admin' && row.disabled === 0 && this.countAdmins() <= 1) {
-        throw new SightlineError('STORE_CONFLICT', `${row.name} is the last enabled admin: enable or create another admin first`);
-      }
-      this.#s.setDisabled.run(disabled ? 1 : 0, id);
-      return toUser(this.#row(id));
-    }).immediate();
-  }
-
+  setDisabled(id: string, disabled: boolean): User;
   /** Changes a user's role: USER_NOT_FOUND, USER_INVALID for an unknown role, or STORE_CONFLICT when it would demote the last enabled admin. */
-  setRole(id: string, role: UserRole): User {
-    const checked = checkRole(role);
-    return this.#db.transaction((): User => {
-      const row = this.#row(id);
-      if (row.role === 'admin' && checked !== 'admin' && row.disabled === 0 && this.countAdmins() <= 1) {
-        throw new SightlineError('STORE_CONFLICT', `${row.name} is the last enabled admin: make another admin first`);
-      }
-      this.#s.setRole.run(checked, id);
-      return toUser(this.#row(id));
-    }).immediate();
-  }
-
+  setRole(id: string, role: UserRole): User;
   /** How many enabled admins exist. */
-  countAdmins(): number {
-    return this.#s.admins.get()?.n ?? 0;
-  }
-
+  countAdmins(): number;
   /** Lets a user see a camera (no-op if already allowed): USER_NOT_FOUND or CAMERA_NOT_FOUND. */
-  grantCamera(userId: string, cameraId: string): void {
-    this.#row(userId);
-    if (this.#s.cameraExists.get(cameraId) === undefined) throw new SightlineError('CAMERA_NOT_FOUND', `no camera has the id ${cameraId}`);
-    this.#s.grant.run(userId, cameraId);
-  }
-
+  grantCamera(userId: string, cameraId: string): void;
   /** Takes a camera away from a user; true when it had been granted. */
-  revokeCamera(userId: string, cameraId: string): boolean {
-    return this.#s.revoke.run(userId, cameraId).changes > 0;
-  }
-
+  revokeCamera(userId: string, cameraId: string): boolean;
+  /** Makes a user's grants exactly these cameras, all or nothing (USER_NOT_FOUND, CAMERA_NOT_FOUND); returns them sorted. */
+  setCameras(userId: string, cameraIds: readonly string[]): string[];
   /** The camera ids granted to a user, sorted (admins see all cameras whatever this says). */
-  camerasOf(userId: string): string[] {
-    return this.#s.camerasOf.all(userId).map((r) => r.camera_id);
-  }
-
+  camerasOf(userId: string): string[];
   /** True when the user may see the camera: never when disabled; admins every camera; others only those granted. */
-  canViewCamera(user: Pick<User, 'id' | 'role' | 'disabled'>, cameraId: string): boolean {
-    if (user.disabled) return false;
-    if (user.role === 'admin') return true;
-    return this.#s.may.get(user.id, cameraId) !== undefined;
-  }
-
+  canViewCamera(user: Pick<User, 'id' | 'role' | 'disabled'>, cameraId: string): boolean;
   /**
    * Checks a sign-in, throttled as src/security/login-throttle.ts describes: locked when a key that
    * applies to the attempt is throttled (the password is then not checked). Otherwise one failure is
@@ -328,55 +160,7 @@ export class UserStore {
    * name; an outdated hash is then upgraded. `device` is the id of a device cookie the caller
    * verified for this name.
    */
-  async checkLogin(name: string, password: string, remote: string, now: number, device?: string): Promise<LoginResult> {
-    const userName = normalizeUserName(name).slice(0, 64);
-    const address = normalizeRemote(remote).slice(0, 64);
-    const known = device !== undefined || this.#throttle.isKnown(userName, address, now);
-    const keys = throttleKeys({ name: userName, remote: address, device, known });
-    const admission = this.#throttle.admit(keys, now);
-    if (admission.lockedMs > 0) return { status: 'locked', retryAfterMs: admission.lockedMs };
-    const row = this.#s.byName.get(userName);
-    const hash = row?.password_hash ?? (await this.#dummyHash);
-    const matches = await verifyPassword(hash, password);
-    // Read again after the wait: the user may have been disabled or changed meanwhile.
-    const current = row === undefined ? undefined : this.#s.byId.get(row.id);
-    if (!matches || current === undefined || current.disabled === 1 || current.password_hash !== hash) return { status: 'invalid' };
-    this.#throttle.reset(keys[0]!);
-    for (let i = 1; i < keys.length; i++) this.#throttle.forgive(keys, i, admission, now);
-    this.#throttle.remember(userName, address, now);
-    if (needsRehash(hash, this.#params)) this.#s.setHash.run(await this.#hash(password, this.#params), current.id, hash);
-    return { status: 'ok', user: toUser(current) };
-  }
-
+  checkLogin(name: string, password: string, remote: string, now: number, device?: string): Promise<LoginResult>;
   /** Deletes the throttling rows that no longer count at `now`, returning how many. */
-  pruneLoginFailures(now: number): number {
-    return this.#throttle.prune(now);
-  }
-
-  #insert(name: string, hash: string, role: UserRole): User {
-    const id = this.#newId();
-    try {
-      this.#s.insert.run(id, name, hash, role, this.#now());
-    } catch (cause) {
-      if (cause instanceof BetterSqlite3.SqliteError && cause.code === 'SQLITE_CONSTRAINT_UNIQUE') {
-        throw new SightlineError('STORE_CONFLICT', `the user name ${name} is taken`, { cause });
-      }
-      throw new SightlineError('DATABASE_FAILED', `could not create the user: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    }
-    return toUser(this.#row(id));
-  }
-
-  #row(id: string): UserRow {
-    const row = this.#s.byId.get(id);
-    if (row === undefined) throw new SightlineError('USER_NOT_FOUND', `no user has the id ${id}`);
-    return row;
-  }
-
-  async #replaceHash(row: UserRow, newPassword: string): Promise<void> {
-    checkPolicy(newPassword, row.name);
-    const hash = await this.#hash(newPassword, this.#params);
-    if (this.#s.setHash.run(hash, row.id, row.password_hash).changes === 0) {
-      throw new SightlineError('STORE_CONFLICT', `the password of ${row.name} was changed meanwhile: try again`);
-    }
-  }
+  pruneLoginFailures(now: number): number;
 }

@@ -108,6 +108,33 @@ export function eventStoreContract(name: string, open: OpenEventStore): void {
       });
     });
 
+    describe('camera credentials', () => {
+      test('sealed credentials are stored as given, replaced, removed, and go with their camera', async () => {
+        assert.equal(await store.cameraCredentials('cam-a'), null, 'none at first');
+        const sealed = Buffer.from([1, 2, 3, 0, 255]);
+        await store.setCameraCredentials('cam-a', sealed);
+        assert.deepEqual(await store.cameraCredentials('cam-a'), sealed);
+        assert.equal(await store.cameraCredentials('cam-b'), null, 'other cameras keep theirs');
+        await store.setCameraCredentials('cam-a', Buffer.from('other'));
+        assert.deepEqual(await store.cameraCredentials('cam-a'), Buffer.from('other'));
+        await store.updateCamera('cam-a', { name: 'Renamed' });
+        assert.deepEqual(await store.cameraCredentials('cam-a'), Buffer.from('other'), 'a camera update keeps them');
+        await store.setCameraCredentials('cam-a', null);
+        assert.equal(await store.cameraCredentials('cam-a'), null);
+        await store.setCameraCredentials('cam-b', Buffer.from('b'));
+        await store.removeCamera('cam-b');
+        assert.equal(await store.cameraCredentials('cam-b'), null, 'gone with the camera');
+      });
+
+      test('unknown cameras and empty credentials are refused', async () => {
+        await rejectsWith(store.setCameraCredentials('nope', Buffer.from('x')), 'CAMERA_NOT_FOUND');
+        await rejectsWith(store.setCameraCredentials('cam-a', Buffer.alloc(0)), 'STORE_INPUT_INVALID');
+        await rejectsWith(store.setCameraCredentials('cam-a', forge<Buffer>('text')), 'STORE_INPUT_INVALID');
+        assert.equal(await store.cameraCredentials('nope'), null);
+        assert.equal(await store.cameraCredentials('cam-a'), null);
+      });
+    });
+
     describe('events', () => {
       test('stores every field and fills the optional ones', async () => {
         const full: NewEvent = { ...ev('full', { type: 'line_crossing', rule: 'gate', direction: 'out', endTime: T0 + 10 }), data: { seconds: 2.5, tags: ['a'] }, snapshotPath: 'snaps/full.jpg', recording: 'seg-0001.mp4#t=3.2' };

@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { SightlineError } from '../../core/errors.ts';
-import { adminExists } from '../../security/setup-token.ts';
 import { auditRequest, type ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
 import { noQuery, responses } from '../schemas/common.ts';
@@ -18,7 +17,7 @@ export function setupRoutes(app: ApiApp, ctx: ApiContext): void {
       config: { permission: 'public' },
       schema: { summary: 'Whether the setup link is open', querystring: noQuery, response: responses(z.object({ open: z.boolean() })) },
     },
-    async () => ({ open: !adminExists(ctx.deps.db) }),
+    async () => ({ open: !ctx.deps.setupTokens.adminExists() }),
   );
 
   app.post(
@@ -39,7 +38,7 @@ export function setupRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request, reply) => {
       const { token, name, password } = request.body;
       // Checked before the store hashes the password, so a closed setup costs no argon2 work.
-      if (adminExists(ctx.deps.db)) throw new SightlineError('SETUP_CLOSED', 'an admin exists already: sign in as that admin');
+      if (ctx.deps.setupTokens.adminExists()) throw new SightlineError('SETUP_CLOSED', 'an admin exists already: sign in as that admin');
       const user = await ctx.deps.users.createFirstAdmin(token, { name, password });
       auditRequest(ctx, request, 'setup', user.name, { remote: request.ip }, user.name);
       return reply.code(201).send({ user });

@@ -60,7 +60,6 @@ async function diskOf(dir: string): Promise<{ path: string; total: number; free:
 
 /** Registers the system route. */
 export function systemRoutes(app: ApiApp, ctx: ApiContext, version: string): void {
-  const pending = ctx.deps.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL');
   app.get(
     '/api/system',
     {
@@ -78,7 +77,7 @@ export function systemRoutes(app: ApiApp, ctx: ApiContext, version: string): voi
         detector: { backend: config.detect.backend, workers: ctx.deps.detector?.().workers ?? config.detect.workers ?? cpus, running: ctx.deps.detector?.().name ?? null, pending: ctx.deps.detector?.().pending ?? null },
         recordings: await ctx.deps.recordings.usage(),
         cameras: (await ctx.deps.cameras.list()).map((c) => ({ id: c.id, name: c.name, enabled: c.enabled, health: c.health })),
-        notifications: notificationTargets(config, pending.get()?.n ?? 0),
+        notifications: notificationTargets(config, ctx.deps.outbox.undelivered()),
       };
     },
   );

@@ -15,17 +15,14 @@ const cameraIds = z.array(idParam).max(1000).describe('Camera ids the user may s
 
 /** Registers the user routes. */
 export function userRoutes(app: ApiApp, ctx: ApiContext): void {
-  const { users, cameras, db } = ctx.deps;
+  const { users, cameras } = ctx.deps;
   const withCameras = (u: User) => ({ ...u, cameras: users.camerasOf(u.id) });
 
   /** Makes the user's grants exactly `ids`, after checking every camera exists (CAMERA_NOT_FOUND). */
   async function setGrants(userId: string, ids: readonly string[]): Promise<void> {
     const wanted = new Set(ids);
     for (const id of wanted) if ((await cameras.get(id)) === null) throw new SightlineError('CAMERA_NOT_FOUND', `no camera has the id ${id}`);
-    db.transaction(() => {
-      for (const id of users.camerasOf(userId)) if (!wanted.has(id)) users.revokeCamera(userId, id);
-      for (const id of wanted) users.grantCamera(userId, id);
-    })();
+    users.setCameras(userId, [...wanted]);
   }
 
   function userOr404(id: string): User {

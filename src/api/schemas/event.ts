@@ -1,7 +1,7 @@
 /** Event, count and heat shapes of the API. */
 import { z } from 'zod';
 import { OBJECT_CLASSES } from '../../core/detection.ts';
-import { EVENT_TYPES } from '../../store/store-input.ts';
+import { EVENT_TYPES } from '../../core/rules/types.ts';
 
 /** A stored event. */
 export const eventSchema = z.object({

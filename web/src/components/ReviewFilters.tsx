@@ -1,10 +1,8 @@
 /** The filters of the review page: camera, type, rule, class and a from/to range. */
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { EVENT_TYPES } from '../../../src/core/rules/types.ts';
 import type { Camera } from '../api/types.ts';
 import { CameraPicker } from './ChartCameraPicker.tsx';
-
-/** Kinds of events, as the API names them. */
-export const EVENT_TYPES = ['line_crossing', 'zone_enter', 'zone_exit', 'intrusion', 'loitering', 'crowd'] as const;
 
 /** Object classes the rules can name. */
 export const CLASSES = ['person', 'bicycle', 'car', 'motorcycle', 'bus', 'truck'] as const;

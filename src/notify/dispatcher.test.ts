@@ -8,7 +8,8 @@ import { openDatabase } from '../store/database.ts';
 import type { JsonObject } from '../store/json.ts';
 import { ManualClock } from './clock.ts';
 import { backoffDelay, DEFAULT_BACKOFF, Dispatcher, UndeliverableError, type DeliveryContext, type DispatchReport } from './dispatcher.ts';
-import { GAVE_UP, Outbox } from './outbox.ts';
+import { GAVE_UP } from '../store/outbox.ts';
+import { SqliteOutbox } from '../store/sqlite-outbox.ts';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -38,56 +39,6 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
-test('outbox: enqueue, due, delivered, failed, pending and prune', (t) => {
-  const { db } = tempDb(t);
-  const box = new Outbox(db);
-  const t0 = 1_000_000;
-  const a1 = box.enqueue('webhook:a', { n: 1 }, t0);
-  const a2 = box.enqueue('webhook:a', { n: 2 }, t0 + 1);
-  const b1 = box.enqueue('mqtt', { n: 3 }, t0 + 2);
-  assert.deepEqual(box.get(a1), { id: a1, channel: 'webhook:a', payload: { n: 1 }, createdAt: t0, attempts: 0, nextAttempt: t0, lastError: null, deliveredAt: null });
-  assert.deepEqual(box.due(t0 + 10, 10).map((i) => i.id), [a1, a2, b1]);
-  assert.deepEqual(box.due(t0 + 10, 2).map((i) => i.id), [a1, a2]);
-  assert.equal(box.pending(), 3);
-  assert.deepEqual(box.channels(), ['mqtt', 'webhook:a']);
-
-  // A failed head holds back the later items of its channel, not the other channels.
-  box.markFailed(a1, 'HTTP 500', t0 + 5000);
-  assert.deepEqual(box.due(t0 + 10, 10).map((i) => i.id), [b1]);
-  assert.deepEqual(box.due(t0 + 5000, 10).map((i) => i.id), [a1, a2, b1]);
-  assert.equal(box.get(a1)?.attempts, 1);
-  assert.equal(box.get(a1)?.lastError, 'HTTP 500');
-
-  // The far end came back: everything of the channel is due now.
-  assert.equal(box.retryNow('webhook:a', t0 + 20), 1);
-  assert.deepEqual(box.due(t0 + 20, 10).map((i) => i.id), [a1, a2, b1]);
-
-  box.markDelivered(a1, t0 + 30);
-  assert.equal(box.get(a1)?.deliveredAt, t0 + 30);
-  assert.equal(box.head('webhook:a')?.id, a2);
-  box.markGaveUp(a2, 'gone');
-  assert.equal(box.get(a2)?.nextAttempt, GAVE_UP);
-  assert.equal(box.head('webhook:a'), null);
-  assert.deepEqual(box.due(t0 + 100, 10).map((i) => i.id), [b1], 'a given-up item is neither due nor blocking');
-  assert.equal(box.pending(), 1);
-
-  // Prune removes delivered and given-up items older than the cutoff, never pending ones.
-  assert.equal(box.prune(t0 + 24 * HOUR, 1), 0);
-  assert.equal(box.prune(t0 + 2 + 24 * HOUR, 1), 1, 'a given-up item goes by the time it was queued');
-  assert.equal(box.get(a2), null);
-  assert.equal(box.prune(t0 + 30 + 24 * HOUR, 1), 0);
-  assert.equal(box.prune(t0 + 31 + 24 * HOUR, 1), 1, 'a delivered item goes by the time it was delivered');
-  assert.equal(box.get(a1), null);
-  assert.notEqual(box.get(b1), null);
-});
-
-test('outbox: bad channel names are refused', (t) => {
-  const box = new Outbox(tempDb(t).db);
-  for (const bad of ['', 'has space', 'x'.repeat(81), 'a/b']) {
-    assert.throws(() => box.enqueue(bad, {}, 0), { code: 'STORE_INPUT_INVALID' }, JSON.stringify(bad));
-  }
-});
-
 test('backoff: 1 s doubling to 10 min, jitter takes off up to half', async (t) => {
   const cases: { failures: number; random: number; want: number }[] = [
     { failures: 1, random: 0, want: 1000 },
@@ -108,7 +59,7 @@ test('backoff: 1 s doubling to 10 min, jitter takes off up to half', async (t) =
 function harness(t: TestContext, answer: (channel: string, payload: JsonObject, ctx: DeliveryContext) => Promise<void>) {
   const { db, file } = tempDb(t);
   const clock = new ManualClock(0);
-  const outbox = new Outbox(db);
+  const outbox = new SqliteOutbox(db);
   const attempts: string[] = [];
   const reports: DispatchReport[] = [];
   const dispatcher = new Dispatcher({
@@ -221,7 +172,7 @@ test('dispatcher: stop aborts an attempt in flight, and a restart resumes pendin
   t.after(() => db.close());
   const delivered: number[] = [];
   const clock = new ManualClock(5000);
-  const again = new Dispatcher({ outbox: new Outbox(db), clock, deliver: async (_c, p) => void delivered.push(p['n'] as number) });
+  const again = new Dispatcher({ outbox: new SqliteOutbox(db), clock, deliver: async (_c, p) => void delivered.push(p['n'] as number) });
   again.start();
   t.after(() => again.stop());
   await until(() => delivered.length === 3, 'resumed deliveries');

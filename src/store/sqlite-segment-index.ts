@@ -1,39 +1,11 @@
 /**
- * The index of recorded segments: a repository over the `segments` table (migration 3) with
- * prepared statements. Times are epoch ms, ranges half-open `[from, to)`, paths relative to the data
- * directory. Failures throw SightlineError: STORE_INPUT_INVALID for bad input, CAMERA_NOT_FOUND for
- * an unknown camera, STORE_CONFLICT for a path already indexed, DATABASE_FAILED otherwise.
+ * The segment index on SQLite: the `segments` table (migration 3) behind prepared statements; see
+ * ./segment-index.ts for the rules every implementation follows.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { SightlineError } from '../core/errors.ts';
-import type { SegmentInfo } from '../server/services.ts';
-import { checkRange, checkText, checkTime, invalid } from '../store/store-input.ts';
-
-/** The longest segment the index accepts, in ms; it bounds the range queries. */
-export const MAX_SEGMENT_MS = 60 * 60 * 1000;
-
-/** A segment to index. */
-export interface NewSegment {
-  readonly cameraId: string;
-  /** File path relative to the data directory. */
-  readonly path: string;
-  /** Epoch ms of the first frame. */
-  readonly startTime: number;
-  /** Epoch ms of the end of the last frame. */
-  readonly endTime: number;
-  readonly bytes: number;
-}
-
-/** A segment as indexed, with its file path (relative to the data directory). */
-export interface StoredSegment extends SegmentInfo {
-  readonly path: string;
-}
-
-/** Total size of the indexed recordings. */
-export interface SegmentTotals {
-  readonly bytes: number;
-  readonly segments: number;
-}
+import { MAX_SEGMENT_MS, type NewSegment, type SegmentIndex, type SegmentTotals, type StoredSegment } from './segment-index.ts';
+import { checkRange, checkText, checkTime, invalid } from './store-input.ts';
 
 interface SegmentRow {
   id: number;
@@ -47,7 +19,7 @@ interface SegmentRow {
 const COLUMNS = 'id, camera_id, path, start_time, end_time, bytes';
 
 /** The segments table behind prepared statements; the connection stays the caller's. */
-export class SegmentIndex {
+export class SqliteSegmentIndex implements SegmentIndex {
   readonly #db: Database;
   readonly #s: {
     insert: Statement<[string, string, number, number, number], SegmentRow>;

@@ -1,36 +1,11 @@
 /**
- * The notification outbox: a durable queue over the `outbox` table (migration 3). Every MQTT event,
- * webhook call and email is written here first, in one insert, and only marked delivered once the
- * far end acknowledged it; so a broker or endpoint that is down, or a server restart, loses nothing.
- *
- * Rows are pending while `delivered_at` is null. An item given up for good (retried past its
- * deadline, or undeliverable) keeps `delivered_at` null, gets `next_attempt` = {@link GAVE_UP} and
- * keeps the reason in `last_error`. Items of one channel are delivered in id order: an item is due
- * only when no earlier pending item of its channel is waiting for a later retry.
+ * The outbox on SQLite: the `outbox` table (migration 3) behind prepared statements; see
+ * ./outbox.ts for the rules every implementation follows.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { SightlineError } from '../core/errors.ts';
-import { parseJsonObject, type JsonObject } from '../store/json.ts';
-
-/** `next_attempt` of an item given up for good: later than any real time. */
-export const GAVE_UP = Number.MAX_SAFE_INTEGER;
-
-/** One queued notification. */
-export interface OutboxItem {
-  readonly id: number;
-  /** `mqtt`, `webhook:<name>` or `email`. */
-  readonly channel: string;
-  readonly payload: JsonObject;
-  /** Epoch ms. */
-  readonly createdAt: number;
-  /** Failed attempts so far. */
-  readonly attempts: number;
-  /** Epoch ms of the next attempt; {@link GAVE_UP} when given up. */
-  readonly nextAttempt: number;
-  readonly lastError: string | null;
-  /** Epoch ms; null while pending. */
-  readonly deliveredAt: number | null;
-}
+import { parseJsonObject, type JsonObject } from './json.ts';
+import { GAVE_UP, type Outbox, type OutboxItem } from './outbox.ts';
 
 interface OutboxRow {
   id: number;
@@ -60,8 +35,8 @@ function toItem(row: OutboxRow): OutboxItem {
   };
 }
 
-/** The durable queue of notifications in the embedded database. */
-export class Outbox {
+/** The durable queue of notifications in the embedded database; the connection stays the caller's. */
+export class SqliteOutbox implements Outbox {
   private readonly insert: Statement<[string, string, number, number]>;
   private readonly dueStmt: Statement<{ now: number; limit: number; gaveUp: number }, OutboxRow>;
   private readonly headStmt: Statement<[string, number], OutboxRow>;
@@ -71,8 +46,10 @@ export class Outbox {
   private readonly failedStmt: Statement<[string, number, number]>;
   private readonly retryStmt: Statement<{ channel: string; now: number; gaveUp: number }>;
   private readonly pendingStmt: Statement<[number], { n: number }>;
+  private readonly undeliveredStmt: Statement<[], { n: number }>;
   private readonly pruneStmt: Statement<{ cutoff: number; gaveUp: number }>;
 
+  /** An outbox over an open, migrated connection (see `openDatabase`). */
   constructor(db: Database) {
     this.insert = db.prepare('INSERT INTO outbox (channel, payload, created_at, next_attempt) VALUES (?, ?, ?, ?)');
     this.dueStmt = db.prepare(`
@@ -91,6 +68,7 @@ export class Outbox {
       'UPDATE outbox SET next_attempt = @now WHERE channel = @channel AND delivered_at IS NULL AND next_attempt > @now AND next_attempt < @gaveUp',
     );
     this.pendingStmt = db.prepare('SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL AND next_attempt < ?');
+    this.undeliveredStmt = db.prepare('SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL');
     this.pruneStmt = db.prepare(
       'DELETE FROM outbox WHERE (delivered_at IS NOT NULL AND delivered_at < @cutoff) OR (delivered_at IS NULL AND next_attempt = @gaveUp AND created_at < @cutoff)',
     );
@@ -148,6 +126,11 @@ export class Outbox {
   /** Items still to deliver (not given up). */
   pending(): number {
     return this.pendingStmt.get(GAVE_UP)?.n ?? 0;
+  }
+
+  /** Items not delivered, given up or not. */
+  undelivered(): number {
+    return this.undeliveredStmt.get()?.n ?? 0;
   }
 
   /** Deletes items delivered, and items given up, more than `days` days before `now`; returns how many. */

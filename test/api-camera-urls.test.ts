@@ -12,7 +12,7 @@ import { SightlineError } from '../src/core/errors.ts';
 import { cameraViewFor } from '../src/api/routes/cameras.ts';
 import { parseCameraInput } from '../src/live/camera-manager.ts';
 import { CameraNetworks, cameraUrlProblem, checkCameraNetwork, credentialsWouldMove, splitLikeFfmpeg } from '../src/live/camera-url.ts';
-import type { CameraView } from '../src/server/services.ts';
+import type { CameraView } from '../src/live/camera-service.ts';
 import { createHarness, type Harness, type SessionCreds } from './fixtures/api-harness.ts';
 import { closedPort } from './fixtures/ports.ts';
 

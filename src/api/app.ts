@@ -14,7 +14,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { ApiDeps } from '../server/services.ts';
+import type { ApiDeps } from './deps.ts';
 import { SESSION_COOKIE } from './auth/credentials.ts';
 import { installGuard, installRouteChecks } from './auth/guard.ts';
 import type { ApiContext } from './context.ts';

@@ -3,7 +3,7 @@
  * the helpers for audit entries.
  */
 import type { FastifyRequest } from 'fastify';
-import type { ApiDeps } from '../server/services.ts';
+import type { ApiDeps } from './deps.ts';
 import type { ApiTokenStore } from '../store/api-tokens.ts';
 import type { JsonObject } from '../store/json.ts';
 import type { SessionStore } from '../store/sessions.ts';

@@ -6,7 +6,7 @@ import type {} from '@fastify/cookie';
 import type {} from '@fastify/websocket';
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { CameraView } from '../server/services.ts';
+import type { CameraView } from '../live/camera-service.ts';
 import type { StoredEvent } from '../store/event-store.ts';
 import type { Permission } from './auth/permissions.ts';
 import type { Principal } from './auth/principal.ts';

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { SightlineError } from '../core/errors.ts';
-import type { RecordingService, SegmentInfo } from '../server/services.ts';
+import type { RecordingService, SegmentInfo } from './recordings.ts';
 import { checkRange } from '../store/store-input.ts';
 import { exportParts, type ExportOptions } from './export-range.ts';
 import type { SegmentIndex, StoredSegment } from '../store/segment-index.ts';

@@ -19,7 +19,7 @@ import { InProcessBus } from '../events/bus.ts';
 import { CameraManager, type RecorderFactory } from '../live/camera-manager.ts';
 import { startNotifications, type Notifications, type StartNotificationsOptions } from '../notify/notifications.ts';
 import type { AnnouncedCamera } from '../notify/mqtt-topics.ts';
-import type { CameraView } from './services.ts';
+import type { CameraView } from '../live/camera-service.ts';
 import { eventKeepFromStore } from '../record/event-keep.ts';
 import { Recorder } from '../record/recorder.ts';
 import { LocalRecordingService } from '../record/recording-service.ts';

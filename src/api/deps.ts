@@ -1,0 +1,42 @@
+/**
+ * What the HTTP API is built from, as small interfaces owned by the modules that own each concept:
+ * the composition root (src/server/server.ts) builds the real ones; the API never reaches past them.
+ */
+import type { ServerConfig } from '../config/schema/server.ts';
+import type { Bus } from '../events/bus.ts';
+import type { CameraService } from '../live/camera-service.ts';
+import type { ShowVideo } from '../media/viewing.ts';
+import type { RecordingService } from '../record/recordings.ts';
+import type { ApiTokenStore } from '../store/api-tokens.ts';
+import type { AuditLog } from '../store/audit-log.ts';
+import type { EventStore } from '../store/event-store.ts';
+import type { Outbox } from '../store/outbox.ts';
+import type { SessionStore } from '../store/sessions.ts';
+import type { SetupTokenStore } from '../store/setup-tokens.ts';
+import type { UserStore } from '../store/users.ts';
+
+/** Everything the API is built from. */
+export interface ApiDeps {
+  readonly config: ServerConfig;
+  /** Absolute data directory (snapshots are relative to it). */
+  readonly dataDir: string;
+  readonly store: EventStore;
+  readonly users: UserStore;
+  /** Sign-in sessions, with the lifetimes of `config.server`. */
+  readonly sessions: SessionStore;
+  readonly tokens: ApiTokenStore;
+  /** Whether setup is still open (no admin yet). */
+  readonly setupTokens: Pick<SetupTokenStore, 'adminExists'>;
+  readonly audit: AuditLog;
+  /** The notification outbox, for its count of undelivered items. */
+  readonly outbox: Pick<Outbox, 'undelivered'>;
+  readonly bus: Bus;
+  readonly cameras: CameraService;
+  readonly recordings: RecordingService;
+  /** The clock, epoch ms. */
+  readonly now: () => number;
+  /** The one place video passes on its way to a person (masks, redaction); default as recorded. */
+  readonly showVideo?: ShowVideo;
+  /** The shared detector as it runs: its name, workers and frames waiting for a worker now (absent in tests without one). */
+  readonly detector?: () => { readonly name: string; readonly workers: number; readonly pending: number };
+}

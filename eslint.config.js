@@ -1,4 +1,5 @@
-// Lint rules: strict TypeScript, no `any`, no console outside the CLI, and a pure `src/core`.
+// Lint rules: strict TypeScript, no `any`, no console outside the CLI, a pure `src/core`, SQL only in `src/store`.
+// The import order of the layers is the table of docs/architecture.md, enforced by test/architecture.test.ts.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -32,10 +33,15 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads'], message: 'src/core is pure: no Node I/O.' },
-        { group: ['**/config/**', '**/ingest/**', '**/detect/**', '**/pipeline/**', '**/events/**', '**/store/**', '**/record/**', '**/privacy/**', '**/api/**', '**/cli/**', '**/main.ts'], message: 'src/core imports nothing outside src/core.' },
       ] }],
       'no-restricted-globals': ['error', { name: 'Date', message: 'src/core takes time from frames, never the clock.' }, { name: 'performance', message: 'src/core takes time from frames, never the clock.' }],
     },
+  },
+  {
+    // SQL stays in src/store (the layer table of docs/architecture.md, checked by test/architecture.test.ts, holds the rest of the order).
+    files: ['src/**/*.ts', 'web/src/**/*.{ts,tsx}', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    ignores: ['src/store/**', 'src/core/**', '**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'better-sqlite3', message: 'SQL lives in src/store: use a repository.' }] }] },
   },
   {
     files: ['src/core/**/*.test.ts'],

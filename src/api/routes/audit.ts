@@ -3,18 +3,8 @@ import { z } from 'zod';
 import type { ApiContext } from '../context.ts';
 import { definedOnly } from '../defined.ts';
 import type { ApiApp } from '../fastify-types.ts';
+import { auditEntriesSchema, auditVerifySchema } from '../schemas/answers.ts';
 import { epochMsParam, limitParam, noQuery, responses } from '../schemas/common.ts';
-
-const entrySchema = z.object({
-  seq: z.number(),
-  time: z.number(),
-  actor: z.string(),
-  action: z.string(),
-  target: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()),
-  prevHash: z.string(),
-  hash: z.string(),
-});
 
 const text = z.string().min(1).max(1024);
 
@@ -35,7 +25,7 @@ export function auditRoutes(app: ApiApp, ctx: ApiContext): void {
           afterSeq: z.string().regex(/^\d{1,15}$/, 'expected a whole number').transform(Number).optional().describe('Entries after this seq (paging).'),
           limit: limitParam.optional(),
         }),
-        response: responses(z.object({ entries: z.array(entrySchema) })),
+        response: responses(auditEntriesSchema),
       },
     },
     async (request) => ({ entries: ctx.deps.audit.list(definedOnly(request.query)) }),
@@ -48,7 +38,7 @@ export function auditRoutes(app: ApiApp, ctx: ApiContext): void {
       schema: {
         summary: 'Verify the hash chain of the audit log',
         querystring: noQuery,
-        response: responses(z.union([z.object({ ok: z.literal(true), entries: z.number() }), z.object({ ok: z.literal(false), firstBadSeq: z.number(), reason: z.string() })])),
+        response: responses(auditVerifySchema),
       },
     },
     async () => ctx.deps.audit.verify(),

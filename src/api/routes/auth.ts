@@ -13,15 +13,9 @@ import { clearSessionCookie, setSessionCookie } from '../auth/session-cookie.ts'
 import { auditRequest, type ApiContext } from '../context.ts';
 import { errorBody } from '../errors.ts';
 import type { ApiApp } from '../fastify-types.ts';
+import { loginSchema, meSchema } from '../schemas/answers.ts';
 import { errorSchema, noContent, noQuery, responses } from '../schemas/common.ts';
-import { passwordField, userSchema } from '../schemas/user.ts';
-
-const meSchema = z.object({
-  user: userSchema,
-  role: userSchema.shape.role,
-  cameras: z.array(z.string()).describe('Ids of the cameras this user may see.'),
-  csrfToken: z.string().describe('Send as x-csrf-token on every POST, PUT, PATCH and DELETE.'),
-});
+import { passwordField } from '../schemas/user.ts';
 
 function sessionUser(principal: Principal | null): Extract<Principal, { kind: 'user' }> {
   // The guard lets only sessions reach routes with the `session` permission.
@@ -53,7 +47,7 @@ export function authRoutes(app: ApiApp, ctx: ApiContext): void {
         summary: 'Sign in',
         querystring: noQuery,
         body: z.strictObject({ name: z.string().min(1).max(256), password: passwordField }),
-        response: { 200: z.object({ user: userSchema, csrfToken: z.string() }), '4xx': errorSchema },
+        response: { 200: loginSchema, '4xx': errorSchema },
       },
     },
     async (request, reply) => {

@@ -12,6 +12,7 @@ import { redactUrl } from '../../ingest/redact-url.ts';
 import { cameraNetworksOf, checkApiCameraUrl, urlOrigin } from '../../live/camera-url.ts';
 import { auditRequest, type ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
+import { cameraTestResultSchema } from '../schemas/answers.ts';
 import { noQuery, responses } from '../schemas/common.ts';
 
 /** ffprobe's network timeout for a test, ms. */
@@ -21,13 +22,6 @@ const testBodySchema = z.strictObject({
   url: z.string().min(1).max(2048).describe('rtsp://, rtsps://, http:// or https:// stream URL, without credentials in it.'),
   credentials: cameraCredentialsSchema.optional(),
 });
-
-const testResultSchema = z
-  .union([
-    z.object({ ok: z.literal(true), width: z.number(), height: z.number(), codec: z.string(), frameRate: z.number().nullable() }),
-    z.object({ ok: z.literal(false), error: z.string().describe('Why the stream did not answer (credentials removed).') }),
-  ])
-  .describe('What a test of a stream found.');
 
 /** What a failed test tells the client: one of a few generic reasons, never ffprobe's text (which may quote what an internal server answered). */
 const PROBE_FAILURES: readonly (readonly [RegExp, string])[] = [
@@ -54,7 +48,7 @@ export function cameraTestRoutes(app: ApiApp, ctx: ApiContext): void {
     '/api/cameras/test',
     {
       config: { permission: 'admin' },
-      schema: { summary: 'Test a stream before adding a camera', querystring: noQuery, body: testBodySchema, response: responses(testResultSchema) },
+      schema: { summary: 'Test a stream before adding a camera', querystring: noQuery, body: testBodySchema, response: responses(cameraTestResultSchema) },
       // Invalid bodies reach the handler, so that refused tests are audited too.
       attachValidation: true,
     },
@@ -83,7 +77,7 @@ export function cameraTestRoutes(app: ApiApp, ctx: ApiContext): void {
       const proxies = new CredentialProxies(credentials ?? null);
       let probed = url;
       const shown = redactUrl(url);
-      let result: z.infer<typeof testResultSchema>;
+      let result: z.infer<typeof cameraTestResultSchema>;
       try {
         probed = await proxies.localUrl(url);
         const info = await probe(probed, { timeoutMs: PROBE_TIMEOUT_MS });

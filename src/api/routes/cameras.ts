@@ -14,9 +14,9 @@ import { canSeeCamera, seesAllCameras, type Principal } from '../auth/principal.
 import { auditRequest, type ApiContext } from '../context.ts';
 import { definedOnly } from '../defined.ts';
 import type { ApiApp } from '../fastify-types.ts';
+import { cameraListSchema } from '../schemas/answers.ts';
 import { cameraCreateSchema, cameraPatchSchema, cameraViewSchema } from '../schemas/camera.ts';
 import { errorSchema, idParams, noContent, noQuery, responses } from '../schemas/common.ts';
-import { z } from 'zod';
 
 /**
  * Runs a camera write; if its error message quotes the stream password (a service should never let
@@ -87,7 +87,7 @@ export function cameraRoutes(app: ApiApp, ctx: ApiContext): void {
     '/api/cameras',
     {
       config: { permission: 'cameras:read' },
-      schema: { summary: 'Cameras you may see', querystring: noQuery, response: responses(z.object({ cameras: z.array(cameraViewSchema) })) },
+      schema: { summary: 'Cameras you may see', querystring: noQuery, response: responses(cameraListSchema) },
     },
     async (request) => {
       const principal = request.principal!;

@@ -10,25 +10,12 @@ import { BUCKET_MS } from '../../store/buckets.ts';
 import type { ZoneOccupancyRow } from '../../store/event-store.ts';
 import { auditView, VIEW_AUDIT_MS, ViewThrottle, type ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
+import { occupancySchema } from '../schemas/answers.ts';
 import { bucketedRangeFields, idParams, rangeOrLastDay, responses } from '../schemas/common.ts';
 
 /** Longest range one occupancy query may span, ms (31 days). */
 export const MAX_OCCUPANCY_RANGE_MS = 31 * 86_400_000;
 
-
-const bucketSchema = z.object({
-  start: z.number().describe('Start of the bucket, epoch ms.'),
-  peak: z.number().describe('Most objects inside at once during the bucket.'),
-  mean: z.number().describe('Time-weighted mean of the objects inside over the whole bucket (time the camera was not analysing counts as empty).'),
-  observedSeconds: z.number().describe('Seconds of the bucket during which the camera was analysing.'),
-});
-
-const occupancySchema = z.object({
-  from: z.number(),
-  to: z.number(),
-  bucket: z.enum(['minute', 'hour', 'day']),
-  zones: z.record(z.string(), z.array(bucketSchema)).describe('Zone name → one row per bucket of the range, oldest first.'),
-});
 
 /** One bucket of a zone's occupancy. */
 export interface OccupancyBucket {

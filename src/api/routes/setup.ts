@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { SightlineError } from '../../core/errors.ts';
 import { auditRequest, type ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
+import { setupStatusSchema } from '../schemas/answers.ts';
 import { noQuery, responses } from '../schemas/common.ts';
 import { userSchema } from '../schemas/user.ts';
 
@@ -15,7 +16,7 @@ export function setupRoutes(app: ApiApp, ctx: ApiContext): void {
     '/api/setup',
     {
       config: { permission: 'public' },
-      schema: { summary: 'Whether the setup link is open', querystring: noQuery, response: responses(z.object({ open: z.boolean() })) },
+      schema: { summary: 'Whether the setup link is open', querystring: noQuery, response: responses(setupStatusSchema) },
     },
     async () => ({ open: !ctx.deps.setupTokens.adminExists() }),
   );

@@ -10,33 +10,8 @@ import type { ServerConfig } from '../../config/schema/server.ts';
 import { redactUrl } from '../../ingest/redact-url.ts';
 import type { ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
-import { cameraHealthSchema } from '../schemas/camera.ts';
+import { notificationsSchema, systemSchema } from '../schemas/answers.ts';
 import { noQuery, responses } from '../schemas/common.ts';
-
-const notificationsSchema = z
-  .object({
-    mqtt: z.object({ url: z.string(), prefix: z.string(), hasCredentials: z.boolean() }).nullable(),
-    webhooks: z.array(z.object({ name: z.string(), url: z.string(), types: z.array(z.string()).nullable(), cameras: z.array(z.string()).nullable() })),
-    smtp: z.object({ host: z.string(), port: z.number(), secure: z.boolean(), from: z.string(), to: z.array(z.string()), types: z.array(z.string()) }).nullable(),
-    outboxPending: z.number().describe('Notifications not yet delivered.'),
-  })
-  .describe('Notification targets from the configuration file, without secrets.');
-
-const systemSchema = z.object({
-  version: z.string(),
-  uptimeSeconds: z.number(),
-  host: z.object({
-    cpus: z.number(),
-    loadAverage: z.array(z.number()).describe('1, 5 and 15 minute load averages (zeros on Windows).'),
-    memory: z.object({ total: z.number(), free: z.number() }).describe('Bytes.'),
-    processRss: z.number().describe('Resident memory of the server process, bytes.'),
-  }),
-  disk: z.object({ path: z.string(), total: z.number(), free: z.number() }).nullable().describe('The file system of the data directory, bytes; null when it cannot be read.'),
-  detector: z.object({ backend: z.string(), workers: z.number(), running: z.string().nullable().describe('The model and runtime actually running.'), pending: z.number().nullable().describe('Frames waiting for a worker now: above the worker count, the detector is saturated.') }),
-  recordings: z.object({ bytes: z.number(), segments: z.number(), quotaBytes: z.number() }),
-  cameras: z.array(z.object({ id: z.string(), name: z.string(), enabled: z.boolean(), health: cameraHealthSchema })),
-  notifications: notificationsSchema,
-});
 
 /** The notification targets of a configuration, with every secret left out. */
 export function notificationTargets(config: ServerConfig, outboxPending: number): z.infer<typeof notificationsSchema> {

@@ -4,6 +4,7 @@ import { API_TOKEN_NAME_PATTERN, API_TOKEN_SCOPES } from '../../store/api-tokens
 import { actorOf } from '../auth/principal.ts';
 import { auditRequest, type ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
+import { tokenCreatedSchema, tokenListSchema } from '../schemas/answers.ts';
 import { idParams, noQuery, responses } from '../schemas/common.ts';
 import { apiTokenSchema } from '../schemas/user.ts';
 
@@ -11,7 +12,7 @@ import { apiTokenSchema } from '../schemas/user.ts';
 export function tokenRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(
     '/api/tokens',
-    { config: { permission: 'admin' }, schema: { summary: 'Every API token (never their values)', querystring: noQuery, response: responses(z.object({ tokens: z.array(apiTokenSchema) })) } },
+    { config: { permission: 'admin' }, schema: { summary: 'Every API token (never their values)', querystring: noQuery, response: responses(tokenListSchema) } },
     async () => ({ tokens: ctx.tokens.list() }),
   );
 
@@ -27,7 +28,7 @@ export function tokenRoutes(app: ApiApp, ctx: ApiContext): void {
           scopes: z.array(z.enum(API_TOKEN_SCOPES)).min(1).max(API_TOKEN_SCOPES.length),
           expiresAt: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().describe('Epoch ms, at most 365 days ahead; absent for 90 days from now.'),
         }),
-        response: responses(apiTokenSchema.extend({ token: z.string().describe('The token: shown this once, store it now.') }), 201),
+        response: responses(tokenCreatedSchema, 201),
       },
     },
     async (request, reply) => {

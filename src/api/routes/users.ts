@@ -8,6 +8,7 @@ import { SightlineError } from '../../core/errors.ts';
 import { USER_ROLES, type User } from '../../store/users.ts';
 import { auditRequest, type ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
+import { userListSchema } from '../schemas/answers.ts';
 import { idParam, idParams, noQuery, responses } from '../schemas/common.ts';
 import { passwordField, userWithCamerasSchema } from '../schemas/user.ts';
 
@@ -33,7 +34,7 @@ export function userRoutes(app: ApiApp, ctx: ApiContext): void {
 
   app.get(
     '/api/users',
-    { config: { permission: 'admin' }, schema: { summary: 'Every user', querystring: noQuery, response: responses(z.object({ users: z.array(userWithCamerasSchema) })) } },
+    { config: { permission: 'admin' }, schema: { summary: 'Every user', querystring: noQuery, response: responses(userListSchema) } },
     async () => ({ users: users.list().map(withCameras) }),
   );
 

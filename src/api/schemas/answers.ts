@@ -1,7 +1,7 @@
 /**
- * Response schemas of the routes that declare theirs inline, restated here free of server code so
- * that the web app can parse their answers. test/web-api-drift.test.ts holds each one equal to the
- * schema its route declares; a route may import these instead of its inline copy.
+ * Response schemas of the API's answers, free of server code: the routes declare these and the web
+ * app parses answers with the very same objects (test/web-api-drift.test.ts holds the client's
+ * endpoint table to the routes).
  */
 import { z } from 'zod';
 import { cameraHealthSchema, cameraViewSchema } from './camera.ts';

@@ -1,7 +1,7 @@
 /**
  * The web client's endpoint table against the server's routes: every endpoint the web app calls
- * exists with its method and path, and parses answers with a schema that documents exactly as the
- * route's own does. Both sides go through the same conversion (fastify-type-provider-zod's
+ * exists with its method and path, and parses answers with a schema (looked up by the key the
+ * entry names, in checks.ts's `responses`) that documents exactly as the route's own does. Both sides go through the same conversion (fastify-type-provider-zod's
  * jsonSchemaTransform into @fastify/swagger's OpenAPI document): the server's document comes from
  * the real app, the client's from an app that declares only the client's table. Fails when a route
  * and the client drift apart.
@@ -12,7 +12,8 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { api, type Endpoint } from '../web/src/api/endpoints.ts';
+import { responses } from '../web/src/api/checks.ts';
+import { api, type Method } from '../web/src/api/endpoints.ts';
 import { createHarness } from './fixtures/api-harness.ts';
 
 /** The parts of an OpenAPI document this test reads. */
@@ -26,8 +27,16 @@ function openApiPath(path: string): string {
   return path.replace(/:([A-Za-z_]\w*)/g, '{$1}');
 }
 
+/** An endpoint with its schema itself (the table names it by key). */
+interface Declared {
+  readonly method: Method;
+  readonly path: string;
+  readonly status: 200 | 201 | 204;
+  readonly response: z.ZodType;
+}
+
 /** The OpenAPI document of an app that declares the client's endpoints, with the client's schemas. */
-async function clientDocument(endpoints: readonly Endpoint[]): Promise<OpenApi> {
+async function clientDocument(endpoints: readonly Declared[]): Promise<OpenApi> {
   const app = Fastify();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -39,7 +48,7 @@ async function clientDocument(endpoints: readonly Endpoint[]): Promise<OpenApi> 
   return doc;
 }
 
-function responseOf(doc: OpenApi, e: Endpoint): unknown {
+function responseOf(doc: OpenApi, e: Omit<Declared, 'response'>): unknown {
   return doc.paths[openApiPath(e.path)]?.[e.method.toLowerCase()]?.responses?.[String(e.status)];
 }
 
@@ -50,7 +59,9 @@ test('every endpoint of the web client is a route of the server, answering in th
   const server = openApiSchema.parse(h.app.swagger());
   const entries = Object.entries(api);
   assert.ok(entries.length >= 20, 'the table lists the endpoints');
-  const client = await clientDocument(entries.map(([, e]) => e));
+  for (const [name, e] of entries) assert.ok(Object.hasOwn(responses, e.response), `${name}: no response schema named ${e.response}`);
+  assert.deepEqual(Object.keys(responses).sort(), entries.map(([, e]) => e.response).sort(), 'every response schema is one endpoint\'s');
+  const client = await clientDocument(entries.map(([, e]) => ({ ...e, response: responses[e.response] })));
   for (const [name, e] of entries) {
     const route = server.paths[openApiPath(e.path)]?.[e.method.toLowerCase()];
     assert.ok(route !== undefined, `${name}: ${e.method} ${e.path} is not a route of the server`);
@@ -61,7 +72,7 @@ test('every endpoint of the web client is a route of the server, answering in th
 });
 
 test('the drift check catches a field the route has and the client lacks, and one of another type', async () => {
-  const route: Endpoint = { method: 'GET', path: '/api/setup', status: 200, response: z.object({ open: z.boolean() }) };
+  const route: Declared = { method: 'GET', path: '/api/setup', status: 200, response: z.object({ open: z.boolean() }) };
   const same = await clientDocument([{ ...route, response: z.object({ open: z.boolean() }) }]);
   const missing = await clientDocument([{ ...route, response: z.object({}) }]);
   const retyped = await clientDocument([{ ...route, response: z.object({ open: z.string() }) }]);

@@ -1,15 +1,29 @@
 /**
- * The web client's pure pieces: URLs of endpoints, parsing of answers (success, wrong shape, not
- * JSON, empty), the server's errors, the live WebSocket messages and a camera's rules.
+ * The web client's pure pieces: URLs of endpoints, the lazily loaded checks, parsing of answers
+ * (success, wrong shape, not JSON, empty), the server's errors, the live WebSocket messages and a
+ * camera's rules.
  */
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { z } from 'zod';
 import { answerOf, ApiError, call, failureOf, RESPONSE_INVALID, setCsrfToken, urlOf, type Query } from '../web/src/api/client.ts';
 import { api } from '../web/src/api/endpoints.ts';
-import { parseMessage } from '../web/src/api/live-messages.ts';
+import { busMessageOf, liveStreamMessageOf, parseMessage } from '../web/src/api/live-messages.ts';
+import { checksNow, loadChecks } from '../web/src/api/load-checks.ts';
 import { rulesOf } from '../web/src/api/types.ts';
 import { busMessageSchema, liveStreamMessageSchema } from '../src/api/schemas/live.ts';
+
+// Runs first: nothing above loads the checks module.
+test('checksNow throws before the checks are loaded, then gives the module loadChecks loaded (once)', async () => {
+  assert.throws(() => checksNow(), /before loadChecks\(\) finished/);
+  assert.throws(() => rulesOf({ analytics: {} }), /before loadChecks\(\) finished/);
+  assert.throws(() => busMessageOf('{}'), /before loadChecks\(\) finished/);
+  const first = loadChecks();
+  assert.equal(loadChecks(), first, 'one load');
+  const checks = await first;
+  assert.equal(checksNow(), checks);
+  assert.equal(checks.responses.cameras, (await import('../src/api/schemas/answers.ts')).cameraListSchema, 'the server schema itself');
+});
 
 const realFetch = globalThis.fetch;
 afterEach(() => {
@@ -96,7 +110,8 @@ test('call throws the server error of a failed request', async () => {
 const health = { cameraId: 'A', cameraName: 'a', state: 'connected', fps: 5, analysedFps: 5, lastFrameAt: null, lastError: null, reconnects: 0, droppedFrames: 0, frameSize: null, recording: false };
 const tracks = { cameraId: 'A', cameraName: 'a', frameTime: 1, streamTime: 2.5, width: 640, height: 480, tracks: [{ id: 1, class: 'person', box: [1, 2, 3, 4], observed: true }] };
 
-test('WebSocket messages are checked against the live schemas', () => {
+test('WebSocket messages are checked against the live schemas', async () => {
+  await loadChecks(); // as the live page does before it connects
   const bus: [string, boolean][] = [
     [JSON.stringify({ topic: 'health', message: health }), true],
     [JSON.stringify({ topic: 'tracks', message: tracks }), true],
@@ -119,9 +134,12 @@ test('WebSocket messages are checked against the live schemas', () => {
   for (const [text, ok] of live) assert.equal(parseMessage(liveStreamMessageSchema, text).ok, ok, text);
   const bad = parseMessage(busMessageSchema, '{not json');
   assert.deepEqual(bad, { ok: false, error: 'not JSON' });
+  assert.equal(busMessageOf(JSON.stringify({ topic: 'health', message: health }))?.topic, 'health');
+  assert.equal(liveStreamMessageOf('{"type":"clock","streamTime":12.5}')?.type, 'clock');
 });
 
-test('rulesOf takes a camera analytics lines and zones, with the configuration defaults, or says why not', () => {
+test('rulesOf takes a camera analytics lines and zones, with the configuration defaults, or says why not', async () => {
+  await loadChecks(); // as the call that fetched the camera did
   const line = { name: 'door', points: [[0, 0], [10, 0]], inside: [5, 5], classes: ['person'] };
   const zone = { name: 'yard', polygon: [[0, 0], [10, 0], [10, 10]], classes: ['car'] };
   const good = rulesOf({ analytics: { lines: [line], zones: [zone], heatmap: { cellSize: 16 } } });

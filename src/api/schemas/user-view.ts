@@ -4,12 +4,13 @@
  * that the role and scope lists equal the stores' own.
  */
 import { z } from 'zod';
+import { apiTokenScopes } from './token-scopes.ts';
 
 /** A user's role, as the API names it (the same list as the user store's `USER_ROLES`). */
 export const userRoleSchema = z.enum(['admin', 'operator', 'viewer']);
 
 /** A scope an API token may hold (the same list as the token store's `API_TOKEN_SCOPES`). */
-export const apiTokenScopeSchema = z.enum(['metrics:read', 'events:read', 'cameras:read', 'recordings:read']);
+export const apiTokenScopeSchema = z.enum(apiTokenScopes);
 
 /** A user. */
 export const userSchema = z.object({

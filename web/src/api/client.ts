@@ -5,8 +5,9 @@
  * does not have the declared shape).
  */
 import type { z } from 'zod';
-import { errorSchema } from '../../../src/api/schemas/common.ts';
-import type { Endpoint } from './endpoints.ts';
+import type { ResponseName } from './checks.ts';
+import type { AnswerOf, Endpoint } from './endpoints.ts';
+import { loadChecks } from './load-checks.ts';
 
 /** An API failure: the HTTP status and the server's stable code and message. */
 export class ApiError extends Error {
@@ -59,15 +60,6 @@ export function urlOf(path: string, params?: Readonly<Record<string, string>>, q
   return text === '' ? filled : `${filled}?${text}`;
 }
 
-/** A Zod failure as one line for people: each issue's path and message. */
-export function issuesText(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.length === 0 ? '(answer)' : i.path.join('.')}: ${i.message}`)
-    .concat(error.issues.length > 3 ? [`and ${error.issues.length - 3} more`] : [])
-    .join('; ');
-}
-
 function invalid(status: number, what: string, detail: string): ApiError {
   return new ApiError(status, RESPONSE_INVALID, `The server's answer to ${what} was not what this page expects (${detail}). Reload the page; if that does not help, the web app and the server may be of different versions.`);
 }
@@ -88,11 +80,12 @@ export async function failureOf(what: string, res: Response): Promise<ApiError> 
   } catch {
     // Not JSON: the generic message below.
   }
+  const { errorSchema } = await loadChecks();
   const parsed = errorSchema.safeParse(body);
   return parsed.success ? new ApiError(res.status, parsed.data.error.code, parsed.data.error.message) : new ApiError(res.status, 'HTTP_ERROR', `${what} failed with HTTP ${res.status}`);
 }
 
-/** The parsed answer of a successful response: its JSON (null when empty) checked against the schema. Throws ApiError with RESPONSE_INVALID otherwise. */
+/** The parsed answer of a successful response: its JSON (null when empty) checked against the schema. Throws ApiError with RESPONSE_INVALID otherwise. (A caller that has a schema has loaded the checks, whose `issuesText` words a failure.) */
 export async function answerOf<S extends z.ZodType>(schema: S, what: string, res: Response): Promise<z.output<S>> {
   const text = await textOf(res);
   let body: unknown = null;
@@ -104,27 +97,37 @@ export async function answerOf<S extends z.ZodType>(schema: S, what: string, res
     }
   }
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw invalid(res.status, what, issuesText(parsed.error));
+  if (!parsed.success) throw invalid(res.status, what, (await loadChecks()).issuesText(parsed.error));
   return parsed.data;
 }
 
-/** Calls an endpoint: its answer parsed with the endpoint's schema, or an ApiError (the server's, or RESPONSE_INVALID). */
-export async function call<P extends string, S extends z.ZodType>(endpoint: Endpoint<P, S>, ...[options]: CallArgs<P>): Promise<z.output<S>> {
+/**
+ * Calls an endpoint: its answer parsed with the endpoint's schema, or an ApiError (the server's, or
+ * RESPONSE_INVALID). The request and the load of the schemas (checks.ts, its own chunk) run in
+ * parallel; a failed load rejects the call with its own message.
+ */
+export async function call<P extends string, K extends ResponseName>(endpoint: Endpoint<P, K>, ...[options]: CallArgs<P>): Promise<AnswerOf<K>> {
   const url = urlOf(endpoint.path, options?.params, options?.query);
   const what = `${endpoint.method} ${url.split('?')[0]}`;
   const body = options?.body;
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (endpoint.method !== 'GET' && csrfToken !== null) headers['x-csrf-token'] = csrfToken;
-  const res = await fetch(url, {
-    method: endpoint.method,
-    headers,
-    credentials: 'same-origin',
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-    ...(options?.signal !== undefined && { signal: options.signal }),
-  });
+  const [res, checks] = await Promise.all([
+    fetch(url, {
+      method: endpoint.method,
+      headers,
+      credentials: 'same-origin',
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+      ...(options?.signal !== undefined && { signal: options.signal }),
+    }),
+    loadChecks(),
+  ]);
   if (!res.ok) throw await failureOf(what, res);
-  return answerOf(endpoint.response, what, res);
+  // The schema named K parses to AnswerOf<K> (endpoints.ts holds each entry's key to its own
+  // name); the compiler cannot follow a generic key through the table, hence the one cast.
+  const schema = checks.responses[endpoint.response] as unknown as z.ZodType<AnswerOf<K>>;
+  return answerOf(schema, what, res);
 }
 
 /** The message to show for a failure: the server's own when it sent one. */

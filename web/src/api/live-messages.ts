@@ -1,10 +1,13 @@
 /**
  * The JSON messages of the live WebSockets, checked against the server's schemas: a message that
  * is not JSON or not of the expected shape is reported (console.warn) and dropped, never cast.
+ * The schemas come from the checks chunk, which must be loaded before a socket is read: the live
+ * video opens only for a camera of a loaded list, and the bus feed awaits `loadChecks()` before it
+ * connects.
  */
 import type { z } from 'zod';
-import { busMessageSchema, liveStreamMessageSchema } from '../../../src/api/schemas/live.ts';
-import { issuesText } from './client.ts';
+import type { busMessageSchema, liveStreamMessageSchema } from './checks.ts';
+import { checksNow } from './load-checks.ts';
 
 /** One message of /api/ws: a topic and its message. */
 export type BusMessage = z.output<typeof busMessageSchema>;
@@ -12,7 +15,7 @@ export type BusMessage = z.output<typeof busMessageSchema>;
 /** One JSON message of /api/cameras/:id/live. */
 export type LiveStreamMessage = z.output<typeof liveStreamMessageSchema>;
 
-/** The message a text frame holds when it matches the schema, or why not. */
+/** The message a text frame holds when it matches the schema, or why not. Needs the checks loaded. */
 export function parseMessage<S extends z.ZodType>(schema: S, text: string): { readonly ok: true; readonly message: z.output<S> } | { readonly ok: false; readonly error: string } {
   let json: unknown;
   try {
@@ -21,7 +24,7 @@ export function parseMessage<S extends z.ZodType>(schema: S, text: string): { re
     return { ok: false, error: 'not JSON' };
   }
   const parsed = schema.safeParse(json);
-  return parsed.success ? { ok: true, message: parsed.data } : { ok: false, error: issuesText(parsed.error) };
+  return parsed.success ? { ok: true, message: parsed.data } : { ok: false, error: checksNow().issuesText(parsed.error) };
 }
 
 function checked<S extends z.ZodType>(socket: string, schema: S, text: string): z.output<S> | null {
@@ -31,12 +34,12 @@ function checked<S extends z.ZodType>(socket: string, schema: S, text: string): 
   return null;
 }
 
-/** A text frame of /api/ws as a bus message, or null (reported) when it is not one. */
+/** A text frame of /api/ws as a bus message, or null (reported) when it is not one. Needs the checks loaded. */
 export function busMessageOf(text: string): BusMessage | null {
-  return checked('/api/ws', busMessageSchema, text);
+  return checked('/api/ws', checksNow().busMessageSchema, text);
 }
 
-/** A text frame of the live video socket as its message, or null (reported) when it is not one. */
+/** A text frame of the live video socket as its message, or null (reported) when it is not one. Needs the checks loaded (the player opens only for a camera of a loaded list). */
 export function liveStreamMessageOf(text: string): LiveStreamMessage | null {
-  return checked('the live video', liveStreamMessageSchema, text);
+  return checked('the live video', checksNow().liveStreamMessageSchema, text);
 }

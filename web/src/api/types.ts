@@ -2,12 +2,11 @@
  * The shapes the web app works with, taken from the server's response schemas (so they cannot drift
  * from what the client parses), and the editable rule shapes the editor writes back.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { cameraHealthSchema, cameraViewSchema } from '../../../src/api/schemas/camera.ts';
 import type { eventSchema } from '../../../src/api/schemas/event.ts';
 import type { userSchema, userWithCamerasSchema } from '../../../src/api/schemas/user-view.ts';
-import { lineSchema, zoneSchema } from '../../../src/config/schema/rules.ts';
-import { issuesText } from './client.ts';
+import { checksNow } from './load-checks.ts';
 
 /** A user as the API shows it. */
 export type User = z.output<typeof userSchema>;
@@ -47,14 +46,15 @@ export interface ZoneRule {
   crowd?: { count: number; seconds: number } | undefined;
 }
 
-/** The lines and zones of a camera's analytics: the configuration's own rule schemas (the API shows analytics as an open record). */
-const rulesSchema = z.object({ lines: z.array(lineSchema).default([]), zones: z.array(zoneSchema).default([]) });
-
 /** A camera's lines and zones, or why its analytics do not hold valid ones. */
 export type CameraRules = { readonly ok: true; readonly lines: LineRule[]; readonly zones: ZoneRule[] } | { readonly ok: false; readonly error: string };
 
-/** The lines and zones of a camera, checked against the configuration's rule schemas. */
+/**
+ * The lines and zones of a camera, checked against the configuration's rule schemas (checks.ts's
+ * `rulesSchema`). Its camera came from a `call`, which loaded the checks.
+ */
 export function rulesOf(camera: Pick<Camera, 'analytics'>): CameraRules {
+  const { rulesSchema, issuesText } = checksNow();
   const parsed = rulesSchema.safeParse(camera.analytics);
   if (!parsed.success) return { ok: false, error: `The camera's lines and zones are not valid (${issuesText(parsed.error)}).` };
   return { ok: true, lines: parsed.data.lines, zones: parsed.data.zones };

@@ -10,6 +10,7 @@ import type { tracksMessageSchema } from '../../../src/api/schemas/live.ts';
 import { call } from '../api/client.ts';
 import { api } from '../api/endpoints.ts';
 import { busMessageOf, type BusMessage } from '../api/live-messages.ts';
+import { loadChecks } from '../api/load-checks.ts';
 import { rulesOf, type Camera, type CameraHealth } from '../api/types.ts';
 import { LivePlayer, streamTimeAt, type VideoClock } from '../components/LivePlayer.tsx';
 import { Overlay, type OverlayLayers } from '../components/Overlay.tsx';
@@ -70,7 +71,11 @@ function useShownTracks(clock: VideoClock | null, history: { readonly current: r
   return shown;
 }
 
-/** Subscribes to /api/ws while mounted; reconnects after a short pause when it closes. Messages that do not match the server's schema are reported and skipped. */
+/**
+ * Subscribes to /api/ws while mounted; reconnects after a short pause when it closes. Messages that
+ * do not match the server's schema are reported and skipped. It mounts before any camera list is
+ * loaded, so it connects only once the schemas (the checks chunk) are loaded: at once, usually.
+ */
 function useBusFeed(onMessage: (m: BusMessage) => void): void {
   const handler = useRef(onMessage);
   handler.current = onMessage;
@@ -79,6 +84,7 @@ function useBusFeed(onMessage: (m: BusMessage) => void): void {
     let socket: WebSocket | null = null;
     let retry: number | undefined;
     const connect = (): void => {
+      if (stopped) return;
       const s = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`);
       socket = s;
       s.onmessage = (e: MessageEvent<string>) => {
@@ -90,7 +96,12 @@ function useBusFeed(onMessage: (m: BusMessage) => void): void {
         retry = window.setTimeout(connect, 2000);
       };
     };
-    connect();
+    const start = (): void => {
+      loadChecks().then(connect, () => {
+        if (!stopped) retry = window.setTimeout(start, 2000);
+      });
+    };
+    start();
     return () => {
       stopped = true;
       window.clearTimeout(retry);

@@ -8,11 +8,9 @@
  */
 import { createHash } from 'node:crypto';
 
-/** What a token may be allowed to do: read metrics, events (and the live feed), cameras or recordings. */
-export const API_TOKEN_SCOPES = ['metrics:read', 'events:read', 'cameras:read', 'recordings:read'] as const;
+import type { ApiTokenScope } from '../core/access.ts';
 
-/** One scope of an API token. */
-export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
+export { API_TOKEN_SCOPES, type ApiTokenScope } from '../core/access.ts';
 
 /** Prefix of every API token, so that leaked ones are easy to recognise and scan for. */
 export const API_TOKEN_PREFIX = 'slt_';

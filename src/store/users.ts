@@ -11,11 +11,9 @@ import { SightlineError } from '../core/errors.ts';
 import { checkPassword } from '../security/passwords.ts';
 import type { SetupTokenRefusal } from '../security/setup-token.ts';
 
-/** The roles a user may have, from most to least powerful. */
-export const USER_ROLES = ['admin', 'operator', 'viewer'] as const;
+import { USER_ROLES, type UserRole } from '../core/access.ts';
 
-/** A user's role: admins manage everything, operators use the cameras they are given, viewers only watch them. */
-export type UserRole = (typeof USER_ROLES)[number];
+export { USER_ROLES, type UserRole } from '../core/access.ts';
 
 /** The rule for user names (after {@link normalizeUserName}): 3 to 32 of a-z, 0-9, `.`, `_`, `-`, starting with a letter or digit. */
 export const USER_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,31}$/;

@@ -1,16 +1,16 @@
 /**
  * User and token shapes of the API without any server code behind them, so that the browser app
- * can parse answers with the very schemas the routes declare. `user.ts` re-exports these and checks
- * that the role and scope lists equal the stores' own.
+ * can parse answers with the very schemas the routes declare. The role and scope lists are core's,
+ * the stores' own.
  */
 import { z } from 'zod';
-import { apiTokenScopes } from './token-scopes.ts';
+import { API_TOKEN_SCOPES, USER_ROLES } from '../../core/access.ts';
 
-/** A user's role, as the API names it (the same list as the user store's `USER_ROLES`). */
-export const userRoleSchema = z.enum(['admin', 'operator', 'viewer']);
+/** A user's role, as the API names it. */
+export const userRoleSchema = z.enum(USER_ROLES);
 
-/** A scope an API token may hold (the same list as the token store's `API_TOKEN_SCOPES`). */
-export const apiTokenScopeSchema = z.enum(apiTokenScopes);
+/** A scope an API token may hold. */
+export const apiTokenScopeSchema = z.enum(API_TOKEN_SCOPES);
 
 /** A user. */
 export const userSchema = z.object({

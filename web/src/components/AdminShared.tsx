@@ -1,6 +1,6 @@
 /** Shapes and small helpers shared by the administration pages: API types, byte sizes and a status line. */
 import type { ReactNode } from 'react';
-import { apiTokenScopes } from '../../../src/api/schemas/token-scopes.ts';
+import { API_TOKEN_SCOPES } from '../../../src/core/access.ts';
 import type { api, Answer } from '../api/endpoints.ts';
 import type { UserWithCameras } from '../api/types.ts';
 
@@ -8,7 +8,7 @@ import type { UserWithCameras } from '../api/types.ts';
 export type AdminUser = UserWithCameras;
 
 /** Scopes an API token may hold (the server's list). */
-export const TOKEN_SCOPES = apiTokenScopes;
+export const TOKEN_SCOPES = API_TOKEN_SCOPES;
 
 /** An API token's record (never its value). */
 export type AdminToken = Answer<typeof api.revokeToken>;

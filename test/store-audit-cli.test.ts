@@ -8,7 +8,7 @@ import { SightlineError } from '../src/core/errors.ts';
 import type BetterSqlite3 from 'better-sqlite3';
 import { loadOrCreateSecretKey } from '../src/security/secret-box.ts';
 import { auditHash, auditKeyFromSecret } from '../src/store/audit-log.ts';
-import { SqliteAuditLog } from '../src/store/sqlite-audit-log.ts';
+import { SqliteAuditLog, type AuditRow } from '../src/store/sqlite-audit-log.ts';
 import { databasePath, openDatabase } from '../src/store/database.ts';
 import { assertCleanFailure, EXIT_RUNTIME, EXIT_USAGE, runCli } from './fixtures/cli.ts';
 import { ROOT } from './fixtures/data.ts';
@@ -84,21 +84,10 @@ function keyedDataDir(plain: number, keyed: number, tamper?: (db: BetterSqlite3.
   return dir;
 }
 
-interface Row {
-  seq: number;
-  time: number;
-  actor: string;
-  action: string;
-  target: string | null;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
-
 /** Rewrites entry `seq` with target 'cam-x' and recomputes the plain hash chain (and head) forward, as an attacker without the key would. */
 const rewriteForward = (seq: number) => (db: BetterSqlite3.Database): void => {
   db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_head_forward');
-  const rows = db.prepare<[], Row>('SELECT * FROM audit_log ORDER BY seq').all();
+  const rows = db.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY seq').all();
   let prev = rows[seq - 2]?.hash ?? '0'.repeat(64);
   for (const r of rows.slice(seq - 1)) {
     const target = r.seq === seq ? 'cam-x' : r.target;

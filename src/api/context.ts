@@ -5,7 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { ApiDeps } from './deps.ts';
 import type { ApiTokenStore } from '../store/api-tokens.ts';
-import type { JsonObject } from '../store/json.ts';
+import type { JsonObject } from '../core/json.ts';
 import type { SessionStore } from '../store/sessions.ts';
 import { actorOf } from './auth/principal.ts';
 import type { JobLimiter } from './job-limit.ts';

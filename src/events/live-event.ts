@@ -3,21 +3,19 @@
  * changes and camera health. The WebSocket feed, MQTT, webhooks and email all consume these.
  */
 import type { ObjectClass } from '../core/detection.ts';
+import type { JsonObject } from '../core/json.ts';
 import type { RuleEventType } from '../core/rules/types.ts';
 
 /** Phase of an event in its lifecycle: instant events (line crossings, zone entries) are `new` and `end` at once. */
 export type LiveEventKind = 'new' | 'update' | 'end';
 
-/** A JSON value of an event's extra data (count, seconds, ...). */
-export type EventDataValue = null | boolean | number | string | readonly EventDataValue[] | { readonly [key: string]: EventDataValue };
-
 /**
- * An event as the live system reports it: what the rules saw, with the camera's name and whether
- * its rule was armed. The store keeps the same fields (and the frame number); it maps to and from
- * this shape, so this module depends on no store.
+ * What an event is, as the store keeps it and the live system publishes it: what the rules saw,
+ * when, and where its snapshot and recording are. The store's row adds the frame number; a live
+ * message adds the camera's name and whether the rule was armed.
  */
-export interface LiveEventBody {
-  /** The event's id, the same as the stored event's. */
+export interface EventRecord {
+  /** The event's id, made by the live camera. */
   readonly id: string;
   readonly cameraId: string;
   readonly type: RuleEventType;
@@ -33,11 +31,15 @@ export interface LiveEventBody {
   /** Line crossings only. */
   readonly direction: 'in' | 'out' | null;
   /** Extra fields (count, seconds, ...). */
-  readonly data: { readonly [key: string]: EventDataValue };
+  readonly data: JsonObject;
   /** JPEG snapshot, relative to the data directory. */
   readonly snapshotPath: string | null;
   /** Opaque pointer into the recording (segment and offset). */
   readonly recording: string | null;
+}
+
+/** An event as the live system reports it: the record, the camera's name, and whether its rule was armed. */
+export interface LiveEventBody extends EventRecord {
   readonly cameraName: string;
   /** Whether the rule was armed (its schedule allowed alarms) when the event happened; unarmed events are stored but not notified. */
   readonly armed: boolean;

@@ -19,7 +19,7 @@ import type { SecretBox } from '../security/secret-box.ts';
 import type { CameraPatch, CameraService, CameraView } from './camera-service.ts';
 import type { LiveStream } from '../media/live-stream.ts';
 import type { Camera, EventStore } from '../store/event-store.ts';
-import type { JsonObject } from '../store/json.ts';
+import type { JsonObject } from '../core/json.ts';
 import { cameraUrlProblem, credentialsRequired, credentialsWouldMove } from './camera-url.ts';
 import { LiveCamera } from './live-camera.ts';
 

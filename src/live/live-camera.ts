@@ -28,7 +28,7 @@ import { redactUrl } from '../ingest/redact-url.ts';
 import { isArmedAt } from '../events/local-time.ts';
 import { FrameLoop } from '../pipeline/frame-loop.ts';
 import type { EventStore, NewEvent } from '../store/event-store.ts';
-import type { JsonObject } from '../store/json.ts';
+import type { JsonObject } from '../core/json.ts';
 import { encodeJpeg, type RgbPicture } from './jpeg.ts';
 import { liveDecodeArgs } from './live-args.ts';
 import type { StreamFeed } from '../media/media-hub.ts';

@@ -3,7 +3,7 @@
  * it delivers (its own name, or one per configured webhook) with a delivery function, and the
  * dispatcher's one `deliver` looks the channel up. No code switches on channel names.
  */
-import type { JsonObject } from '../store/json.ts';
+import type { JsonObject } from '../core/json.ts';
 import { UndeliverableError, type Deliver, type DeliveryContext } from './dispatcher.ts';
 
 /** Sends one payload of a channel; resolves once the far end acknowledged it. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { openDatabase } from '../store/database.ts';
-import type { JsonObject } from '../store/json.ts';
+import type { JsonObject } from '../core/json.ts';
 import { ManualClock } from './clock.ts';
 import { backoffDelay, DEFAULT_BACKOFF, Dispatcher, UndeliverableError, type DeliveryContext, type DispatchReport } from './dispatcher.ts';
 import { GAVE_UP } from '../store/outbox.ts';

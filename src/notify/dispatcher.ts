@@ -11,7 +11,7 @@
  * run left pending.
  */
 import { SightlineError } from '../core/errors.ts';
-import type { JsonObject } from '../store/json.ts';
+import type { JsonObject } from '../core/json.ts';
 import type { Clock } from './clock.ts';
 import type { Outbox, OutboxItem } from '../store/outbox.ts';
 

@@ -13,7 +13,7 @@ import type { z } from 'zod';
 import type { smtpSchema } from '../config/schema/server.ts';
 import { SightlineError } from '../core/errors.ts';
 import type { LiveEventBody, LiveEventMessage } from '../events/live-event.ts';
-import { isJsonObject, type JsonObject } from '../store/json.ts';
+import { isJsonObject, type JsonObject } from '../core/json.ts';
 import type { DeliveryContext } from './dispatcher.ts';
 import type { NotifyQueue } from './mqtt-notifier.ts';
 

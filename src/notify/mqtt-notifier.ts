@@ -19,7 +19,7 @@ import type { mqttSchema } from '../config/schema/server.ts';
 import { SightlineError } from '../core/errors.ts';
 import type { CountMessage, LiveEventKind, LiveEventMessage, ObjectCountMessage } from '../events/live-event.ts';
 import { redactText, redactUrl } from '../ingest/redact-url.ts';
-import { isJsonObject, type JsonObject } from '../store/json.ts';
+import { isJsonObject, type JsonObject } from '../core/json.ts';
 import type { DeliveryContext } from './dispatcher.ts';
 import {
   availabilityTopic,

@@ -10,7 +10,7 @@
  * - `<prefix>/<camera>/<zone>/<alarm>`: `ON` while an intrusion, loitering or crowd alarm is open, else `OFF`, retained.
  */
 import type { LiveEventBody } from '../events/live-event.ts';
-import type { JsonObject } from '../store/json.ts';
+import type { JsonObject } from '../core/json.ts';
 
 /** Duration alarms of a zone that get an ON/OFF topic. */
 export const ZONE_ALARMS = ['intrusion', 'loitering', 'crowd'] as const;

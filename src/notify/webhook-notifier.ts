@@ -24,7 +24,7 @@ import type { webhookSchema } from '../config/schema/server.ts';
 import { SightlineError } from '../core/errors.ts';
 import type { LiveEventMessage } from '../events/live-event.ts';
 import { redactText } from '../ingest/redact-url.ts';
-import type { JsonObject } from '../store/json.ts';
+import type { JsonObject } from '../core/json.ts';
 import { UndeliverableError, type DeliveryContext } from './dispatcher.ts';
 import type { NotifyQueue } from './mqtt-notifier.ts';
 

@@ -15,7 +15,7 @@
  * elsewhere (the server logs it at every start) to catch a rolled-back tail.
  */
 import { createHash, createHmac, hkdfSync } from 'node:crypto';
-import { canonicalJson, type JsonObject } from './json.ts';
+import { canonicalJson, type JsonObject } from '../core/json.ts';
 import { AUDIT_GENESIS_HASH } from './schema-v1.ts';
 
 export { AUDIT_GENESIS_HASH };

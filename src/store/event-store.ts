@@ -11,7 +11,8 @@
 import type { ObjectClass } from '../core/detection.ts';
 import type { HeatGrid } from '../core/rules/heat-grid.ts';
 import type { RuleEvent, RuleEventType } from '../core/rules/types.ts';
-import type { JsonObject } from './json.ts';
+import type { JsonObject } from '../core/json.ts';
+import type { EventRecord } from '../events/live-event.ts';
 
 /** A camera as stored. */
 export interface Camera {
@@ -74,21 +75,10 @@ export interface NewEvent {
   readonly recording?: string | null;
 }
 
-/** An event as stored: every optional field of {@link NewEvent} filled in. */
-export interface StoredEvent {
-  readonly id: string;
-  readonly cameraId: string;
-  readonly type: RuleEventType;
-  readonly rule: string;
-  readonly trackId: number | null;
-  readonly class: ObjectClass;
-  readonly startTime: number;
-  readonly endTime: number | null;
+/** An event as stored: every optional field of {@link NewEvent} filled in (the record events/ publishes), with its frame. */
+export interface StoredEvent extends EventRecord {
+  /** 1-based frame index in the analysed stream. */
   readonly frame: number;
-  readonly direction: 'in' | 'out' | null;
-  readonly data: JsonObject;
-  readonly snapshotPath: string | null;
-  readonly recording: string | null;
 }
 
 /** What an append did: events written, and events skipped because their id was already stored (the first write wins). */

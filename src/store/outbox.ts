@@ -12,7 +12,7 @@
  * The interface is synchronous: the dispatcher and the notifiers queue from bus handlers, which
  * are synchronous; a networked implementation would keep a local write-ahead queue behind it.
  */
-import type { JsonObject } from './json.ts';
+import type { JsonObject } from '../core/json.ts';
 
 /** `nextAttempt` of an item given up for good: later than any real time. */
 export const GAVE_UP = Number.MAX_SAFE_INTEGER;

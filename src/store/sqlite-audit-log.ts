@@ -7,11 +7,12 @@ import type { Database } from 'better-sqlite3';
 import BetterSqlite3 from 'better-sqlite3';
 import { SightlineError } from '../core/errors.ts';
 import { auditHash, auditMac, type AuditEntry, type AuditFilter, type AuditLog, type AuditVerification, type NewAuditEntry } from './audit-log.ts';
-import { canonicalJson, parseJsonObject, type JsonObject } from './json.ts';
+import { canonicalJson, parseJsonObject, type JsonObject } from '../core/json.ts';
 import { AUDIT_GENESIS_HASH } from './schema-v1.ts';
 import { checkJson, checkLimit, checkOptionalText, checkText, checkTime } from './store-input.ts';
 
-interface AuditRow {
+/** A row of the `audit_log` table as SQLite returns it. */
+export interface AuditRow {
   seq: number;
   time: number;
   actor: string;

@@ -4,7 +4,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { SightlineError } from '../core/errors.ts';
-import { parseJsonObject, type JsonObject } from './json.ts';
+import { parseJsonObject, type JsonObject } from '../core/json.ts';
 import { GAVE_UP, type Outbox, type OutboxItem } from './outbox.ts';
 
 interface OutboxRow {

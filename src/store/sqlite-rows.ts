@@ -7,7 +7,7 @@ import type { HeatGrid } from '../core/rules/heat-grid.ts';
 import type { RuleEventType } from '../core/rules/types.ts';
 import type { Camera, StoredEvent } from './event-store.ts';
 import { decodeHeatCells } from './heat-blob.ts';
-import { parseJsonObject } from './json.ts';
+import { parseJsonObject } from '../core/json.ts';
 
 /** A row of `cameras`. */
 export interface CameraRow {

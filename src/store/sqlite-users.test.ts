@@ -4,12 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Database } from 'better-sqlite3';
-import { SightlineError, type ErrorCode } from '../core/errors.ts';
+import { SightlineError } from '../core/errors.ts';
 import type { Argon2Params } from '../security/passwords.ts';
 import { openDatabase } from './database.ts';
 import { SqliteSetupTokenStore } from './sqlite-setup-tokens.ts';
 import { SqliteUserStore, type UserStoreOptions } from './sqlite-users.ts';
 import type { User, UserStore } from './users.ts';
+import { rejectsCode } from '../../test/contracts/user-store-contract.ts';
 
 const TMP = mkdtempSync(path.join(os.tmpdir(), 'sightline-users-'));
 after(() => rmSync(TMP, { recursive: true, force: true }));
@@ -25,17 +26,6 @@ function fresh(options: UserStoreOptions = {}): { db: Database; users: UserStore
   return { db, users: new SqliteUserStore(db, { now: () => T0, newId: () => `u${++id}`, hashParams: CHEAP, ...options }) };
 }
 
-async function rejectsCode(run: () => unknown, code: ErrorCode, message?: RegExp): Promise<void> {
-  await assert.rejects(
-    async () => run(),
-    (e: unknown) => {
-      assert.ok(e instanceof SightlineError, `expected SightlineError ${code}, got ${String(e)}`);
-      assert.equal(e.code, code, e.message);
-      if (message !== undefined) assert.match(e.message, message);
-      return true;
-    },
-  );
-}
 
 function addCamera(db: Database, id: string): void {
   db.prepare('INSERT INTO cameras (id, name, url, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(id, id, `rtsp://h/${id}`, T0, T0);

@@ -8,7 +8,7 @@ import type { HeatGrid } from '../core/rules/heat-grid.ts';
 import { EVENT_TYPES, type RuleEventType } from '../core/rules/types.ts';
 import { DEFAULT_EVENT_LIMIT, MAX_EVENT_LIMIT, type CameraPatch, type NewCamera, type NewEvent, type ZoneOccupancyMinute } from './event-store.ts';
 export { EVENT_TYPES } from '../core/rules/types.ts';
-import { canonicalJson, isJsonObject, type JsonObject } from './json.ts';
+import { canonicalJson, isJsonObject, type JsonObject } from '../core/json.ts';
 
 
 /** Longest name, rule, id or path the store accepts, in characters. */

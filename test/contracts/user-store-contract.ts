@@ -15,7 +15,8 @@ const T0 = USERS_T0;
 const MIN = 60_000;
 const PW = 'blue-kettle-on-the-roof';
 
-async function rejectsCode(run: () => unknown, code: ErrorCode, message?: RegExp): Promise<void> {
+/** Asserts that `run` rejects with a SightlineError of `code` (and a message matching `message`). */
+export async function rejectsCode(run: () => unknown, code: ErrorCode, message?: RegExp): Promise<void> {
   await assert.rejects(
     async () => run(),
     (e: unknown) => {

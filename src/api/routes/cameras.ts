@@ -7,7 +7,7 @@ import { SightlineError } from '../../core/errors.ts';
 import { redactText, redactUrl } from '../../ingest/redact-url.ts';
 import { cameraNetworksOf, checkApiCameraUrl, credentialsRequired, credentialsWouldMove } from '../../live/camera-url.ts';
 import type { CameraPatch, CameraView } from '../../live/camera-service.ts';
-import type { JsonValue } from '../../store/json.ts';
+import type { JsonValue } from '../../core/json.ts';
 import type { UserStore } from '../../store/users.ts';
 import { roleAllows, scopesAllow } from '../auth/permissions.ts';
 import { canSeeCamera, seesAllCameras, type Principal } from '../auth/principal.ts';

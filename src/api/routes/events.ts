@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { OBJECT_CLASSES } from '../../core/detection.ts';
 import { SightlineError } from '../../core/errors.ts';
 import type { EventPage, EventQuery } from '../../store/event-store.ts';
-import type { JsonObject } from '../../store/json.ts';
+import type { JsonObject } from '../../core/json.ts';
 import { EVENT_TYPES } from '../../core/rules/types.ts';
 import { actorOf, callerKey, canSeeCamera, seesAllCameras } from '../auth/principal.ts';
 import { CursorSeal, type CursorBinding } from '../event-cursor-seal.ts';

@@ -38,6 +38,8 @@ export interface UserStoreOptions {
   readonly throttle?: ThrottlePolicy;
   /** Hashes a password (tests count its calls). Default argon2id {@link hashPassword}. */
   readonly hasher?: (password: string, params: Argon2Params) => Promise<string>;
+  /** Checks a password against a hash (tests watch which hashes sign-ins verify). Default argon2id {@link verifyPassword}. */
+  readonly verifier?: (hash: string, password: string) => Promise<boolean>;
 }
 
 interface UserRow {
@@ -58,6 +60,7 @@ export class SqliteUserStore implements UserStore {
   readonly #newId: () => string;
   readonly #params: Argon2Params;
   readonly #hash: (password: string, params: Argon2Params) => Promise<string>;
+  readonly #verify: (hash: string, password: string) => Promise<boolean>;
   readonly #throttle: SqliteLoginThrottle;
   readonly #setup: SqliteSetupTokenStore;
   readonly #dummyHash: Promise<string>;
@@ -70,6 +73,7 @@ export class SqliteUserStore implements UserStore {
     this.#newId = options.newId ?? randomUUID;
     this.#params = options.hashParams ?? OWASP_ARGON2_PARAMS;
     this.#hash = options.hasher ?? hashPassword;
+    this.#verify = options.verifier ?? verifyPassword;
     this.#throttle = new SqliteLoginThrottle(db, options.throttle);
     this.#setup = new SqliteSetupTokenStore(db);
     // Made now, not at the first unknown name, so that first attempt takes no longer than the others.
@@ -279,7 +283,7 @@ export class SqliteUserStore implements UserStore {
     if (admission.lockedMs > 0) return { status: 'locked', retryAfterMs: admission.lockedMs };
     const row = this.#s.byName.get(userName);
     const hash = row?.password_hash ?? (await this.#dummyHash);
-    const matches = await verifyPassword(hash, password);
+    const matches = await this.#verify(hash, password);
     // Read again after the wait: the user may have been disabled or changed meanwhile.
     const current = row === undefined ? undefined : this.#s.byId.get(row.id);
     if (!matches || current === undefined || current.disabled === 1 || current.password_hash !== hash) return { status: 'invalid' };

@@ -65,9 +65,9 @@ test('a looping camera played by RtspPull and published locally on another relay
     onPlaying: (sdp) => {
       publisher = relay.publishLocal('hub/main', sdp);
     },
-    onFrame: (channel, frame) => {
-      frames++;
-      if (publisher !== null && typeof publisher !== 'string') publisher.send(channel, frame);
+    onFrames: (batch) => {
+      frames += batch.length;
+      if (publisher !== null && typeof publisher !== 'string') publisher.send(batch);
     },
     onEnd: (reason) => (ended = reason),
   });
@@ -110,7 +110,7 @@ test('what a camera can refuse, in words', async (t) => {
   for (const [name, url, words] of cases) {
     await t.test(name, async () => {
       const reason = await new Promise<string | null>((resolve) => {
-        new RtspPull({ url, timeoutMs: 500, onPlaying: () => resolve('played'), onFrame: () => undefined, onEnd: resolve });
+        new RtspPull({ url, timeoutMs: 500, onPlaying: () => resolve('played'), onFrames: () => undefined, onEnd: resolve });
       });
       assert.ok(reason !== null && reason !== 'played', `it failed: ${String(reason)}`);
       assert.match(cameraProblemInWords(reason, url), words);

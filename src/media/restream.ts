@@ -113,7 +113,7 @@ export class Restream {
         }
         this.#publisher = published;
       },
-      onFrame: (channel, frame) => this.#publisher?.send(channel, frame),
+      onFrames: (frames) => this.#publisher?.send(frames),
       onEnd: (reason) => {
         if (this.#pull === pull) this.#pull = null;
         this.#publisher?.close();

@@ -19,10 +19,20 @@ export interface RtspPullOptions {
   readonly timeoutMs: number;
   /** The stream is playing: its description, with a `trackID=<i>` control per media section, in the order of the channels. */
   readonly onPlaying: (sdp: string) => void;
-  /** One interleaved frame (`$`, channel, length, packet) as received; channel 2i is track i's RTP, 2i + 1 its RTCP. */
-  readonly onFrame: (channel: number, frame: Buffer) => void;
+  /**
+   * The interleaved frames (`$`, channel, length, packet) of one read from the socket, in order, as
+   * received; channel 2i is track i's RTP, 2i + 1 its RTCP. A batch lets the relay write them to
+   * each reader at once instead of one system call per packet.
+   */
+  readonly onFrames: (frames: readonly InterleavedFrame[]) => void;
   /** The session ended (once): a reason in the words RTSP and sockets use (`401 Unauthorized`, `Connection refused`, `timed out`), or null after `close()`. */
   readonly onEnd: (reason: string | null) => void;
+}
+
+/** One interleaved frame and its channel. */
+export interface InterleavedFrame {
+  readonly channel: number;
+  readonly frame: Buffer;
 }
 
 interface Response {
@@ -129,13 +139,21 @@ export class RtspPull {
 
   #receive(chunk: Buffer): void {
     this.#arm();
+    const frames: InterleavedFrame[] = [];
+    const flush = (): void => {
+      if (frames.length > 0 && !this.#ended) this.#o.onFrames(frames.splice(0));
+    };
     for (const item of this.#parser.push(chunk)) {
       if (this.#ended) return;
-      if (item.kind === 'error') return this.#end('the camera sent a malformed RTSP message (Invalid data found)');
+      if (item.kind === 'error') {
+        flush();
+        return this.#end('the camera sent a malformed RTSP message (Invalid data found)');
+      }
       if (item.kind === 'frame') {
-        this.#o.onFrame(item.bytes[1]!, item.bytes);
+        frames.push({ channel: item.bytes[1]!, frame: item.bytes });
         continue;
       }
+      flush();
       const status = /^RTSP\/\d+\.\d+ (\d{3})/.exec(item.startLine);
       // A request from the camera (an ANNOUNCE or a keep-alive of its own) needs no answer to keep playing.
       if (status === null) continue;
@@ -146,6 +164,7 @@ export class RtspPull {
         pending.resolve({ status: Number(status[1]), line: item.startLine, headers: item.headers, body: item.body });
       }
     }
+    flush();
   }
 
   /** (Re)starts the no-traffic timer. */

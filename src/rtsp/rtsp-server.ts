@@ -50,8 +50,8 @@ export interface RtspRelayStats {
 
 /** A stream published from inside the server. */
 export interface LocalPublisher {
-  /** Forwards one interleaved frame (`$`, channel, length, packet) to the path's readers. */
-  send(channel: number, frame: Buffer): void;
+  /** Forwards interleaved frames (`$`, channel, length, packet), in order, to the path's readers: one write per reader for the batch. */
+  send(frames: readonly { readonly channel: number; readonly frame: Buffer }[]): void;
   /** Unpublishes the path; its readers are disconnected. */
   close(): void;
 }
@@ -155,8 +155,12 @@ export class RtspRelay extends EventEmitter<RtspRelayEvents> {
     if (stream === null) return null;
     this.core.startRecording(stream);
     return {
-      send: (channel, frame) => {
-        if (this.streams.get(stream.name) === stream) this.forward(stream, channel, frame);
+      send: (frames) => {
+        if (this.streams.get(stream.name) !== stream) return;
+        const readers = [...stream.readers];
+        for (const r of readers) r.socket.cork();
+        for (const f of frames) this.forward(stream, f.channel, f.frame);
+        for (const r of readers) r.socket.uncork();
       },
       close: () => this.unpublish(stream),
     };

@@ -91,14 +91,34 @@ export class RtspConnection implements StreamPublisher {
 
   /** Writes one interleaved frame of `track` to this reader if it plays it; returns the bytes queued (0 when not sent). */
   sendMedia(track: number, rtcp: boolean, frame: Buffer): number {
-    if (!this.playing || this.ending || this.socket.destroyed) return 0;
-    const channel = this.readerChannels.get(track)?.[rtcp ? 1 : 0];
-    if (channel === undefined) return 0;
-    let out = frame;
-    if (frame[1] !== channel) {
-      out = Buffer.from(frame);
-      out[1] = channel;
+    const out = this.framed(track, rtcp, frame);
+    return out === null ? 0 : this.write(out);
+  }
+
+  /** Writes frames of several tracks in one write (a local publisher's batch); returns the bytes queued, negative when the reader was dropped. */
+  sendBatch(frames: readonly { readonly track: number; readonly rtcp: boolean; readonly frame: Buffer }[]): number {
+    const parts: Buffer[] = [];
+    for (const f of frames) {
+      const out = this.framed(f.track, f.rtcp, f.frame);
+      if (out !== null) parts.push(out);
     }
+    if (parts.length === 0) return 0;
+    return this.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+  }
+
+  /** `frame` on this reader's channel for the track, or null when the reader does not play it. */
+  private framed(track: number, rtcp: boolean, frame: Buffer): Buffer | null {
+    if (!this.playing || this.ending || this.socket.destroyed) return null;
+    const channel = this.readerChannels.get(track)?.[rtcp ? 1 : 0];
+    if (channel === undefined) return null;
+    if (frame[1] === channel) return frame;
+    const out = Buffer.from(frame);
+    out[1] = channel;
+    return out;
+  }
+
+  /** Queues bytes; a reader past its buffer limit is dropped (negative return). */
+  private write(out: Buffer): number {
     this.socket.write(out);
     if (this.socket.writableLength > this.core.maxReaderBufferBytes) {
       this.socket.destroy();

@@ -157,10 +157,13 @@ export class RtspRelay extends EventEmitter<RtspRelayEvents> {
     return {
       send: (frames) => {
         if (this.streams.get(stream.name) !== stream) return;
-        const readers = [...stream.readers];
-        for (const r of readers) r.socket.cork();
-        for (const f of frames) this.forward(stream, f.channel, f.frame);
-        for (const r of readers) r.socket.uncork();
+        const mapped: { track: number; rtcp: boolean; frame: Buffer }[] = [];
+        for (const f of frames) {
+          stream.bytesIn += f.frame.length;
+          const m = publisher.trackOfChannel(f.channel);
+          if (m !== undefined) mapped.push({ track: m.track, rtcp: m.rtcp, frame: f.frame });
+        }
+        for (const reader of stream.readers) this.account(stream, reader, reader.sendBatch(mapped));
       },
       close: () => this.unpublish(stream),
     };
@@ -227,17 +230,19 @@ export class RtspRelay extends EventEmitter<RtspRelayEvents> {
     stream.bytesIn += frame.length;
     const mapping = stream.publisher.trackOfChannel(channel);
     if (mapping === undefined) return;
-    for (const reader of stream.readers) {
-      const sent = reader.sendMedia(mapping.track, mapping.rtcp, frame);
-      if (sent < 0) {
-        this.dropped++;
-        stream.readers.delete(reader);
-        reader.detach();
-      }
-      const bytes = Math.abs(sent);
-      stream.bytesOut += bytes;
-      this.forwarded += bytes;
+    for (const reader of stream.readers) this.account(stream, reader, reader.sendMedia(mapping.track, mapping.rtcp, frame));
+  }
+
+  /** Counts what was queued to a reader and drops it when it could not keep up (`sent` < 0). */
+  private account(stream: StreamPath, reader: RtspConnection, sent: number): void {
+    if (sent < 0) {
+      this.dropped++;
+      stream.readers.delete(reader);
+      reader.detach();
     }
+    const bytes = Math.abs(sent);
+    stream.bytesOut += bytes;
+    this.forwarded += bytes;
   }
 
   private closed(connection: RtspConnection): void {

@@ -101,7 +101,7 @@ export class MediaHub {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all([...this.#upstreams.values()].map((up) => up.restream?.close()));
+    for (const up of this.#upstreams.values()) up.restream?.close();
     this.video.end(null);
     await this.#proxies.close();
   }

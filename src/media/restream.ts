@@ -38,15 +38,14 @@ export class Restream {
   #closed = false;
   #attempt = 0;
   #retryTimer: NodeJS.Timeout | null = null;
+  /** The camera's problem since the stream was last live, in words; reported when it changes. */
   #problem: string | null = null;
-  /** The problem last reported, until the stream is live again. */
-  #reported: string | null = null;
   #sessions = 0;
   #waiters: Array<() => void> = [];
   readonly #onPublish = (path: string): void => {
     if (path !== this.#o.path) return;
     this.#attempt = 0;
-    this.#reported = null;
+    this.#problem = null;
     for (const w of this.#waiters.splice(0)) w();
   };
 
@@ -84,8 +83,8 @@ export class Restream {
   }
 
   /** Ends the session and the retries; waiting consumers are released. */
-  close(): Promise<void> {
-    if (this.#closed) return Promise.resolve();
+  close(): void {
+    if (this.#closed) return;
     this.#closed = true;
     this.#o.relay.off('publish', this.#onPublish);
     if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
@@ -94,7 +93,6 @@ export class Restream {
     this.#pull = null;
     this.#publisher?.close();
     this.#publisher = null;
-    return Promise.resolve();
   }
 
   #connect(): void {
@@ -130,8 +128,8 @@ export class Restream {
     const o = this.#o;
     const words = cameraProblemInWords(o.describe?.(reason) ?? reason, o.displayUrl);
     // Reported when it changes, not at every retry of a camera that stays away.
-    if (words !== this.#reported) o.onProblem?.(words);
-    this.#problem = this.#reported = words;
+    if (words !== this.#problem) o.onProblem?.(words);
+    this.#problem = words;
     if (this.#retryTimer !== null) return;
     const delay = backoffDelay(this.#attempt++, o.backoff ?? DEFAULT_BACKOFF, Math.random());
     this.#retryTimer = setTimeout(() => {

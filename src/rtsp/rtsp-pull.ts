@@ -51,7 +51,8 @@ export class RtspPull {
   readonly #parser = new UpstreamRtspParser();
   #cseq = 0;
   #session: string | null = null;
-  #pending: { cseq: number; resolve: (r: Response) => void } | null = null;
+  /** The request waiting for its answer: settled with the answer, or null when the session ends first. */
+  #pending: { readonly cseq: number; readonly settle: (r: Response | null) => void } | null = null;
   #ended = false;
   #watchdog: NodeJS.Timeout | null = null;
   #keepAlive: NodeJS.Timeout | null = null;
@@ -115,21 +116,18 @@ export class RtspPull {
     return new Promise((resolve) => {
       this.#pending = {
         cseq,
-        resolve: (r) => {
-          if (r.status >= 200 && r.status < 300) resolve(r);
+        settle: (r) => {
+          this.#pending = null;
+          if (r === null || (r.status >= 200 && r.status < 300)) resolve(r);
           else {
             this.#end(`${method} answered ${r.line.replace(/^RTSP\/\S+\s*/, '')}`);
             resolve(null);
           }
         },
       };
-      const ended = (): void => resolve(null);
-      this.#onEnded = ended;
       this.#socket.write(this.#request(method, uri, headers, cseq));
     });
   }
-
-  #onEnded: (() => void) | null = null;
 
   #request(method: string, uri: string, headers: Record<string, string>, cseq = ++this.#cseq): string {
     const lines = [`${method} ${uri} RTSP/1.0`, `CSeq: ${cseq}`, 'User-Agent: Sightline', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
@@ -158,11 +156,7 @@ export class RtspPull {
       // A request from the camera (an ANNOUNCE or a keep-alive of its own) needs no answer to keep playing.
       if (status === null) continue;
       const cseq = Number(headerValue(item.headers, 'cseq') ?? NaN);
-      const pending = this.#pending;
-      if (pending !== null && cseq === pending.cseq) {
-        this.#pending = null;
-        pending.resolve({ status: Number(status[1]), line: item.startLine, headers: item.headers, body: item.body });
-      }
+      if (this.#pending !== null && cseq === this.#pending.cseq) this.#pending.settle({ status: Number(status[1]), line: item.startLine, headers: item.headers, body: item.body });
     }
     flush();
   }
@@ -182,7 +176,7 @@ export class RtspPull {
     this.#ended = true;
     if (this.#watchdog !== null) clearTimeout(this.#watchdog);
     if (this.#keepAlive !== null) clearInterval(this.#keepAlive);
-    this.#onEnded?.();
+    this.#pending?.settle(null);
     if (reason !== null) this.#socket.destroy();
     this.#o.onEnd(reason);
   }

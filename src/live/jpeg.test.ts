@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import jpeg from 'jpeg-js';
 import { encodeJpeg } from './jpeg.ts';
 
-test('encodeJpeg writes a JPEG of the cropped picture whose pixels decode close to the source', () => {
+test('encodeJpeg writes a JPEG of the cropped picture whose pixels decode close to the source', async () => {
   const width = 32;
   const height = 24;
   const data = new Uint8Array(width * height * 3);
@@ -11,7 +11,7 @@ test('encodeJpeg writes a JPEG of the cropped picture whose pixels decode close 
     const x = i % width;
     data.set(x < 16 ? [200, 30, 30] : [20, 20, 220], i * 3);
   }
-  const out = encodeJpeg({ width, height, data }, { width: 32, height: 16 }, 90);
+  const out = await encodeJpeg({ width, height, data }, { width: 32, height: 16 }, 90);
   assert.deepEqual([...out.subarray(0, 2)], [0xff, 0xd8]);
   const back = jpeg.decode(out, { useTArray: true });
   assert.equal(back.width, 32);
@@ -22,6 +22,6 @@ test('encodeJpeg writes a JPEG of the cropped picture whose pixels decode close 
   }
 });
 
-test('encodeJpeg refuses a picture whose data is too short', () => {
-  assert.throws(() => encodeJpeg({ width: 10, height: 10, data: new Uint8Array(10) }), /holds 10 bytes, expected 300/);
+test('encodeJpeg refuses a picture whose data is too short', async () => {
+  await assert.rejects(() => encodeJpeg({ width: 10, height: 10, data: new Uint8Array(10) }), /holds 10 bytes, expected 300/);
 });

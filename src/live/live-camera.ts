@@ -171,7 +171,7 @@ export class LiveCamera {
   }
 
   /** The newest analysed frame as a JPEG (letterbox padding cut off), or null before the first frame. */
-  latestJpeg(): Buffer | null {
+  async latestJpeg(): Promise<Buffer | null> {
     const l = this.latest;
     return l ? encodeJpeg(l.picture, l.geometry.content) : null;
   }
@@ -379,7 +379,7 @@ export class LiveCamera {
     const rel = join('snapshots', this.id, day, `${eventId}.jpg`);
     const file = join(this.options.dataDir, rel);
     try {
-      const jpeg = encodeJpeg(l.picture, l.geometry.content);
+      const jpeg = await encodeJpeg(l.picture, l.geometry.content);
       await mkdir(dirname(file), { recursive: true });
       await writeFile(file, jpeg);
       return rel;

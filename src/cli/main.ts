@@ -17,6 +17,10 @@ Usage:
       A file that decodes short of what its container claims, or with decode errors, gets a
       warning (summary.json "input"); --strict makes that an error (exit 3).
       Converted models are cached in --data-dir (default $SIGHTLINE_DATA_DIR or ./data).
+  sightline redact <video> --out <file.mp4> [--keep-track ID] [--config <file.yml>] [--workers N] [--data-dir DIR]
+      Pixelates the head of every person in a video file, frame for frame (same size, frame count
+      and rate), for publishing footage or answering a request. --keep-track ID leaves one tracked
+      person visible and hides everyone else: a subject-access export (ids as analyze's tracks.txt).
   sightline eval --gt <gt.txt> --tracks <tracks.txt> [--lines-truth <truth.json> --summary <summary.json>]
       Scores tracks against MOTChallenge ground truth: MOTA, MOTP, IDF1, HOTA (DetA, AssA, LocA),
       ID switches; with --lines-truth, counting accuracy per line.
@@ -46,6 +50,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await (await import('./serve.ts')).runServe(rest);
       case 'analyze':
         return await (await import('./analyze.ts')).runAnalyze(rest);
+      case 'redact':
+        return await (await import('./redact.ts')).runRedact(rest);
       case 'eval':
         return await (await import('./eval.ts')).runEval(rest);
       case 'audit':

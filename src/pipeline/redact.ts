@@ -1,0 +1,96 @@
+/**
+ * Batch redaction of a video file (`sightline redact`): the frame loop every camera runs finds and
+ * tracks the people of every frame, the plan (src/core/redaction.ts) bridges the gaps of their
+ * tracks and extends them both ways, and a second decode pixelates each person's head region at
+ * the source's size before the frame goes to the encoder. Same size, same frame count, same rate
+ * as the input.
+ */
+import type { AnalyticsConfig } from '../config/schema/index.ts';
+import { SightlineError } from '../core/errors.ts';
+import { DEFAULT_PLAN, headRect, pixelate, planRedaction, toPixels, type SeenFrame } from '../core/redaction.ts';
+import type { DetectorPool } from '../detect/worker-pool.ts';
+import { FfmpegSource } from '../ingest/ffmpeg-source.ts';
+import { FrameEncoder } from '../media/frame-encoder.ts';
+import { FrameLoop } from './frame-loop.ts';
+
+/** What one redaction needs. */
+export interface RedactInput {
+  readonly video: string;
+  readonly output: string;
+  readonly width: number;
+  readonly height: number;
+  /** The source's frame rate: every frame is analysed, and the output has this rate. */
+  readonly fps: number;
+  readonly config: AnalyticsConfig;
+  readonly pool: DetectorPool;
+  /** A track left visible, everyone else hidden: a subject-access export. */
+  readonly keepTrack?: number;
+  /** Progress: the pass (1 analysis, 2 writing) and frames done in it. */
+  readonly onProgress?: (pass: 1 | 2, frames: number) => void;
+}
+
+/** What a redaction did. */
+export interface RedactResult {
+  readonly frames: number;
+  /** Distinct tracks of people found. */
+  readonly tracks: number;
+  /** Head regions pixelated, summed over frames. */
+  readonly regions: number;
+  /** Frames with at least one region pixelated. */
+  readonly framesRedacted: number;
+}
+
+/** Redacts every person's head in `video` into `output` (MP4, H.264). */
+export async function redactVideo(input: RedactInput): Promise<RedactResult> {
+  const { pool, config } = input;
+  const loop = new FrameLoop({ config, pool, sourceSize: { width: input.width, height: input.height }, analysedFps: input.fps });
+  const seen: SeenFrame[] = [];
+  const ids = new Set<number>();
+  const analysed = new FfmpegSource({ url: input.video, live: false, size: { width: pool.traits.inputWidth, height: pool.traits.inputHeight }, fit: config.detect.fit });
+  try {
+    for await (const r of loop.run(analysed)) {
+      seen.push({ index: r.index, tracks: r.tracks, detections: r.detections });
+      for (const t of r.tracks) if (t.class === 'person') ids.add(t.id);
+      input.onProgress?.(1, seen.length);
+    }
+  } finally {
+    await analysed.close();
+  }
+  if (seen.length === 0) throw new SightlineError('INVALID_MEDIA', `${input.video} holds no decodable video frame`);
+  if (input.keepTrack !== undefined && !ids.has(input.keepTrack)) {
+    const sorted = [...ids].sort((a, b) => a - b);
+    throw new SightlineError('USAGE', `--keep-track ${input.keepTrack}: no person track has that id in this video (${sorted.length === 0 ? 'no person was tracked' : `its ids are ${sorted[0]} to ${sorted.at(-1)}`}; \`sightline analyze\` lists them in tracks.txt)`);
+  }
+  const plan = planRedaction(seen, { ...DEFAULT_PLAN, fps: input.fps, ...(input.keepTrack !== undefined && { keepTrack: input.keepTrack }) });
+
+  const encoder = new FrameEncoder({ output: input.output, width: input.width, height: input.height, fps: input.fps });
+  const full = new FfmpegSource({ url: input.video, live: false });
+  let frames = 0;
+  let regions = 0;
+  let framesRedacted = 0;
+  try {
+    for await (const frame of full) {
+      if (frame.width !== input.width || frame.height !== input.height) throw new SightlineError('INVALID_MEDIA', `frame ${frame.index} is ${frame.width}x${frame.height}, the video ${input.width}x${input.height}: a video that changes size cannot be redacted`);
+      let here = 0;
+      for (const box of plan.get(frame.index) ?? []) {
+        const rect = toPixels(headRect(box), frame.width, frame.height);
+        if (rect === null) continue;
+        pixelate(frame.data, frame.width, 3, rect);
+        here++;
+      }
+      regions += here;
+      if (here > 0) framesRedacted++;
+      await encoder.write(frame.data);
+      frames++;
+      input.onProgress?.(2, frames);
+    }
+    if (frames !== seen.length) throw new SightlineError('INVALID_MEDIA', `${input.video} decoded to ${seen.length} frames for the analysis and ${frames} for the output: it cannot be redacted frame for frame`);
+    await encoder.finish();
+  } catch (error) {
+    await encoder.abort();
+    throw error;
+  } finally {
+    await full.close();
+  }
+  return { frames, tracks: ids.size, regions, framesRedacted };
+}

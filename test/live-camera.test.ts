@@ -47,6 +47,7 @@ test('a live file camera analyses continuously: events with snapshots, counts, h
       }),
       arming: {},
       snapshots: true,
+      privacyMasks: [],
     };
     await manager.start([cameraConfig]);
     const [cam] = await manager.list();

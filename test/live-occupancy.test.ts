@@ -46,6 +46,7 @@ async function camera(name: string, url: string): Promise<CameraConfig> {
     }),
     arming: {},
     snapshots: false,
+    privacyMasks: [],
   };
 }
 

@@ -231,7 +231,10 @@ export class CameraManager implements CameraService {
       subUrl: config.subUrl,
       credentials: await this.readCredentials(cam.id),
       relay: this.relay,
+      masks: config.privacyMasks,
       onProblem: (words) => this.o.onProblem?.(`camera ${cam.name}: ${words}`),
+      ...(this.o.ffmpegPath !== undefined && { ffmpegPath: this.o.ffmpegPath }),
+      ...(this.o.ffprobePath !== undefined && { ffprobePath: this.o.ffprobePath }),
     });
     let analysed: StreamFeed;
     let main: StreamFeed | null;
@@ -296,6 +299,7 @@ export class CameraManager implements CameraService {
       analytics: c.analytics,
       arming: c.arming,
       snapshots: c.snapshots,
+      privacyMasks: c.privacyMasks,
       hasCredentials: (await this.o.store.cameraCredentials(cam.id)) !== null,
       managedBy: this.managedBy(cam),
       health: this.health(cam),

@@ -23,6 +23,8 @@ export interface CameraView {
   readonly analytics: CameraConfig['analytics'];
   readonly arming: CameraConfig['arming'];
   readonly snapshots: boolean;
+  /** Areas blanked in every stream, in pixels of the analysed picture. */
+  readonly privacyMasks: CameraConfig['privacyMasks'];
   /** Whether stream credentials are stored (they are never returned). */
   readonly hasCredentials: boolean;
   /** `config` when the camera is defined in the YAML file (read-only through the API), `api` otherwise. */

@@ -14,6 +14,7 @@ import { CredentialProxies, type CameraCredentials } from '../ingest/credential-
 import { sourceKind } from '../ingest/ffmpeg-args.ts';
 import { redactUrl } from '../ingest/redact-url.ts';
 import type { RtspRelay } from '../rtsp/rtsp-server.ts';
+import { MaskBurner, type PrivacyMask } from './mask-burner.ts';
 import { Mp4Broadcast } from './mp4-broadcast.ts';
 import { Restream } from './restream.ts';
 
@@ -44,12 +45,20 @@ export interface MediaHubOptions {
   readonly timeoutMs?: number;
   /** Receives each problem of a restream with its camera, in words. */
   readonly onProblem?: (words: string) => void;
+  /**
+   * Privacy masks, in pixels of the analysed picture (where zones are drawn too). With any, every
+   * stream of the camera is re-encoded here with the masks burned in, and consumers read only that.
+   */
+  readonly masks?: readonly PrivacyMask[];
+  readonly ffmpegPath?: string;
+  readonly ffprobePath?: string;
 }
 
 interface Upstream {
   readonly url: string;
   feed: Promise<StreamFeed> | null;
   restream: Restream | null;
+  burner: MaskBurner | null;
 }
 
 /** The hub of one running camera; `close()` once. */
@@ -73,7 +82,7 @@ export class MediaHub {
     const url = role === 'analysed' ? (this.#o.subUrl ?? this.#o.url) : this.#o.url;
     let up = this.#upstreams.get(url);
     if (up === undefined) {
-      up = { url, feed: null, restream: null };
+      up = { url, feed: null, restream: null, burner: null };
       this.#upstreams.set(url, up);
       up.feed = this.#connect(up, url === this.#o.url ? 'main' : 'sub');
     }
@@ -91,8 +100,7 @@ export class MediaHub {
   describe(text: string): string {
     let out = this.#proxies.unproxy(text);
     for (const up of this.#upstreams.values()) {
-      const local = up.restream?.url;
-      if (local !== undefined) out = out.split(local).join(redactUrl(up.url));
+      for (const local of [up.restream?.url, up.burner?.url]) if (local !== undefined) out = out.split(local).join(redactUrl(up.url));
     }
     return out;
   }
@@ -103,13 +111,52 @@ export class MediaHub {
     this.#closed = true;
     for (const up of this.#upstreams.values()) up.restream?.close();
     this.video.end(null);
+    await Promise.all([...this.#upstreams.values()].map((up) => up.burner?.close()));
     await this.#proxies.close();
+  }
+
+  /** True when the camera's streams are re-encoded with privacy masks. */
+  get masked(): boolean {
+    return (this.#o.masks?.length ?? 0) > 0;
   }
 
   async #connect(up: Upstream, name: string): Promise<StreamFeed> {
     const kind = sourceKind(up.url);
     const input = await this.#proxies.localUrl(up.url);
-    if (kind !== 'rtsp' || this.#closed) return { url: input, ready: () => Promise.resolve(), problem: () => null };
+    if (this.#closed) return { url: input, ready: () => Promise.resolve(), problem: () => null };
+    if (this.masked) return this.#burn(up, name, kind === 'rtsp' ? this.#restream(up, input, `${name}-raw`) : null, input);
+    if (kind !== 'rtsp') return { url: input, ready: () => Promise.resolve(), problem: () => null };
+    const restream = this.#restream(up, input, name);
+    return { url: restream.url, ready: () => restream.ready(), problem: () => restream.problem() };
+  }
+
+  /** The masked feed of `up`: its raw restream (or `input`, for a file or HTTP stream) read by a mask burner. */
+  #burn(up: Upstream, name: string, raw: Restream | null, input: string): StreamFeed {
+    const o = this.#o;
+    const analysedUrl = o.subUrl ?? o.url;
+    const burner = new MaskBurner({
+      input: raw?.url ?? input,
+      inputReady: () => raw?.ready() ?? Promise.resolve(),
+      masks: o.masks ?? [],
+      // Masks are drawn on the analysed picture: the main stream of a camera with a sub-stream scales them from its size.
+      ...(up.url !== analysedUrl && {
+        space: async () => {
+          await this.feed('analysed');
+          return this.#upstreams.get(analysedUrl)?.burner?.size() ?? { width: 0, height: 0 };
+        },
+      }),
+      relay: o.relay,
+      path: `${this.#token}/${encodeURIComponent(o.cameraId)}/${name}`,
+      displayUrl: redactUrl(up.url),
+      ...(o.ffmpegPath !== undefined && { ffmpegPath: o.ffmpegPath }),
+      ...(o.ffprobePath !== undefined && { ffprobePath: o.ffprobePath }),
+      ...(o.onProblem && { onProblem: o.onProblem }),
+    });
+    up.burner = burner;
+    return { url: burner.url, ready: () => burner.ready(), problem: () => raw?.problem() ?? burner.problem() };
+  }
+
+  #restream(up: Upstream, input: string, name: string): Restream {
     const restream = new Restream({
       input,
       displayUrl: redactUrl(up.url),
@@ -120,6 +167,6 @@ export class MediaHub {
       ...(this.#o.onProblem && { onProblem: this.#o.onProblem }),
     });
     up.restream = restream;
-    return { url: restream.url, ready: () => restream.ready(), problem: () => restream.problem() };
+    return restream;
   }
 }

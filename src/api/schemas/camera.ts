@@ -35,6 +35,7 @@ export const cameraViewSchema = z
     analytics: z.record(z.string(), z.unknown()),
     arming: z.record(z.string(), z.unknown()),
     snapshots: z.boolean(),
+    privacyMasks: z.array(z.object({ name: z.string().optional(), polygon: z.array(z.tuple([z.number(), z.number()])) })).describe('Areas blanked in every stream, in pixels of the analysed picture.'),
     hasCredentials: z.boolean().describe('Whether stream credentials are stored; they are never returned.'),
     managedBy: z.enum(['config', 'api']),
     health: cameraHealthSchema,
@@ -64,6 +65,7 @@ export const cameraPatchSchema = z
     analytics: shape.analytics.unwrap().optional(),
     arming: shape.arming.removeDefault().optional(),
     snapshots: shape.snapshots.removeDefault().optional(),
+    privacyMasks: shape.privacyMasks.removeDefault().optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, 'give at least one field to change');
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { analyticsConfigSchema } from './root.ts';
 import { detectSchema } from './detect.ts';
-import { nameSchema } from './common.ts';
+import { nameSchema, pointSchema } from './common.ts';
 
 const hhmm = z
   .string()
@@ -33,6 +33,15 @@ export const cameraRecordSchema = z
   })
   .strict()
   .describe('What to record from the main stream.');
+
+/** A privacy mask: a polygon blanked in every stream of the camera. */
+export const privacyMaskSchema = z
+  .object({
+    name: nameSchema.optional(),
+    polygon: z.array(pointSchema).min(3).max(64).describe('Polygon vertices [[x, y], ...] in pixels of the analysed picture (where zones are drawn), at least three.'),
+  })
+  .strict()
+  .describe('A privacy mask: its pixels are black in everything the camera records or shows.');
 
 /** Login for a camera's stream; stored encrypted, never returned by the API, never logged. */
 export const cameraCredentialsSchema = z
@@ -66,6 +75,11 @@ export const cameraSchema = z
       .default({})
       .describe('Per-rule arming schedules: rule (line or zone) name → windows in which its alarms notify. Rules not listed are always armed; events outside a window are still stored.'),
     snapshots: z.boolean().default(true).describe('Save a JPEG snapshot with each event.'),
+    privacyMasks: z
+      .array(privacyMaskSchema)
+      .max(32)
+      .default([])
+      .describe('Areas the camera must never show (a neighbour\'s window, a public footpath): blanked in every stream before motion, detection, recording, snapshots, live view or export see them. A camera with masks has its streams re-encoded once, in the server, with the masks burned in.'),
   })
   .strict()
   .describe('A camera: its streams, recording, analytics and arming.');

@@ -67,7 +67,7 @@ export async function runRedact(argv: readonly string[]): Promise<number> {
     progress.finish();
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     process.stdout.write(
-      `redacted ${result.frames} frames (${media.width}x${media.height}) in ${seconds} s: ${result.tracks} people tracked, ${result.regions} head regions pixelated in ${result.framesRedacted} frames` +
+      `redacted ${result.frames} frames (${media.width}x${media.height}) in ${seconds} s: ${result.tracks} people tracked, ${result.regions} regions pixelated in ${result.framesRedacted} frames` +
         `${keepTrack !== undefined ? `, track ${keepTrack} left visible` : ''} -> ${out}\n`,
     );
     return 0;

@@ -88,7 +88,8 @@ test('planRedaction bridges a gap in a track, extends it both ways and adds conf
     const detections = i === 25 ? [{ box: { x: 200, y: 0, w: 10, h: 30 }, score: 0.5, class: 'person' as const }, { box: { x: 300, y: 0, w: 10, h: 30 }, score: 0.1, class: 'person' as const }] : [];
     frames.push({ index: i, tracks, detections });
   }
-  const plan = planRedaction(frames, { ...DEFAULT_PLAN, fps: 5, extendSeconds: 1, maxGapSeconds: 1 });
+  // The whole box, not its head, so that the boxes can be compared; no hold of detections.
+  const plan = planRedaction(frames, { ...DEFAULT_PLAN, fps: 5, extendSeconds: 1, maxGapSeconds: 1, holdSeconds: 0, shape: { heightFraction: 1, padX: 0, padTop: 0 } });
   assert.equal(plan.get(15)?.length, 1, 'the gap at frame 15 is bridged');
   assert.ok(Math.abs(plan.get(15)![0]!.x - 15) < 1e-9, 'by interpolation');
   assert.equal(plan.get(5)?.length, 1, 'extended 5 frames (1 s) before');
@@ -109,4 +110,13 @@ test('planRedaction with keepTrack hides everyone but that track, and detections
     assert.ok(boxes.length > 0);
     assert.ok(boxes.every((b) => b.x > 50), `frame ${i}: only the other person is hidden`);
   }
+});
+
+test('planRedaction hides the head part of each box and holds a detection for the frames around it', () => {
+  const frames: SeenFrame[] = [1, 2, 3, 4, 5].map((index) => ({ index, tracks: [], detections: index === 3 ? [{ box: { x: 100, y: 100, w: 20, h: 60 }, score: 0.3, class: 'person' as const }] : [] }));
+  const plan = planRedaction(frames, { ...DEFAULT_PLAN, fps: 10, holdSeconds: 0.1 });
+  assert.deepEqual([...plan.keys()].sort(), [2, 3, 4], 'one frame before and after');
+  const [rect] = plan.get(3)!;
+  assert.deepEqual(rect, headRect({ x: 100, y: 100, w: 20, h: 60 }), 'the head part, not the whole body');
+  assert.ok(plan.get(2)![0]!.w > rect!.w, 'held boxes grow');
 });

@@ -34,7 +34,7 @@ export async function runRedact(argv: readonly string[]): Promise<number> {
   if (!info.isFile()) throw new SightlineError('INVALID_MEDIA', `${video} is not a file`);
   if (path.resolve(out) === path.resolve(video)) throw new SightlineError('USAGE', '--out must not be the input video: the original would be lost');
   const outDir = await stat(path.dirname(path.resolve(out))).catch(() => null);
-  if (!outDir?.isDirectory()) throw new SightlineError('OUTPUT_FAILED', `the folder of ${out} does not exist`);
+  if (!outDir?.isDirectory()) throw new SightlineError('USAGE', `the folder of ${out} does not exist`);
 
   let config = analyticsConfigSchema.parse({});
   if (values.config !== undefined) {

@@ -10,7 +10,7 @@ import { SightlineError } from '../core/errors.ts';
 import { DEFAULT_PLAN, pixelate, planRedaction, toPixels, type SeenFrame } from '../core/redaction.ts';
 import type { DetectorPool } from '../detect/worker-pool.ts';
 import { FfmpegSource } from '../ingest/ffmpeg-source.ts';
-import { FrameEncoder } from '../media/frame-encoder.ts';
+import { FrameEncoder } from '../ingest/frame-encoder.ts';
 import { FrameLoop } from './frame-loop.ts';
 
 /** What one redaction needs. */

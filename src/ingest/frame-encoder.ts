@@ -6,8 +6,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { SightlineError } from '../core/errors.ts';
-import { FFMPEG_INSTALL_HINT } from '../ingest/frame-source.ts';
-import { spawnTied } from '../ingest/spawn-tied.ts';
+import { FFMPEG_INSTALL_HINT } from './frame-source.ts';
+import { spawnTied } from './spawn-tied.ts';
 
 /** What the encoder writes. */
 export interface FrameEncoderOptions {

@@ -114,7 +114,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const bus = new InProcessBus((topic, error) => log('error', `a ${topic} subscriber failed: ${error instanceof Error ? error.message : String(error)}`));
 
     const index = stores.segments;
-    const recordings = new LocalRecordingService({ dataDir, index, limits: () => config.recording });
+    const recordings = new LocalRecordingService({ dataDir, index, events: store, limits: () => config.recording });
     const recorderFactory: RecorderFactory = (camera) => {
       const recorder = new Recorder({
         dataDir,

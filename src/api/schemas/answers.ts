@@ -100,3 +100,20 @@ export const occupancySchema = z.object({
   bucket: z.enum(['minute', 'hour', 'day']),
   zones: z.record(z.string(), z.array(occupancyBucketSchema)).describe('Zone name → one row per bucket of the range, oldest first.'),
 });
+
+/** POST /api/cameras/:id/erase: what an erasure request asks for. */
+export const eraseRequestSchema = z.strictObject({
+  from: z.number().int().min(0).describe('Start of the range to erase, epoch ms.'),
+  to: z.number().int().min(0).describe('End of the range (exclusive), epoch ms; it must lie in the past, behind the segment being recorded.'),
+  reason: z.string().trim().min(3).max(500).describe('Why the footage is erased (an erasure request, a ticket number); kept in the audit log.'),
+});
+
+/** POST /api/cameras/:id/erase: what the erasure deleted. */
+export const erasureSchema = z.object({
+  from: z.number(),
+  to: z.number(),
+  segments: z.number().describe('Recorded segments deleted (files and rows), every one that overlaps the range.'),
+  bytes: z.number().describe('Bytes of the deleted segments.'),
+  events: z.number().describe('Events deleted: every event of the camera that overlaps the range.'),
+  snapshots: z.number().describe('Snapshot files deleted: those of the deleted events and any other of the camera written in the range.'),
+});

@@ -98,3 +98,15 @@ test('erasure refuses bad ranges, a range still being recorded, no reason, unkno
   assert.equal(h.local!.index.ofCamera('A').length, 4, 'nothing was erased');
   assert.deepEqual(h.audit.list({ action: 'erase' }), []);
 });
+
+test('GET /api/audit/verify says from which checkpoint the chain is checked once retention deleted the oldest entries', async (t) => {
+  const h = await createHarness();
+  t.after(() => h.close());
+  const admin = await h.login('admin');
+  const verify = async () => (await h.app.inject({ url: '/api/audit/verify', headers: h.headers(admin, false) })).json<Record<string, unknown>>();
+  const before = h.audit.head().seq;
+  assert.deepEqual(await verify(), { ok: true, entries: before });
+  h.clock.t += 1;
+  assert.deepEqual(h.audit.purgeBefore(h.clock.t), { deleted: before, throughSeq: before });
+  assert.deepEqual(await verify(), { ok: true, entries: 1, purgedThrough: before });
+});

@@ -57,7 +57,14 @@ export const auditEntrySchema = z.object({
 export const auditEntriesSchema = z.object({ entries: z.array(auditEntrySchema) });
 
 /** GET /api/audit/verify: the hash chain's check. */
-export const auditVerifySchema = z.union([z.object({ ok: z.literal(true), entries: z.number() }), z.object({ ok: z.literal(false), firstBadSeq: z.number(), reason: z.string() })]);
+export const auditVerifySchema = z.union([
+  z.object({
+    ok: z.literal(true),
+    entries: z.number().describe('Entries checked.'),
+    purgedThrough: z.number().optional().describe('Once retention deleted the oldest entries: the seq of the last one deleted; the chain is checked from its sealed checkpoint.'),
+  }),
+  z.object({ ok: z.literal(false), firstBadSeq: z.number(), reason: z.string() }),
+]);
 
 /** Notification targets from the configuration file, without secrets. */
 export const notificationsSchema = z

@@ -4,7 +4,7 @@
  * the range and nothing else, audited with the reason; bad ranges and other callers get clear 4xx.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { segmentPath } from '../src/record/segment-paths.ts';
@@ -51,6 +51,12 @@ test('an admin erases a camera range: its segments, events and snapshots go, aud
   t.after(() => h.close());
   const { from, to, paths } = await seed(h);
   const admin = await h.login('admin');
+  const dbBytes = (): Buffer => {
+    const file = path.join(h.dir, 'sightline.db');
+    return Buffer.concat([readFileSync(file), ...(existsSync(`${file}-wal`) ? [readFileSync(`${file}-wal`)] : [])]);
+  };
+  h.db.pragma('wal_checkpoint(TRUNCATE)');
+  for (const rel of [paths.across!, paths.inside!, paths.snapIn!]) assert.ok(dbBytes().includes(rel), `${rel} is in the database before`);
   const res = await h.app.inject({ method: 'POST', url: '/api/cameras/A/erase', headers: h.headers(admin), payload: { from, to, reason: 'Erasure request #42 (GDPR art. 17)' } });
   assert.equal(res.statusCode, 200, res.body);
   assert.deepEqual(res.json(), { from, to, segments: 2, bytes: 752, events: 1, snapshots: 2 });
@@ -60,6 +66,8 @@ test('an admin erases a camera range: its segments, events and snapshots go, aud
   assert.deepEqual(h.local!.index.ofCamera('A').map((s) => s.path), [paths.before, paths.after]);
   assert.equal(h.local!.index.ofCamera('B').length, 1);
   assert.deepEqual((await h.store.queryEvents({})).events.map((e) => e.id).sort(), ['ev-b', 'ev-out']);
+  for (const rel of [paths.across!, paths.inside!, paths.snapIn!]) assert.equal(dbBytes().includes(rel), false, `${rel} is gone from the database file's bytes`);
+  assert.ok(dbBytes().includes(paths.before!), 'a kept segment is still there');
   const listed = await h.app.inject({ url: `/api/cameras/A/recordings?from=${from - HOUR}&to=${to + HOUR}`, headers: h.headers(admin, false) });
   assert.deepEqual(listed.json<{ segments: { id: number }[] }>().segments.length, 2);
 

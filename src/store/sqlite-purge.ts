@@ -14,8 +14,8 @@ export function scrubDeleted(db: Database): void {
   db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
-/** Deletes the events matching `where` (with `params`) in one immediate transaction and returns their snapshot paths. */
-function deleteEventsWhere(db: Database, where: string, params: readonly (string | number)[]): DeletedEvents {
+/** Deletes the events matching `where` (with `params`) in one immediate transaction and returns their snapshot paths; scrubs when any went, or always with `alwaysScrub`. */
+function deleteEventsWhere(db: Database, where: string, params: readonly (string | number)[], alwaysScrub = false): DeletedEvents {
   const result = db
     .transaction((): DeletedEvents => {
       const paths = db
@@ -26,7 +26,7 @@ function deleteEventsWhere(db: Database, where: string, params: readonly (string
       return { deleted, snapshotPaths: paths };
     })
     .immediate();
-  if (result.deleted > 0) scrubDeleted(db);
+  if (result.deleted > 0 || alwaysScrub) scrubDeleted(db);
   return result;
 }
 
@@ -35,9 +35,9 @@ export function deleteEventsBefore(db: Database, time: number): DeletedEvents {
   return deleteEventsWhere(db, 'start_time < ? AND coalesce(end_time, start_time) < ?', [time, time]);
 }
 
-/** A camera's events that overlap [from, to). */
+/** A camera's events that overlap [from, to); the WAL is truncated even when none did, since an erasure deletes segment rows just before. */
 export function deleteCameraEvents(db: Database, cameraId: string, from: number, to: number): DeletedEvents {
-  return deleteEventsWhere(db, 'camera_id = ? AND start_time < ? AND coalesce(end_time, start_time) >= ?', [cameraId, to, from]);
+  return deleteEventsWhere(db, 'camera_id = ? AND start_time < ? AND coalesce(end_time, start_time) >= ?', [cameraId, to, from], true);
 }
 
 /** The line counts and occupancy minutes, and the heat hours, that end at or before `time`. */

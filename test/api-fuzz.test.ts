@@ -70,6 +70,7 @@ const TEMPLATES: Readonly<Record<string, () => Template>> = {
   'GET /api/cameras/:id/recordings': () => ({ params: { id: 'A' }, query: RANGE }),
   'GET /api/cameras/:id/recordings/:segmentId': () => ({ params: { id: 'A', segmentId: '1' } }),
   'GET /api/cameras/:id/export.mp4': () => ({ params: { id: 'A' }, query: RANGE }),
+  'POST /api/cameras/:id/erase': () => ({ params: { id: 'A' }, body: { from: 0, to: 1000, reason: 'fuzz' } }),
   'GET /api/events': () => ({ query: { ...RANGE, limit: '10', order: 'desc', type: 'intrusion', class: 'person' } }),
   'GET /api/events/:id': () => ({ params: { id: 'ev-a' } }),
   'GET /api/events/:id/snapshot.jpg': () => ({ params: { id: 'ev-a' } }),

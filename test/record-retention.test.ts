@@ -17,7 +17,7 @@ const TMP = mkdtempSync(path.join(os.tmpdir(), 'sightline-retention-'));
 after(() => rmSync(TMP, { recursive: true, force: true }));
 const NOW = Date.UTC(2024, 5, 1, 12);
 const S = 1000;
-const ROOMY: RetentionLimits = { retentionDays: 14, maxDiskGb: 50, minFreeGb: 0 };
+const ROOMY: RetentionLimits = { videoHours: 14 * 24, maxDiskGb: 50, minFreeGb: 0 };
 
 /** A clock whose timers fire only when the test says so. */
 class ManualClock implements Clock {
@@ -107,7 +107,7 @@ test('age and a disk shortfall from the free space of the recordings folder', as
     dataDir,
     index,
     // 35 s of retention ages out the segments that ended 40 s and 50 s ago
-    limits: { retentionDays: 35 / 86_400, maxDiskGb: 50, minFreeGb: 10 },
+    limits: { videoHours: 35 / 3_600, maxDiskGb: 50, minFreeGb: 10 },
     clock: new ManualClock(NOW),
     freeBytes: async (dir) => {
       dirs.push(dir);
@@ -184,7 +184,7 @@ test('start() runs at once and then on every timer; runNow joins a run in progre
   t.after(() => store.close());
   const clock = new ManualClock(NOW);
   const reports: RetentionReport[] = [];
-  const runner = new RetentionRunner({ dataDir, index, limits: { retentionDays: 15 / 86_400, maxDiskGb: 50, minFreeGb: 0 }, clock, intervalMs: 30_000, onRun: (r) => reports.push(r) });
+  const runner = new RetentionRunner({ dataDir, index, limits: { videoHours: 15 / 3_600, maxDiskGb: 50, minFreeGb: 0 }, clock, intervalMs: 30_000, onRun: (r) => reports.push(r) });
   t.after(() => runner.stop());
   runner.start();
   const joined = runner.runNow();
@@ -269,7 +269,7 @@ test('snapshots older than the retention are deleted, with their day folders, as
   const other = path.join(dataDir, 'snapshots', 'a', 'notes.txt');
   writeFileSync(other, 'not a snapshot');
   utimesSync(other, new Date(NOW - 20 * 86_400 * S), new Date(NOW - 20 * 86_400 * S));
-  const runner = new RetentionRunner({ dataDir, index, limits: { ...ROOMY, retentionDays: 35 / 86_400 }, clock: new ManualClock(NOW) });
+  const runner = new RetentionRunner({ dataDir, index, limits: { ...ROOMY, videoHours: 35 / 3_600 }, clock: new ManualClock(NOW) });
   const report = await runner.runNow();
   assert.deepEqual(report.errors, []);
   assert.deepEqual(report.deleted.map((d) => [keyOf(d), d.reason]), [

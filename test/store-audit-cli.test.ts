@@ -132,6 +132,61 @@ describe('sightline audit verify on a keyed chain', () => {
   });
 });
 
+/** A keyed data directory of 6 entries a day apart, purged by retention before the 4th (entries 1 to 3 go), then tampered with. */
+function purgedDataDir(tamper?: (db: BetterSqlite3.Database) => void): string {
+  const dir = path.join(TMP, `purged-${++n}`);
+  const db = openDatabase(databasePath(dir));
+  const day = 86_400_000;
+  let t = Date.UTC(2024, 0, 15);
+  const log = new SqliteAuditLog(db, { now: () => t, key: auditKeyFromSecret(loadOrCreateSecretKey(dir)) });
+  for (let i = 0; i < 6; i++) {
+    t = Date.UTC(2024, 0, 15) + i * day;
+    log.append({ actor: 'alice', action: 'live_view', target: `cam-${i}` });
+  }
+  assert.deepEqual(log.purgeBefore(Date.UTC(2024, 0, 15) + 3 * day), { deleted: 3, throughSeq: 3 });
+  tamper?.(db);
+  db.close();
+  return dir;
+}
+
+describe('sightline audit verify after retention deleted the oldest entries', () => {
+  const cases: [string, (db: BetterSqlite3.Database) => void, RegExp][] = [
+    ['an edited entry after the checkpoint', (db) => db.exec("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET target = 'cam-x' WHERE seq = 5"), /entry 5: .*edited/],
+    ['one more entry removed from the start', (db) => db.exec('DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 4'), /entry 4: .*missing/],
+    ['one more removed with the checkpoint moved onto it (no key to seal it)', (db) => {
+      const e4 = db.prepare<[], { hash: string; time: number }>('SELECT hash, time FROM audit_log WHERE seq = 4').get()!;
+      db.prepare('UPDATE audit_checkpoint SET seq = 4, hash = ?, time = ? WHERE id = 1').run(e4.hash, e4.time);
+      db.exec('DELETE FROM audit_log WHERE seq = 4');
+    }, /entry 5: .*checkpoint .*seal/],
+    ["the checkpoint's seal removed", (db) => db.exec('UPDATE audit_checkpoint SET seal = NULL WHERE id = 1'), /checkpoint .*seal/],
+    ['the checkpoint moved back, as if nothing was deleted', (db) => db.exec(`DROP TRIGGER audit_checkpoint_forward; UPDATE audit_checkpoint SET seq = 0, hash = '${'0'.repeat(64)}', time = NULL, seal = NULL`), /entry 1 is missing/],
+  ];
+
+  test('the purged log verifies from its checkpoint: exit 0', async () => {
+    const r = await audit(['verify', '--data-dir', purgedDataDir()]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'audit log OK: 4 entries (entries 1 to 3 were deleted by retention; the chain is verified from their sealed checkpoint)\n');
+  });
+
+  for (const [label, tamper, reason] of cases) {
+    test(`${label}: exit 1`, async () => {
+      const r = await audit(['verify', '--data-dir', purgedDataDir(tamper)]);
+      assert.equal(r.code, 1, r.stdout);
+      assert.match(r.stderr, reason);
+    });
+  }
+
+  test('the store refuses to delete entries ahead of the checkpoint, or to move it back or off the chain', () => {
+    const dir = purgedDataDir();
+    const db = openDatabase(databasePath(dir));
+    assert.throws(() => db.exec('DELETE FROM audit_log WHERE seq = 4'), /behind the retention checkpoint/);
+    assert.throws(() => db.exec('UPDATE audit_checkpoint SET seq = 1 WHERE id = 1'), /only moves forward/);
+    assert.throws(() => db.exec(`UPDATE audit_checkpoint SET seq = 4, hash = '${'1'.repeat(64)}' WHERE id = 1`), /only moves forward/);
+    assert.throws(() => db.exec('DELETE FROM audit_checkpoint'), /cannot be deleted/);
+    db.close();
+  });
+});
+
 const REGISTERED = /\brunAudit\b/.test(readFileSync(path.join(ROOT, 'src', 'cli', 'main.ts'), 'utf8'));
 
 describe('sightline audit verify as a command', { skip: REGISTERED ? false : 'the audit command is not registered in src/cli/main.ts yet' }, () => {

@@ -1,6 +1,6 @@
 /**
  * Every repository contract of the store, run against the SQLite implementations over real
- * databases in a temporary folder (the event store's runs in store-sqlite.test.ts).
+ * databases in a temporary folder (the event store's main suite runs in store-sqlite.test.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -19,6 +19,7 @@ import { SqliteSetupTokenStore } from '../src/store/sqlite-setup-tokens.ts';
 import { SqliteUserStore } from '../src/store/sqlite-users.ts';
 import { API_TOKEN_T0, apiTokenStoreContract } from './contracts/api-token-store-contract.ts';
 import { auditLogContract } from './contracts/audit-log-contract.ts';
+import { eventRetentionContract } from './contracts/event-retention-contract.ts';
 import { loginThrottleContract } from './contracts/login-throttle-contract.ts';
 import { outboxContract } from './contracts/outbox-contract.ts';
 import { segmentIndexContract } from './contracts/segment-index-contract.ts';
@@ -89,3 +90,5 @@ userStoreContract('SQLite', () => {
 });
 
 auditLogContract('SQLite', ({ now, key }) => new SqliteAuditLog(freshDb(), { now, ...(key && { key }) }));
+
+eventRetentionContract('SQLite', async ({ now }) => new SqliteEventStore(freshDb(), { now }));

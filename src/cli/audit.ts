@@ -16,7 +16,7 @@ export interface AuditIo {
 /**
  * `sightline audit verify`: reads the database read-only and checks every entry of the audit log with
  * the HMAC key derived from the data directory's secret key file (when it exists);
- * prints `audit log OK: N entries` and returns 0, or names the first bad entry and returns 1. A missing
+ * prints `audit log OK: N entries` (and, once retention deleted the oldest, from which checkpoint) and returns 0, or names the first bad entry and returns 1. A missing
  * database throws DATABASE_NOT_FOUND; bad arguments throw USAGE.
  */
 export async function runAudit(argv: readonly string[], io: AuditIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
@@ -31,7 +31,8 @@ export async function runAudit(argv: readonly string[], io: AuditIo = { stdout: 
   const secret = readPrivateFile(secretKeyPath(dataDir));
   const result: AuditVerification = verifyAuditLogFile(file, secret === undefined ? {} : { key: auditKeyFromSecret(secret) });
   if (result.ok) {
-    io.stdout.write(`audit log OK: ${result.entries} entries\n`);
+    const purged = result.purgedThrough === undefined ? '' : ` (entries 1 to ${result.purgedThrough} were deleted by retention; the chain is verified from their sealed checkpoint)`;
+    io.stdout.write(`audit log OK: ${result.entries} entries${purged}\n`);
     return 0;
   }
   io.stderr.write(`sightline audit verify: the audit log is NOT intact at entry ${result.firstBadSeq}: ${result.reason}\n`);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { ObjectClass } from '../core/detection.ts';
 import type { DetectOptions, Detector, RawDetection, RgbImage } from './detector.ts';
-import { humanModelsDir, readGraphModel, tfjsWasmDir } from './model-files.ts';
+import { humanModelsDir, readShippedModel, tfjsWasmDir } from './model-files.ts';
 import { loadTfjsGraph } from './tfjs-graph.ts';
 import { nonMaxSuppression } from './nms.ts';
 
@@ -60,7 +60,7 @@ function ensureWasmBackend(): Promise<void> {
 
 /** Loads the CenterNet graph of `@vladmandic/human` into tfjs (whichever backend is active). */
 export async function loadCenterNetGraph(modelsDir: string = humanModelsDir()): Promise<tf.GraphModel> {
-  return loadTfjsGraph(await readGraphModel(modelsDir, 'centernet'));
+  return loadTfjsGraph(await readShippedModel('centernet', modelsDir));
 }
 
 /** Loads the CenterNet model of `@vladmandic/human` on the tfjs WebAssembly backend. */

@@ -1,14 +1,17 @@
 /**
  * The `RecordingService` of the API over the segment index and the files of the data directory:
  * listing, playback paths, export of a time range into one MP4 (see export-range.ts for how the
- * range is trimmed: from the key frame at or before `from`, to `to`), and disk usage.
+ * range is trimmed: from the key frame at or before `from`, to `to`), erasure of a range
+ * (erase-footage.ts), and disk usage.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { SightlineError } from '../core/errors.ts';
-import type { RecordingService, SegmentInfo } from './recordings.ts';
+import type { ErasureCounts, RecordingService, SegmentInfo } from './recordings.ts';
+import type { EventStore } from '../store/event-store.ts';
+import { eraseFootage } from './erase-footage.ts';
 import { checkRange } from '../store/store-input.ts';
 import { exportParts, type ExportOptions } from './export-range.ts';
 import type { SegmentIndex, StoredSegment } from '../store/segment-index.ts';
@@ -27,6 +30,8 @@ export interface RecordingServiceOptions extends ExportOptions {
   /** Absolute data directory. */
   readonly dataDir: string;
   readonly index: SegmentIndex;
+  /** The events whose rows an erasure deletes; without it, `erase` fails. */
+  readonly events?: Pick<EventStore, 'deleteCameraEvents'>;
   /** The limits; a function is read at each call, so configuration changes apply. */
   readonly limits: RecordingServiceLimits | (() => RecordingServiceLimits);
 }
@@ -67,6 +72,12 @@ export class LocalRecordingService implements RecordingService {
     const output = path.join(dir, `${safeName(cameraId)}-${from}-${to}-${randomUUID().slice(0, 8)}.mp4`);
     const bytes = await exportParts(parts, from, to, output, this.#o);
     return { file: output, bytes };
+  }
+
+  async erase(cameraId: string, from: number, to: number): Promise<ErasureCounts> {
+    const { events } = this.#o;
+    if (events === undefined) throw new Error('this recording service was built without the event store, so it cannot erase');
+    return eraseFootage({ dataDir: this.#o.dataDir, index: this.#o.index, events }, cameraId, from, to);
   }
 
   async usage(): Promise<{ readonly bytes: number; readonly segments: number; readonly quotaBytes: number }> {

@@ -11,6 +11,14 @@ export interface SegmentInfo {
   readonly bytes: number;
 }
 
+/** What an erasure deleted (see erase-footage.ts). */
+export interface ErasureCounts {
+  readonly segments: number;
+  readonly bytes: number;
+  readonly events: number;
+  readonly snapshots: number;
+}
+
 /** Recorded video: segments, playback and export. */
 export interface RecordingService {
   /** Segments of a camera overlapping [from, to), oldest first. */
@@ -19,6 +27,8 @@ export interface RecordingService {
   segmentFile(cameraId: string, segmentId: number): Promise<string | null>;
   /** Joins the segments of [from, to) into one MP4 (no re-encoding) and returns its path; the caller deletes it. RECORDING_NOT_FOUND, EXPORT_TOO_LONG, EXPORT_FAILED. */
   exportRange(cameraId: string, from: number, to: number): Promise<{ readonly file: string; readonly bytes: number }>;
+  /** Erasure request: deletes the camera's segments overlapping [from, to) (files and rows), its events overlapping it and their snapshots, and its snapshots written in it. */
+  erase(cameraId: string, from: number, to: number): Promise<ErasureCounts>;
   /** Disk used by recordings and the quota. */
   usage(): Promise<{ readonly bytes: number; readonly segments: number; readonly quotaBytes: number }>;
 }

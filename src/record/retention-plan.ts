@@ -9,6 +9,9 @@
  * - `quota`: after those, the oldest segments or snapshots until their total is at most `quotaBytes`;
  * - `disk`: then the oldest of either until at least `bytesToFree` bytes are freed in all.
  * The segment being written is not in the index until it is complete, so it is never planned.
+ *
+ * The records kept in the store (events, aggregates, the audit log) are deleted by age only, each
+ * kind before its own cutoff ({@link planRecordCutoffs}).
  */
 
 /** The fields of a segment that retention looks at. */
@@ -182,4 +185,30 @@ function overlapsAny(spans: readonly Span[], start: number, end: number): boolea
   }
   const span = spans[lo];
   return span !== undefined && span.from <= end;
+}
+
+/** How long the store's records are kept, days; an absent limit keeps that kind for ever. */
+export interface RecordLimits {
+  readonly eventDays?: number;
+  readonly aggregateDays?: number;
+  readonly auditDays?: number;
+}
+
+/** The time before which each kind of record is deleted, epoch ms; null keeps that kind. */
+export interface RecordCutoffs {
+  /** Events that started and ended before this. */
+  readonly events: number | null;
+  /** Line counts, occupancy and heat whose bucket ends by this. */
+  readonly aggregates: number | null;
+  /** Audit entries before this: a whole UTC day, so the audit log is purged (and the purge recorded) once a day. */
+  readonly audit: number | null;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The cutoffs of the records at `now` (epoch ms) under `limits`. */
+export function planRecordCutoffs(now: number, limits: RecordLimits): RecordCutoffs {
+  const before = (days: number | undefined): number | null => (days === undefined ? null : Math.max(0, Math.round(now - days * DAY_MS)));
+  const audit = before(limits.auditDays);
+  return { events: before(limits.eventDays), aggregates: before(limits.aggregateDays), audit: audit === null ? null : Math.floor(audit / DAY_MS) * DAY_MS };
 }

@@ -1,30 +1,53 @@
 /**
- * Applies the retention plan (retention-plan.ts) to the index and the disk: every `intervalMs` and
- * whenever asked. A run reads the segments, the event snapshot files (snapshot-files.ts), the event
- * windows of `events`-mode cameras and the disk's free space, deletes each planned segment file and
- * then its row and each planned snapshot file (a file already gone is fine), removes the day folders
- * left empty, and reports what it deleted. Errors are reported through `onError` and in the report,
- * never thrown out of the timer.
+ * Applies the retention plan (retention-plan.ts) to the index, the disk and the store: every
+ * `intervalMs` and whenever asked. A run reads the segments, the event snapshot files
+ * (snapshot-files.ts), the event windows of `events`-mode cameras and the disk's free space, deletes
+ * each planned segment file and then its row and each planned snapshot file (a file already gone is
+ * fine), removes the day folders left empty; then, on the same schedule, has the store's repositories
+ * delete the records past their own limits (events with their snapshot files, counts, occupancy and
+ * heat, the audit log behind its checkpoint), and reports what it deleted. Errors are reported
+ * through `onError` and in the report, never thrown out of the timer.
  *
- * A deleted snapshot's event keeps its `snapshotPath`: the event stays as it was recorded, and
- * `GET /api/events/:id/snapshot.jpg` answers 404 for a file that is gone.
+ * A snapshot deleted with the video while its event is younger keeps the event's `snapshotPath`:
+ * the event stays as it was recorded, and `GET /api/events/:id/snapshot.jpg` answers 404 for a file
+ * that is gone.
  */
-import { rmdir, statfs, unlink } from 'node:fs/promises';
+import { statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock, type Clock } from '../ingest/ffmpeg-source.ts';
-import { planRetention, type EventKeep, type RetentionReason, type SnapshotDeletion } from './retention-plan.ts';
+import { planRecordCutoffs, planRetention, type EventKeep, type RecordLimits, type RetentionReason, type SnapshotDeletion } from './retention-plan.ts';
+import type { AuditLog } from '../store/audit-log.ts';
+import type { EventStore } from '../store/event-store.ts';
 import type { SegmentIndex } from '../store/segment-index.ts';
+import { deleteDataFile, removeEmptyDayFolders } from './data-files.ts';
 import { SnapshotFiles } from './snapshot-files.ts';
-import { isDayFolder, RECORDINGS_DIR, resolveInside } from './segment-paths.ts';
+import { RECORDINGS_DIR, resolveInside } from './segment-paths.ts';
 
-/** The recording limits retention enforces (the `recording` section of the server configuration). */
-export interface RetentionLimits {
-  /** Segments and event snapshots older than this are deleted. */
-  readonly retentionDays: number;
+/** The limits retention enforces (`retention` and the disk limits of `recording` in the server configuration). */
+export interface RetentionLimits extends RecordLimits {
+  /** Segments and event snapshots older than this are deleted, hours. */
+  readonly videoHours: number;
   /** Quota of all recordings and event snapshots together, GB (10^9 bytes). */
   readonly maxDiskGb: number;
   /** Delete the oldest segments and snapshots while the disk has less than this free, GB. */
   readonly minFreeGb: number;
+}
+
+/** The store's repositories whose old records a run deletes. */
+export interface RetentionRecords {
+  readonly events: Pick<EventStore, 'deleteEventsBefore' | 'deleteAggregatesBefore'>;
+  readonly audit?: Pick<AuditLog, 'purgeBefore'>;
+}
+
+/** How many records of each kind a run deleted. */
+export interface RecordsDeleted {
+  readonly events: number;
+  /** Snapshot files of the deleted events. */
+  readonly eventSnapshots: number;
+  readonly lineCounts: number;
+  readonly occupancy: number;
+  readonly heat: number;
+  readonly audit: number;
 }
 
 /** What the `events`-mode cameras keep, for the time range the segments span; cameras absent keep everything. */
@@ -37,8 +60,12 @@ export interface RetentionRunnerOptions {
   readonly index: SegmentIndex;
   /** The limits; a function is read at every run, so configuration changes apply. */
   readonly limits: RetentionLimits | (() => RetentionLimits);
+  /** The repositories whose old records are deleted (by `eventDays`, `aggregateDays`, `auditDays`); default none. */
+  readonly records?: RetentionRecords;
   /** Event windows of `events`-mode cameras; default none (every camera is continuous). */
   readonly keep?: KeepProvider;
+  /** Least time between two deletions of old records (the first run always deletes), ms; default one hour (their limits are days). */
+  readonly recordsIntervalMs?: number;
   /** Time between runs, ms; default 60,000. */
   readonly intervalMs?: number;
   /** Time and timers; `now()` must be epoch ms. Default the system clock. */
@@ -77,8 +104,12 @@ export interface RetentionReport {
   readonly freedBytes: number;
   /** The disk shortfall the run started with, bytes (0 when there was enough free space or it could not be read). */
   readonly bytesToFree: number;
+  /** Records deleted from the store. */
+  readonly records: RecordsDeleted;
   readonly errors: readonly string[];
 }
+
+const NO_RECORDS: RecordsDeleted = { events: 0, eventSnapshots: 0, lineCounts: 0, occupancy: 0, heat: 0, audit: 0 };
 
 /** Runs retention on a timer and on demand; one run at a time. */
 export class RetentionRunner {
@@ -88,6 +119,7 @@ export class RetentionRunner {
   #running: Promise<RetentionReport> | null = null;
   #cancelTimer: (() => void) | null = null;
   #started = false;
+  #recordsDueAt = -Infinity;
 
   /** Prepares the runner; nothing runs before `start()` or `runNow()`. */
   constructor(options: RetentionRunnerOptions) {
@@ -138,6 +170,7 @@ export class RetentionRunner {
     };
     const deleted: RetentionDeleted[] = [];
     let bytesToFree = 0;
+    let records = NO_RECORDS;
     try {
       const limits = typeof this.#o.limits === 'function' ? this.#o.limits() : this.#o.limits;
       const now = Math.round(this.#clock.now());
@@ -160,7 +193,7 @@ export class RetentionRunner {
         segments,
         snapshots: scan.snapshots,
         now,
-        maxAgeMs: limits.retentionDays * 86_400_000,
+        maxAgeMs: limits.videoHours * 3_600_000,
         quotaBytes: limits.maxDiskGb * 1e9,
         bytesToFree,
         keep,
@@ -169,14 +202,14 @@ export class RetentionRunner {
       const folders = new Set<string>();
       for (const step of plan) {
         if (step.kind === 'snapshot') {
-          if (await this.#deleteFile(step.path, fail)) {
+          if (await deleteDataFile(this.#o.dataDir, step.path, fail)) {
             deleted.push({ kind: 'snapshot', cameraId: step.cameraId, path: step.path, bytes: step.bytes, reason: step.reason });
             folders.add(path.posix.dirname(step.path));
           }
           continue;
         }
         const segment = byId.get(step.id)!;
-        if (await this.#deleteFile(segment.path, fail)) {
+        if (await deleteDataFile(this.#o.dataDir, segment.path, fail)) {
           try {
             this.#o.index.delete(segment.id);
             deleted.push({ kind: 'segment', id: segment.id, cameraId: segment.cameraId, path: segment.path, bytes: segment.bytes, reason: step.reason });
@@ -186,11 +219,52 @@ export class RetentionRunner {
           }
         }
       }
-      await this.#removeEmpty(folders);
+      await removeEmptyDayFolders(this.#o.dataDir, folders);
+      if (this.#o.records !== undefined && now >= this.#recordsDueAt) {
+        this.#recordsDueAt = now + (this.#o.recordsIntervalMs ?? 3_600_000);
+        records = await this.#deleteRecords(this.#o.records, now, limits, fail);
+      }
     } catch (cause) {
       fail(`retention failed: ${messageOf(cause)}`);
     }
-    return { deleted, freedBytes: deleted.reduce((n, d) => n + d.bytes, 0), bytesToFree, errors };
+    return { deleted, freedBytes: deleted.reduce((n, d) => n + d.bytes, 0), bytesToFree, records, errors };
+  }
+
+  /** Deletes the events (and their snapshot files), aggregates and audit entries past their limits; each kind on its own, so one failing spares the others. */
+  async #deleteRecords(stores: RetentionRecords, now: number, limits: RetentionLimits, fail: (message: string) => void): Promise<RecordsDeleted> {
+    const cutoffs = planRecordCutoffs(now, limits);
+    let { events, eventSnapshots, lineCounts, occupancy, heat, audit } = NO_RECORDS;
+    if (cutoffs.events !== null) {
+      try {
+        const gone = await stores.events.deleteEventsBefore(cutoffs.events);
+        events = gone.deleted;
+        const folders = new Set<string>();
+        for (const file of gone.snapshotPaths) {
+          if (await deleteDataFile(this.#o.dataDir, file, fail)) {
+            eventSnapshots += 1;
+            folders.add(path.posix.dirname(file));
+          }
+        }
+        await removeEmptyDayFolders(this.#o.dataDir, folders);
+      } catch (cause) {
+        fail(`cannot delete old events: ${messageOf(cause)}`);
+      }
+    }
+    if (cutoffs.aggregates !== null) {
+      try {
+        ({ lineCounts, occupancy, heat } = await stores.events.deleteAggregatesBefore(cutoffs.aggregates));
+      } catch (cause) {
+        fail(`cannot delete old counts, occupancy and heat: ${messageOf(cause)}`);
+      }
+    }
+    if (cutoffs.audit !== null && stores.audit !== undefined) {
+      try {
+        audit = stores.audit.purgeBefore(cutoffs.audit).deleted;
+      } catch (cause) {
+        fail(`cannot delete old audit entries: ${messageOf(cause)}`);
+      }
+    }
+    return { events, eventSnapshots, lineCounts, occupancy, heat, audit };
   }
 
   /** How many bytes must go for the disk to have `minFreeGb` free; 0 when the free space cannot be read. */
@@ -203,28 +277,6 @@ export class RetentionRunner {
     } catch (cause) {
       fail(`cannot read the free disk space of ${dir}: ${messageOf(cause)}`);
       return 0;
-    }
-  }
-
-  /** Removes the day folders that deletions left empty (a folder still holding files stays). */
-  async #removeEmpty(folders: ReadonlySet<string>): Promise<void> {
-    for (const folder of folders) {
-      const dir = resolveInside(this.#o.dataDir, folder);
-      if (dir !== null && isDayFolder(path.basename(dir))) await rmdir(dir).catch(() => undefined);
-    }
-  }
-
-  /** Deletes a segment's or snapshot's file; true when it is gone (or never was). */
-  async #deleteFile(relative: string, fail: (message: string) => void): Promise<boolean> {
-    const file = resolveInside(this.#o.dataDir, relative);
-    if (file === null) return true;
-    try {
-      await unlink(file);
-      return true;
-    } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return true;
-      fail(`cannot delete ${relative}: ${messageOf(cause)}`);
-      return false;
     }
   }
 }

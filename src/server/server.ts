@@ -101,6 +101,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     });
     cleanups.push(() => stores.close());
     const { events: store, users, audit } = stores;
+    if (config.recording.retentionDays !== undefined) {
+      log('warn', `recording.retentionDays is deprecated: video is kept ${config.retention.videoHours} hours from it; write retention.videoHours: ${config.retention.videoHours} instead`);
+    }
     const secrets = new SecretBox(secretKey);
     const tls = config.server.tlsCert !== undefined && config.server.tlsKey !== undefined ? loadUserCertificate(config.server.tlsCert, config.server.tlsKey, now()) : await ensureCertificate(dataDir, { now });
 
@@ -111,7 +114,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const bus = new InProcessBus((topic, error) => log('error', `a ${topic} subscriber failed: ${error instanceof Error ? error.message : String(error)}`));
 
     const index = stores.segments;
-    const recordings = new LocalRecordingService({ dataDir, index, limits: () => config.recording });
+    const recordings = new LocalRecordingService({ dataDir, index, events: store, limits: () => config.recording });
     const recorderFactory: RecorderFactory = (camera) => {
       const recorder = new Recorder({
         dataDir,
@@ -170,7 +173,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const retention = new RetentionRunner({
       dataDir,
       index,
-      limits: () => config.recording,
+      limits: () => ({ ...config.recording, ...config.retention }),
+      records: { events: store, audit },
       keep: eventKeepFromStore(store, () => cameraModes),
       onError: (m) => log('warn', `retention: ${m}`),
     });

@@ -10,7 +10,12 @@
  * seals the head (seq, hash, first keyed seq) with the same key. Entries written before the key was
  * first used keep their plain hashes (`audit_head.keyed_from` marks where keying starts), so old
  * logs still verify. Without the key, nobody can rewrite, insert or remove an entry from `keyed_from`
- * on, nor move the head, and have `verifyAuditLog` with the key accept it. Someone who holds the key
+ * on, nor move the head, and have `verifyAuditLog` with the key accept it.
+ *
+ * Retention: entries older than the audit limit are deleted from the start of the chain. The last
+ * deleted entry's seq, hash and time stay in a checkpoint, sealed with the key like the head, and
+ * verification starts from it: the oldest kept entry must link to the checkpoint's hash. Deleting
+ * more entries from the start takes moving the checkpoint, whose seal then fails without the key. Someone who holds the key
  * file, or who restores an older copy of the whole database, can: compare the head with one kept
  * elsewhere (the server logs it at every start) to catch a rolled-back tail.
  */
@@ -62,8 +67,22 @@ export interface AuditFilter {
   readonly limit?: number;
 }
 
-/** The outcome of a verification: intact with its entry count, or the first entry that is wrong and why. */
-export type AuditVerification = { readonly ok: true; readonly entries: number } | { readonly ok: false; readonly firstBadSeq: number; readonly reason: string };
+/**
+ * The outcome of a verification: intact with the number of entries checked (and, once retention
+ * deleted the oldest, the seq of the last one deleted: the chain is checked from its checkpoint), or
+ * the first entry that is wrong and why.
+ */
+export type AuditVerification =
+  | { readonly ok: true; readonly entries: number; readonly purgedThrough?: number }
+  | { readonly ok: false; readonly firstBadSeq: number; readonly reason: string };
+
+/** What a retention purge of the audit log did. */
+export interface AuditPurge {
+  /** Entries deleted by this purge (0 when none was old enough). */
+  readonly deleted: number;
+  /** The seq of the last entry deleted so far (the checkpoint), 0 when none ever was. */
+  readonly throughSeq: number;
+}
 
 /**
  * The hash of an entry: SHA-256 (hex) of the JSON array [prevHash, seq, time, actor, action, target,
@@ -98,4 +117,11 @@ export interface AuditLog {
   append(entry: NewAuditEntry): AuditEntry;
   /** The entries that match, by seq; STORE_INPUT_INVALID for a bad range or limit. */
   list(filter?: AuditFilter): AuditEntry[];
+  /**
+   * Retention: deletes the oldest entries, those before the first entry written at or after `time`,
+   * moving the (sealed) checkpoint onto the last one deleted so that the chain still verifies from
+   * it, and appends an `audit_purge` entry by `system` saying so, all in one transaction. Deleted
+   * entries are overwritten in the database file. STORE_INPUT_INVALID for a bad time.
+   */
+  purgeBefore(time: number): AuditPurge;
 }

@@ -1,6 +1,7 @@
 /**
  * Opening the embedded SQLite database: the file in the data directory, the settings that make it
- * safe to share between the server and the CLI (WAL, foreign keys, a busy timeout), and migrations.
+ * safe to share between the server and the CLI (WAL, foreign keys, a busy timeout), `secure_delete`
+ * (deleted rows are overwritten, so retention and erasure leave nothing readable), and migrations.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -72,6 +73,8 @@ function configure(db: Database, readonly: boolean): void {
     db.pragma('synchronous = NORMAL');
   }
   db.pragma('foreign_keys = ON');
+  // Deleted rows (retention, erasure) are overwritten with zeros, not left readable in free pages.
+  db.pragma('secure_delete = ON');
   // Reading the schema fails here, not later, when the file is not a database.
   db.prepare('SELECT count(*) FROM sqlite_master').get();
 }

@@ -173,6 +173,20 @@ export interface HeatQuery {
   readonly to: number;
 }
 
+/** What deleting events did: how many went, and the snapshot files they named (for the caller to delete). */
+export interface DeletedEvents {
+  readonly deleted: number;
+  /** The `snapshotPath` of each deleted event that had one, relative to the data directory. */
+  readonly snapshotPaths: readonly string[];
+}
+
+/** How many rows of each aggregate went. */
+export interface DeletedAggregates {
+  readonly lineCounts: number;
+  readonly occupancy: number;
+  readonly heat: number;
+}
+
 /** Default page size of an event query. */
 export const DEFAULT_EVENT_LIMIT = 100;
 
@@ -224,6 +238,24 @@ export interface EventStore {
   addZoneOccupancy(cameraId: string, rows: readonly ZoneOccupancyMinute[]): Promise<void>;
   /** Occupancy per zone and bucket over the range (whole buckets overlapping it), ordered by (start, zone); buckets without rows are absent. */
   queryZoneOccupancy(query: OccupancyQuery): Promise<readonly ZoneOccupancyRow[]>;
+
+  /**
+   * Retention: deletes every event (of every camera) that started before `time` and ended before it
+   * (an event still open, with no end, goes by its start), and returns their snapshot paths.
+   * Deleted rows are overwritten in the database file, not only unlinked. STORE_INPUT_INVALID for a bad time.
+   */
+  deleteEventsBefore(time: number): Promise<DeletedEvents>;
+  /**
+   * Erasure: deletes a camera's events that overlap [from, to) (start before `to`, and end, or start
+   * when there is no end, at or after `from`) and returns their snapshot paths; CAMERA_NOT_FOUND,
+   * STORE_INPUT_INVALID for a bad range.
+   */
+  deleteCameraEvents(cameraId: string, from: number, to: number): Promise<DeletedEvents>;
+  /**
+   * Retention: deletes the line counts, zone occupancy and heat grids (of every camera) whose whole
+   * bucket (minute or hour) lies before `time`. STORE_INPUT_INVALID for a bad time.
+   */
+  deleteAggregatesBefore(time: number): Promise<DeletedAggregates>;
 
   /** Adds a grid cell by cell to the camera's grid of the hour holding `time`; STORE_CONFLICT when that hour holds a grid of another shape. */
   mergeHeatGrid(cameraId: string, time: number, grid: HeatGrid): Promise<void>;

@@ -5,7 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import { SightlineError } from '../core/errors.ts';
-import { SCHEMA_V1 } from './schema-v1.ts';
+import { AUDIT_GENESIS_HASH, SCHEMA_V1 } from './schema-v1.ts';
 import { SCHEMA_V3 } from './schema-v3.ts';
 
 /** One step of the schema: applied once, in version order, never edited after release. */
@@ -103,6 +103,37 @@ CREATE TABLE zone_occupancy (
 CREATE INDEX zone_occupancy_by_camera_minute ON zone_occupancy (camera_id, minute);
 `;
 
+/**
+ * SQL of migration 7: retention of the audit log. `audit_checkpoint` holds the last entry deleted
+ * by retention (seq, hash and time; seq 0 and the genesis hash while none was), sealed with the
+ * audit key like the head; verification starts from it. Entries may now be deleted, but only those
+ * at or behind the checkpoint, which only moves forward and only onto an entry of the log, so
+ * removing entries still takes moving the checkpoint, which the seal shows.
+ */
+export const SCHEMA_V7 = `
+CREATE TABLE audit_checkpoint (
+  id   INTEGER PRIMARY KEY CHECK (id = 1),
+  seq  INTEGER NOT NULL CHECK (seq >= 0),        -- the last entry deleted by retention, 0 when none
+  hash TEXT NOT NULL,                            -- its hash: the prev_hash of the oldest entry kept
+  time INTEGER,                                  -- its time, epoch ms; null when none
+  seal TEXT                                      -- HMAC of (seq, hash, time) under the audit key; null for an unkeyed log
+) STRICT;
+INSERT INTO audit_checkpoint (id, seq, hash) VALUES (1, 0, '${AUDIT_GENESIS_HASH}');
+CREATE TRIGGER audit_checkpoint_forward BEFORE UPDATE ON audit_checkpoint
+WHEN NEW.id <> 1
+  OR NEW.seq < OLD.seq
+  OR NEW.seq > (SELECT seq FROM audit_head WHERE id = 1)
+  OR (NEW.seq = OLD.seq AND (NEW.hash IS NOT OLD.hash OR NEW.time IS NOT OLD.time))
+  OR (NEW.seq > OLD.seq AND NEW.hash IS NOT (SELECT hash FROM audit_log WHERE seq = NEW.seq))
+BEGIN SELECT RAISE(ABORT, 'the audit checkpoint only moves forward, onto an entry of the log'); END;
+CREATE TRIGGER audit_checkpoint_no_delete BEFORE DELETE ON audit_checkpoint
+BEGIN SELECT RAISE(ABORT, 'audit_checkpoint cannot be deleted'); END;
+DROP TRIGGER audit_log_no_delete;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+WHEN OLD.seq > (SELECT seq FROM audit_checkpoint WHERE id = 1)
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: only entries behind the retention checkpoint may be deleted'); END;
+`;
+
 /** Every migration this version of Sightline knows, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'cameras, events, counts, heat grids, users, audit log', up: SCHEMA_V1 },
@@ -111,6 +142,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'audit chain keyed with the server secret', up: SCHEMA_V4 },
   { version: 5, name: 'login throttling per name and address, known sign-in addresses', up: SCHEMA_V5 },
   { version: 6, name: 'zone occupancy per minute from the tracks present', up: SCHEMA_V6 },
+  { version: 7, name: 'audit log retention behind a sealed checkpoint', up: SCHEMA_V7 },
 ];
 
 /** What `applyMigrations` did. */

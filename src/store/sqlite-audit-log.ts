@@ -6,9 +6,10 @@ import { createHmac } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import BetterSqlite3 from 'better-sqlite3';
 import { SightlineError } from '../core/errors.ts';
-import { auditHash, auditMac, type AuditEntry, type AuditFilter, type AuditLog, type AuditVerification, type NewAuditEntry } from './audit-log.ts';
+import { auditHash, auditMac, type AuditEntry, type AuditFilter, type AuditLog, type AuditPurge, type AuditVerification, type NewAuditEntry } from './audit-log.ts';
 import { canonicalJson, parseJsonObject, type JsonObject } from '../core/json.ts';
 import { AUDIT_GENESIS_HASH } from './schema-v1.ts';
+import { scrubDeleted } from './sqlite-purge.ts';
 import { checkJson, checkLimit, checkOptionalText, checkText, checkTime } from './store-input.ts';
 
 /** A row of the `audit_log` table as SQLite returns it. */
@@ -26,6 +27,26 @@ export interface AuditRow {
 /** The seal of the head: HMAC-SHA256 (hex) over its seq, hash and first keyed seq. */
 function headSeal(key: Uint8Array, seq: number, hash: string, keyedFrom: number): string {
   return createHmac('sha256', key).update(JSON.stringify(['audit_head', seq, hash, keyedFrom]), 'utf8').digest('hex');
+}
+
+/** The seal of the retention checkpoint: HMAC-SHA256 (hex) over its seq, hash and time. */
+function checkpointSeal(key: Uint8Array, seq: number, hash: string, time: number | null): string {
+  return createHmac('sha256', key).update(JSON.stringify(['audit_checkpoint', seq, hash, time]), 'utf8').digest('hex');
+}
+
+interface CheckpointRow {
+  seq: number;
+  hash: string;
+  time: number | null;
+  seal: string | null;
+}
+
+/** The retention checkpoint; none deleted (seq 0, the genesis hash) on a database that predates it (read-only opens skip migrations). */
+function readCheckpoint(db: Database): CheckpointRow {
+  const table = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'audit_checkpoint'").get();
+  const none: CheckpointRow = { seq: 0, hash: AUDIT_GENESIS_HASH, time: null, seal: null };
+  if (table === undefined || table.n === 0) return none;
+  return db.prepare<[], CheckpointRow>('SELECT seq, hash, time, seal FROM audit_checkpoint WHERE id = 1').get() ?? none;
 }
 
 interface HeadRow {
@@ -82,6 +103,9 @@ export class SqliteAuditLog implements AuditLog {
         if (head === undefined || head.keyed_from !== null) return;
         const keyedFrom = head.seq + 1;
         db.prepare<[number, string]>('UPDATE audit_head SET keyed_from = ?, seal = ? WHERE id = 1').run(keyedFrom, headSeal(key, head.seq, head.hash, keyedFrom));
+        // A checkpoint left by an unkeyed purge is trusted once, with the rest of the unkeyed log.
+        const cp = readCheckpoint(db);
+        if (cp.seq > 0 && cp.seal === null) db.prepare<[string]>('UPDATE audit_checkpoint SET seal = ? WHERE id = 1').run(checkpointSeal(key, cp.seq, cp.hash, cp.time));
       });
       try {
         start.immediate();
@@ -110,26 +134,58 @@ export class SqliteAuditLog implements AuditLog {
     const target = checkOptionalText('target', entry.target);
     const details = parseJsonObject(checkJson('details', entry.details), 'details');
     const time = checkTime('time', this.#now());
-    const db = this.#db;
-    const write = db.transaction((): AuditEntry => {
-      const head = readHead(db);
-      if (head === undefined) throw new Error('audit_head has no row');
-      const key = this.#key;
-      if (head.keyed_from !== null && key === undefined) throw new Error('the audit log is keyed with the server secret, and this connection has no key');
-      const seq = head.seq + 1;
-      const hash = key === undefined ? auditHash(head.hash, seq, time, actor, action, target, details) : auditMac(key, head.hash, seq, time, actor, action, target, details);
-      db.prepare<[number, number, string, string, string | null, string, string, string]>(
-        'INSERT INTO audit_log (seq, time, actor, action, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ).run(seq, time, actor, action, target, canonicalJson(details), head.hash, hash);
-      if (key === undefined || head.keyed_from === null) db.prepare<[number, string]>('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1').run(seq, hash);
-      else db.prepare<[number, string, string]>('UPDATE audit_head SET seq = ?, hash = ?, seal = ? WHERE id = 1').run(seq, hash, headSeal(key, seq, hash, head.keyed_from));
-      return { seq, time, actor, action, target, details, prevHash: head.hash, hash };
-    });
     try {
-      return write.immediate();
+      return this.#db.transaction(() => this.#append(actor, action, target, details, time)).immediate();
     } catch (cause) {
       throw dbFailed('append to the audit log', cause);
     }
+  }
+
+  /** Retention: deletes the entries before the first one written at or after `time`, behind a sealed checkpoint, and records it. */
+  purgeBefore(time: number): AuditPurge {
+    checkTime('time', time);
+    const db = this.#db;
+    const purge = db.transaction((): AuditPurge => {
+      const cp = readCheckpoint(db);
+      const head = readHead(db);
+      if (head === undefined) throw new Error('audit_head has no row');
+      const firstKept = db.prepare<[number], { seq: number | null }>('SELECT min(seq) AS seq FROM audit_log WHERE time >= ?').get(time)?.seq ?? null;
+      const through = firstKept === null ? head.seq : firstKept - 1;
+      if (through <= cp.seq) return { deleted: 0, throughSeq: cp.seq };
+      if (head.keyed_from !== null && this.#key === undefined) throw new Error('the audit log is keyed with the server secret, and this connection has no key');
+      const last = db.prepare<[number], { hash: string; time: number }>('SELECT hash, time FROM audit_log WHERE seq = ?').get(through);
+      if (last === undefined) throw new Error(`audit entry ${through} is missing: run "sightline audit verify"`);
+      const seal = this.#key === undefined ? null : checkpointSeal(this.#key, through, last.hash, last.time);
+      db.prepare<[number, string, number, string | null]>('UPDATE audit_checkpoint SET seq = ?, hash = ?, time = ?, seal = ? WHERE id = 1').run(through, last.hash, last.time, seal);
+      const deleted = db.prepare<[number]>('DELETE FROM audit_log WHERE seq <= ?').run(through).changes;
+      this.#append('system', 'audit_purge', null, { before: time, deleted, throughSeq: through }, checkTime('time', this.#now()));
+      return { deleted, throughSeq: through };
+    });
+    let result: AuditPurge;
+    try {
+      result = purge.immediate();
+    } catch (cause) {
+      throw dbFailed('purge the audit log', cause);
+    }
+    if (result.deleted > 0) scrubDeleted(db);
+    return result;
+  }
+
+  /** Appends one checked entry at the head, inside the caller's transaction. */
+  #append(actor: string, action: string, target: string | null, details: JsonObject, time: number): AuditEntry {
+    const db = this.#db;
+    const head = readHead(db);
+    if (head === undefined) throw new Error('audit_head has no row');
+    const key = this.#key;
+    if (head.keyed_from !== null && key === undefined) throw new Error('the audit log is keyed with the server secret, and this connection has no key');
+    const seq = head.seq + 1;
+    const hash = key === undefined ? auditHash(head.hash, seq, time, actor, action, target, details) : auditMac(key, head.hash, seq, time, actor, action, target, details);
+    db.prepare<[number, number, string, string, string | null, string, string, string]>(
+      'INSERT INTO audit_log (seq, time, actor, action, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(seq, time, actor, action, target, canonicalJson(details), head.hash, hash);
+    if (key === undefined || head.keyed_from === null) db.prepare<[number, string]>('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1').run(seq, hash);
+    else db.prepare<[number, string, string]>('UPDATE audit_head SET seq = ?, hash = ?, seal = ? WHERE id = 1').run(seq, hash, headSeal(key, seq, hash, head.keyed_from));
+    return { seq, time, actor, action, target, details, prevHash: head.hash, hash };
   }
 
   /** The entries that match, by seq; STORE_INPUT_INVALID for a bad range or limit. */
@@ -181,21 +237,27 @@ export function verifyAuditLog(db: Database, options: { readonly key?: Uint8Arra
 }
 
 function verify(db: Database, key: Uint8Array | undefined): AuditVerification {
-  let expected = 1;
-  let prev = AUDIT_GENESIS_HASH;
   const bad = (firstBadSeq: number, reason: string): AuditVerification => ({ ok: false, firstBadSeq, reason });
   const head = readHead(db);
   if (head === undefined) return bad(1, 'the audit head record is missing');
+  const cp = readCheckpoint(db);
+  let expected = cp.seq + 1;
+  let prev = cp.hash;
   const keyedFrom = head.keyed_from;
-  if (keyedFrom !== null && key === undefined) return bad(keyedFrom, `entries from ${keyedFrom} on are sealed with the server's key: verify needs the secret key file of the data directory`);
+  if (keyedFrom !== null && key === undefined) return bad(Math.max(keyedFrom, expected), `entries from ${keyedFrom} on are sealed with the server's key: verify needs the secret key file of the data directory`);
   if (key !== undefined) {
-    if (keyedFrom === null || head.seal === null) return bad(1, "the log is not sealed with the server's key: its keying was removed, or no server of this version has opened it yet");
+    if (keyedFrom === null || head.seal === null) return bad(expected, "the log is not sealed with the server's key: its keying was removed, or no server of this version has opened it yet");
+    if (cp.seq > 0 && cp.seal !== checkpointSeal(key, cp.seq, cp.hash, cp.time)) {
+      return bad(expected, `the retention checkpoint (entries 1 to ${cp.seq} deleted) does not match its seal under the server's key: entries were removed from the start of the log`);
+    }
   }
   for (const row of db.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY seq').iterate()) {
     if (row.seq !== expected) {
       return bad(expected, `entry ${expected} is missing (the next stored entry is ${row.seq})`);
     }
-    if (row.prev_hash !== prev) return bad(row.seq, `its prev_hash does not match the hash of entry ${row.seq - 1}: the chain is broken before it`);
+    if (row.prev_hash !== prev) {
+      return bad(row.seq, row.seq === cp.seq + 1 && cp.seq > 0 ? `its prev_hash does not match the retention checkpoint (the hash of entry ${cp.seq}, the last one deleted)` : `its prev_hash does not match the hash of entry ${row.seq - 1}: the chain is broken before it`);
+    }
     let details: JsonObject;
     try {
       details = parseJsonObject(row.details, 'details');
@@ -217,5 +279,5 @@ function verify(db: Database, key: Uint8Array | undefined): AuditVerification {
   if (key !== undefined && keyedFrom !== null && head.seal !== headSeal(key, head.seq, head.hash, keyedFrom)) {
     return bad(Math.min(keyedFrom, last + 1), "the head's seal does not match the server's key: the head was moved back (a cut tail) or the keying changed");
   }
-  return { ok: true, entries: last };
+  return { ok: true, entries: last - cp.seq, ...(cp.seq > 0 && { purgedThrough: cp.seq }) };
 }

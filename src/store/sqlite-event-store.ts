@@ -15,6 +15,8 @@ import {
   type AppendResult,
   type Camera,
   type CameraPatch,
+  type DeletedAggregates,
+  type DeletedEvents,
   type EventPage,
   type EventQuery,
   type EventStore,
@@ -29,6 +31,7 @@ import {
   type ZoneOccupancyRow,
 } from './event-store.ts';
 import { encodeHeatCells } from './heat-blob.ts';
+import { deleteAggregatesBefore, deleteCameraEvents, deleteEventsBefore } from './sqlite-purge.ts';
 import { sameShape, shapeOf, toCamera, toEvent, toHeatGrid, type CameraRow, type EventRow, type HeatRow } from './sqlite-rows.ts';
 import {
   checkCameraPatch,
@@ -268,6 +271,27 @@ export class SqliteEventStore implements EventStore {
       const last = page.at(-1);
       return { events: page, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last) : null };
     });
+  }
+
+  async deleteEventsBefore(time: number): Promise<DeletedEvents> {
+    checkTime('time', time);
+    return this.#run('delete old events', () => deleteEventsBefore(this.db, time));
+  }
+
+  async deleteCameraEvents(cameraId: string, from: number, to: number): Promise<DeletedEvents> {
+    checkText('cameraId', cameraId);
+    checkTime('from', from);
+    checkTime('to', to);
+    checkRange(from, to);
+    return this.#run('delete the events of the range', () => {
+      this.#requireCamera(cameraId);
+      return deleteCameraEvents(this.db, cameraId, from, to);
+    });
+  }
+
+  async deleteAggregatesBefore(time: number): Promise<DeletedAggregates> {
+    checkTime('time', time);
+    return this.#run('delete old counts, occupancy and heat', () => deleteAggregatesBefore(this.db, time));
   }
 
   async addLineCrossings(cameraId: string, streamStartMs: number, events: readonly RuleEvent[]): Promise<number> {

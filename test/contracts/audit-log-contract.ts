@@ -8,7 +8,7 @@ export type OpenAuditLog = (options: { readonly now: () => number; readonly key?
 
 const T0 = Date.UTC(2024, 0, 15, 10);
 
-/** The contract every `AuditLog` implementation passes: an append-only chain (plain or keyed), its head, filters and verification. */
+/** The contract every `AuditLog` implementation passes: an append-only chain (plain or keyed), its head, filters, verification and retention. */
 export function auditLogContract(name: string, open: OpenAuditLog): void {
   describe(`${name}: audit log contract`, () => {
     test('entries chain from the genesis hash, in seq order, with the clock, and the head follows', async () => {
@@ -62,5 +62,35 @@ export function auditLogContract(name: string, open: OpenAuditLog): void {
       assert.equal(e.hash, auditMac(key, AUDIT_GENESIS_HASH, 1, T0, 'system', 'server_start', null, { cameras: 2 }));
       assert.deepEqual(log.verify(), { ok: true, entries: 1 });
     });
+
+    for (const keyed of [false, true]) {
+      test(`retention${keyed ? ' (keyed)' : ''}: purgeBefore deletes the oldest entries, records the purge, and the rest still verifies`, async () => {
+        const DAY = 86_400_000;
+        let t = T0;
+        const log = await open({ now: () => t, ...(keyed && { key: Buffer.alloc(32, 7) }) });
+        for (let day = 0; day < 4; day++) {
+          t = T0 + day * DAY;
+          log.append({ actor: 'alice', action: 'live_view', target: `cam-${day}` });
+        }
+        t = T0 + 10 * DAY;
+        const kept = log.list({ afterSeq: 2 });
+        assert.deepEqual(log.purgeBefore(T0 + 2 * DAY), { deleted: 2, throughSeq: 2 });
+        const after = log.list();
+        assert.deepEqual(after.slice(0, 2), kept, 'the entries at or after the time stay as they were');
+        assert.deepEqual(
+          after.slice(2).map((e) => [e.seq, e.time, e.actor, e.action, e.details]),
+          [[5, T0 + 10 * DAY, 'system', 'audit_purge', { before: T0 + 2 * DAY, deleted: 2, throughSeq: 2 }]],
+          'the purge is itself audited',
+        );
+        assert.deepEqual(log.verify(), { ok: true, entries: 3, purgedThrough: 2 });
+        assert.deepEqual(log.purgeBefore(T0 + 2 * DAY), { deleted: 0, throughSeq: 2 }, 'nothing more to delete: no entry written');
+        assert.equal(log.head().seq, 5);
+        log.append({ actor: 'bob', action: 'login' });
+        assert.deepEqual(log.purgeBefore(T0 + 11 * DAY), { deleted: 4, throughSeq: 6 }, 'everything older goes, even the previous purge entry');
+        assert.deepEqual(log.list().map((e) => [e.seq, e.action]), [[7, 'audit_purge']]);
+        assert.deepEqual(log.verify(), { ok: true, entries: 1, purgedThrough: 6 });
+        assert.throws(() => log.purgeBefore(-1), (e: unknown) => e instanceof SightlineError && e.code === 'STORE_INPUT_INVALID');
+      });
+    }
   });
 }

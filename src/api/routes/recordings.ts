@@ -1,7 +1,9 @@
 /**
  * Recorded video: GET /api/cameras/:id/recordings (segments of a range), /recordings/:segmentId
- * (one segment as MPEG-TS, audited `playback`) and /export.mp4 (a range joined into one MP4, for
- * operators and admins, audited `export`; the temporary file is deleted once sent).
+ * (one segment as MPEG-TS, audited `playback`), /export.mp4 (a range joined into one MP4, for
+ * operators and admins, audited `export`; the temporary file is deleted once sent), and POST
+ * /api/cameras/:id/erase (an erasure request, for admins: the range's segments, events and
+ * snapshots deleted for good, audited `erase` with the reason).
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -10,7 +12,8 @@ import { SightlineError } from '../../core/errors.ts';
 import { callerKey } from '../auth/principal.ts';
 import { auditRequest, type ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
-import { binary, errorSchema, idParam, rangeQuery, responses } from '../schemas/common.ts';
+import { eraseRequestSchema, erasureSchema } from '../schemas/answers.ts';
+import { binary, errorSchema, idParam, noQuery, rangeQuery, responses } from '../schemas/common.ts';
 import { removeTemporary, showToCaller } from '../show-video.ts';
 
 const segmentSchema = z.object({ id: z.number(), cameraId: z.string(), startTime: z.number(), endTime: z.number(), bytes: z.number() });
@@ -93,6 +96,40 @@ export function recordingRoutes(app: ApiApp, ctx: ApiContext): void {
       auditRequest(ctx, request, 'export', id, { from, to, bytes });
       const name = `${request.scopedCamera!.name.replace(/[^A-Za-z0-9_-]/g, '_')}-${from}.mp4`;
       return reply.type('video/mp4').header('content-disposition', `attachment; filename="${name}"`).header('content-length', String(bytes)).send(stream);
+    },
+  );
+
+  app.post(
+    '/api/cameras/:id/erase',
+    {
+      config: { permission: 'admin', camera: 'id' },
+      schema: {
+        summary: "Erase a camera's footage of a range: segments (files and rows), events and snapshots, for good",
+        params: z.strictObject({ id: idParam }),
+        querystring: noQuery,
+        body: eraseRequestSchema,
+        response: responses(erasureSchema),
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const { from, to, reason } = request.body;
+      if (to <= from) throw new SightlineError('REQUEST_INVALID', `body.to must be after body.from (got from ${from}, to ${to})`);
+      // The segment being recorded is indexed only once it is finished: a range must end behind it.
+      const latest = ctx.deps.now() - 2 * ctx.deps.config.recording.segmentSeconds * 1000;
+      if (to > latest) {
+        throw new SightlineError('REQUEST_INVALID', `body.to must be at most ${new Date(latest).toISOString()}: the last ${2 * ctx.deps.config.recording.segmentSeconds} seconds are still being recorded; erase them once they are`);
+      }
+      let erased;
+      try {
+        erased = await recordings.erase(id, from, to);
+      } catch (error) {
+        // Part of the range may be gone already: the attempt is on the record too.
+        auditRequest(ctx, request, 'erase_failed', id, { from, to, reason, error: error instanceof Error ? error.message : String(error) });
+        throw error;
+      }
+      auditRequest(ctx, request, 'erase', id, { from, to, reason, ...erased });
+      return { from, to, ...erased };
     },
   );
 }

@@ -57,7 +57,14 @@ export const auditEntrySchema = z.object({
 export const auditEntriesSchema = z.object({ entries: z.array(auditEntrySchema) });
 
 /** GET /api/audit/verify: the hash chain's check. */
-export const auditVerifySchema = z.union([z.object({ ok: z.literal(true), entries: z.number() }), z.object({ ok: z.literal(false), firstBadSeq: z.number(), reason: z.string() })]);
+export const auditVerifySchema = z.union([
+  z.object({
+    ok: z.literal(true),
+    entries: z.number().describe('Entries checked.'),
+    purgedThrough: z.number().optional().describe('Once retention deleted the oldest entries: the seq of the last one deleted; the chain is checked from its sealed checkpoint.'),
+  }),
+  z.object({ ok: z.literal(false), firstBadSeq: z.number(), reason: z.string() }),
+]);
 
 /** Notification targets from the configuration file, without secrets. */
 export const notificationsSchema = z
@@ -99,4 +106,21 @@ export const occupancySchema = z.object({
   to: z.number(),
   bucket: z.enum(['minute', 'hour', 'day']),
   zones: z.record(z.string(), z.array(occupancyBucketSchema)).describe('Zone name → one row per bucket of the range, oldest first.'),
+});
+
+/** POST /api/cameras/:id/erase: what an erasure request asks for. */
+export const eraseRequestSchema = z.strictObject({
+  from: z.number().int().min(0).describe('Start of the range to erase, epoch ms.'),
+  to: z.number().int().min(0).describe('End of the range (exclusive), epoch ms; it must lie in the past, behind the segment being recorded.'),
+  reason: z.string().trim().min(3).max(500).describe('Why the footage is erased (an erasure request, a ticket number); kept in the audit log.'),
+});
+
+/** POST /api/cameras/:id/erase: what the erasure deleted. */
+export const erasureSchema = z.object({
+  from: z.number(),
+  to: z.number(),
+  segments: z.number().describe('Recorded segments deleted (files and rows), every one that overlaps the range.'),
+  bytes: z.number().describe('Bytes of the deleted segments.'),
+  events: z.number().describe('Events deleted: every event of the camera that overlaps the range.'),
+  snapshots: z.number().describe('Snapshot files deleted: those of the deleted events and any other of the camera written in the range.'),
 });

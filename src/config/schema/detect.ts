@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OBJECT_CLASSES } from '../../core/detection.ts';
 import { COCO_CLASS_NAMES } from '../../core/coco.ts';
+import { forbiddenInferenceNames } from '../../core/forbidden-inference.ts';
 
 /** Motion gating: frames in which nothing moved skip inference. */
 export const motionSchema = z
@@ -29,7 +30,10 @@ export const yoloSchema = z
       .array(z.string().min(1))
       .min(1)
       .default([...COCO_CLASS_NAMES])
-      .describe('Class names in the order of the model\'s outputs (default: the 80 COCO names); classes Sightline does not know are ignored.'),
+      .refine((names) => forbiddenInferenceNames(names).length === 0, {
+        message: 'Sightline never infers ethnicity, gender, age or emotion: a model with such a class cannot be used',
+      })
+      .describe('Class names in the order of the model\'s outputs (default: the 80 COCO names); classes Sightline does not know are ignored; a class naming an ethnicity, gender, age or emotion is refused.'),
     inputWidth: z.number().int().min(32).max(4096).optional().describe('Model input width; default: from the model, else 640.'),
     inputHeight: z.number().int().min(32).max(4096).optional().describe('Model input height; default: from the model, else 640.'),
     layout: z

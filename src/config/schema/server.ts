@@ -133,13 +133,65 @@ export const listenSchema = z
 export const recordingSchema = z
   .object({
     segmentSeconds: z.number().int().min(2).max(600).default(10).describe('Length of one recorded segment file, seconds.'),
-    retentionDays: z.number().min(0.01).max(3650).default(14).describe('Recorded segments and event snapshots older than this are deleted, oldest first.'),
+    retentionDays: z
+      .number()
+      .min(0.01)
+      .max(3650)
+      .optional()
+      .describe('Deprecated alias of `retention.videoHours`, in days (N days = N × 24 hours): used only when `retention.videoHours` is not set; setting both to different values is a configuration error.'),
     maxDiskGb: z.number().min(0.001).max(1_000_000).default(50).describe('Disk quota of all recordings and event snapshots together, GB (10^9 bytes): the oldest of either are deleted so the total stays below it.'),
     minFreeGb: z.number().min(0).max(1_000_000).default(1).describe('Also delete the oldest segments and snapshots while the disk has less than this many GB free.'),
     maxExportHours: z.number().min(0.01).max(168).default(24).describe('Longest time range one export may span, hours.'),
   })
   .strict()
-  .describe('Recording storage: segment length, retention of segments and event snapshots by age and disk quota.');
+  .describe('Recording storage: segment length, disk quota of segments and event snapshots, export limit (their age limit is `retention.videoHours`).');
+
+/** Default of `retention.videoHours`: the EDPB's guidance is that footage should normally be erased within days. */
+export const DEFAULT_VIDEO_HOURS = 72;
+
+/** How long each kind of data is kept; the retention runner deletes what is older, on one schedule. */
+export const retentionSchema = z
+  .object({
+    videoHours: z
+      .number()
+      .min(0.01)
+      .max(87_600)
+      .optional()
+      .meta({ default: DEFAULT_VIDEO_HOURS })
+      .describe(
+        'Recorded segments and event snapshots (and the per-frame redaction boxes kept with the video) older than this many hours are deleted. Takes precedence over the deprecated `recording.retentionDays`, which applies only when this is not set.',
+      ),
+    eventDays: z.number().min(0.01).max(3650).default(30).describe('Events (what the rules decided, with their track ids) older than this many days are deleted, with their snapshots.'),
+    aggregateDays: z
+      .number()
+      .min(0.01)
+      .max(3650)
+      .default(365)
+      .describe('Line counts, zone occupancy and heat maps (per-minute and per-hour totals that hold no track ids, boxes or pictures) older than this many days are deleted.'),
+    auditDays: z
+      .number()
+      .min(1)
+      .max(3650)
+      .default(365)
+      .describe(
+        'Audit log entries older than this many days are deleted, once a day; a sealed checkpoint of the last deleted entry keeps the rest of the chain verifiable (`sightline audit verify`).',
+      ),
+  })
+  .strict()
+  .describe('Retention per kind of data: each kind is deleted automatically once older than its limit.');
+
+/** The retention limits with the video limit resolved (see {@link resolveVideoHours}). */
+export type RetentionConfig = Omit<z.infer<typeof retentionSchema>, 'videoHours'> & { readonly videoHours: number };
+
+/**
+ * The effective video retention in hours: `retention.videoHours` when set, else the deprecated
+ * `recording.retentionDays` × 24, else {@link DEFAULT_VIDEO_HOURS}. Null when both are set and disagree.
+ */
+export function resolveVideoHours(videoHours: number | undefined, retentionDays: number | undefined): number | null {
+  if (videoHours === undefined) return retentionDays === undefined ? DEFAULT_VIDEO_HOURS : retentionDays * 24;
+  if (retentionDays !== undefined && Math.abs(retentionDays * 24 - videoHours) > 1e-9) return null;
+  return videoHours;
+}
 
 /** MQTT notifications in Frigate's topic layout, with Home Assistant discovery. */
 export const mqttSchema = z
@@ -195,6 +247,7 @@ export const serverConfigSchema = z
     timezone: z.string().min(1).optional().describe('IANA time zone of arming schedules, e.g. Europe/Paris; default the machine\'s.'),
     detect: detectSchema.prefault({}).describe('The shared detector: backend, workers and threads serve every camera.'),
     recording: recordingSchema.prefault({}),
+    retention: retentionSchema.prefault({}),
     cameras: z.array(cameraSchema).default([]).describe('Cameras defined in this file (the API can add others).'),
     mqtt: mqttSchema.optional(),
     webhooks: z.array(webhookSchema).default([]).describe('Webhooks that receive events.'),
@@ -210,8 +263,17 @@ export const serverConfigSchema = z
     if ((cfg.server.tlsCert === undefined) !== (cfg.server.tlsKey === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['server', 'tlsCert'], message: 'give both tlsCert and tlsKey, or neither' });
     }
+    const { retentionDays } = cfg.recording;
+    if (resolveVideoHours(cfg.retention.videoHours, retentionDays) === null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['recording', 'retentionDays'],
+        message: `recording.retentionDays (deprecated: ${retentionDays} days = ${retentionDays! * 24} hours) disagrees with retention.videoHours (${cfg.retention.videoHours} hours): remove recording.retentionDays`,
+      });
+    }
   })
-  .describe('The Sightline server: listener, detector, recording, cameras and notifications.');
+  .transform((cfg) => ({ ...cfg, retention: { ...cfg.retention, videoHours: resolveVideoHours(cfg.retention.videoHours, cfg.recording.retentionDays) ?? DEFAULT_VIDEO_HOURS } as RetentionConfig }))
+  .describe('The Sightline server: listener, detector, recording, retention, cameras and notifications.');
 
-/** A validated server configuration with every default filled in. */
+/** A validated server configuration with every default filled in (`retention.videoHours` resolved). */
 export type ServerConfig = z.infer<typeof serverConfigSchema>;

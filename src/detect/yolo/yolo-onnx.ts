@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { InferenceSession as OrtSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { OBJECT_CLASSES, type Detection } from '../../core/detection.ts';
 import { SightlineError } from '../../core/errors.ts';
+import { forbiddenInferenceNames } from '../../core/forbidden-inference.ts';
 import type { DetectOptions, Detector, RawDetection, RgbImage } from '../detector.ts';
 import { openCpuSession, type OnnxRuntime } from '../ort-session.ts';
 import {
@@ -123,6 +124,9 @@ async function wrapSession(ort: OnnxRuntime, session: OrtSession, options: YoloO
   const inputName = session.inputNames[0];
   const outputName = session.outputNames[0];
   if (inputName === undefined || outputName === undefined) throw failed(`${modelPath} has no input or no output`);
+  // Sightline never infers ethnicity, gender, age or emotion: a model that names such an output or class is refused.
+  const forbidden = forbiddenInferenceNames([path.basename(modelPath, '.onnx'), ...session.outputNames, ...options.classNames]);
+  if (forbidden.length > 0) throw configError(`${modelPath} infers what Sightline never does (ethnicity, gender, age or emotion): ${forbidden.slice(0, 5).join(', ')}`);
   const size = inputSize(session, options, modelPath);
   const format: TensorFormat = { normalize: options.normalize ?? '0-1', channelOrder: options.channelOrder ?? 'rgb' };
   const classMap = mapClassNames(options.classNames);

@@ -37,6 +37,7 @@ export const api = {
   updateCamera: endpoint('PATCH', '/api/cameras/:id', 'updateCamera'),
   removeCamera: endpoint('DELETE', '/api/cameras/:id', 'removeCamera', 204),
   testCamera: endpoint('POST', '/api/cameras/test', 'testCamera'),
+  eraseFootage: endpoint('POST', '/api/cameras/:id/erase', 'eraseFootage'),
   counts: endpoint('GET', '/api/cameras/:id/counts', 'counts'),
   occupancy: endpoint('GET', '/api/cameras/:id/occupancy', 'occupancy'),
   heatGrid: endpoint('GET', '/api/cameras/:id/heatmap', 'heatGrid'),

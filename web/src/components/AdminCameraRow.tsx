@@ -1,4 +1,4 @@
-/** One camera in the administration table: its settings and health, an edit panel and delete. */
+/** One camera in the administration table: its settings and health, an edit panel, delete, and "delete footage" for erasure requests. */
 import { Fragment, useState, type FormEvent, type ReactNode } from 'react';
 import { call, errorText } from '../api/client.ts';
 import { api } from '../api/endpoints.ts';
@@ -11,6 +11,7 @@ const COLUMNS = 8;
 /** A camera row; `onChanged` reloads the list after an edit or delete. */
 export function AdminCameraRow({ camera, onChanged }: { readonly camera: Camera; readonly onChanged: () => void }): ReactNode {
   const [editing, setEditing] = useState(false);
+  const [erasing, setErasing] = useState(false);
   const [note, setNote] = useState<AdminNote | null>(null);
   const readOnly = camera.managedBy === 'config';
 
@@ -45,6 +46,25 @@ export function AdminCameraRow({ camera, onChanged }: { readonly camera: Camera;
     }
   };
 
+  const erase = async (e: FormEvent<HTMLFormElement>): Promise<void> => {
+    e.preventDefault();
+    const range = erasureRange(new FormData(e.currentTarget));
+    if (typeof range === 'string') {
+      setNote({ ok: false, text: range });
+      return;
+    }
+    const { from, to, reason } = range;
+    const span = `${new Date(from).toLocaleString()} to ${new Date(to).toLocaleString()}`;
+    if (!window.confirm(`Delete all footage of ${camera.name} from ${span}: its recordings, events and snapshots? This cannot be undone.`)) return;
+    try {
+      const done = await call(api.eraseFootage, { params: { id: camera.id }, body: { from, to, reason } });
+      setNote({ ok: true, text: `Deleted ${done.segments} recorded segments, ${done.events} events and ${done.snapshots} snapshots of ${span}; the erasure is in the audit log.` });
+      setErasing(false);
+    } catch (err) {
+      setNote({ ok: false, text: errorText(err) });
+    }
+  };
+
   const h = camera.health;
   return (
     <Fragment>
@@ -63,6 +83,9 @@ export function AdminCameraRow({ camera, onChanged }: { readonly camera: Camera;
         </td>
         <td className="admin-actions">
           <a href={href(`/editor/${encodeURIComponent(camera.id)}`)}>Zones &amp; lines</a>
+          <button type="button" onClick={() => setErasing(!erasing)} aria-expanded={erasing}>
+            {erasing ? 'Close' : 'Delete footage'}
+          </button>
           {!readOnly && (
             <>
               <button type="button" onClick={() => setEditing(!editing)} aria-expanded={editing}>
@@ -75,7 +98,7 @@ export function AdminCameraRow({ camera, onChanged }: { readonly camera: Camera;
           )}
         </td>
       </tr>
-      {(editing || note !== null) && (
+      {(editing || erasing || note !== null) && (
         <tr className="admin-subrow">
           <td colSpan={COLUMNS}>
             {editing && (
@@ -108,10 +131,42 @@ export function AdminCameraRow({ camera, onChanged }: { readonly camera: Camera;
                 </div>
               </form>
             )}
+            {erasing && (
+              <form className="form admin-form-grid" onSubmit={(e) => void erase(e)} aria-label={`Delete footage of ${camera.name}`}>
+                <label>
+                  From (local time)
+                  <input name="from" type="datetime-local" step={1} required />
+                </label>
+                <label>
+                  To (local time)
+                  <input name="to" type="datetime-local" step={1} required />
+                </label>
+                <label>
+                  Reason (kept in the audit log)
+                  <input name="reason" required minLength={3} maxLength={500} placeholder="Erasure request of …" />
+                </label>
+                <div className="admin-actions">
+                  <button type="submit" className="admin-danger">
+                    Delete footage
+                  </button>
+                </div>
+              </form>
+            )}
             <AdminStatus note={note} />
           </td>
         </tr>
       )}
     </Fragment>
   );
+}
+
+/** The range and reason of the "delete footage" form, or what is wrong with them. */
+function erasureRange(data: FormData): { readonly from: number; readonly to: number; readonly reason: string } | string {
+  const from = new Date(String(data.get('from') ?? '')).getTime();
+  const to = new Date(String(data.get('to') ?? '')).getTime();
+  const reason = String(data.get('reason') ?? '').trim();
+  if (!Number.isFinite(from) || !Number.isFinite(to)) return 'Give the start and the end of the footage to delete.';
+  if (to <= from) return 'The end must be after the start.';
+  if (reason.length < 3) return 'Give the reason for the erasure (it is kept in the audit log).';
+  return { from, to, reason };
 }

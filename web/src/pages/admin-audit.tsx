@@ -22,7 +22,8 @@ function Verify(): ReactNode {
       {data === null && error === null && <p>Verifying the hash chain…</p>}
       {data?.ok === true && (
         <p>
-          <strong>Intact:</strong> the hash chain of all {data.entries} entries checks out.
+          <strong>Intact:</strong> the hash chain of all {data.entries} entries checks out
+          {data.purgedThrough === undefined ? '.' : `, from the sealed checkpoint of entry ${data.purgedThrough} (the entries before it were deleted by retention).`}
         </p>
       )}
       {data?.ok === false && (

@@ -35,6 +35,8 @@ test('decoder, recorder, live.jpg and 8 live viewers of a camera: one session at
       return h.lastFrameAt !== null && h.recording;
     }, 60_000, 'the camera to deliver frames and record');
     assert.equal(readers(), 1, 'decoder and recorder share one reader at the camera');
+    // live.jpg is the newest analysed frame: the first one takes the detector's first run.
+    await waitFor(async () => (await server.cameras.latestJpeg(view.id)) !== null, 60_000, 'the first analysed frame');
     const jpeg = await server.cameras.latestJpeg(view.id);
     assert.ok(jpeg !== null && jpeg[0] === 0xff && jpeg[1] === 0xd8, 'live.jpg is a JPEG');
     const live = await server.cameras.liveStream(view.id);

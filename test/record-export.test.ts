@@ -158,7 +158,7 @@ test('a segment ffmpeg cannot read, or no ffmpeg, gives EXPORT_FAILED with its l
 test('listSegments, segmentFile and usage', async () => {
   const listed = await service.listSegments('cam', T0 + 1000, T0 + 3000);
   assert.deepEqual(listed, demo.slice(0, 2).map(({ path: _p, ...info }) => info));
-  assert.equal(await service.segmentFile('cam', demo[0]!.id), path.join(DATA, demo[0]!.path));
+  assert.deepEqual(await service.segmentFile('cam', demo[0]!.id), { file: path.join(DATA, demo[0]!.path), startTime: demo[0]!.startTime });
   assert.equal(await service.segmentFile('gop1', demo[0]!.id), null, 'another camera');
   assert.equal(await service.segmentFile('cam', 987_654), null, 'no such segment');
   const outside = index.add({ cameraId: 'cam', path: '../outside.ts', startTime: T0 + 100_000, endTime: T0 + 102_000, bytes: 1 });

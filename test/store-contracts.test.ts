@@ -13,6 +13,7 @@ import { SqliteAuditLog } from '../src/store/sqlite-audit-log.ts';
 import { SqliteEventStore } from '../src/store/sqlite-event-store.ts';
 import { SqliteLoginThrottle } from '../src/store/sqlite-login-throttle.ts';
 import { SqliteOutbox } from '../src/store/sqlite-outbox.ts';
+import { SqliteRedactionBoxes } from '../src/store/sqlite-redaction-boxes.ts';
 import { SqliteSegmentIndex } from '../src/store/sqlite-segment-index.ts';
 import { SqliteSessionStore } from '../src/store/sqlite-sessions.ts';
 import { SqliteSetupTokenStore } from '../src/store/sqlite-setup-tokens.ts';
@@ -22,6 +23,7 @@ import { auditLogContract } from './contracts/audit-log-contract.ts';
 import { eventRetentionContract } from './contracts/event-retention-contract.ts';
 import { loginThrottleContract } from './contracts/login-throttle-contract.ts';
 import { outboxContract } from './contracts/outbox-contract.ts';
+import { redactionBoxesContract } from './contracts/redaction-boxes-contract.ts';
 import { segmentIndexContract } from './contracts/segment-index-contract.ts';
 import { SESSION_T0, sessionStoreContract } from './contracts/session-store-contract.ts';
 import { setupTokensContract } from './contracts/setup-tokens-contract.ts';
@@ -45,6 +47,13 @@ const addUser = (db: Database, name: string, role: string, disabled = false): vo
 };
 
 outboxContract('SQLite', () => new SqliteOutbox(freshDb()));
+
+redactionBoxesContract('SQLite', async () => {
+  const db = freshDb();
+  const cameras = new SqliteEventStore(db);
+  for (const id of ['A', 'B']) await cameras.addCamera({ id, name: `cam-${id}`, url: `rtsp://127.0.0.1/${id}` });
+  return { store: new SqliteRedactionBoxes(db), removeCamera: (id) => cameras.removeCamera(id) };
+});
 
 segmentIndexContract('SQLite', async () => {
   const db = freshDb();

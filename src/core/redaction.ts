@@ -266,3 +266,51 @@ export function planRedaction(frames: readonly SeenFrame[], options: PlanOptions
   }
   return plan;
 }
+
+/** What live redaction keeps of each analysed frame: weak detections count, as in the batch plan. */
+export const LIVE_MIN_DETECTION_SCORE = DEFAULT_PLAN.minDetectionScore;
+
+/**
+ * The rectangles hiding the people of one analysed frame, as a live camera sees it (no future
+ * frames): the head part of every person track, observed or coasting, and of every person
+ * detection at least `minScore` confident that no track holds yet.
+ */
+export function frameRects(tracks: readonly Track[], detections: readonly Detection[], minScore = LIVE_MIN_DETECTION_SCORE, shape: HeadShape = DEFAULT_HEAD_SHAPE): Box[] {
+  const out: Box[] = [];
+  for (const t of tracks) if (t.class === 'person') out.push(headRect(t.box, shape));
+  for (const d of detections) if (d.class === 'person' && d.score >= minScore) out.push(headRect(d.box, shape));
+  return out;
+}
+
+/** A rectangle as fractions of a picture: `[x, y, w, h]`, each in 0..1. */
+export type UnitRect = readonly [x: number, y: number, w: number, h: number];
+
+/** `boxes` (pixels of a `size` picture) as fractions of it, clipped to it; boxes left with no area are dropped. */
+export function toUnitRects(boxes: readonly Box[], size: { readonly width: number; readonly height: number }): UnitRect[] {
+  const out: UnitRect[] = [];
+  for (const b of boxes) {
+    const x0 = Math.max(0, b.x / size.width);
+    const y0 = Math.max(0, b.y / size.height);
+    const x1 = Math.min(1, (b.x + b.w) / size.width);
+    const y1 = Math.min(1, (b.y + b.h) / size.height);
+    if (x1 > x0 && y1 > y0) out.push([x0, y0, x1 - x0, y1 - y0]);
+  }
+  return out;
+}
+
+/** `rects` (fractions) as boxes in pixels of a `size` picture. */
+export function fromUnitRects(rects: readonly UnitRect[], size: { readonly width: number; readonly height: number }): Box[] {
+  return rects.map(([x, y, w, h]) => ({ x: x * size.width, y: y * size.height, w: w * size.width, h: h * size.height }));
+}
+
+/** Pixelates every rectangle of `boxes` (pixels) in an interleaved picture, clipped to it; returns how many were pixelated. */
+export function redactPicture(data: Uint8Array, width: number, height: number, channels: number, boxes: readonly Box[]): number {
+  let n = 0;
+  for (const b of boxes) {
+    const rect = toPixels(b, width, height);
+    if (rect === null) continue;
+    pixelate(data, width, channels, rect);
+    n++;
+  }
+  return n;
+}

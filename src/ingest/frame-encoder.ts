@@ -18,6 +18,8 @@ export interface FrameEncoderOptions {
   readonly fps: number;
   /** x264 constant rate factor: 18 is visually lossless, 23 x264's default. Default 20. */
   readonly crf?: number;
+  /** The container: MP4 (default) or MPEG-TS (a recorded segment's). */
+  readonly format?: 'mp4' | 'mpegts';
   readonly ffmpegPath?: string;
 }
 
@@ -29,7 +31,9 @@ export function frameEncoderArgs(o: FrameEncoderOptions): string[] {
     '-an', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(o.crf ?? 20),
     // Odd sizes cannot be 4:2:0; padding one pixel would change the frame size, so those stay 4:4:4.
     '-pix_fmt', o.width % 2 === 0 && o.height % 2 === 0 ? 'yuv420p' : 'yuv444p',
-    '-fps_mode', 'passthrough', '-movflags', '+faststart', '-f', 'mp4', o.output,
+    '-fps_mode', 'passthrough',
+    ...(o.format === 'mpegts' ? ['-f', 'mpegts'] : ['-movflags', '+faststart', '-f', 'mp4']),
+    o.output,
   ];
 }
 

@@ -14,11 +14,13 @@ import type { CameraHealth } from '../events/live-event.ts';
 import { redactUrl } from '../ingest/redact-url.ts';
 import { sourceKind } from '../ingest/ffmpeg-args.ts';
 import { MediaHub, type StreamFeed } from '../media/media-hub.ts';
+import { RedactedLive } from '../media/redacted-live.ts';
 import { RtspRelay } from '../rtsp/rtsp-server.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { CameraPatch, CameraService, CameraView } from './camera-service.ts';
 import type { LiveStream } from '../media/live-stream.ts';
 import type { Camera, EventStore } from '../store/event-store.ts';
+import type { RedactionBoxFrame, RedactionBoxStore } from '../store/redaction-boxes.ts';
 import type { JsonObject } from '../core/json.ts';
 import { cameraUrlProblem, credentialsRequired, credentialsWouldMove } from './camera-url.ts';
 import { LiveCamera } from './live-camera.ts';
@@ -46,6 +48,8 @@ export type RecorderFactory = (camera: {
 /** What the camera manager is built from. */
 export interface CameraManagerOptions {
   readonly store: EventStore;
+  /** Where the cameras keep each analysed frame's redaction rectangles with the recording. */
+  readonly redactionBoxes?: RedactionBoxStore;
   readonly secrets: SecretBox;
   readonly pool: DetectorPool;
   readonly bus: Bus;
@@ -66,6 +70,10 @@ interface Running {
   readonly hub: MediaHub;
   readonly live: LiveCamera;
   readonly recorder: CameraRecorder | null;
+  /** What the decoder reads: the redacted live stream reads it too. */
+  readonly analysedUrl: string;
+  /** The shared redacted live stream, made when its first viewer comes. */
+  redacted: RedactedLive | null;
 }
 
 type StoredConfig = Omit<CameraConfig, 'name' | 'url' | 'enabled' | 'credentials'> & { readonly managedBy: 'config' | 'api' };
@@ -205,6 +213,25 @@ export class CameraManager implements CameraService {
     this.o.onChange?.();
   }
 
+  /** The shared redacted live stream of a running camera (one encoder however many watch it), or null. */
+  redactedLiveStream(id: string): LiveStream | null {
+    const r = this.running.get(id);
+    if (r === undefined) return null;
+    r.redacted ??= new RedactedLive({
+      url: r.analysedUrl,
+      latest: () => r.live.latestRedaction(),
+      ...(this.o.now && { now: this.o.now }),
+      ...(this.o.ffmpegPath !== undefined && { ffmpegPath: this.o.ffmpegPath }),
+      ...(this.o.onProblem && { onProblem: (m: string) => this.o.onProblem?.(r.hub.describe(m)) }),
+    });
+    return r.redacted;
+  }
+
+  /** The newest analysed frame's redaction rectangles of a running camera, or null. */
+  latestRedaction(id: string): RedactionBoxFrame | null {
+    return this.running.get(id)?.live.latestRedaction() ?? null;
+  }
+
   async latestJpeg(id: string): Promise<Buffer | null> {
     return this.running.get(id)?.live.latestJpeg() ?? null;
   }
@@ -257,6 +284,7 @@ export class CameraManager implements CameraService {
       video: hub.video,
       pool: this.o.pool,
       store: this.o.store,
+      ...(this.o.redactionBoxes && { redactionBoxes: this.o.redactionBoxes }),
       bus: describedBus(this.o.bus, describe),
       dataDir: this.o.dataDir,
       timeZone: this.o.timeZone,
@@ -267,7 +295,7 @@ export class CameraManager implements CameraService {
       ...(this.o.ffprobePath !== undefined && { ffprobePath: this.o.ffprobePath }),
     });
     const recorder = main !== null && this.o.recorder ? this.o.recorder({ id: cam.id, name: cam.name, url: main.url, ready: () => main.ready(), config, describe }) : null;
-    this.running.set(cam.id, { hub, live, recorder });
+    this.running.set(cam.id, { hub, live, recorder, analysedUrl: analysed.url, redacted: null });
     live.start();
   }
 
@@ -281,7 +309,7 @@ export class CameraManager implements CameraService {
     const r = this.running.get(id);
     if (!r) return;
     this.running.delete(id);
-    await Promise.all([r.live.stop(), r.recorder?.stop()]);
+    await Promise.all([r.live.stop(), r.recorder?.stop(), r.redacted?.close()]);
     await r.hub.close();
   }
 

@@ -28,6 +28,8 @@ import { redactUrl } from '../ingest/redact-url.ts';
 import { isArmedAt } from '../events/local-time.ts';
 import { FrameLoop } from '../pipeline/frame-loop.ts';
 import type { EventStore, NewEvent } from '../store/event-store.ts';
+import type { RedactionBoxFrame, RedactionBoxStore } from '../store/redaction-boxes.ts';
+import { frameRects, toUnitRects } from '../core/redaction.ts';
 import type { JsonObject } from '../core/json.ts';
 import { encodeJpeg, type RgbPicture } from './jpeg.ts';
 import { liveDecodeArgs } from './live-args.ts';
@@ -52,6 +54,8 @@ export interface LiveCameraOptions {
   readonly video?: Mp4Broadcast;
   readonly pool: DetectorPool;
   readonly store: EventStore;
+  /** Where each analysed frame's redaction rectangles are kept with the recording; none keeps them in memory only (live.jpg). */
+  readonly redactionBoxes?: RedactionBoxStore;
   readonly bus: Bus;
   /** Absolute data directory; snapshots go to `snapshots/<camera id>/<UTC day>/<event id>.jpg` under it. */
   readonly dataDir: string;
@@ -78,6 +82,8 @@ export interface LiveCameraOptions {
 }
 
 const HEALTH_EVERY_MS = 2000;
+/** Redaction boxes are written to the store in chunks of about this many ms of frames. */
+const REDACTION_FLUSH_MS = 2000;
 
 interface Latest {
   readonly picture: RgbPicture;
@@ -115,6 +121,8 @@ export class LiveCamera {
   private reconnects = 0;
   private lastFrameAt: number | null = null;
   private latest: Latest | null = null;
+  private redactionLatest: RedactionBoxFrame | null = null;
+  private readonly redactionPending: RedactionBoxFrame[] = [];
   private lastHealthAt = 0;
   private readonly dayTotals = new DayTotals();
   private readonly objects = new ObjectTally();
@@ -170,7 +178,7 @@ export class LiveCamera {
     };
   }
 
-  /** The newest analysed frame as a JPEG (letterbox padding cut off), or null before the first frame. */
+  /** The newest analysed frame as a JPEG (letterbox padding cut off), or null before the first frame is analysed. */
   async latestJpeg(): Promise<Buffer | null> {
     const l = this.latest;
     return l ? encodeJpeg(l.picture, l.geometry.content) : null;
@@ -233,8 +241,9 @@ export class LiveCamera {
     });
     this.source = source;
     if (this.stopped) await source.close();
-    // When each frame was pulled from the decoder, by frame index, until the loop has analysed it.
+    // When each frame was pulled from the decoder, and its picture, by frame index, until the loop has analysed it.
     const arrivals = new Map<number, number>();
+    const pictures = new Map<number, Latest>();
     const loop = new FrameLoop({
       config: analytics,
       pool: o.pool,
@@ -248,7 +257,7 @@ export class LiveCamera {
         this.clock.frame(frame.time, receivedAt);
         this.lastFrameAt = receivedAt;
         this.framesIn.add(receivedAt);
-        this.latest = { picture: { width: frame.width, height: frame.height, data: frame.data.slice() }, geometry: loop.geometry, at: receivedAt };
+        pictures.set(frame.index, { picture: { width: frame.width, height: frame.height, data: frame.data.slice() }, geometry: loop.geometry, at: receivedAt });
       },
       onDetectorError: (_frame, error) => this.problem(`detector failed on a frame: ${error instanceof Error ? error.message : String(error)}`),
     });
@@ -263,7 +272,12 @@ export class LiveCamera {
       for await (const r of loop.run(source)) {
         const receivedAt = arrivals.get(r.index) ?? this.now();
         arrivals.delete(r.index);
+        // The analysed frame's own picture: snapshots and live.jpg show exactly the frame whose people the boxes hide.
+        this.latest = pictures.get(r.index) ?? this.latest;
+        pictures.delete(r.index);
         this.framesAnalysed.add(this.now());
+        // Before the events: a snapshot shown right after its event finds the boxes of its frame in the store.
+        await this.keepRedaction({ time: Math.round(this.clock.epochOf(r.time, receivedAt)), rects: toUnitRects(frameRects(r.tracks, r.detections), sourceSize) }, r.events.length > 0);
         await this.handleEvents(r.time, receivedAt, r.tracks, r.events, this.lifecycle.step(r.time, r.events, r.occupancy));
         if (hasZones) {
           const at = Math.round(this.clock.epochOf(r.time, receivedAt));
@@ -293,6 +307,7 @@ export class LiveCamera {
       const end = loop.finish();
       if (end.events.length > 0) await this.handleEvents(end.time, this.now(), [], end.events, this.lifecycle.step(end.time, end.events, {}));
       await this.flushHeat(loop.heat, flushedHeat, this.now());
+      await this.keepRedaction(null, true);
       // Occupancy never carries across sources: the next one starts from the tracks it sees.
       await this.storeOccupancy(occupancy.drain());
     }
@@ -370,6 +385,27 @@ export class LiveCamera {
       armed,
     };
     this.options.bus.publish('event', { kind, event: body, frameTime });
+  }
+
+  /** The newest analysed frame's redaction rectangles (fractions of the picture), or null before the first. */
+  latestRedaction(): RedactionBoxFrame | null {
+    return this.redactionLatest;
+  }
+
+  /** Keeps a frame's redaction rectangles (null: none, just flush) and writes them to the store every couple of seconds, or at once with `flush`. */
+  private async keepRedaction(frame: RedactionBoxFrame | null, flush: boolean): Promise<void> {
+    if (frame !== null) {
+      this.redactionLatest = frame;
+      const last = this.redactionPending.at(-1);
+      // The stream clock may step back a little when it re-syncs; the store takes frames in order.
+      if (last === undefined || frame.time >= last.time) this.redactionPending.push(frame);
+    }
+    const store = this.options.redactionBoxes;
+    const first = this.redactionPending[0];
+    if (store === undefined || first === undefined) return;
+    if (!flush && this.redactionPending.at(-1)!.time - first.time < REDACTION_FLUSH_MS) return;
+    const frames = this.redactionPending.splice(0);
+    await this.guard('store the redaction boxes', async () => store.append(this.id, frames));
   }
 
   private async saveSnapshot(eventId: string, epoch: number): Promise<string | null> {

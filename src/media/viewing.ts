@@ -22,13 +22,16 @@ export type Showable =
   | { readonly kind: 'image'; readonly cameraId: string; readonly jpeg: Buffer }
   /** A camera's live MP4. */
   | { readonly kind: 'live'; readonly cameraId: string; readonly stream: LiveStream }
-  /** A file on disk: an event snapshot (JPEG), a recorded segment (MPEG-TS), a clip or an export (MP4). */
-  | { readonly kind: 'file'; readonly cameraId: string; readonly file: string; readonly mime: 'image/jpeg' | 'video/mp2t' | 'video/mp4' };
+  /**
+   * A file on disk: an event snapshot (JPEG), a recorded segment (MPEG-TS), a clip or an export
+   * (MP4), with the epoch ms of its (first) picture, by which its redaction boxes are found.
+   */
+  | { readonly kind: 'file'; readonly cameraId: string; readonly file: string; readonly mime: 'image/jpeg' | 'video/mp2t' | 'video/mp4'; readonly time: number };
 
 /**
- * What `viewer` may see of `item`: the same kind of thing, possibly changed (masked, redacted). A
- * file it returns in place of a temporary one (a clip, an export) is deleted with it once sent;
- * stored files (snapshots, segments) are never changed in place.
+ * What `viewer` may see of `item`: the same kind of thing, possibly changed (redacted). A file it
+ * returns in place of the one given is a new temporary file that the caller deletes once sent
+ * (`removeTemporary`); stored files (snapshots, segments) are never changed in place.
  */
 export type ShowVideo = <T extends Showable>(viewer: Viewer, item: T) => Promise<T>;
 

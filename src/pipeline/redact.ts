@@ -7,7 +7,7 @@
  */
 import type { AnalyticsConfig } from '../config/schema/index.ts';
 import { SightlineError } from '../core/errors.ts';
-import { DEFAULT_PLAN, pixelate, planRedaction, toPixels, type SeenFrame } from '../core/redaction.ts';
+import { DEFAULT_PLAN, planRedaction, redactPicture, type SeenFrame } from '../core/redaction.ts';
 import type { DetectorPool } from '../detect/worker-pool.ts';
 import { FfmpegSource } from '../ingest/ffmpeg-source.ts';
 import { FrameEncoder } from '../ingest/frame-encoder.ts';
@@ -71,13 +71,7 @@ export async function redactVideo(input: RedactInput): Promise<RedactResult> {
   try {
     for await (const frame of full) {
       if (frame.width !== input.width || frame.height !== input.height) throw new SightlineError('INVALID_MEDIA', `frame ${frame.index} is ${frame.width}x${frame.height}, the video ${input.width}x${input.height}: a video that changes size cannot be redacted`);
-      let here = 0;
-      for (const box of plan.get(frame.index) ?? []) {
-        const rect = toPixels(box, frame.width, frame.height);
-        if (rect === null) continue;
-        pixelate(frame.data, frame.width, 3, rect);
-        here++;
-      }
+      const here = redactPicture(frame.data, frame.width, frame.height, 3, plan.get(frame.index) ?? []);
       regions += here;
       if (here > 0) framesRedacted++;
       await encoder.write(frame.data);

@@ -9,6 +9,7 @@
 import path from 'node:path';
 import type { EventStore } from '../store/event-store.ts';
 import type { SegmentIndex } from '../store/segment-index.ts';
+import type { RedactionBoxStore } from '../store/redaction-boxes.ts';
 import type { ErasureCounts } from './recordings.ts';
 import { checkRange } from '../store/store-input.ts';
 import { deleteDataFile, removeEmptyDayFolders } from './data-files.ts';
@@ -20,6 +21,8 @@ export interface EraseDeps {
   readonly dataDir: string;
   readonly index: SegmentIndex;
   readonly events: Pick<EventStore, 'deleteCameraEvents'>;
+  /** The redaction boxes kept with the video: those of the range and of the deleted segments go with them. */
+  readonly redactionBoxes?: Pick<RedactionBoxStore, 'deleteRange'>;
 }
 
 /**
@@ -34,7 +37,11 @@ export async function eraseFootage(deps: EraseDeps, cameraId: string, from: numb
   const folders = new Set<string>();
   let segments = 0;
   let bytes = 0;
+  let boxesFrom = from;
+  let boxesTo = to;
   for (const segment of deps.index.list(cameraId, from, to)) {
+    boxesFrom = Math.min(boxesFrom, segment.startTime);
+    boxesTo = Math.max(boxesTo, segment.endTime);
     if (!(await deleteDataFile(deps.dataDir, segment.path, fail))) continue;
     deps.index.delete(segment.id);
     segments += 1;
@@ -42,6 +49,7 @@ export async function eraseFootage(deps: EraseDeps, cameraId: string, from: numb
     folders.add(path.posix.dirname(segment.path));
   }
   const gone = await deps.events.deleteCameraEvents(cameraId, from, to);
+  deps.redactionBoxes?.deleteRange(cameraId, boxesFrom, boxesTo);
   const inRange = (await new SnapshotFiles(deps.dataDir).scan()).snapshots.filter((s) => s.cameraId === cameraId && s.time >= from && s.time < to).map((s) => s.path);
   let snapshots = 0;
   for (const file of new Set([...gone.snapshotPaths, ...inRange])) {

@@ -73,9 +73,10 @@ export function latestKey(json: string, offsetSeconds: number): number {
 
 /**
  * Writes the export of [from, to) from `parts` (oldest first, overlapping the range) to `output`;
- * EXPORT_FAILED with ffmpeg's last lines when it fails (the partial output is removed).
+ * EXPORT_FAILED with ffmpeg's last lines when it fails (the partial output is removed). Returns its
+ * size and the epoch ms of its first frame (the key frame it starts on).
  */
-export async function exportParts(parts: readonly ExportPart[], from: number, to: number, output: string, options: ExportOptions = {}): Promise<number> {
+export async function exportParts(parts: readonly ExportPart[], from: number, to: number, output: string, options: ExportOptions = {}): Promise<{ readonly bytes: number; readonly startTime: number }> {
   const first = parts[0];
   if (first === undefined) throw new SightlineError('EXPORT_FAILED', 'nothing to export');
   const wanted = Math.max(0, (from - first.startTime) / 1000);
@@ -93,7 +94,7 @@ export async function exportParts(parts: readonly ExportPart[], from: number, to
       const lines = result.stderr.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '').slice(-5);
       throw new SightlineError('EXPORT_FAILED', `ffmpeg could not join ${parts.length} segment(s) into an MP4 (${result.why}): ${lines.join('; ') || 'no message'}`);
     }
-    return (await stat(output)).size;
+    return { bytes: (await stat(output)).size, startTime: Math.round(first.startTime + key * 1000) };
   } finally {
     await rm(script, { force: true });
   }

@@ -15,6 +15,7 @@ import { eraseFootage } from './erase-footage.ts';
 import { checkRange } from '../store/store-input.ts';
 import { exportParts, type ExportOptions } from './export-range.ts';
 import type { SegmentIndex, StoredSegment } from '../store/segment-index.ts';
+import type { RedactionBoxStore } from '../store/redaction-boxes.ts';
 import { EXPORTS_DIR, resolveInside } from './segment-paths.ts';
 
 /** The recording limits the service applies (from the `recording` configuration section). */
@@ -32,6 +33,8 @@ export interface RecordingServiceOptions extends ExportOptions {
   readonly index: SegmentIndex;
   /** The events whose rows an erasure deletes; without it, `erase` fails. */
   readonly events?: Pick<EventStore, 'deleteCameraEvents'>;
+  /** The redaction boxes an erasure deletes with the video. */
+  readonly redactionBoxes?: Pick<RedactionBoxStore, 'deleteRange'>;
   /** The limits; a function is read at each call, so configuration changes apply. */
   readonly limits: RecordingServiceLimits | (() => RecordingServiceLimits);
 }
@@ -49,13 +52,14 @@ export class LocalRecordingService implements RecordingService {
     return this.#o.index.list(cameraId, from, to).map(toInfo);
   }
 
-  async segmentFile(cameraId: string, segmentId: number): Promise<string | null> {
+  async segmentFile(cameraId: string, segmentId: number): Promise<{ readonly file: string; readonly startTime: number } | null> {
     const segment = this.#o.index.get(segmentId);
     if (segment === null || segment.cameraId !== cameraId) return null;
-    return this.#existingFile(segment);
+    const file = this.#existingFile(segment);
+    return file === null ? null : { file, startTime: segment.startTime };
   }
 
-  async exportRange(cameraId: string, from: number, to: number): Promise<{ readonly file: string; readonly bytes: number }> {
+  async exportRange(cameraId: string, from: number, to: number): Promise<{ readonly file: string; readonly bytes: number; readonly startTime: number }> {
     checkRange(from, to);
     const { maxExportHours } = this.#limits();
     const maxMs = maxExportHours * 3_600_000;
@@ -70,14 +74,14 @@ export class LocalRecordingService implements RecordingService {
     const dir = path.join(this.#o.dataDir, EXPORTS_DIR);
     await mkdir(dir, { recursive: true });
     const output = path.join(dir, `${safeName(cameraId)}-${from}-${to}-${randomUUID().slice(0, 8)}.mp4`);
-    const bytes = await exportParts(parts, from, to, output, this.#o);
-    return { file: output, bytes };
+    const { bytes, startTime } = await exportParts(parts, from, to, output, this.#o);
+    return { file: output, bytes, startTime };
   }
 
   async erase(cameraId: string, from: number, to: number): Promise<ErasureCounts> {
     const { events } = this.#o;
     if (events === undefined) throw new Error('this recording service was built without the event store, so it cannot erase');
-    return eraseFootage({ dataDir: this.#o.dataDir, index: this.#o.index, events }, cameraId, from, to);
+    return eraseFootage({ dataDir: this.#o.dataDir, index: this.#o.index, events, ...(this.#o.redactionBoxes && { redactionBoxes: this.#o.redactionBoxes }) }, cameraId, from, to);
   }
 
   async usage(): Promise<{ readonly bytes: number; readonly segments: number; readonly quotaBytes: number }> {

@@ -23,10 +23,14 @@ export interface ErasureCounts {
 export interface RecordingService {
   /** Segments of a camera overlapping [from, to), oldest first. */
   listSegments(cameraId: string, from: number, to: number): Promise<readonly SegmentInfo[]>;
-  /** Absolute path of a segment file for playback, or null when there is none. */
-  segmentFile(cameraId: string, segmentId: number): Promise<string | null>;
-  /** Joins the segments of [from, to) into one MP4 (no re-encoding) and returns its path; the caller deletes it. RECORDING_NOT_FOUND, EXPORT_TOO_LONG, EXPORT_FAILED. */
-  exportRange(cameraId: string, from: number, to: number): Promise<{ readonly file: string; readonly bytes: number }>;
+  /** Absolute path of a segment file for playback and the epoch ms of its start, or null when there is none. */
+  segmentFile(cameraId: string, segmentId: number): Promise<{ readonly file: string; readonly startTime: number } | null>;
+  /**
+   * Joins the segments of [from, to) into one MP4 (no re-encoding) and returns its path and the
+   * epoch ms of its first frame (a key frame at or before `from`); the caller deletes it.
+   * RECORDING_NOT_FOUND, EXPORT_TOO_LONG, EXPORT_FAILED.
+   */
+  exportRange(cameraId: string, from: number, to: number): Promise<{ readonly file: string; readonly bytes: number; readonly startTime: number }>;
   /** Erasure request: deletes the camera's segments overlapping [from, to) (files and rows), its events overlapping it and their snapshots, and its snapshots written in it. */
   erase(cameraId: string, from: number, to: number): Promise<ErasureCounts>;
   /** Disk used by recordings and the quota. */

@@ -19,6 +19,7 @@ import { planRecordCutoffs, planRetention, type EventKeep, type RecordLimits, ty
 import type { AuditLog } from '../store/audit-log.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { SegmentIndex } from '../store/segment-index.ts';
+import type { RedactionBoxStore } from '../store/redaction-boxes.ts';
 import { deleteDataFile, removeEmptyDayFolders } from './data-files.ts';
 import { SnapshotFiles } from './snapshot-files.ts';
 import { RECORDINGS_DIR, resolveInside } from './segment-paths.ts';
@@ -60,6 +61,8 @@ export interface RetentionRunnerOptions {
   readonly index: SegmentIndex;
   /** The limits; a function is read at every run, so configuration changes apply. */
   readonly limits: RetentionLimits | (() => RetentionLimits);
+  /** The redaction boxes kept with the video: those older than `videoHours` are deleted at each run. */
+  readonly redactionBoxes?: Pick<RedactionBoxStore, 'deleteBefore'>;
   /** The repositories whose old records are deleted (by `eventDays`, `aggregateDays`, `auditDays`); default none. */
   readonly records?: RetentionRecords;
   /** Event windows of `events`-mode cameras; default none (every camera is continuous). */
@@ -220,6 +223,11 @@ export class RetentionRunner {
         }
       }
       await removeEmptyDayFolders(this.#o.dataDir, folders);
+      try {
+        this.#o.redactionBoxes?.deleteBefore(now - limits.videoHours * 3_600_000);
+      } catch (cause) {
+        fail(`cannot delete old redaction boxes: ${messageOf(cause)}`);
+      }
       if (this.#o.records !== undefined && now >= this.#recordsDueAt) {
         this.#recordsDueAt = now + (this.#o.recordsIntervalMs ?? 3_600_000);
         records = await this.#deleteRecords(this.#o.records, now, limits, fail);

@@ -30,6 +30,7 @@ import { ensureCertificate, loadUserCertificate, type TlsCertificate } from '../
 import { auditKeyFromSecret } from '../store/audit-log.ts';
 import { databasePath } from '../store/database.ts';
 import { openSqliteStores } from '../store/sqlite-stores.ts';
+import { createRedactor } from '../media/redactor.ts';
 import { secureDataDir } from './data-dir.ts';
 import { startDemoCamera, type DemoCamera } from './demo.ts';
 import { streamLogger, type Logger } from './log.ts';
@@ -114,7 +115,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const bus = new InProcessBus((topic, error) => log('error', `a ${topic} subscriber failed: ${error instanceof Error ? error.message : String(error)}`));
 
     const index = stores.segments;
-    const recordings = new LocalRecordingService({ dataDir, index, events: store, limits: () => config.recording });
+    const recordings = new LocalRecordingService({ dataDir, index, events: store, redactionBoxes: stores.redactionBoxes, limits: () => config.recording });
     const recorderFactory: RecorderFactory = (camera) => {
       const recorder = new Recorder({
         dataDir,
@@ -165,6 +166,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       bus,
       dataDir,
       recorder: recorderFactory,
+      redactionBoxes: stores.redactionBoxes,
       timeZone: config.timezone,
       onProblem: (m) => log('warn', m),
       onChange: () => void onCamerasChanged().catch((e: unknown) => log('error', `camera change: ${e instanceof Error ? e.message : String(e)}`)),
@@ -175,6 +177,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       index,
       limits: () => ({ ...config.recording, ...config.retention }),
       records: { events: store, audit },
+      redactionBoxes: stores.redactionBoxes,
       keep: eventKeepFromStore(store, () => cameraModes),
       onError: (m) => log('warn', `retention: ${m}`),
     });
@@ -185,8 +188,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     cleanups.push(() => retention.stop());
     cleanups.push(() => rm(path.join(dataDir, 'exports'), { recursive: true, force: true }));
 
+    // Everyone sees redacted video: heads of people pixelated on every path that shows video (src/media/redactor.ts).
+    const showVideo = createRedactor({
+      boxes: (cameraId, from, to) => stores.redactionBoxes.read(cameraId, from, to),
+      latest: (cameraId) => cameras.latestRedaction(cameraId),
+      redactedLive: (cameraId) => cameras.redactedLiveStream(cameraId),
+      tempDir: path.join(dataDir, 'exports'),
+      now,
+    });
     const api = await buildApi(
-      { config, dataDir, store, users, sessions: stores.sessions, tokens: stores.tokens, setupTokens: stores.setupTokens, audit, outbox: stores.outbox, bus, cameras, recordings, now, detector: () => ({ name: pool.traits.name, workers: pool.size, pending: pool.pending() }) },
+      { config, dataDir, store, users, sessions: stores.sessions, tokens: stores.tokens, setupTokens: stores.setupTokens, audit, outbox: stores.outbox, bus, cameras, recordings, now, showVideo, detector: () => ({ name: pool.traits.name, workers: pool.size, pending: pool.pending() }) },
       {
         https: true,
         tls: { cert: tls.cert, key: tls.key },

@@ -134,6 +134,21 @@ WHEN OLD.seq > (SELECT seq FROM audit_checkpoint WHERE id = 1)
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: only entries behind the retention checkpoint may be deleted'); END;
 `;
 
+/**
+ * SQL of migration 8: the redaction boxes kept with the recording (./redaction-boxes.ts), one row
+ * per chunk of consecutive analysed frames of a camera; they go with the camera.
+ */
+export const SCHEMA_V8 = `
+CREATE TABLE redaction_boxes (
+  camera_id  TEXT NOT NULL REFERENCES cameras(id) ON DELETE CASCADE,
+  start_time INTEGER NOT NULL,                       -- epoch ms of the chunk's first frame
+  end_time   INTEGER NOT NULL CHECK (end_time >= start_time),  -- of its last
+  frames     TEXT NOT NULL                           -- JSON [[time, [[x, y, w, h], ...]], ...], fractions of the picture
+) STRICT;
+CREATE INDEX redaction_boxes_by_camera_time ON redaction_boxes (camera_id, start_time);
+CREATE INDEX redaction_boxes_by_time ON redaction_boxes (start_time);
+`;
+
 /** Every migration this version of Sightline knows, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'cameras, events, counts, heat grids, users, audit log', up: SCHEMA_V1 },
@@ -143,6 +158,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'login throttling per name and address, known sign-in addresses', up: SCHEMA_V5 },
   { version: 6, name: 'zone occupancy per minute from the tracks present', up: SCHEMA_V6 },
   { version: 7, name: 'audit log retention behind a sealed checkpoint', up: SCHEMA_V7 },
+  { version: 8, name: 'redaction boxes kept with the recording', up: SCHEMA_V8 },
 ];
 
 /** What `applyMigrations` did. */

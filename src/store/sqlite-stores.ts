@@ -9,6 +9,7 @@ import type { AuditLog, AuditVerification } from './audit-log.ts';
 import { openDatabase, type OpenDatabaseOptions } from './database.ts';
 import type { EventStore } from './event-store.ts';
 import type { Outbox } from './outbox.ts';
+import type { RedactionBoxStore } from './redaction-boxes.ts';
 import type { SegmentIndex } from './segment-index.ts';
 import type { SessionStore } from './sessions.ts';
 import type { SetupTokenStore } from './setup-tokens.ts';
@@ -16,6 +17,7 @@ import { SqliteApiTokenStore } from './sqlite-api-tokens.ts';
 import { SqliteAuditLog, verifyAuditLog } from './sqlite-audit-log.ts';
 import { SqliteEventStore } from './sqlite-event-store.ts';
 import { SqliteOutbox } from './sqlite-outbox.ts';
+import { SqliteRedactionBoxes } from './sqlite-redaction-boxes.ts';
 import { SqliteSegmentIndex } from './sqlite-segment-index.ts';
 import { SqliteSessionStore } from './sqlite-sessions.ts';
 import { SqliteSetupTokenStore } from './sqlite-setup-tokens.ts';
@@ -34,6 +36,8 @@ export interface Stores {
   readonly audit: AuditLog;
   readonly outbox: Outbox;
   readonly segments: SegmentIndex;
+  /** The rectangles that hide people, per analysed frame, kept with the video. */
+  readonly redactionBoxes: RedactionBoxStore;
   /** Closes the store; later calls fail. */
   close(): Promise<void>;
 }
@@ -67,6 +71,7 @@ export function openSqliteStores(file: string, options: SqliteStoresOptions): St
       audit: new SqliteAuditLog(db, { now, ...(options.auditKey && { key: options.auditKey }) }),
       outbox: new SqliteOutbox(db),
       segments: new SqliteSegmentIndex(db),
+      redactionBoxes: new SqliteRedactionBoxes(db),
       close: () => events.close(),
     };
   } catch (error) {

@@ -91,12 +91,15 @@ export function eventRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request, reply) => {
       const rel = request.scopedEvent!.snapshotPath;
       const stored = rel === null ? null : await fileInside(dataDir, rel);
-      const file = stored === null ? null : (await showToCaller(ctx, request, { kind: 'file', cameraId: request.scopedEvent!.cameraId, file: stored, mime: 'image/jpeg' })).file;
+      const event = request.scopedEvent!;
+      const file = stored === null ? null : (await showToCaller(ctx, request, { kind: 'file', cameraId: event.cameraId, file: stored, mime: 'image/jpeg', time: event.startTime })).file;
       // Retention may delete the file at any moment: open it first, so the answer is the whole file or a 404, never a broken stream.
       const handle = file === null ? null : await open(file, 'r').catch(() => null);
       if (handle === null) throw new ApiError('NOT_FOUND', 404, 'this event has no snapshot');
-      auditView(ctx, views, request, 'snapshot_view', request.scopedEvent!.cameraId, { event: request.scopedEvent!.id });
-      return reply.type('image/jpeg').send(handle.createReadStream());
+      auditView(ctx, views, request, 'snapshot_view', event.cameraId, { event: event.id });
+      const stream = handle.createReadStream();
+      if (file !== stored) stream.on('close', () => void removeTemporary(file!, file!).catch((error: unknown) => request.log.warn({ err: error }, 'could not delete a redacted snapshot')));
+      return reply.type('image/jpeg').send(stream);
     },
   );
   app.get(
@@ -116,7 +119,7 @@ export function eventRoutes(app: ApiApp, ctx: ApiContext): void {
       const to = (event.endTime ?? event.startTime + OPEN_CLIP_MS) + CLIP_MARGIN_MS;
       const { exported, file } = await ctx.jobs.run(callerKey(request.principal!), reply, async () => {
         const clip = await recordings.exportRange(event.cameraId, from, to);
-        return { exported: clip.file, file: (await showToCaller(ctx, request, { kind: 'file', cameraId: event.cameraId, file: clip.file, mime: 'video/mp4' })).file };
+        return { exported: clip.file, file: (await showToCaller(ctx, request, { kind: 'file', cameraId: event.cameraId, file: clip.file, mime: 'video/mp4', time: clip.startTime })).file };
       });
       let bytes: number;
       try {

@@ -69,10 +69,13 @@ export function recordingRoutes(app: ApiApp, ctx: ApiContext): void {
       const { id, segmentId } = request.params;
       const segment = await recordings.segmentFile(id, segmentId);
       if (segment === null) throw new SightlineError('RECORDING_NOT_FOUND', `camera ${id} has no segment ${segmentId}`);
-      const { file } = await showToCaller(ctx, request, { kind: 'file', cameraId: id, file: segment, mime: 'video/mp2t' });
+      const { file } = await showToCaller(ctx, request, { kind: 'file', cameraId: id, file: segment.file, mime: 'video/mp2t', time: segment.startTime });
       const size = await fileSize(file);
+      const stream = createReadStream(file);
+      // A redacted copy is the caller's to delete; the stored segment is never touched.
+      if (file !== segment.file) stream.on('close', () => void removeTemporary(file, file).catch((error: unknown) => request.log.warn({ err: error }, 'could not delete a redacted segment')));
       auditRequest(ctx, request, 'playback', id, { segment: segmentId });
-      return reply.type('video/mp2t').header('content-length', String(size)).send(createReadStream(file));
+      return reply.type('video/mp2t').header('content-length', String(size)).send(stream);
     },
   );
 
@@ -88,7 +91,7 @@ export function recordingRoutes(app: ApiApp, ctx: ApiContext): void {
       checkRange(from, to);
       const { exported, file } = await ctx.jobs.run(callerKey(request.principal!), reply, async () => {
         const made = await recordings.exportRange(id, from, to);
-        return { exported: made.file, file: (await showToCaller(ctx, request, { kind: 'file', cameraId: id, file: made.file, mime: 'video/mp4' })).file };
+        return { exported: made.file, file: (await showToCaller(ctx, request, { kind: 'file', cameraId: id, file: made.file, mime: 'video/mp4', time: made.startTime })).file };
       });
       const bytes = await fileSize(file);
       const stream = createReadStream(file);

@@ -70,8 +70,6 @@ interface Running {
   readonly hub: MediaHub;
   readonly live: LiveCamera;
   readonly recorder: CameraRecorder | null;
-  /** What the decoder reads: the redacted live stream reads it too. */
-  readonly analysedUrl: string;
   /** The shared redacted live stream, made when its first viewer comes. */
   redacted: RedactedLive | null;
 }
@@ -218,9 +216,8 @@ export class CameraManager implements CameraService {
     const r = this.running.get(id);
     if (r === undefined) return null;
     r.redacted ??= new RedactedLive({
-      url: r.analysedUrl,
-      latest: () => r.live.latestRedaction(),
-      ...(this.o.now && { now: this.o.now }),
+      source: r.hub.video,
+      rectsAt: (t) => r.live.redactionAt(t),
       ...(this.o.ffmpegPath !== undefined && { ffmpegPath: this.o.ffmpegPath }),
       ...(this.o.onProblem && { onProblem: (m: string) => this.o.onProblem?.(r.hub.describe(m)) }),
     });
@@ -295,7 +292,7 @@ export class CameraManager implements CameraService {
       ...(this.o.ffprobePath !== undefined && { ffprobePath: this.o.ffprobePath }),
     });
     const recorder = main !== null && this.o.recorder ? this.o.recorder({ id: cam.id, name: cam.name, url: main.url, ready: () => main.ready(), config, describe }) : null;
-    this.running.set(cam.id, { hub, live, recorder, analysedUrl: analysed.url, redacted: null });
+    this.running.set(cam.id, { hub, live, recorder, redacted: null });
     live.start();
   }
 

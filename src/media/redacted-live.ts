@@ -1,46 +1,65 @@
 /**
  * One redacted live stream per camera, shared by every viewer who gets redacted video (not one
- * encoder per viewer). While anyone watches it, the camera's analysed stream is decoded from its
- * hub at full size, each frame has the people's heads pixelated from the newest analysed frame's
- * boxes (grown by how far the people can have moved since), and an encoder makes fragmented MP4 of
- * it for a broadcast like the camera's own. It stops when the last viewer leaves.
+ * encoder per viewer). While anyone watches it, it reads the camera's own live MP4 (the decoder's
+ * copy, whose first fragment states its stream time on the clock of the analysed frames), decodes
+ * it, pixelates each frame's people from the analysed frames around that frame's own stream time,
+ * and encodes fragmented MP4 for a broadcast like the camera's own, stamped on the same clock: the
+ * player draws the boxes of the frame on screen, and the redaction follows the people of that
+ * frame, not the newest analysis. It stops when the last viewer leaves.
  */
 import type { ChildProcess } from 'node:child_process';
-import { fromUnitRects, grow, redactPicture, DEFAULT_CARRY } from '../core/redaction.ts';
+import { DEFAULT_CARRY, fromUnitRects, redactPicture, type UnitRect } from '../core/redaction.ts';
 import type { Box } from '../core/geometry.ts';
-import { FRAGMENTED_MP4 } from '../ingest/ffmpeg-args.ts';
-import { FfmpegSource } from '../ingest/ffmpeg-source.ts';
+import { FRAGMENTED_MP4, parseShowinfo, RawFrameSplitter } from '../ingest/ffmpeg-args.ts';
 import { spawnTied } from '../ingest/spawn-tied.ts';
 import type { LiveStream, LiveStreamHandlers } from './live-stream.ts';
 import { Mp4Broadcast } from './mp4-broadcast.ts';
-import type { BoxFrame } from './redactor.ts';
 
 /** What a camera's redacted live stream is made from. */
 export interface RedactedLiveOptions {
-  /** The camera's analysed stream (a hub feed URL), read while someone watches. */
-  readonly url: string;
-  /** The newest analysed frame's boxes, or null before the first. */
-  readonly latest: () => BoxFrame | null;
-  readonly now?: () => number;
+  /** The camera's own live MP4 (its hub's broadcast). */
+  readonly source: LiveStream;
+  /** The rectangles (fractions of the picture) hiding the people at stream time `t` (s), or null when no analysed frame is near enough to say. */
+  readonly rectsAt: (t: number) => readonly UnitRect[] | null;
   readonly ffmpegPath?: string;
   /** Called with each problem of the decoder or the encoder. */
   readonly onProblem?: (message: string) => void;
 }
 
-/** How long after an analysed frame its boxes still say where the people are, ms; past it the whole picture is hidden. */
-const FRESH_MS = DEFAULT_CARRY.maxGapSeconds * 1000;
+/** Frames whose timestamps give the camera's rate before the encoder starts. */
+const RATE_FRAMES = 4;
 const EVERYTHING: readonly Box[] = [{ x: 0, y: 0, w: Number.MAX_SAFE_INTEGER, h: Number.MAX_SAFE_INTEGER }];
 
-/** ffmpeg arguments that encode raw RGB24 frames of `width` x `height` from pipe:0 as live fragmented MP4 on pipe:1, a key frame every 2 s. */
-export function liveEncoderArgs(width: number, height: number): string[] {
+/** ffmpeg arguments that decode fragmented MP4 from pipe:0 to RGB24 on pipe:1, with a showinfo line (pts, size) per frame on stderr. */
+export function liveDecoderArgs(): string[] {
+  return [
+    '-hide_banner', '-loglevel', 'level+info', '-f', 'mp4', '-i', 'pipe:0',
+    '-map', '0:v:0', '-an', '-sn', '-dn', '-vf', 'format=rgb24,showinfo@out=checksum=0', '-fps_mode', 'passthrough',
+    '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
+  ];
+}
+
+/** ffmpeg arguments that encode raw RGB24 frames of `width` x `height` at `fps` from pipe:0 as live fragmented MP4 on pipe:1, a key frame every 2 s. */
+export function liveEncoderArgs(width: number, height: number, fps: number): string[] {
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
-    // Frames are stamped as they arrive, so the video keeps the camera's pace whatever its rate.
-    '-use_wallclock_as_timestamps', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-i', 'pipe:0',
+    '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-framerate', String(fps), '-i', 'pipe:0',
     '-an', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-crf', '23', '-bf', '0',
     '-force_key_frames', 'expr:gte(t,n_forced*2)', '-fps_mode', 'passthrough',
     '-pix_fmt', 'yuv420p', ...FRAGMENTED_MP4, 'pipe:1',
   ];
+}
+
+interface Run {
+  session: { close(): Promise<void> } | null;
+  decoder: ChildProcess | null;
+  encoder: ChildProcess | null;
+}
+
+interface Decoded {
+  readonly width: number;
+  readonly height: number;
+  readonly ptsTime: number;
 }
 
 /** A camera's redacted live stream. */
@@ -48,7 +67,7 @@ export class RedactedLive implements LiveStream {
   readonly #o: RedactedLiveOptions;
   readonly #broadcast = new Mp4Broadcast();
   #viewers = 0;
-  #run: { source: FfmpegSource; encoder: ChildProcess | null; done: Promise<void> } | null = null;
+  #run: Run | null = null;
   /** Pipelines started so far (tests). */
   runs = 0;
 
@@ -78,38 +97,95 @@ export class RedactedLive implements LiveStream {
   }
 
   #start(): void {
-    const o = this.#o;
-    const now = o.now ?? Date.now;
     this.runs++;
-    const source = new FfmpegSource({ url: o.url, live: true, ...(o.ffmpegPath !== undefined && { ffmpegPath: o.ffmpegPath }) });
-    const run: { source: FfmpegSource; encoder: ChildProcess | null; done: Promise<void> } = { source, encoder: null, done: Promise.resolve() };
-    this.#run = run;
     this.#broadcast.start();
-    run.done = (async () => {
-      try {
-        for await (const frame of source) {
-          if (this.#run !== run) break;
-          if (run.encoder === null) {
-            run.encoder = this.#encoder(frame.width, frame.height);
-            this.#broadcast.firstFrame(0);
-          }
-          const latest = o.latest();
-          const age = latest === null ? Infinity : now() - latest.time;
-          const boxes = age > FRESH_MS ? EVERYTHING : fromUnitRects(latest!.rects, frame).map((b) => grow(b, (Math.max(0, age) / 1000) * DEFAULT_CARRY.growthPerSecond * b.h));
-          redactPicture(frame.data, frame.width, frame.height, 3, boxes);
-          const stdin = run.encoder.stdin!;
-          if (!stdin.write(frame.data)) await new Promise<void>((resolve) => stdin.once('drain', resolve));
-        }
-      } catch (error) {
-        o.onProblem?.(`redacted live view: ${error instanceof Error ? error.message : String(error)}`);
-      } finally {
-        run.encoder?.stdin?.end();
+    let firstStreamTime: number | null = null;
+    let firstPts: number | null = null;
+    // The first frames wait until their timestamps give the camera's rate; then the encoder gets a
+    // steady rate, a frame repeated where the camera skipped one and dropped where one came early,
+    // so the video's timeline stays on the camera's own (and on the boxes' clock).
+    const waiting: { frame: Decoded; data: Uint8Array }[] = [];
+    let fps = 0;
+    let written = 0;
+    let last: Uint8Array | null = null;
+    const run: Run = { decoder: null, encoder: null, session: null };
+    this.#run = run;
+    const write = (encoder: ChildProcess, frame: Decoded, data: Uint8Array): void => {
+      const t = frame.ptsTime - firstPts!;
+      while (last !== null && t > (written + 0.5) / fps) {
+        encoder.stdin!.write(last);
+        written++;
       }
-    })();
+      if (t < (written - 0.5) / fps) return;
+      this.#redact(frame, data, firstStreamTime! + t);
+      encoder.stdin!.write(data);
+      last = data;
+      written++;
+    };
+    // The camera's stream may answer at once (its init segment and current group of pictures), so the run is set first.
+    run.session = this.#o.source.open({
+        onInit: (_mime, init) => {
+          if (this.#run !== run || run.decoder !== null) return;
+          run.decoder = this.#decoder((frame, data) => {
+            if (this.#run !== run || firstStreamTime === null) return;
+            firstPts ??= frame.ptsTime;
+            if (run.encoder === null) {
+              waiting.push({ frame, data });
+              if (waiting.length < RATE_FRAMES) return;
+              const gaps = waiting.slice(1).map((w, i) => w.frame.ptsTime - waiting[i]!.frame.ptsTime).filter((g) => g > 0);
+              fps = gaps.length > 0 ? Math.min(60, Math.max(1, Math.round(100 / Math.min(...gaps)) / 100)) : 10;
+              run.encoder = this.#encoder(frame.width, frame.height, fps);
+              this.#broadcast.firstFrame(firstStreamTime);
+              for (const w of waiting.splice(0)) write(run.encoder, w.frame, w.data);
+              return;
+            }
+            write(run.encoder, frame, data);
+          });
+          run.decoder.stdin!.write(init);
+        },
+        onMedia: (fragment, streamTime) => {
+          if (this.#run !== run || run.decoder === null) return;
+          if (firstStreamTime === null) {
+            // Without the stream time of the first fragment the frames cannot be matched to their analysis: wait for one that has it.
+            if (streamTime === undefined) return;
+            firstStreamTime = streamTime;
+          }
+          run.decoder.stdin!.write(fragment);
+        },
+        onEnd: (reason) => {
+          if (this.#run !== run) return;
+          void this.#stop().then(() => this.#broadcast.end(reason));
+        },
+      });
   }
 
-  #encoder(width: number, height: number): ChildProcess {
-    const child = spawnTied(this.#o.ffmpegPath ?? 'ffmpeg', liveEncoderArgs(width, height), { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** Pixelates one frame from the rectangles of its stream time `t` (all of it when none is known). */
+  #redact(frame: Decoded, data: Uint8Array, t: number): void {
+    const rects = this.#o.rectsAt(t);
+    redactPicture(data, frame.width, frame.height, 3, rects === null ? EVERYTHING : fromUnitRects(rects, frame));
+  }
+
+  #decoder(emit: (frame: Decoded, data: Uint8Array) => void): ChildProcess {
+    const child = spawnTied(this.#o.ffmpegPath ?? 'ffmpeg', liveDecoderArgs(), { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin!.on('error', () => undefined);
+    const splitter = new RawFrameSplitter<Decoded>((meta, data) => emit(meta, data));
+    child.stdout!.on('data', (chunk: Buffer) => splitter.pushData(chunk));
+    let rest = '';
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (text: string) => {
+      const lines = (rest + text).split(/\r?\n/);
+      rest = (lines.pop() ?? '').slice(-4096);
+      for (const line of lines) {
+        const info = parseShowinfo(line);
+        if (info !== null) splitter.pushMeta({ width: info.width, height: info.height, ptsTime: info.ptsTime ?? 0 });
+        else if (/\[(error|fatal)\]/.test(line)) this.#o.onProblem?.(`redacted live decoder: ${line.replace(/^\[[^\]]*\]\s*/, '')}`);
+      }
+    });
+    return child;
+  }
+
+  #encoder(width: number, height: number, fps: number): ChildProcess {
+    const child = spawnTied(this.#o.ffmpegPath ?? 'ffmpeg', liveEncoderArgs(width, height, fps), { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdin!.on('error', () => undefined);
     child.stdout!.on('data', (chunk: Buffer) => this.#broadcast.push(chunk));
     let last = '';
@@ -125,13 +201,18 @@ export class RedactedLive implements LiveStream {
     const run = this.#run;
     if (run === null) return;
     this.#run = null;
-    await run.source.close();
-    await run.done;
-    const encoder = run.encoder;
-    if (encoder !== null && encoder.exitCode === null) {
-      const gone = new Promise((resolve) => encoder.once('close', resolve));
-      encoder.kill('SIGTERM');
-      await gone;
-    }
+    await run.session?.close();
+    await Promise.all(
+      [run.decoder, run.encoder].map(async (child) => {
+        if (child === null || child.exitCode !== null) return;
+        const gone = new Promise((resolve) => child.once('close', resolve));
+        child.stdin?.end();
+        child.kill('SIGTERM');
+        await gone;
+      }),
+    );
   }
 }
+
+/** How long around an analysed frame its rectangles stand for the frames between, s. */
+export const LIVE_CARRY_SECONDS = DEFAULT_CARRY.maxGapSeconds;

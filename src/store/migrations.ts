@@ -103,6 +103,25 @@ CREATE TABLE zone_occupancy (
 CREATE INDEX zone_occupancy_by_camera_minute ON zone_occupancy (camera_id, minute);
 `;
 
+/**
+ * SQL of migration 7: each camera's purpose becomes an object with the analytics it allows stated.
+ * A purpose written as plain text (or none) keeps its words as the statement and allows what the
+ * camera used when it was migrated: counting where it has lines, zones where it has zones, and the
+ * heat map that every camera kept until then. A later change that asks for more is refused.
+ */
+export const SCHEMA_V7 = `
+UPDATE cameras SET config = json_set(config, '$.purpose', json_object(
+  'statement', CASE json_type(config, '$.purpose')
+    WHEN 'text' THEN json_extract(config, '$.purpose')
+    WHEN 'object' THEN coalesce(json_extract(config, '$.purpose.statement'), '')
+    ELSE '' END,
+  'allows', json((SELECT json_group_array(a) FROM (
+    SELECT 'counting' AS a WHERE coalesce(json_array_length(config, '$.analytics.lines'), 0) > 0
+    UNION ALL SELECT 'zones' WHERE coalesce(json_array_length(config, '$.analytics.zones'), 0) > 0
+    UNION ALL SELECT 'heatmap')))))
+WHERE json_type(config, '$.purpose.allows') IS NULL;
+`;
+
 /** Every migration this version of Sightline knows, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'cameras, events, counts, heat grids, users, audit log', up: SCHEMA_V1 },
@@ -111,6 +130,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'audit chain keyed with the server secret', up: SCHEMA_V4 },
   { version: 5, name: 'login throttling per name and address, known sign-in addresses', up: SCHEMA_V5 },
   { version: 6, name: 'zone occupancy per minute from the tracks present', up: SCHEMA_V6 },
+  { version: 7, name: 'camera purposes with the analytics they allow', up: SCHEMA_V7 },
 ];
 
 /** What `applyMigrations` did. */

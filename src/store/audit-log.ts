@@ -98,4 +98,6 @@ export interface AuditLog {
   append(entry: NewAuditEntry): AuditEntry;
   /** The entries that match, by seq; STORE_INPUT_INVALID for a bad range or limit. */
   list(filter?: AuditFilter): AuditEntry[];
+  /** How many entries each action has in the half-open time range `[from, to)` (epoch ms); actions without entries are absent. STORE_INPUT_INVALID for a bad range. */
+  countByAction(from: number, to: number): Readonly<Record<string, number>>;
 }

@@ -107,7 +107,8 @@ CREATE INDEX zone_occupancy_by_camera_minute ON zone_occupancy (camera_id, minut
  * SQL of migration 7: each camera's purpose becomes an object with the analytics it allows stated.
  * A purpose written as plain text (or none) keeps its words as the statement and allows what the
  * camera used when it was migrated: counting where it has lines, zones where it has zones, and the
- * heat map that every camera kept until then. A later change that asks for more is refused.
+ * heat map that every camera kept until then. A later change that asks for more is refused. And an
+ * index of the audit log by time, for the monthly totals of the transparency page.
  */
 export const SCHEMA_V7 = `
 UPDATE cameras SET config = json_set(config, '$.purpose', json_object(
@@ -120,6 +121,8 @@ UPDATE cameras SET config = json_set(config, '$.purpose', json_object(
     UNION ALL SELECT 'zones' WHERE coalesce(json_array_length(config, '$.analytics.zones'), 0) > 0
     UNION ALL SELECT 'heatmap')))))
 WHERE json_type(config, '$.purpose.allows') IS NULL;
+-- The transparency page counts audit entries per action and month.
+CREATE INDEX audit_log_by_time ON audit_log (time, action);
 `;
 
 /** Every migration this version of Sightline knows, oldest first. */
@@ -130,7 +133,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'audit chain keyed with the server secret', up: SCHEMA_V4 },
   { version: 5, name: 'login throttling per name and address, known sign-in addresses', up: SCHEMA_V5 },
   { version: 6, name: 'zone occupancy per minute from the tracks present', up: SCHEMA_V6 },
-  { version: 7, name: 'camera purposes with the analytics they allow', up: SCHEMA_V7 },
+  { version: 7, name: 'camera purposes with the analytics they allow, audit entries by time', up: SCHEMA_V7 },
 ];
 
 /** What `applyMigrations` did. */

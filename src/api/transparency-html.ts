@@ -28,9 +28,9 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .warn { color: #8a4b00; font-weight: 600; }
 .bad { color: #b00020; font-weight: 600; }
 .camera { border: 1px solid #c9ccd1; border-radius: 6px; padding: .25rem 1rem .75rem; margin: .75rem 0; }
-.camera dl { display: grid; grid-template-columns: minmax(8rem, 12rem) 1fr; gap: .25rem 1rem; margin: .5rem 0 0; }
-.camera dt { font-weight: 600; }
-.camera dd { margin: 0; }
+.camera dl, dl.facts { display: grid; grid-template-columns: minmax(8rem, 12rem) 1fr; gap: .25rem 1rem; margin: .5rem 0 0; }
+.camera dt, dl.facts dt { font-weight: 600; }
+.camera dd, dl.facts dd { margin: 0; }
 a { color: #1f5fbf; }
 .sign { max-width: 42rem; text-align: center; }
 .sign h1 { font-size: 2.6rem; margin-top: 1.5rem; }
@@ -128,7 +128,7 @@ export function transparencyPageHtml(t: Transparency): string {
 <h1>About these cameras</h1>
 <p>This page says who operates the cameras here, what each is for, what it records and analyses, how long each kind of data is kept, and how the video has been used. It shows no video and no pictures.</p>
 <h2>Operator</h2>
-<dl>
+<dl class="facts">
 <dt>Operated by</dt><dd>${operatorHtml(t.operator.name, 'transparency.operator')}</dd>
 <dt>Contact</dt><dd>${operatorHtml(t.operator.contact, 'transparency.contact')}</dd>
 </dl>

@@ -45,6 +45,10 @@ const TABLE: Readonly<Record<string, () => Spec>> = {
   'GET /assets/:file': () => ({ allowed: ANY, url: '/assets/none.js' }),
   'GET /setup.js': () => ({ allowed: ANY, url: '/setup.js' }),
   'GET /setup.css': () => ({ allowed: ANY, url: '/setup.css' }),
+  'GET /transparency': () => ({ allowed: ANY, url: '/transparency' }),
+  'GET /transparency/sign': () => ({ allowed: ANY, url: '/transparency/sign' }),
+  'GET /transparency.css': () => ({ allowed: ANY, url: '/transparency.css' }),
+  'GET /api/transparency': () => ({ allowed: ANY, url: '/api/transparency' }),
   'GET /api/setup': () => ({ allowed: ANY, url: '/api/setup' }),
   'POST /api/setup': () => ({ allowed: ANY, url: '/api/setup', payload: { token: 'x'.repeat(43), name: 'second', password: PASSWORD } }),
   'POST /api/auth/login': () => ({ allowed: ANY, url: '/api/auth/login', payload: { name: 'viewer', password: PASSWORD } }),
@@ -136,7 +140,9 @@ describe('route walk', () => {
     assert.deepEqual(registered.filter((r) => !(r in TABLE)), [], 'routes without a row in the walk table: add one');
     assert.deepEqual(Object.keys(TABLE).filter((r) => !registered.includes(r)), [], 'rows for routes that do not exist');
     const publicRoutes = listApiRoutes(h.app).filter((r) => r.permission === 'public').map((r) => `${r.method} ${r.url}`);
-    assert.deepEqual(publicRoutes.sort(), ['GET /', 'GET /api/setup', 'GET /assets/:file', 'GET /favicon.ico', 'GET /healthz', 'GET /setup', 'GET /setup.css', 'GET /setup.js', 'POST /api/auth/login', 'POST /api/setup']);
+    // The public transparency page (issue 12): its HTML, printable sign, stylesheet and JSON, and nothing else of it.
+    const transparency = ['GET /api/transparency', 'GET /transparency', 'GET /transparency.css', 'GET /transparency/sign'];
+    assert.deepEqual(publicRoutes.sort(), ['GET /', 'GET /api/setup', ...transparency, 'GET /assets/:file', 'GET /favicon.ico', 'GET /healthz', 'GET /setup', 'GET /setup.css', 'GET /setup.js', 'POST /api/auth/login', 'POST /api/setup'].sort());
   });
 
   test('each caller gets in where allowed and is kept out elsewhere', async () => {

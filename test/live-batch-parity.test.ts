@@ -56,7 +56,7 @@ test('the demo clip through a live camera and through analyze at 5 fps: the same
     const live = new LiveCamera({
       id: cam.id,
       name: 'parity',
-      config: { name: 'parity', url: CLIP, enabled: true, purpose: 'test', fps: FPS, record: { mode: 'off', preRollSeconds: 0, postRollSeconds: 0 }, analytics: config, arming: {}, snapshots: false, privacyMasks: [] },
+      config: { name: 'parity', url: CLIP, enabled: true, purpose: { statement: 'test' }, fps: FPS, record: { mode: 'off', preRollSeconds: 0, postRollSeconds: 0 }, analytics: config, arming: {}, snapshots: false, privacyMasks: [] },
       streamUrl: CLIP,
       pool,
       store,

@@ -37,7 +37,7 @@ test('a live file camera analyses continuously: events with snapshots, counts, h
       name: 'demo',
       url: path.join(ROOT, 'demo/pets09-s2l1-excerpt.mp4'),
       enabled: true,
-      purpose: 'test',
+      purpose: { statement: 'test' },
       fps: 5,
       record: { mode: 'off', preRollSeconds: 0, postRollSeconds: 0 },
       analytics: (await import('../src/config/schema/index.ts')).analyticsConfigSchema.parse({

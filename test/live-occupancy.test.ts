@@ -37,7 +37,7 @@ async function camera(name: string, url: string): Promise<CameraConfig> {
     name,
     url,
     enabled: true,
-    purpose: 'test',
+    purpose: { statement: 'test' },
     fps: 5,
     record: { mode: 'off', preRollSeconds: 0, postRollSeconds: 0 },
     analytics: (await import('../src/config/schema/index.ts')).analyticsConfigSchema.parse({

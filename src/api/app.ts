@@ -41,6 +41,7 @@ import { webAppRoutes } from './routes/web-app.ts';
 import { setupRoutes } from './routes/setup.ts';
 import { systemRoutes } from './routes/system.ts';
 import { tokenRoutes } from './routes/tokens.ts';
+import { transparencyRoutes } from './routes/transparency.ts';
 import { userRoutes } from './routes/users.ts';
 import { wsRoutes } from './routes/ws.ts';
 
@@ -154,6 +155,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
   healthRoutes(app);
   setupRoutes(app, ctx);
   setupPageRoutes(app);
+  transparencyRoutes(app, ctx);
   webAppRoutes(app);
   authRoutes(app, ctx);
   openapiRoutes(app);

@@ -14,6 +14,7 @@ interface SchemaNode {
   readonly minimum?: number;
   readonly maximum?: number;
   readonly minItems?: number;
+  readonly anyOf?: readonly SchemaNode[];
 }
 
 /** One documented field of the configuration. */
@@ -26,6 +27,7 @@ export interface ConfigField {
 }
 
 function typeOf(node: SchemaNode): string {
+  if (node.anyOf) return node.anyOf.map((n) => (n.properties ? 'object' : typeOf(n))).join(' or ');
   if (node.enum) return node.enum.map((v) => JSON.stringify(v)).join(' \\| ');
   if (node.prefixItems) return `[${node.prefixItems.map(typeOf).join(', ')}]`;
   if (node.type === 'array' && node.items && !Array.isArray(node.items)) return `list of ${typeOf(node.items as SchemaNode)}`;
@@ -40,6 +42,8 @@ function walk(node: SchemaNode, path: string, out: ConfigField[]): void {
     out.push(node.default !== undefined && !(typeof node.default === 'object' && node.default !== null && !Array.isArray(node.default)) ? { ...field, default: JSON.stringify(node.default) } : field);
   }
   if (node.properties) for (const [k, v] of Object.entries(node.properties)) walk(v, path === '' ? k : `${path}.${k}`, out);
+  // A field that takes a short form or an object (a camera's purpose): the object's fields are documented too.
+  for (const branch of node.anyOf ?? []) if (branch.properties) for (const [k, v] of Object.entries(branch.properties)) walk(v, `${path}.${k}`, out);
   if (node.type === 'array' && node.items && !Array.isArray(node.items)) {
     const items = node.items as SchemaNode;
     if (items.properties) for (const [k, v] of Object.entries(items.properties)) walk(v, `${path}[].${k}`, out);

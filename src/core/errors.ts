@@ -41,6 +41,7 @@ export const ERROR_CODES = {
   CAMERA_INVALID: { status: 400, doc: 'A camera definition is invalid: a bad URL scheme, a URL with credentials in it, or analytics settings that do not match the schema; the message names the field.' },
   CAMERA_MANAGED_BY_CONFIG: { status: 409, doc: 'The camera is defined in the YAML configuration file; change it there and restart, not through the API.' },
   CAMERA_CREDENTIALS_REQUIRED: { status: 409, doc: 'A change moves a camera with stored credentials to another scheme, host or port: give `credentials` again in the same request, or `credentials: null` to drop them.' },
+  PURPOSE_FORBIDS: { status: 422, doc: 'A camera change asks for an analytic (counting lines, zones) that the camera\'s stated purpose does not allow; the message names the field and the analytic: add it to `purpose.allows` in the same change, or drop what asks for it.' },
   CAMERA_NETWORK_REFUSED: { status: 400, doc: 'A camera URL names a host outside the networks of `server.cameraNetworks`, or a host that does not resolve while that list is set.' },
   RECORDING_NOT_FOUND: { status: 404, doc: 'No recording covers the requested camera and time range.' },
   EXPORT_FAILED: { status: 500, doc: 'ffmpeg could not join the recorded segments into one MP4; the message holds its last error lines.' },

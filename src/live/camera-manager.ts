@@ -6,7 +6,9 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { statedPurpose } from '../config/schema/purpose.ts';
 import { cameraSchema, type CameraConfig, type CameraConfigInput } from '../config/schema/server.ts';
+import { purposeViolations } from '../core/purpose.ts';
 import { SightlineError } from '../core/errors.ts';
 import type { DetectorPool } from '../detect/worker-pool.ts';
 import type { Bus, BusTopic, BusTopics } from '../events/bus.ts';
@@ -98,12 +100,15 @@ export function parseCameraInput(input: unknown, origin: 'config' | 'api'): Came
     const problem = cameraUrlProblem(url);
     if (problem !== null) throw new SightlineError('CAMERA_INVALID', `invalid camera: ${field}: ${problem}`);
   }
+  const refused = purposeViolations(camera.purpose.allows, camera.analytics)[0];
+  if (refused !== undefined) throw new SightlineError('PURPOSE_FORBIDS', `camera ${camera.name}: ${refused.message}`);
   return camera;
 }
 
+/** The stored form of a camera: its purpose with the allowed analytics stated, so that a later change cannot widen them unasked. */
 function storedConfig(c: CameraConfig, managedBy: 'config' | 'api'): JsonObject {
   const { name: _n, url: _u, enabled: _e, credentials: _c, ...rest } = c;
-  return JSON.parse(JSON.stringify({ ...rest, managedBy })) as JsonObject;
+  return JSON.parse(JSON.stringify({ ...rest, purpose: statedPurpose(c.purpose, c.analytics), managedBy })) as JsonObject;
 }
 
 /** The camera service of the server: CRUD, live workers, recorders and health. */
@@ -318,7 +323,7 @@ export class CameraManager implements CameraService {
       url: cam.url,
       subUrl: c.subUrl ?? null,
       enabled: cam.enabled,
-      purpose: c.purpose,
+      purpose: statedPurpose(c.purpose, c.analytics),
       fps: c.fps,
       record: c.record,
       analytics: c.analytics,

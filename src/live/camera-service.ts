@@ -5,6 +5,7 @@
 import type { CameraConfig, CameraConfigInput } from '../config/schema/server.ts';
 import type { CameraHealth } from '../events/live-event.ts';
 import type { LiveStream } from '../media/live-stream.ts';
+import type { Analytic } from '../core/purpose.ts';
 
 /** Changes to a camera: top-level fields of its definition; `credentials: null` removes the stored ones. */
 export type CameraPatch = Omit<Partial<CameraConfigInput>, 'credentials'> & { readonly credentials?: CameraConfigInput['credentials'] | null };
@@ -17,7 +18,8 @@ export interface CameraView {
   readonly url: string;
   readonly subUrl: string | null;
   readonly enabled: boolean;
-  readonly purpose: string;
+  /** What the camera is for, and the analytics that allows (stated, or for a purpose stated before `allows` existed, derived). */
+  readonly purpose: { readonly statement: string; readonly allows: readonly Analytic[] };
   readonly fps: number;
   readonly record: CameraConfig['record'];
   readonly analytics: CameraConfig['analytics'];

@@ -12,6 +12,7 @@ import type { CameraConfig } from '../config/schema/server.ts';
 import type { Track } from '../core/detection.ts';
 import { SightlineError } from '../core/errors.ts';
 import type { HeatGrid } from '../core/rules/heat-grid.ts';
+import { allowedAnalytics } from '../core/purpose.ts';
 import type { RuleEvent } from '../core/rules/types.ts';
 import type { DetectorPool } from '../detect/worker-pool.ts';
 import type { Bus } from '../events/bus.ts';
@@ -454,7 +455,10 @@ export class LiveCamera {
     this.options.bus.publish('tracks', { cameraId: this.id, cameraName: this.name, frameTime: at, streamTime, width: size.width, height: size.height, tracks: boxes });
   }
 
+  /** Stores the heat added since `flushed`, when the camera's purpose allows a heat map (otherwise it never leaves memory). */
   private async flushHeat(grid: HeatGrid, flushed: HeatGrid | null, at: number): Promise<void> {
+    const config = this.options.config;
+    if (!allowedAnalytics(config.purpose.allows, config.analytics).includes('heatmap')) return;
     const added = heatSince(grid, flushed);
     if (added) await this.guard('store the heat map', () => this.options.store.mergeHeatGrid(this.id, at, added));
   }

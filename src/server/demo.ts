@@ -37,7 +37,10 @@ export async function startDemoCamera(options: { readonly port?: number; readonl
   const camera = cameraSchema.parse({
     name: 'demo',
     url: stream.url,
-    purpose: 'Demo: a looped public research clip (PETS 2009 S2.L1) counting people crossing two lines and watching a plaza.',
+    purpose: {
+      statement: 'Demo: a looped public research clip (PETS 2009 S2.L1) counting people crossing two lines and watching a plaza.',
+      allows: ['counting', 'zones', 'heatmap'],
+    },
     fps: 5,
     record: { mode: 'continuous' },
     analytics: analytics.value,

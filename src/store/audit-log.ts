@@ -124,4 +124,6 @@ export interface AuditLog {
    * entries are overwritten in the database file. STORE_INPUT_INVALID for a bad time.
    */
   purgeBefore(time: number): AuditPurge;
+  /** How many entries each action has in the half-open time range `[from, to)` (epoch ms); actions without entries are absent. STORE_INPUT_INVALID for a bad range. */
+  countByAction(from: number, to: number): Readonly<Record<string, number>>;
 }

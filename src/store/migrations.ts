@@ -149,6 +149,28 @@ CREATE INDEX redaction_boxes_by_camera_time ON redaction_boxes (camera_id, start
 CREATE INDEX redaction_boxes_by_time ON redaction_boxes (start_time);
 `;
 
+/**
+ * SQL of migration 10: each camera's purpose becomes an object with the analytics it allows stated.
+ * A purpose written as plain text (or none) keeps its words as the statement and allows what the
+ * camera used when it was migrated: counting where it has lines, zones where it has zones, and the
+ * heat map that every camera kept until then. A later change that asks for more is refused. And an
+ * index of the audit log by time, for the monthly totals of the transparency page.
+ */
+export const SCHEMA_V10 = `
+UPDATE cameras SET config = json_set(config, '$.purpose', json_object(
+  'statement', CASE json_type(config, '$.purpose')
+    WHEN 'text' THEN json_extract(config, '$.purpose')
+    WHEN 'object' THEN coalesce(json_extract(config, '$.purpose.statement'), '')
+    ELSE '' END,
+  'allows', json((SELECT json_group_array(a) FROM (
+    SELECT 'counting' AS a WHERE coalesce(json_array_length(config, '$.analytics.lines'), 0) > 0
+    UNION ALL SELECT 'zones' WHERE coalesce(json_array_length(config, '$.analytics.zones'), 0) > 0
+    UNION ALL SELECT 'heatmap')))))
+WHERE json_type(config, '$.purpose.allows') IS NULL;
+-- The transparency page counts audit entries per action and month.
+CREATE INDEX audit_log_by_time ON audit_log (time, action);
+`;
+
 /** Every migration this version of Sightline knows, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'cameras, events, counts, heat grids, users, audit log', up: SCHEMA_V1 },
@@ -159,6 +181,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'zone occupancy per minute from the tracks present', up: SCHEMA_V6 },
   { version: 7, name: 'audit log retention behind a sealed checkpoint', up: SCHEMA_V7 },
   { version: 8, name: 'redaction boxes kept with the recording', up: SCHEMA_V8 },
+  { version: 10, name: 'camera purposes with the analytics they allow, audit entries by time', up: SCHEMA_V10 },
 ];
 
 /** What `applyMigrations` did. */

@@ -216,6 +216,24 @@ export class SqliteAuditLog implements AuditLog {
       throw dbFailed('read the audit log', cause);
     }
   }
+
+  /** How many entries each action has in `[from, to)`; STORE_INPUT_INVALID for a bad range. */
+  countByAction(from: number, to: number): Readonly<Record<string, number>> {
+    return countByAction(this.#db, from, to);
+  }
+}
+
+/** How many entries each action has in `[from, to)` (see {@link AuditLog.countByAction}). */
+function countByAction(db: Database, from: number, to: number): Record<string, number> {
+  checkTime('from', from);
+  checkTime('to', to);
+  if (to <= from) throw new SightlineError('STORE_INPUT_INVALID', `the time range is empty or reversed: to (${to}) must be after from (${from})`);
+  try {
+    const rows = db.prepare<[number, number], { action: string; n: number }>('SELECT action, count(*) AS n FROM audit_log WHERE time >= ? AND time < ? GROUP BY action ORDER BY action').all(from, to);
+    return Object.fromEntries(rows.map((r) => [r.action, r.n]));
+  } catch (cause) {
+    throw dbFailed('count the audit log', cause);
+  }
 }
 
 /**

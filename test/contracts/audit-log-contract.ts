@@ -47,6 +47,16 @@ export function auditLogContract(name: string, open: OpenAuditLog): void {
       }
     });
 
+    test('countByAction counts the entries of each action in a half-open time range', async () => {
+      let t = T0;
+      const log = await open({ now: () => (t += 1000) });
+      for (const action of ['live_view', 'live_view', 'export', 'login', 'live_view']) log.append({ actor: 'alice', action });
+      assert.deepEqual(log.countByAction(T0, T0 + 10_000), { export: 1, live_view: 3, login: 1 });
+      assert.deepEqual(log.countByAction(T0 + 2000, T0 + 4000), { live_view: 1, export: 1 }, 'from included, to excluded');
+      assert.deepEqual(log.countByAction(T0 + 60_000, T0 + 120_000), {});
+      assert.throws(() => log.countByAction(T0 + 5000, T0), (e: unknown) => e instanceof SightlineError && e.code === 'STORE_INPUT_INVALID');
+    });
+
     test('an empty actor or action is refused and writes nothing', async () => {
       const log = await open({ now: () => T0 });
       for (const bad of [{ actor: '', action: 'x' }, { actor: 'x', action: ' ' }]) {

@@ -4,6 +4,7 @@
  * message or a log line.
  */
 import { SightlineError } from '../../core/errors.ts';
+import { purposeViolations, type Analytic, type AnalyticsUse } from '../../core/purpose.ts';
 import { redactText, redactUrl } from '../../ingest/redact-url.ts';
 import { cameraNetworksOf, checkApiCameraUrl, credentialsRequired, credentialsWouldMove } from '../../live/camera-url.ts';
 import type { CameraPatch, CameraView } from '../../live/camera-service.ts';
@@ -32,6 +33,15 @@ async function withSecret<T>(password: string | undefined, run: () => Promise<T>
     }
     throw error;
   }
+}
+
+/**
+ * Refuses (PURPOSE_FORBIDS) a camera whose analytics ask for what its purpose does not allow,
+ * naming every such field.
+ */
+export function checkPurpose(camera: string, allows: readonly Analytic[] | undefined, analytics: AnalyticsUse): void {
+  const refused = purposeViolations(allows, analytics);
+  if (refused.length > 0) throw new SightlineError('PURPOSE_FORBIDS', `camera ${camera}: ${refused.map((v) => v.message).join('; ')}`);
 }
 
 /** A camera as a response shows it: without its URLs for callers who do not administer cameras. */
@@ -104,6 +114,7 @@ export function cameraRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request, reply) => {
       const body = request.body;
+      checkPurpose(body.name, body.purpose.allows, body.analytics);
       await withSecret(body.credentials?.password, async () => {
         await checkApiCameraUrl('url', body.url, networks);
         if (body.subUrl !== undefined) await checkApiCameraUrl('subUrl', body.subUrl, networks);
@@ -127,8 +138,12 @@ export function cameraRoutes(app: ApiApp, ctx: ApiContext): void {
       schema: { summary: 'Change a camera', params: idParams, querystring: noQuery, body: cameraPatchSchema, response: responses(cameraViewSchema) },
     },
     async (request) => {
-      const patch: CameraPatch = definedOnly(request.body);
+      const given: CameraPatch = definedOnly(request.body);
       const before = request.scopedCamera!;
+      // A new statement without `allows` keeps what the purpose allowed: rewording a purpose never widens it.
+      const allows = request.body.purpose?.allows ?? [...before.purpose.allows];
+      const patch: CameraPatch = request.body.purpose === undefined ? given : { ...given, purpose: { statement: request.body.purpose.statement, allows } };
+      if (before.managedBy === 'api') checkPurpose(patch.name ?? before.name, allows, request.body.analytics ?? before.analytics);
       const password = patch.credentials?.password;
       await withSecret(password, async () => {
         if (patch.url !== undefined) await checkApiCameraUrl('url', patch.url, networks);

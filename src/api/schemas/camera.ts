@@ -4,6 +4,7 @@
  * any field it does not list).
  */
 import { z } from 'zod';
+import { ANALYTICS } from '../../core/purpose.ts';
 import { cameraRecordSchema, cameraSchema } from '../../config/schema/server.ts';
 
 /** A camera's health as the API shows it. */
@@ -29,7 +30,12 @@ export const cameraViewSchema = z
     url: z.string().optional().describe('Main stream URL, credentials redacted; shown only to admins.'),
     subUrl: z.string().nullable().optional().describe('Sub-stream URL, credentials redacted; shown only to admins.'),
     enabled: z.boolean(),
-    purpose: z.string(),
+    purpose: z
+      .object({
+        statement: z.string().describe('What the camera is for, in the operator\'s words; empty when not stated.'),
+        allows: z.array(z.enum(ANALYTICS)).describe('Analytics the purpose allows; a change asking for another one is refused with PURPOSE_FORBIDS.'),
+      })
+      .describe('What the camera is for and which analytics that allows.'),
     fps: z.number(),
     record: cameraRecordSchema,
     analytics: z.record(z.string(), z.unknown()),
@@ -59,7 +65,10 @@ export const cameraPatchSchema = z
       .optional()
       .describe('New stream credentials, or null to remove the stored ones. Required when the change moves a camera that has credentials to another scheme, host or port.'),
     enabled: shape.enabled.removeDefault().optional(),
-    purpose: shape.purpose.removeDefault().optional(),
+    purpose: shape.purpose
+      .unwrap()
+      .optional()
+      .describe('A new purpose; without `allows`, the analytics the camera\'s purpose allowed so far stay allowed.'),
     fps: shape.fps.removeDefault().optional(),
     record: shape.record.unwrap().optional(),
     analytics: shape.analytics.unwrap().optional(),

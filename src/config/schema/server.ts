@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { analyticsConfigSchema } from './root.ts';
 import { detectSchema } from './detect.ts';
 import { nameSchema, pointSchema } from './common.ts';
+import { purposeSchema } from './purpose.ts';
+import { purposeViolations } from '../../core/purpose.ts';
 
 const hhmm = z
   .string()
@@ -66,7 +68,7 @@ export const cameraSchema = z
     subUrl: streamUrl.optional().describe('Optional lower-resolution sub-stream used for analysis; default the main stream.'),
     credentials: cameraCredentialsSchema.optional(),
     enabled: z.boolean().default(true).describe('Disabled cameras are neither connected, analysed nor recorded.'),
-    purpose: z.string().max(500).default('').describe('What this camera is for, in plain words (shown on the transparency page a later release adds).'),
+    purpose: purposeSchema.prefault(''),
     fps: z.number().min(0.5).max(30).default(5).describe('Frames per second analysed, at least: every k-th frame of the camera, k the largest whole number keeping this rate (a 25 fps camera at 5 gives every 5th frame, a 7 fps camera every frame), so frames are evenly spaced; the detector takes the newest frames and drops the others when it is busy.'),
     record: cameraRecordSchema.prefault({}),
     analytics: analyticsConfigSchema.prefault({}).describe('Analytics of this camera: lines, zones, tracker and per-frame detection settings (the backend and workers come from the top-level `detect`).'),
@@ -240,6 +242,15 @@ export const smtpSchema = z
   .strict()
   .describe('Email alerts for alarm events.');
 
+/** The operator named on the public transparency page. */
+export const transparencySchema = z
+  .object({
+    operator: z.string().trim().min(1).max(200).optional().describe('Who operates these cameras (a person or an organisation), shown on the public page /transparency; default not configured, and the page says so.'),
+    contact: z.string().trim().min(1).max(500).optional().describe('How to reach the operator about the cameras (an address, an email, a phone number), shown on /transparency; default not configured, and the page says so.'),
+  })
+  .strict()
+  .describe('The public transparency page (/transparency, no sign-in): who operates the cameras and how to reach them.');
+
 /** The whole server configuration file (`sightline.yml`). */
 export const serverConfigSchema = z
   .object({
@@ -252,6 +263,7 @@ export const serverConfigSchema = z
     mqtt: mqttSchema.optional(),
     webhooks: z.array(webhookSchema).default([]).describe('Webhooks that receive events.'),
     smtp: smtpSchema.optional(),
+    transparency: transparencySchema.prefault({}),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -259,6 +271,9 @@ export const serverConfigSchema = z
     cfg.cameras.forEach((c, i) => {
       if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: ['cameras', i, 'name'], message: `the camera name "${c.name}" is used twice` });
       seen.add(c.name);
+      for (const v of purposeViolations(c.purpose.allows, c.analytics)) {
+        ctx.addIssue({ code: 'custom', path: ['cameras', i, ...v.field.split('.')], message: `camera "${c.name}": ${v.message}` });
+      }
     });
     if ((cfg.server.tlsCert === undefined) !== (cfg.server.tlsKey === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['server', 'tlsCert'], message: 'give both tlsCert and tlsKey, or neither' });

@@ -3,7 +3,9 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { call, errorText } from '../api/client.ts';
 import { api } from '../api/endpoints.ts';
 import type { Camera } from '../api/types.ts';
+import type { Analytic } from '../../../src/core/purpose.ts';
 import { AdminStatus, type AdminNote } from './AdminShared.tsx';
+import { PurposeFields } from './PurposeFields.tsx';
 
 interface Fields {
   name: string;
@@ -12,11 +14,12 @@ interface Fields {
   username: string;
   password: string;
   purpose: string;
+  allows: readonly Analytic[];
   fps: string;
   mode: 'continuous' | 'events' | 'off';
 }
 
-const EMPTY: Fields = { name: '', url: '', subUrl: '', username: '', password: '', purpose: '', fps: '5', mode: 'continuous' };
+const EMPTY: Fields = { name: '', url: '', subUrl: '', username: '', password: '', purpose: '', allows: [], fps: '5', mode: 'continuous' };
 
 function credentialsOf(f: Fields): { credentials: { username: string; password: string } } | Record<string, never> {
   return f.username.trim() === '' ? {} : { credentials: { username: f.username.trim(), password: f.password } };
@@ -57,7 +60,7 @@ export function AdminCameraForm({ onAdded }: { readonly onAdded: (camera: Camera
         url: f.url.trim(),
         ...(f.subUrl.trim() === '' ? {} : { subUrl: f.subUrl.trim() }),
         ...credentialsOf(f),
-        purpose: f.purpose,
+        purpose: { statement: f.purpose.trim(), allows: [...f.allows] },
         fps: Number(f.fps),
         record: { mode: f.mode },
       };
@@ -96,10 +99,7 @@ export function AdminCameraForm({ onAdded }: { readonly onAdded: (camera: Camera
           Stream password (stored encrypted, never shown again)
           <input type="password" value={f.password} onChange={(e) => set('password', e.target.value)} maxLength={256} autoComplete="new-password" />
         </label>
-        <label>
-          Purpose (what the camera is for)
-          <input value={f.purpose} onChange={(e) => set('purpose', e.target.value)} maxLength={500} />
-        </label>
+        <PurposeFields statement={f.purpose} allows={f.allows} onStatement={(v) => set('purpose', v)} onAllows={(v) => set('allows', v)} />
         <label>
           Frames per second analysed
           <input type="number" min={0.5} max={30} step={0.5} value={f.fps} onChange={(e) => set('fps', e.target.value)} required />

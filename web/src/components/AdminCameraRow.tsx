@@ -3,8 +3,11 @@ import { Fragment, useState, type FormEvent, type ReactNode } from 'react';
 import { call, errorText } from '../api/client.ts';
 import { api } from '../api/endpoints.ts';
 import type { Camera } from '../api/types.ts';
+import type { Analytic } from '../../../src/core/purpose.ts';
 import { href } from '../router.ts';
 import { AdminStatus, type AdminNote } from './AdminShared.tsx';
+import { PurposeFields } from './PurposeFields.tsx';
+import { allowsText } from './purpose-text.ts';
 
 const COLUMNS = 8;
 
@@ -13,6 +16,16 @@ export function AdminCameraRow({ camera, onChanged }: { readonly camera: Camera;
   const [editing, setEditing] = useState(false);
   const [erasing, setErasing] = useState(false);
   const [note, setNote] = useState<AdminNote | null>(null);
+  const [statement, setStatement] = useState(camera.purpose.statement);
+  const [allows, setAllows] = useState<readonly Analytic[]>(camera.purpose.allows);
+  const toggleEditing = (): void => {
+    // Opening the panel starts from the camera as it is now (it may have changed since this row mounted).
+    if (!editing) {
+      setStatement(camera.purpose.statement);
+      setAllows(camera.purpose.allows);
+    }
+    setEditing(!editing);
+  };
   const readOnly = camera.managedBy === 'config';
 
   const remove = async (): Promise<void> => {
@@ -31,7 +44,7 @@ export function AdminCameraRow({ camera, onChanged }: { readonly camera: Camera;
     const url = String(data.get('url') ?? '').trim();
     const patch = {
       enabled: data.get('enabled') === 'on',
-      purpose: String(data.get('purpose') ?? ''),
+      purpose: { statement: statement.trim(), allows: [...allows] },
       fps: Number(data.get('fps')),
       record: { ...camera.record, mode: String(data.get('mode')) },
       ...(url !== camera.url ? { url } : {}),
@@ -69,7 +82,12 @@ export function AdminCameraRow({ camera, onChanged }: { readonly camera: Camera;
   return (
     <Fragment>
       <tr>
-        <th scope="row">{camera.name}</th>
+        <th scope="row">
+          {camera.name}
+          <div className="muted admin-small" title={camera.purpose.statement}>
+            allows: {allowsText(camera.purpose.allows)}
+          </div>
+        </th>
         <td className="admin-url">{camera.url}</td>
         <td>{readOnly ? <span title="Defined in sightline.yml: change it there">config file</span> : 'API'}</td>
         <td>{camera.enabled ? 'yes' : 'no'}</td>
@@ -88,7 +106,7 @@ export function AdminCameraRow({ camera, onChanged }: { readonly camera: Camera;
           </button>
           {!readOnly && (
             <>
-              <button type="button" onClick={() => setEditing(!editing)} aria-expanded={editing}>
+              <button type="button" onClick={toggleEditing} aria-expanded={editing}>
                 {editing ? 'Close' : 'Edit'}
               </button>
               <button type="button" className="admin-danger" onClick={() => void remove()}>
@@ -107,10 +125,7 @@ export function AdminCameraRow({ camera, onChanged }: { readonly camera: Camera;
                   Stream URL (no user or password in it)
                   <input name="url" defaultValue={camera.url} required maxLength={2048} autoComplete="off" />
                 </label>
-                <label>
-                  Purpose
-                  <input name="purpose" defaultValue={camera.purpose} maxLength={500} />
-                </label>
+                <PurposeFields statement={statement} allows={allows} onStatement={setStatement} onAllows={setAllows} />
                 <label>
                   Frames per second analysed
                   <input name="fps" type="number" min={0.5} max={30} step={0.5} defaultValue={camera.fps} required />

@@ -14,6 +14,7 @@ import { loadChecks } from '../api/load-checks.ts';
 import { rulesOf, type Camera, type CameraHealth } from '../api/types.ts';
 import { LivePlayer, streamTimeAt, type VideoClock } from '../components/LivePlayer.tsx';
 import { Overlay, type OverlayLayers } from '../components/Overlay.tsx';
+import { purposeLine } from '../components/purpose-text.ts';
 import { addTracks, pace, tracksAt, type OverlayTrack, type TimedTracks } from '../components/track-timeline.ts';
 import { useResource } from '../hooks/use-resource.ts';
 import { href } from '../router.ts';
@@ -148,6 +149,7 @@ function LiveGrid(): ReactNode {
               <a href={href(`/live/${encodeURIComponent(c.id)}`)}>{c.name}</a>
               <HealthBadge health={c.health} />
             </div>
+            <p className="live-purpose">{purposeLine(c.purpose)}</p>
           </li>
         ))}
       </ul>
@@ -239,6 +241,7 @@ function LiveSingle({ id, admin }: { readonly id: string; readonly admin: boolea
       <h1>
         {camera.name} <HealthBadge health={camera.health} />
       </h1>
+      <p className="live-purpose">{purposeLine(camera.purpose)}</p>
       <div className="live-stage" style={size ? { aspectRatio: `${size.width} / ${size.height}` } : undefined}>
         <LivePlayer cameraId={camera.id} label={`Live video of ${camera.name}`} onSize={setVideoSize} onClock={setClock} maxLagSeconds={HELD_MAX_LAG_SECONDS} />
         {size && <Overlay width={size.width} height={size.height} zones={rules.ok ? rules.zones : []} lines={rules.ok ? rules.lines : []} tracks={fresh} layers={layers} />}

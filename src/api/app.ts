@@ -41,6 +41,7 @@ import { webAppRoutes } from './routes/web-app.ts';
 import { setupRoutes } from './routes/setup.ts';
 import { systemRoutes } from './routes/system.ts';
 import { tokenRoutes } from './routes/tokens.ts';
+import { unredactedRoutes } from './routes/unredacted.ts';
 import { userRoutes } from './routes/users.ts';
 import { wsRoutes } from './routes/ws.ts';
 
@@ -164,6 +165,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
   analyticsRoutes(app, ctx);
   occupancyRoutes(app, ctx);
   recordingRoutes(app, ctx);
+  unredactedRoutes(app, ctx);
   eventRoutes(app, ctx);
   userRoutes(app, ctx);
   tokenRoutes(app, ctx);

@@ -30,6 +30,7 @@ import { ensureCertificate, loadUserCertificate, type TlsCertificate } from '../
 import { auditKeyFromSecret } from '../store/audit-log.ts';
 import { databasePath } from '../store/database.ts';
 import { openSqliteStores } from '../store/sqlite-stores.ts';
+import { UnredactedAccess } from '../store/unredacted-access.ts';
 import { createRedactor } from '../media/redactor.ts';
 import { secureDataDir } from './data-dir.ts';
 import { startDemoCamera, type DemoCamera } from './demo.ts';
@@ -196,8 +197,27 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       tempDir: path.join(dataDir, 'exports'),
       now,
     });
+    // Who sees which camera unredacted until when (time-limited grants with written reasons).
+    const unredacted = new UnredactedAccess(stores.unredactedGrants, users, { defaultMinutes: config.server.unredactedMinutes, maxMinutes: config.server.unredactedMaxMinutes });
     const api = await buildApi(
-      { config, dataDir, store, users, sessions: stores.sessions, tokens: stores.tokens, setupTokens: stores.setupTokens, audit, outbox: stores.outbox, bus, cameras, recordings, now, showVideo, detector: () => ({ name: pool.traits.name, workers: pool.size, pending: pool.pending() }) },
+      {
+        config,
+        dataDir,
+        store,
+        users,
+        sessions: stores.sessions,
+        tokens: stores.tokens,
+        setupTokens: stores.setupTokens,
+        audit,
+        outbox: stores.outbox,
+        bus,
+        cameras,
+        recordings,
+        now,
+        showVideo,
+        unredacted,
+        detector: () => ({ name: pool.traits.name, workers: pool.size, pending: pool.pending() }),
+      },
       {
         https: true,
         tls: { cert: tls.cert, key: tls.key },

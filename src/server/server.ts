@@ -189,16 +189,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     cleanups.push(() => retention.stop());
     cleanups.push(() => rm(path.join(dataDir, 'exports'), { recursive: true, force: true }));
 
-    // Everyone sees redacted video: heads of people pixelated on every path that shows video (src/media/redactor.ts).
+    // Who sees which camera unredacted until when (time-limited grants with written reasons).
+    const unredacted = new UnredactedAccess(stores.unredactedGrants, users, { defaultMinutes: config.server.unredactedMinutes, maxMinutes: config.server.unredactedMaxMinutes });
+    // Everyone sees redacted video: heads of people pixelated on every path that shows video (src/media/redactor.ts),
+    // except a viewer with an active grant for the camera; each item shown under a grant is audited.
     const showVideo = createRedactor({
       boxes: (cameraId, from, to) => stores.redactionBoxes.read(cameraId, from, to),
       latest: (cameraId) => cameras.latestRedaction(cameraId),
       redactedLive: (cameraId) => cameras.redactedLiveStream(cameraId),
+      unredacted: (viewer, cameraId) => unredacted.unredactedGrantFor(viewer, cameraId, now()) !== null,
+      onUnredacted: (viewer, item) => {
+        const grant = unredacted.unredactedGrantFor(viewer, item.cameraId, now());
+        audit.append({ actor: viewer.actor, action: 'unredacted_view', target: item.cameraId, details: { grant: grant?.id ?? null, kind: item.kind, ...(item.kind === 'file' && { mime: item.mime, time: item.time }) } });
+      },
       tempDir: path.join(dataDir, 'exports'),
       now,
     });
-    // Who sees which camera unredacted until when (time-limited grants with written reasons).
-    const unredacted = new UnredactedAccess(stores.unredactedGrants, users, { defaultMinutes: config.server.unredactedMinutes, maxMinutes: config.server.unredactedMaxMinutes });
     const api = await buildApi(
       {
         config,

@@ -75,6 +75,9 @@ const TEMPLATES: Readonly<Record<string, () => Template>> = {
   'GET /api/cameras/:id/recordings/:segmentId': () => ({ params: { id: 'A', segmentId: '1' } }),
   'GET /api/cameras/:id/export.mp4': () => ({ params: { id: 'A' }, query: RANGE }),
   'POST /api/cameras/:id/erase': () => ({ params: { id: 'A' }, body: { from: 0, to: 1000, reason: 'fuzz' } }),
+  'POST /api/cameras/:id/unredacted': () => ({ params: { id: 'A' }, body: { reason: 'fuzzing the unredacted request' } }),
+  'GET /api/unredacted-grants': () => ({ query: { active: 'true', camera: 'A', limit: '10' } }),
+  'DELETE /api/unredacted-grants/:id': () => ({ params: { id: 'no-such-grant' } }),
   'GET /api/events': () => ({ query: { ...RANGE, limit: '10', order: 'desc', type: 'intrusion', class: 'person' } }),
   'GET /api/events/:id': () => ({ params: { id: 'ev-a' } }),
   'GET /api/events/:id/snapshot.jpg': () => ({ params: { id: 'ev-a' } }),
@@ -129,6 +132,8 @@ before(async () => {
   await h.store.appendEvents([{ id: 'ev-a', cameraId: 'A', type: 'intrusion', rule: 'yard', trackId: 1, class: 'person', startTime: T0 - 1000, frame: 1, snapshotPath: '../../../../etc/passwd' }]);
   admin = await h.login('admin');
   viewerId = h.ids.viewer;
+  // The admin may ask for unredacted video, so that its requests reach the body checks.
+  await h.app.inject({ method: 'PATCH', url: `/api/users/${h.ids.admin}`, headers: h.headers(admin), payload: { unredactedVideo: true } });
   const made = await h.app.inject({ method: 'POST', url: '/api/tokens', headers: h.headers(admin), payload: { name: 'fuzz-existing', scopes: ['metrics:read'] } });
   tokenId = made.json<{ id: string }>().id;
 });

@@ -73,6 +73,10 @@ const TABLE: Readonly<Record<string, () => Spec>> = {
   'GET /api/cameras/:id/export.mp4': () => ({ allowed: ['operator', 'admin'], url: `/api/cameras/A/export.mp4?${R}`, hiddenUrl: `/api/cameras/B/export.mp4?${R}` }),
   // A range before the seeded segments, so that the walk's erasure leaves them for the other routes.
   'POST /api/cameras/:id/erase': () => ({ allowed: ADMIN, url: '/api/cameras/A/erase', payload: { from: T0 - 10 * 86_400_000, to: T0 - 9 * 86_400_000, reason: 'walk' } }),
+  // Nobody holds video:unredacted by role, admins included: an admin gives it per user (test/api-unredacted.test.ts).
+  'POST /api/cameras/:id/unredacted': () => ({ allowed: [], url: '/api/cameras/A/unredacted', payload: { reason: 'walking every route as every caller' } }),
+  'GET /api/unredacted-grants': () => ({ allowed: USERS, url: '/api/unredacted-grants?active=true' }),
+  'DELETE /api/unredacted-grants/:id': () => ({ allowed: USERS, url: '/api/unredacted-grants/no-such-grant' }),
   'GET /api/events': () => ({ allowed: EVENTS, url: '/api/events?limit=10', hiddenUrl: '/api/events?camera=B' }),
   'GET /api/events/:id': () => ({ allowed: EVENTS, url: '/api/events/ev-a', hiddenUrl: '/api/events/ev-b' }),
   'GET /api/events/:id/snapshot.jpg': () => ({ allowed: EVENTS, url: '/api/events/ev-a/snapshot.jpg', hiddenUrl: '/api/events/ev-b/snapshot.jpg' }),

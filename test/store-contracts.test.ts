@@ -17,6 +17,7 @@ import { SqliteRedactionBoxes } from '../src/store/sqlite-redaction-boxes.ts';
 import { SqliteSegmentIndex } from '../src/store/sqlite-segment-index.ts';
 import { SqliteSessionStore } from '../src/store/sqlite-sessions.ts';
 import { SqliteSetupTokenStore } from '../src/store/sqlite-setup-tokens.ts';
+import { SqliteUnredactedGrantStore } from '../src/store/sqlite-unredacted-grants.ts';
 import { SqliteUserStore } from '../src/store/sqlite-users.ts';
 import { API_TOKEN_T0, apiTokenStoreContract } from './contracts/api-token-store-contract.ts';
 import { auditLogContract } from './contracts/audit-log-contract.ts';
@@ -27,6 +28,7 @@ import { redactionBoxesContract } from './contracts/redaction-boxes-contract.ts'
 import { segmentIndexContract } from './contracts/segment-index-contract.ts';
 import { SESSION_T0, sessionStoreContract } from './contracts/session-store-contract.ts';
 import { setupTokensContract } from './contracts/setup-tokens-contract.ts';
+import { unredactedGrantStoreContract } from './contracts/unredacted-grant-store-contract.ts';
 import { USERS_T0, userStoreContract } from './contracts/user-store-contract.ts';
 
 const TMP = mkdtempSync(path.join(os.tmpdir(), 'sightline-contracts-'));
@@ -101,3 +103,10 @@ userStoreContract('SQLite', () => {
 auditLogContract('SQLite', ({ now, key }) => new SqliteAuditLog(freshDb(), { now, ...(key && { key }) }));
 
 eventRetentionContract('SQLite', async ({ now }) => new SqliteEventStore(freshDb(), { now }));
+
+unredactedGrantStoreContract('SQLite', () => {
+  const db = freshDb();
+  for (const id of ['u1', 'u2']) addUser(db, id, 'operator');
+  for (const id of ['A', 'B']) db.prepare("INSERT INTO cameras (id, name, url, created_at, updated_at) VALUES (?, ?, 'rtsp://10.0.0.1/x', 0, 0)").run(id, `cam-${id}`);
+  return new SqliteUnredactedGrantStore(db);
+});

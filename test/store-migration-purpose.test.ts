@@ -17,7 +17,7 @@ const ZONE = { name: 'plaza', polygon: [[0, 0], [10, 0], [10, 10]] };
 test('migration 10 states each camera purpose: its words kept, the analytics it used then allowed, the heat map kept', () => {
   const file = path.join(TMP, 'sightline.db');
   const before = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version < 10) });
-  assert.equal(schemaVersion(before), 8);
+  assert.equal(schemaVersion(before), 9);
   const insert = before.prepare('INSERT INTO cameras (id, name, url, config, created_at, updated_at) VALUES (?, ?, ?, ?, 0, 0)');
   insert.run('a', 'lines', 'rtsp://h/a', JSON.stringify({ purpose: 'Count visitors', analytics: { lines: [LINE], zones: [] }, managedBy: 'api' }));
   insert.run('b', 'both', 'rtsp://h/b', JSON.stringify({ purpose: '', analytics: { lines: [LINE], zones: [ZONE] } }));

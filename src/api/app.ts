@@ -42,6 +42,7 @@ import { setupRoutes } from './routes/setup.ts';
 import { systemRoutes } from './routes/system.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { transparencyRoutes } from './routes/transparency.ts';
+import { unredactedRoutes } from './routes/unredacted.ts';
 import { userRoutes } from './routes/users.ts';
 import { wsRoutes } from './routes/ws.ts';
 
@@ -166,6 +167,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
   analyticsRoutes(app, ctx);
   occupancyRoutes(app, ctx);
   recordingRoutes(app, ctx);
+  unredactedRoutes(app, ctx);
   eventRoutes(app, ctx);
   userRoutes(app, ctx);
   tokenRoutes(app, ctx);

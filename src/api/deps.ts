@@ -13,6 +13,7 @@ import type { EventStore } from '../store/event-store.ts';
 import type { Outbox } from '../store/outbox.ts';
 import type { SessionStore } from '../store/sessions.ts';
 import type { SetupTokenStore } from '../store/setup-tokens.ts';
+import type { UnredactedAccess } from '../store/unredacted-access.ts';
 import type { UserStore } from '../store/users.ts';
 
 /** Everything the API is built from. */
@@ -37,6 +38,11 @@ export interface ApiDeps {
   readonly now: () => number;
   /** The one place video passes on its way to a person (masks, redaction); default as recorded. */
   readonly showVideo?: ShowVideo;
+  /**
+   * Who sees which camera unredacted until when: time-limited grants with written reasons. Without
+   * it nobody may ask (POST /api/cameras/:id/unredacted answers 403) and nobody has a grant.
+   */
+  readonly unredacted?: UnredactedAccess;
   /** The shared detector as it runs: its name, workers and frames waiting for a worker now (absent in tests without one). */
   readonly detector?: () => { readonly name: string; readonly workers: number; readonly pending: number };
 }

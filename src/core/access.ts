@@ -14,3 +14,22 @@ export const API_TOKEN_SCOPES = ['metrics:read', 'events:read', 'cameras:read', 
 
 /** One scope of an API token. */
 export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
+
+/** What decides whether a user may ask for unredacted video: their role, whether they are disabled, and the flag an admin set. */
+export interface UnredactedHolder {
+  readonly role: UserRole;
+  readonly disabled: boolean;
+  /** The per-user flag an admin sets; never true for a viewer. */
+  readonly unredactedVideo: boolean;
+}
+
+/**
+ * True when the user holds the `video:unredacted` permission: an enabled operator or admin whose
+ * flag an admin set. Nobody holds it by role alone, admins included; viewers never.
+ */
+export function mayRequestUnredacted(user: UnredactedHolder): boolean {
+  return user.unredactedVideo && !user.disabled && user.role !== 'viewer';
+}
+
+/** The shortest and longest written reason for unredacted video, in characters (Unicode code points) after trimming. */
+export const UNREDACTED_REASON_CHARS = { min: 10, max: 500 } as const;

@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   CAMERA_CREDENTIALS_REQUIRED: { status: 409, doc: 'A change moves a camera with stored credentials to another scheme, host or port: give `credentials` again in the same request, or `credentials: null` to drop them.' },
   PURPOSE_FORBIDS: { status: 422, doc: 'A camera change asks for an analytic (counting lines, zones) that the camera\'s stated purpose does not allow; the message names the field and the analytic: add it to `purpose.allows` in the same change, or drop what asks for it.' },
   CAMERA_NETWORK_REFUSED: { status: 400, doc: 'A camera URL names a host outside the networks of `server.cameraNetworks`, or a host that does not resolve while that list is set.' },
+  GRANT_NOT_FOUND: { status: 404, doc: 'No grant of unredacted video has the given id, or it is another user\'s (only admins see everyone\'s).' },
   RECORDING_NOT_FOUND: { status: 404, doc: 'No recording covers the requested camera and time range.' },
   EXPORT_FAILED: { status: 500, doc: 'ffmpeg could not join the recorded segments into one MP4; the message holds its last error lines.' },
   EXPORT_TOO_LONG: { status: 400, doc: 'The requested export range is longer than the export limit (default 24 hours).' },

@@ -30,6 +30,7 @@ import { ensureCertificate, loadUserCertificate, type TlsCertificate } from '../
 import { auditKeyFromSecret } from '../store/audit-log.ts';
 import { databasePath } from '../store/database.ts';
 import { openSqliteStores } from '../store/sqlite-stores.ts';
+import { UnredactedAccess } from '../store/unredacted-access.ts';
 import { createRedactor } from '../media/redactor.ts';
 import { secureDataDir } from './data-dir.ts';
 import { startDemoCamera, type DemoCamera } from './demo.ts';
@@ -188,16 +189,41 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     cleanups.push(() => retention.stop());
     cleanups.push(() => rm(path.join(dataDir, 'exports'), { recursive: true, force: true }));
 
-    // Everyone sees redacted video: heads of people pixelated on every path that shows video (src/media/redactor.ts).
+    // Who sees which camera unredacted until when (time-limited grants with written reasons).
+    const unredacted = new UnredactedAccess(stores.unredactedGrants, users, { defaultMinutes: config.server.unredactedMinutes, maxMinutes: config.server.unredactedMaxMinutes });
+    // Everyone sees redacted video: heads of people pixelated on every path that shows video (src/media/redactor.ts),
+    // except a viewer with an active grant for the camera; each item shown under a grant is audited.
     const showVideo = createRedactor({
       boxes: (cameraId, from, to) => stores.redactionBoxes.read(cameraId, from, to),
       latest: (cameraId) => cameras.latestRedaction(cameraId),
       redactedLive: (cameraId) => cameras.redactedLiveStream(cameraId),
+      unredacted: (viewer, cameraId) => unredacted.unredactedGrantFor(viewer, cameraId, now()) !== null,
+      onUnredacted: (viewer, item) => {
+        const grant = unredacted.unredactedGrantFor(viewer, item.cameraId, now());
+        audit.append({ actor: viewer.actor, action: 'unredacted_view', target: item.cameraId, details: { grant: grant?.id ?? null, kind: item.kind, ...(item.kind === 'file' && { mime: item.mime, time: item.time }) } });
+      },
       tempDir: path.join(dataDir, 'exports'),
       now,
     });
     const api = await buildApi(
-      { config, dataDir, store, users, sessions: stores.sessions, tokens: stores.tokens, setupTokens: stores.setupTokens, audit, outbox: stores.outbox, bus, cameras, recordings, now, showVideo, detector: () => ({ name: pool.traits.name, workers: pool.size, pending: pool.pending() }) },
+      {
+        config,
+        dataDir,
+        store,
+        users,
+        sessions: stores.sessions,
+        tokens: stores.tokens,
+        setupTokens: stores.setupTokens,
+        audit,
+        outbox: stores.outbox,
+        bus,
+        cameras,
+        recordings,
+        now,
+        showVideo,
+        unredacted,
+        detector: () => ({ name: pool.traits.name, workers: pool.size, pending: pool.pending() }),
+      },
       {
         https: true,
         tls: { cert: tls.cert, key: tls.key },

@@ -150,6 +150,28 @@ CREATE INDEX redaction_boxes_by_time ON redaction_boxes (start_time);
 `;
 
 /**
+ * SQL of migration 9: unredacted video. Each user's flag that an admin sets (a viewer may never hold
+ * it), and the grants: one user, one camera, a written reason, a time limit, and when and by whom a
+ * grant was ended early. Grants are never deleted with their user (users are only disabled).
+ */
+export const SCHEMA_V9 = `
+ALTER TABLE users ADD COLUMN unredacted_video INTEGER NOT NULL DEFAULT 0
+  CHECK (unredacted_video IN (0, 1) AND (unredacted_video = 0 OR role <> 'viewer'));
+CREATE TABLE unredacted_grants (
+  id         TEXT PRIMARY KEY,
+  user_id    TEXT NOT NULL REFERENCES users(id),
+  camera_id  TEXT NOT NULL REFERENCES cameras(id) ON DELETE CASCADE,
+  reason     TEXT NOT NULL CHECK (length(reason) BETWEEN 10 AND 500),   -- trimmed, in code points
+  granted_at INTEGER NOT NULL,                                          -- epoch ms
+  expires_at INTEGER NOT NULL CHECK (expires_at > granted_at),          -- epoch ms
+  ended_at   INTEGER CHECK (ended_at IS NULL OR (ended_at >= granted_at AND ended_at < expires_at)),  -- epoch ms, when ended early
+  ended_by   TEXT CHECK ((ended_at IS NULL) = (ended_by IS NULL))       -- audit name of who ended it early
+) STRICT;
+CREATE INDEX unredacted_grants_by_user_camera ON unredacted_grants (user_id, camera_id, expires_at);
+CREATE INDEX unredacted_grants_by_time ON unredacted_grants (granted_at);
+`;
+
+/**
  * SQL of migration 10: each camera's purpose becomes an object with the analytics it allows stated.
  * A purpose written as plain text (or none) keeps its words as the statement and allows what the
  * camera used when it was migrated: counting where it has lines, zones where it has zones, and the
@@ -181,6 +203,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'zone occupancy per minute from the tracks present', up: SCHEMA_V6 },
   { version: 7, name: 'audit log retention behind a sealed checkpoint', up: SCHEMA_V7 },
   { version: 8, name: 'redaction boxes kept with the recording', up: SCHEMA_V8 },
+  { version: 9, name: 'unredacted video: per-user flag and time-limited grants with reasons', up: SCHEMA_V9 },
   { version: 10, name: 'camera purposes with the analytics they allow, audit entries by time', up: SCHEMA_V10 },
 ];
 

@@ -21,7 +21,9 @@ import { SqliteRedactionBoxes } from './sqlite-redaction-boxes.ts';
 import { SqliteSegmentIndex } from './sqlite-segment-index.ts';
 import { SqliteSessionStore } from './sqlite-sessions.ts';
 import { SqliteSetupTokenStore } from './sqlite-setup-tokens.ts';
+import { SqliteUnredactedGrantStore } from './sqlite-unredacted-grants.ts';
 import { SqliteUserStore } from './sqlite-users.ts';
+import type { UnredactedGrantStore } from './unredacted-grants.ts';
 import type { UserStore } from './users.ts';
 
 /** Every repository of one store. */
@@ -38,6 +40,8 @@ export interface Stores {
   readonly segments: SegmentIndex;
   /** The rectangles that hide people, per analysed frame, kept with the video. */
   readonly redactionBoxes: RedactionBoxStore;
+  /** Time-limited grants of unredacted video, with their reasons. */
+  readonly unredactedGrants: UnredactedGrantStore;
   /** Closes the store; later calls fail. */
   close(): Promise<void>;
 }
@@ -72,6 +76,7 @@ export function openSqliteStores(file: string, options: SqliteStoresOptions): St
       outbox: new SqliteOutbox(db),
       segments: new SqliteSegmentIndex(db),
       redactionBoxes: new SqliteRedactionBoxes(db),
+      unredactedGrants: new SqliteUnredactedGrantStore(db),
       close: () => events.close(),
     };
   } catch (error) {

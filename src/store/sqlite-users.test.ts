@@ -35,13 +35,13 @@ describe('user store: accounts', () => {
   test('create normalises the name, hashes the password and never shows the hash', async () => {
     const { db, users } = fresh();
     const alice = await users.create({ name: '  Alice ', password: PW, role: 'operator' });
-    assert.deepEqual(alice, { id: 'u1', name: 'alice', role: 'operator', createdAt: T0, disabled: false });
+    assert.deepEqual(alice, { id: 'u1', name: 'alice', role: 'operator', createdAt: T0, disabled: false, unredactedVideo: false });
     const stored = db.prepare<[], { password_hash: string }>('SELECT password_hash FROM users').get()!.password_hash;
     assert.match(stored, /^\$argon2id\$v=19\$m=64,t=1,p=1\$/);
     assert.equal(stored.includes(PW), false);
     await users.create({ name: 'bob', password: PW, role: 'viewer' });
     for (const u of [...users.list(), users.findByName('ALICE')!, users.findById('u2')!]) {
-      assert.deepEqual(Object.keys(u).sort(), ['createdAt', 'disabled', 'id', 'name', 'role']);
+      assert.deepEqual(Object.keys(u).sort(), ['createdAt', 'disabled', 'id', 'name', 'role', 'unredactedVideo']);
     }
     assert.deepEqual(users.list().map((u) => u.name), ['alice', 'bob']);
     assert.equal(users.findByName('carol'), undefined);
@@ -101,7 +101,7 @@ describe('user store: first admin through the setup link', () => {
     await rejectsCode(() => users.createFirstAdmin(token, { name: 'r', password: PW }), 'USER_INVALID');
     assert.deepEqual(users.list(), []);
     const root = await users.createFirstAdmin(token, { name: 'Root', password: PW });
-    assert.deepEqual(root, { id: root.id, name: 'root', role: 'admin', createdAt: T0, disabled: false });
+    assert.deepEqual(root, { id: root.id, name: 'root', role: 'admin', createdAt: T0, disabled: false, unredactedVideo: false });
     await rejectsCode(() => users.createFirstAdmin(token, { name: 'other', password: PW }), 'SETUP_CLOSED');
     await rejectsCode(() => new SqliteSetupTokenStore(db).create({ now: T0 }), 'SETUP_CLOSED');
     assert.equal(users.list().length, 1);

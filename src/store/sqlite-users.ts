@@ -49,9 +49,10 @@ interface UserRow {
   role: UserRole;
   created_at: number;
   disabled: number;
+  unredacted_video: number;
 }
 
-const toUser = (r: UserRow): User => ({ id: r.id, name: r.name, role: r.role, createdAt: r.created_at, disabled: r.disabled === 1 });
+const toUser = (r: UserRow): User => ({ id: r.id, name: r.name, role: r.role, createdAt: r.created_at, disabled: r.disabled === 1, unredactedVideo: r.unredacted_video === 1 });
 
 /** The users of one database connection; the connection stays the caller's. */
 export class SqliteUserStore implements UserStore {
@@ -86,7 +87,9 @@ export class SqliteUserStore implements UserStore {
       insert: db.prepare<[string, string, string, string, number]>('INSERT INTO users (id, name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?)'),
       setHash: db.prepare<[string, string, string]>('UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?'),
       setDisabled: db.prepare<[number, string]>('UPDATE users SET disabled = ? WHERE id = ?'),
-      setRole: db.prepare<[string, string]>('UPDATE users SET role = ? WHERE id = ?'),
+      // A viewer never holds the unredacted-video flag (the table's CHECK holds it too).
+      setRole: db.prepare<{ role: string; id: string }>("UPDATE users SET role = @role, unredacted_video = CASE WHEN @role = 'viewer' THEN 0 ELSE unredacted_video END WHERE id = @id"),
+      setUnredacted: db.prepare<[number, string]>('UPDATE users SET unredacted_video = ? WHERE id = ?'),
       admins: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM users WHERE role = 'admin' AND disabled = 0"),
       cameraExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM cameras WHERE id = ?'),
       grant: db.prepare<[string, string]>('INSERT INTO user_cameras (user_id, camera_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
@@ -165,16 +168,21 @@ export class SqliteUserStore implements UserStore {
   }
 
   /**
-   * An admin's change of a user's role, disabled flag and password, all or nothing: every change is
-   * checked first (USER_NOT_FOUND, USER_INVALID, PASSWORD_WEAK, STORE_CONFLICT when the user would
-   * stop being the last enabled admin or the password changed meanwhile), then all are written in
-   * one transaction. Returns the user and whether the password was changed.
+   * An admin's change of a user's role, disabled flag, password and unredacted-video flag, all or
+   * nothing: every change is checked first (USER_NOT_FOUND, USER_INVALID, also for the unredacted-video
+   * flag on a user who is or becomes a viewer, PASSWORD_WEAK, STORE_CONFLICT when the user would stop
+   * being the last enabled admin or the password changed meanwhile), then all are written in one
+   * transaction. A user made a viewer loses the unredacted-video flag. Returns the user and whether
+   * the password was changed.
    */
   async update(id: string, changes: UserChanges): Promise<{ readonly user: User; readonly passwordChanged: boolean }> {
     const before = this.#row(id);
     const role = changes.role === undefined ? undefined : checkRole(changes.role);
     if (changes.password !== undefined) checkPolicy(changes.password, before.name);
     const check = (row: UserRow): void => {
+      if (changes.unredactedVideo === true && (role ?? row.role) === 'viewer') {
+        throw new SightlineError('USER_INVALID', `${row.name} is ${role === undefined ? 'a viewer' : 'made a viewer'}: viewers may never see unredacted video; make them an operator first`);
+      }
       const wasAdmin = row.role === 'admin' && row.disabled === 0;
       const staysAdmin = (role ?? row.role) === 'admin' && !(changes.disabled ?? row.disabled === 1);
       if (wasAdmin && !staysAdmin && this.countAdmins() <= 1) {
@@ -189,8 +197,9 @@ export class SqliteUserStore implements UserStore {
       if (hash !== undefined && this.#s.setHash.run(hash, id, before.password_hash).changes === 0) {
         throw new SightlineError('STORE_CONFLICT', `the password of ${row.name} was changed meanwhile: try again`);
       }
-      if (role !== undefined && role !== row.role) this.#s.setRole.run(role, id);
+      if (role !== undefined && role !== row.role) this.#s.setRole.run({ role, id });
       if (changes.disabled !== undefined && changes.disabled !== (row.disabled === 1)) this.#s.setDisabled.run(changes.disabled ? 1 : 0, id);
+      if (changes.unredactedVideo !== undefined) this.#s.setUnredacted.run(changes.unredactedVideo ? 1 : 0, id);
       return { user: toUser(this.#row(id)), passwordChanged: hash !== undefined };
     }).immediate();
   }
@@ -212,7 +221,7 @@ export class SqliteUserStore implements UserStore {
     }).immediate();
   }
 
-  /** Changes a user's role: USER_NOT_FOUND, USER_INVALID for an unknown role, or STORE_CONFLICT when it would demote the last enabled admin. */
+  /** Changes a user's role (a new viewer loses the unredacted-video flag): USER_NOT_FOUND, USER_INVALID for an unknown role, or STORE_CONFLICT when it would demote the last enabled admin. */
   setRole(id: string, role: UserRole): User {
     const checked = checkRole(role);
     return this.#db.transaction((): User => {
@@ -220,7 +229,7 @@ export class SqliteUserStore implements UserStore {
       if (row.role === 'admin' && checked !== 'admin' && row.disabled === 0 && this.countAdmins() <= 1) {
         throw new SightlineError('STORE_CONFLICT', `${row.name} is the last enabled admin: make another admin first`);
       }
-      this.#s.setRole.run(checked, id);
+      this.#s.setRole.run({ role: checked, id });
       return toUser(this.#row(id));
     }).immediate();
   }

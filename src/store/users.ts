@@ -28,6 +28,11 @@ export interface User {
   readonly createdAt: number;
   /** A disabled user cannot sign in. */
   readonly disabled: boolean;
+  /**
+   * Whether an admin lets this user ask for unredacted video (with a written reason, for a limited
+   * time, one camera): never true for a viewer. No role grants it by itself, admins included.
+   */
+  readonly unredactedVideo: boolean;
 }
 
 /** What is needed to create a user. */
@@ -64,6 +69,8 @@ export interface UserChanges {
   readonly role?: UserRole | undefined;
   readonly disabled?: boolean | undefined;
   readonly password?: string | undefined;
+  /** Give (true) or take (false) the user's permission to ask for unredacted video; a viewer may not have it. */
+  readonly unredactedVideo?: boolean | undefined;
 }
 
 /** A user name in its one stored spelling: Unicode NFKC, trimmed, lower-case. */
@@ -125,17 +132,19 @@ export interface UserStore {
    */
   changePassword(id: string, currentPassword: string, newPassword: string, origin: AttemptOrigin): Promise<PasswordChangeResult>;
   /**
-   * An admin's change of a user's role, disabled flag and password, all or nothing: every change is
-   * checked first (USER_NOT_FOUND, USER_INVALID, PASSWORD_WEAK, STORE_CONFLICT when the user would
-   * stop being the last enabled admin or the password changed meanwhile), then all are written in
-   * one transaction. Returns the user and whether the password was changed.
+   * An admin's change of a user's role, disabled flag, password and unredacted-video flag, all or
+   * nothing: every change is checked first (USER_NOT_FOUND, USER_INVALID, also for the unredacted-video
+   * flag on a user who is or becomes a viewer, PASSWORD_WEAK, STORE_CONFLICT when the user would stop
+   * being the last enabled admin or the password changed meanwhile), then all are written in one
+   * transaction. A user made a viewer loses the unredacted-video flag. Returns the user and whether
+   * the password was changed.
    */
   update(id: string, changes: UserChanges): Promise<{ readonly user: User; readonly passwordChanged: boolean }>;
   /** Sets a user's password without the current one (an admin's reset): USER_NOT_FOUND or PASSWORD_WEAK. */
   setPassword(id: string, newPassword: string): Promise<void>;
   /** Disables or re-enables a user: USER_NOT_FOUND, or STORE_CONFLICT when it would disable the last enabled admin. */
   setDisabled(id: string, disabled: boolean): User;
-  /** Changes a user's role: USER_NOT_FOUND, USER_INVALID for an unknown role, or STORE_CONFLICT when it would demote the last enabled admin. */
+  /** Changes a user's role (a new viewer loses the unredacted-video flag): USER_NOT_FOUND, USER_INVALID for an unknown role, or STORE_CONFLICT when it would demote the last enabled admin. */
   setRole(id: string, role: UserRole): User;
   /** How many enabled admins exist. */
   countAdmins(): number;

@@ -28,6 +28,9 @@ export async function rejectsCode(run: () => unknown, code: ErrorCode, message?:
   );
 }
 
+/** A user's role and unredacted-video flag. */
+const pick = (u: User): [User['role'], boolean] => [u.role, u.unredactedVideo];
+
 /** The contract every `UserStore` implementation passes: accounts, all-or-nothing updates, the last-admin rule and throttled sign-ins. */
 export function userStoreContract(name: string, open: OpenUserStore): void {
   describe(`${name}: user store contract`, () => {
@@ -124,6 +127,29 @@ export function userStoreContract(name: string, open: OpenUserStore): void {
         assert.equal((await users.checkLogin('bob', next, '10.0.0.1', T0)).status, 'ok');
         const demoted = await users.update(bob.id, { role: 'operator', disabled: true });
         assert.deepEqual([demoted.user.role, demoted.user.disabled, demoted.passwordChanged], ['operator', true, false]);
+      });
+
+      test('the unredacted-video flag: nobody has it at first, admins included; operators and admins may get it, viewers never', async () => {
+        const users = await open();
+        const root = await users.create({ name: 'root', password: PW, role: 'admin' });
+        const op = await users.create({ name: 'olga', password: PW, role: 'operator' });
+        const viewer = await users.create({ name: 'vic', password: PW, role: 'viewer' });
+        for (const u of [root, op, viewer]) assert.equal(u.unredactedVideo, false, u.name);
+        assert.equal((await users.update(op.id, { unredactedVideo: true })).user.unredactedVideo, true);
+        assert.equal((await users.update(root.id, { unredactedVideo: true })).user.unredactedVideo, true);
+        assert.equal(users.findById(op.id)?.unredactedVideo, true);
+        await rejectsCode(() => users.update(viewer.id, { unredactedVideo: true }), 'USER_INVALID', /viewers may never see unredacted video/);
+        // Made a viewer and given the flag at once: refused, all or nothing.
+        await rejectsCode(() => users.update(op.id, { role: 'viewer', unredactedVideo: true }), 'USER_INVALID', /made a viewer/);
+        assert.deepEqual(users.findById(op.id), { ...op, unredactedVideo: true });
+        // Promoted and given the flag at once: fine.
+        assert.deepEqual(pick((await users.update(viewer.id, { role: 'operator', unredactedVideo: true })).user), ['operator', true]);
+        // A user made a viewer loses the flag, by update or by setRole.
+        assert.deepEqual(pick((await users.update(op.id, { role: 'viewer' })).user), ['viewer', false]);
+        assert.deepEqual(pick(users.setRole(viewer.id, 'viewer')), ['viewer', false]);
+        // Taken away.
+        assert.equal((await users.update(root.id, { unredactedVideo: false })).user.unredactedVideo, false);
+        assert.deepEqual(users.list().map((u) => [u.name, u.unredactedVideo]), [['olga', false], ['root', false], ['vic', false]]);
       });
     });
 

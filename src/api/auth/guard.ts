@@ -11,7 +11,7 @@ import type { ApiContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import type { ApiApp } from '../fastify-types.ts';
 import { authenticate, CSRF_HEADER, csrfMatches } from './credentials.ts';
-import { isPermission, roleAllows, scopesAllow, type Permission } from './permissions.ts';
+import { isPermission, scopesAllow, userAllows, type Permission } from './permissions.ts';
 import { canSeeCamera, type Principal } from './principal.ts';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -20,7 +20,18 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const WS_POLICY_VIOLATION = 1008;
 
 function allows(principal: Principal, permission: Permission): boolean {
-  return principal.kind === 'user' ? roleAllows(principal.user.role, permission) : scopesAllow(principal.token.scopes, permission);
+  return principal.kind === 'user' ? userAllows(principal.user, permission) : scopesAllow(principal.token.scopes, permission);
+}
+
+/** Why the caller may not: the permission and what lacks it (for `video:unredacted`, the user's flag). */
+function forbidden(principal: Principal, permission: Permission): string {
+  if (principal.kind === 'token') return `this needs the ${permission} permission, which the token lacks`;
+  if (permission === 'video:unredacted') {
+    return principal.user.role === 'viewer'
+      ? 'this needs the video:unredacted permission, which a viewer never holds'
+      : 'this needs the video:unredacted permission, which an admin gives per user: you do not hold it';
+  }
+  return `this needs the ${permission} permission, which the role ${principal.user.role} lacks`;
 }
 
 function isUpgrade(request: FastifyRequest): boolean {
@@ -132,7 +143,7 @@ export function installGuard(app: ApiApp, ctx: ApiContext): void {
     const ws = request.routeOptions.url !== undefined && wsRoutes.has(request.routeOptions.url) && isUpgrade(request);
     try {
       const principal = authenticate(ctx, request);
-      if (!allows(principal, permission)) throw new SightlineError('FORBIDDEN', `this needs the ${permission} permission, which the ${principal.kind === 'user' ? `role ${principal.user.role}` : 'token'} lacks`);
+      if (!allows(principal, permission)) throw new SightlineError('FORBIDDEN', forbidden(principal, permission));
       if (principal.kind === 'user') {
         if (STATE_CHANGING.has(request.method) && !csrfMatches(principal.csrfToken, request.headers[CSRF_HEADER])) {
           throw new SightlineError('CSRF_FAILED', `a signed-in request that changes something needs the ${CSRF_HEADER} header from sign-in or /api/auth/me`);

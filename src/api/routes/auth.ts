@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { SightlineError } from '../../core/errors.ts';
+import { mayRequestUnredacted } from '../../core/access.ts';
 import { normalizeUserName } from '../../store/users.ts';
 import { csrfTokenFor } from '../auth/credentials.ts';
 import { requestDevice, setDeviceCookie } from '../auth/device-cookie.ts';
@@ -87,7 +88,7 @@ export function authRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request) => {
       const me = sessionUser(request.principal);
       const cameras = me.user.role === 'admin' ? (await ctx.deps.cameras.list()).map((c) => c.id) : users.camerasOf(me.user.id);
-      return { user: me.user, role: me.user.role, cameras, csrfToken: me.csrfToken };
+      return { user: me.user, role: me.user.role, cameras, mayRequestUnredacted: ctx.deps.unredacted !== undefined && mayRequestUnredacted(me.user), csrfToken: me.csrfToken };
     },
   );
 

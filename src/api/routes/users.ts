@@ -1,12 +1,16 @@
 /**
- * Users, for admins: GET/POST /api/users, PATCH /api/users/:id (role, disabled, password; users are
- * disabled, never deleted, so the audit log keeps meaning), PUT /api/users/:id/cameras. A change of
- * role, password or a disable ends the user's sessions.
+ * Users, for admins: GET/POST /api/users, PATCH /api/users/:id (role, disabled, password, the
+ * unredacted-video flag; users are disabled, never deleted, so the audit log keeps meaning), PUT
+ * /api/users/:id/cameras. A change of role, password or a disable ends the user's sessions; a user
+ * who loses the unredacted-video permission (flag taken, made a viewer, disabled) loses their
+ * active grants at once.
  */
 import { z } from 'zod';
+import { mayRequestUnredacted } from '../../core/access.ts';
 import { SightlineError } from '../../core/errors.ts';
 import { USER_ROLES, type User } from '../../store/users.ts';
 import { auditRequest, type ApiContext } from '../context.ts';
+import { endGrantsOfWithdrawn } from './unredacted.ts';
 import type { ApiApp } from '../fastify-types.ts';
 import { userListSchema } from '../schemas/answers.ts';
 import { idParam, idParams, noQuery, responses } from '../schemas/common.ts';
@@ -64,21 +68,26 @@ export function userRoutes(app: ApiApp, ctx: ApiContext): void {
     {
       config: { permission: 'admin' },
       schema: {
-        summary: "Change a user's role, disable or enable them, or reset their password",
+        summary: "Change a user's role, disable or enable them, reset their password, or give or take their permission to ask for unredacted video",
         params: idParams,
         querystring: noQuery,
         body: z
-          .strictObject({ role: z.enum(USER_ROLES).optional(), disabled: z.boolean().optional(), password: passwordField.optional() })
-          .refine((b) => b.role !== undefined || b.disabled !== undefined || b.password !== undefined, 'give role, disabled or password'),
+          .strictObject({
+            role: z.enum(USER_ROLES).optional(),
+            disabled: z.boolean().optional(),
+            password: passwordField.optional(),
+            unredactedVideo: z.boolean().optional().describe('Give (true) or take (false) the video:unredacted permission: operators and admins only, never viewers.'),
+          })
+          .refine((b) => b.role !== undefined || b.disabled !== undefined || b.password !== undefined || b.unredactedVideo !== undefined, 'give role, disabled, password or unredactedVideo'),
         response: responses(userWithCamerasSchema),
       },
     },
     async (request) => {
       const { id } = request.params;
-      const { role, disabled, password } = request.body;
+      const { role, disabled, password, unredactedVideo } = request.body;
       userOr404(id);
       // All or nothing: the store checks every change before it writes any, in one transaction.
-      const { user, passwordChanged } = await users.update(id, { role, disabled, password });
+      const { user, passwordChanged } = await users.update(id, { role, disabled, password, unredactedVideo });
       // The caller's own session survives a change of their own password or role; every other ends.
       const me = request.principal?.kind === 'user' && request.principal.user.id === id ? request.principal.session.tokenHash : undefined;
       const sessionsEnded = passwordChanged || role !== undefined || disabled === true ? ctx.sessions.revokeUser(id, disabled === true ? undefined : me) : 0;
@@ -90,9 +99,11 @@ export function userRoutes(app: ApiApp, ctx: ApiContext): void {
         fields,
         ...(role === undefined ? {} : { role }),
         ...(disabled === undefined ? {} : { disabled }),
+        ...(unredactedVideo === undefined ? {} : { unredactedVideo }),
         passwordChanged,
         sessionsEnded,
       });
+      if (!mayRequestUnredacted(user)) endGrantsOfWithdrawn(ctx, request, user.id);
       return withCameras(user);
     },
   );

@@ -12,6 +12,7 @@ export const meSchema = z.object({
   user: userSchema,
   role: userSchema.shape.role,
   cameras: z.array(z.string()).describe('Ids of the cameras this user may see.'),
+  mayRequestUnredacted: z.boolean().describe('Whether this user holds the video:unredacted permission: may ask, with a written reason, to see one camera unredacted for a limited time.'),
   csrfToken: z.string().describe('Send as x-csrf-token on every POST, PUT, PATCH and DELETE.'),
 });
 

@@ -19,6 +19,7 @@ export const userSchema = z.object({
   role: userRoleSchema,
   createdAt: z.number(),
   disabled: z.boolean(),
+  unredactedVideo: z.boolean().describe('Whether an admin lets this user ask for unredacted video (with a written reason, for a limited time, one camera); never a viewer.'),
 });
 
 /** A user with the cameras granted to them. */

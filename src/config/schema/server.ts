@@ -120,6 +120,20 @@ export const listenSchema = z
     sessionHours: z.number().min(0.1).max(720).default(12).describe('A sign-in session ends this many hours after it starts.'),
     idleMinutes: z.number().min(1).max(1440).default(60).describe('A sign-in session ends after this many minutes without a request.'),
     maxBodyBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024).describe('Largest request body accepted, in bytes.'),
+    unredactedMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1440)
+      .default(15)
+      .describe('How long a grant of unredacted video lasts when its request names no duration, minutes (capped at `unredactedMaxMinutes`).'),
+    unredactedMaxMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1440)
+      .default(60)
+      .describe('The longest grant of unredacted video (one camera, with a written reason) a user may ask for, minutes.'),
     cameraNetworks: z
       .array(z.string().refine((v) => NETWORK.safeParse(v).success, 'expected a CIDR such as 192.168.1.0/24 or fd00::/8, or a single address'))
       .min(1)

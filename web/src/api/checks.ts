@@ -29,6 +29,7 @@ import { cameraViewSchema } from '../../../src/api/schemas/camera.ts';
 import { errorSchema, noContent } from '../../../src/api/schemas/common.ts';
 import { countRowsSchema, eventPageSchema, heatGridSchema } from '../../../src/api/schemas/event.ts';
 import { busMessageSchema, liveStreamMessageSchema } from '../../../src/api/schemas/live.ts';
+import { unredactedGrantListSchema, unredactedGrantSchema } from '../../../src/api/schemas/unredacted.ts';
 import { apiTokenSchema, userWithCamerasSchema } from '../../../src/api/schemas/user-view.ts';
 import { lineSchema, zoneSchema } from '../../../src/config/schema/rules.ts';
 
@@ -50,6 +51,9 @@ export const responses = {
   occupancy: occupancySchema,
   heatGrid: heatGridSchema,
   events: eventPageSchema,
+  requestUnredacted: unredactedGrantSchema,
+  unredactedGrants: unredactedGrantListSchema,
+  endUnredacted: unredactedGrantSchema,
   users: userListSchema,
   addUser: userWithCamerasSchema,
   updateUser: userWithCamerasSchema,

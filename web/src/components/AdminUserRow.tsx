@@ -1,4 +1,4 @@
-/** One user in the administration list: role, disable/enable, password reset and per-camera permissions. */
+/** One user in the administration list: role, disable/enable, the unredacted-video permission, password reset and per-camera permissions. */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { call, errorText } from '../api/client.ts';
 import { api } from '../api/endpoints.ts';
@@ -64,6 +64,23 @@ export function AdminUserRow({ user, cameras, self, onChanged }: { readonly user
           {user.disabled ? 'Enable' : 'Disable'}
         </button>
       </div>
+      {user.role === 'viewer' ? (
+        <p className="muted admin-small">Viewers always see faces and heads redacted.</p>
+      ) : (
+        <label className="admin-check">
+          <input
+            type="checkbox"
+            checked={user.unredactedVideo}
+            onChange={(e) =>
+              void patch(
+                { unredactedVideo: e.target.checked },
+                e.target.checked ? `${user.name} may now ask for unredacted video, with a written reason, for a limited time.` : `${user.name} may no longer ask for unredacted video; their running grants were ended.`,
+              )
+            }
+          />{' '}
+          May ask for unredacted video (with a written reason, one camera, for a limited time; audited)
+        </label>
+      )}
       <form className="admin-actions" onSubmit={(e) => void resetPassword(e)}>
         <label>
           New password <input name="password" type="password" required minLength={12} autoComplete="new-password" />

@@ -2,7 +2,8 @@
  * Live view: `#/live` is a grid of every camera the user may see, each playing live with its
  * health; `#/live/<id>` is one camera large with its health details and an overlay of zones, lines
  * and tracked objects (from the `tracks` topic of /api/ws), drawn for the picture on screen: each
- * message carries its frame's stream time, the player says which stream time it shows.
+ * message carries its frame's stream time, the player says which stream time it shows. Under it,
+ * whether faces and heads are redacted, and for users who may, the request for unredacted video.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { z } from 'zod';
@@ -15,6 +16,7 @@ import { rulesOf, type Camera, type CameraHealth } from '../api/types.ts';
 import { LivePlayer, streamTimeAt, type VideoClock } from '../components/LivePlayer.tsx';
 import { Overlay, type OverlayLayers } from '../components/Overlay.tsx';
 import { purposeLine } from '../components/purpose-text.ts';
+import { UnredactedPanel } from '../components/UnredactedPanel.tsx';
 import { addTracks, pace, tracksAt, type OverlayTrack, type TimedTracks } from '../components/track-timeline.ts';
 import { useResource } from '../hooks/use-resource.ts';
 import { href } from '../router.ts';
@@ -200,6 +202,8 @@ function LiveSingle({ id, admin }: { readonly id: string; readonly admin: boolea
   const [layers, setLayers] = useState<OverlayLayers>({ boxes: true, zones: true, lines: true });
   const shown = useShownTracks(clock, history, layers.boxes);
   const [, setTick] = useState(0);
+  // The caller's running grant of unredacted video: the player reconnects when it starts or ends.
+  const [grantId, setGrantId] = useState<string | null>(null);
   const onFeed = useCallback(
     (bus: BusMessage) => {
       if (bus.topic === 'tracks') {
@@ -243,9 +247,10 @@ function LiveSingle({ id, admin }: { readonly id: string; readonly admin: boolea
       </h1>
       <p className="live-purpose">{purposeLine(camera.purpose)}</p>
       <div className="live-stage" style={size ? { aspectRatio: `${size.width} / ${size.height}` } : undefined}>
-        <LivePlayer cameraId={camera.id} label={`Live video of ${camera.name}`} onSize={setVideoSize} onClock={setClock} maxLagSeconds={HELD_MAX_LAG_SECONDS} />
+        <LivePlayer key={grantId ?? 'redacted'} cameraId={camera.id} label={`Live video of ${camera.name}`} onSize={setVideoSize} onClock={setClock} maxLagSeconds={HELD_MAX_LAG_SECONDS} />
         {size && <Overlay width={size.width} height={size.height} zones={rules.ok ? rules.zones : []} lines={rules.ok ? rules.lines : []} tracks={fresh} layers={layers} />}
       </div>
+      <UnredactedPanel cameraId={camera.id} onGrant={setGrantId} />
       <fieldset className="live-layers">
         <legend>Show</legend>
         {(['boxes', 'zones', 'lines'] as const).map((key) => (

@@ -1,0 +1,73 @@
+/**
+ * The server's ShowVideo asks the grants: through the real server over HTTPS with its demo camera,
+ * an admin without a grant gets live.jpg through redaction (nothing audited as unredacted), with a
+ * grant asked for with a reason gets it unredacted and each such view is audited `unredacted_view`
+ * with the grant, and once the grant is ended gets redacted pictures again.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request as httpsRequest } from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { serverConfigSchema } from '../src/config/schema/server.ts';
+import { startServer, type RunningServer } from '../src/server/server.ts';
+import { waitFor } from './fixtures/wait.ts';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'sightline-unredacted-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const PASSWORD = 'tr0mbone-kettle-sunrise';
+
+interface Answer {
+  readonly status: number;
+  readonly body: Buffer;
+  readonly cookie: string | undefined;
+}
+
+function call(server: RunningServer, method: string, url: string, headers: Record<string, string>, body?: unknown): Promise<Answer> {
+  const agent = new Agent({ ca: server.tls.cert, servername: 'localhost' });
+  const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(new URL(url, server.url), { method, agent, headers: { ...(data && { 'content-type': 'application/json' }), ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), cookie: res.headers['set-cookie']?.[0]?.split(';')[0] }));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+const json = <T>(a: Answer): T => JSON.parse(a.body.toString()) as T;
+
+test('live.jpg is unredacted only under a grant, and each view under it is audited', { timeout: 120_000 }, async () => {
+  const config = serverConfigSchema.parse({ server: { port: 0 }, detect: { workers: 1 } });
+  const server = await startServer({ config, dataDir: path.join(dir, 'data'), demo: { rtspPort: 0 }, hashParams: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, httpLog: false, log: () => undefined });
+  try {
+    const token = new URLSearchParams(new URL(server.setupUrl!).hash.slice(1)).get('token')!;
+    assert.equal((await call(server, 'POST', '/api/setup', {}, { token, name: 'owner', password: PASSWORD })).status, 201);
+    const login = await call(server, 'POST', '/api/auth/login', {}, { name: 'owner', password: PASSWORD });
+    assert.equal(login.status, 200);
+    const { user, csrfToken } = json<{ user: { id: string }; csrfToken: string }>(login);
+    const auth = { cookie: login.cookie!, 'x-csrf-token': csrfToken };
+    const [camera] = await server.cameras.list();
+    assert.ok(camera);
+    await waitFor(async () => (await call(server, 'GET', `/api/cameras/${camera.id}/live.jpg`, auth)).status === 200, 60_000, 'the demo camera to show a picture');
+    const views = async (): Promise<{ actor: string; target: string; details: { grant: string; kind: string } }[]> =>
+      json<{ entries: { actor: string; target: string; details: { grant: string; kind: string } }[] }>(await call(server, 'GET', '/api/audit?action=unredacted_view', auth)).entries;
+    assert.deepEqual(await views(), [], 'without a grant, nothing is shown unredacted');
+
+    assert.equal((await call(server, 'PATCH', `/api/users/${user.id}`, auth, { unredactedVideo: true })).status, 200);
+    const asked = await call(server, 'POST', `/api/cameras/${camera.id}/unredacted`, auth, { reason: 'Checking who left the parcel by the door', minutes: 5 });
+    assert.equal(asked.status, 201, asked.body.toString());
+    const grant = json<{ id: string }>(asked);
+    assert.equal((await call(server, 'GET', `/api/cameras/${camera.id}/live.jpg`, auth)).status, 200);
+    assert.deepEqual((await views()).map((e) => [e.actor, e.target, e.details.grant, e.details.kind]), [['owner', camera.id, grant.id, 'image']]);
+
+    assert.equal((await call(server, 'DELETE', `/api/unredacted-grants/${grant.id}`, auth)).status, 200);
+    assert.equal((await call(server, 'GET', `/api/cameras/${camera.id}/live.jpg`, auth)).status, 200);
+    assert.equal((await views()).length, 1, 'after the grant ends, pictures are redacted again');
+  } finally {
+    await server.close();
+  }
+});

@@ -112,7 +112,7 @@ test('live overlay boxes sit on the people of the frame shown (PETS)', { skip, t
     await waitFor(() => relay.isLive('pets'), 15_000, 'the PETS camera to publish');
     const config = serverConfigSchema.parse({ server: { port: 0 }, detect: { workers: 1 }, cameras: [{ name: 'pets', url: relay.url('pets'), record: { mode: 'off' } }] });
     server = await startServer({ config, dataDir: path.join(dir, 'data'), hashParams: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, httpLog: false, log: () => undefined });
-    const { page } = await openFirstCameraLive(browser, server, { viewport: { width: 1280, height: 1000 } });
+    const { page } = await openFirstCameraLive(browser, server, { viewport: { width: 1280, height: 1000 } }, 'overlay accuracy test of the unredacted stream');
     try {
       await page.waitForFunction(() => {
         const v = document.querySelector('video');

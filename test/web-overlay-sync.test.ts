@@ -112,7 +112,7 @@ test('live overlay boxes sit on the people of the frame shown (PETS)', { skip, t
     await waitFor(() => relay.isLive('pets'), 15_000, 'the PETS camera to publish');
     const config = serverConfigSchema.parse({ server: { port: 0 }, detect: { workers: 1 }, cameras: [{ name: 'pets', url: relay.url('pets'), record: { mode: 'off' } }] });
     server = await startServer({ config, dataDir: path.join(dir, 'data'), hashParams: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, httpLog: false, log: () => undefined });
-    const { page } = await openFirstCameraLive(browser, server, { viewport: { width: 1280, height: 1000 } }, 'overlay accuracy test of the unredacted stream');
+    const { page } = await openFirstCameraLive(browser, server, { viewport: { width: 1280, height: 1000 } });
     try {
       await page.waitForFunction(() => {
         const v = document.querySelector('video');
@@ -123,7 +123,7 @@ test('live overlay boxes sit on the people of the frame shown (PETS)', { skip, t
     }
 
     const started = Date.now();
-    const samples = await page.evaluate(
+    const taken = await page.evaluate(
       async ({ n, spacing, bits, block, strip, srcW, srcH }) => {
         // Inline code only (no named functions, see above).
         const v = document.querySelector('video')!;
@@ -183,10 +183,13 @@ test('live overlay boxes sit on the people of the frame shown (PETS)', { skip, t
     );
     const seconds = (Date.now() - started) / 1000;
 
-    // The painted frame number was read: in range, clearly black or white, and moving with the video.
+    // The painted frame number was read: clearly black or white, in range, and moving with the video.
+    // Everyone watches redacted video: where a person's head rectangle (or the whole picture, while no
+    // analysed frame is near) covers the strip, its blocks are pixelated grey, and that sample is left out.
+    const samples = taken.filter((s) => s.margin > 40);
+    assert.ok(samples.length >= taken.length * 0.75, `only ${samples.length} of ${taken.length} samples show a clearly readable frame number`);
     for (const s of samples) assert.ok(s.frame >= 0 && s.frame < FRAMES, `painted frame number ${s.frame} is out of range: misread`);
     const minMargin = Math.min(...samples.map((s) => s.margin));
-    assert.ok(minMargin > 40, `a frame-number block read ${minMargin.toFixed(0)} from mid-grey: not clearly black or white`);
     const changes = samples.slice(1).filter((s, i) => s.frame !== samples[i]!.frame).length;
     assert.ok(changes >= (samples.length - 1) * 0.75, `the painted frame number changed in only ${changes} of ${samples.length - 1} steps: ${samples.map((s) => s.frame).join(' ')}`);
 
@@ -211,7 +214,7 @@ test('live overlay boxes sit on the people of the frame shown (PETS)', { skip, t
 
     const sizes = [...new Set(samples.map((s) => `${s.viewW}x${s.viewH}`))].join(', ');
     const observed = samples.map((s) => s.boxes.length);
-    t.diagnostic(`${samples.length} samples over ${seconds.toFixed(1)} s; analysed frame size (overlay viewBox) ${sizes}; painted frames ${samples.map((s) => s.frame).join(' ')}`);
+    t.diagnostic(`${samples.length} samples (${taken.length - samples.length} left out: strip redacted) over ${seconds.toFixed(1)} s; analysed frame size (overlay viewBox) ${sizes}; painted frames ${samples.map((s) => s.frame).join(' ')}`);
     t.diagnostic(`frame-number blocks: closest to mid-grey ${minMargin.toFixed(0)} (of 128); painted number changed in ${changes} of ${samples.length - 1} steps`);
     t.diagnostic(`observed tracks per sample: min ${Math.min(...observed)}, max ${Math.max(...observed)}, mean ${(observed.reduce((a, b) => a + b, 0) / observed.length).toFixed(1)}; coasting per sample: max ${Math.max(...samples.map((s) => s.coasting))}; truth boxes per sample: mean ${(truth / samples.length).toFixed(1)}`);
     t.diagnostic(`offset (person widths): median ${median.toFixed(3)}, p90 ${p90.toFixed(3)}; ${offsets.length} pairs; matched ${matched.toFixed(0)}% of ${truth} truth boxes`);

@@ -98,6 +98,8 @@ export interface Mp4FragmentInfo {
   readonly firstPresentation: number;
   /** True when the fragment starts with a sync sample, where a new viewer can start decoding. */
   readonly keyframe: boolean;
+  /** Samples (frames) in the fragment. */
+  readonly samples: number;
 }
 
 /** Bit of ISO-BMFF sample flags: sample_is_non_sync_sample. */
@@ -120,7 +122,8 @@ export function mp4FragmentInfo(fragment: Buffer, init: Mp4InitInfo): Mp4Fragmen
   const decodeTime = fragment[tfdt.start] === 1 ? Number(fragment.readBigUInt64BE(tfdt.start + 4)) : fragment.readUInt32BE(tfdt.start + 4);
   const trunVersion = fragment[trun.start]!;
   const trunFlags = fragment.readUInt32BE(trun.start) & 0xff_ffff;
-  if (fragment.readUInt32BE(trun.start + 4) === 0) return null;
+  const samples = fragment.readUInt32BE(trun.start + 4);
+  if (samples === 0) return null;
   at = trun.start + 8 + (trunFlags & 0x1 ? 4 : 0);
   if (trunFlags & 0x4) {
     flags = fragment.readUInt32BE(at);
@@ -134,5 +137,5 @@ export function mp4FragmentInfo(fragment: Buffer, init: Mp4InitInfo): Mp4Fragmen
   }
   let offset = 0;
   if (trunFlags & 0x800 && at + 4 <= trun.end) offset = trunVersion === 1 ? fragment.readInt32BE(at) : fragment.readUInt32BE(at);
-  return { firstPresentation: decodeTime + offset, keyframe: (flags & NON_SYNC_SAMPLE) === 0 };
+  return { firstPresentation: decodeTime + offset, keyframe: (flags & NON_SYNC_SAMPLE) === 0, samples };
 }

@@ -10,9 +10,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { DEFAULT_CARRY, fromUnitRects, redactPicture, type UnitRect } from '../core/redaction.ts';
 import type { Box } from '../core/geometry.ts';
-import { FRAGMENTED_MP4, parseShowinfo, RawFrameSplitter } from '../ingest/ffmpeg-args.ts';
+import { parseShowinfo, RawFrameSplitter } from '../ingest/ffmpeg-args.ts';
 import { spawnTied } from '../ingest/spawn-tied.ts';
 import type { LiveStream, LiveStreamHandlers } from './live-stream.ts';
+import { mp4FragmentInfo, mp4InitInfo, type Mp4InitInfo } from './mp4-boxes.ts';
 import { Mp4Broadcast } from './mp4-broadcast.ts';
 
 /** What a camera's redacted live stream is made from. */
@@ -33,7 +34,10 @@ const EVERYTHING: readonly Box[] = [{ x: 0, y: 0, w: Number.MAX_SAFE_INTEGER, h:
 /** ffmpeg arguments that decode fragmented MP4 from pipe:0 to RGB24 on pipe:1, with a showinfo line (pts, size) per frame on stderr. */
 export function liveDecoderArgs(): string[] {
   return [
-    '-hide_banner', '-loglevel', 'level+info', '-f', 'mp4', '-i', 'pipe:0',
+    // One decoding thread: frame threads would hold back a frame each. Every frame must come out, in
+    // order, for its fragment's time (no low-delay flags, which let the decoder drop the first ones).
+    '-hide_banner', '-loglevel', 'level+info', '-threads', '1',
+    '-f', 'mp4', '-i', 'pipe:0',
     '-map', '0:v:0', '-an', '-sn', '-dn', '-vf', 'format=rgb24,showinfo@out=checksum=0', '-fps_mode', 'passthrough',
     '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
   ];
@@ -46,7 +50,8 @@ export function liveEncoderArgs(width: number, height: number, fps: number): str
     '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-framerate', String(fps), '-i', 'pipe:0',
     '-an', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-crf', '23', '-bf', '0',
     '-force_key_frames', 'expr:gte(t,n_forced*2)', '-fps_mode', 'passthrough',
-    '-pix_fmt', 'yuv420p', ...FRAGMENTED_MP4, 'pipe:1',
+    // A fragment per frame: a viewer waits for no more than the frame being encoded.
+    '-pix_fmt', 'yuv420p', '-f', 'mp4', '-movflags', 'empty_moov+default_base_moof+frag_every_frame', 'pipe:1',
   ];
 }
 
@@ -59,7 +64,6 @@ interface Run {
 interface Decoded {
   readonly width: number;
   readonly height: number;
-  readonly ptsTime: number;
 }
 
 /** A camera's redacted live stream. */
@@ -99,64 +103,91 @@ export class RedactedLive implements LiveStream {
   #start(): void {
     this.runs++;
     this.#broadcast.start();
+    // Each frame's stream time comes from its fragment: the first fragment's stream time (from the
+    // camera's broadcast) plus the fragment's own start (tfdt) since, and its place among the
+    // fragment's samples. Decoders read pts from sample durations, which a camera's copied stream
+    // may state wrongly (a 7 fps camera in a 10 fps container); the fragments' starts are its clock.
+    let initInfo: Mp4InitInfo | null = null;
     let firstStreamTime: number | null = null;
-    let firstPts: number | null = null;
-    // The first frames wait until their timestamps give the camera's rate; then the encoder gets a
-    // steady rate, a frame repeated where the camera skipped one and dropped where one came early,
-    // so the video's timeline stays on the camera's own (and on the boxes' clock).
-    const waiting: { frame: Decoded; data: Uint8Array }[] = [];
+    let firstPresentation: number | null = null;
+    const fragments: { start: number; samples: number }[] = [];
+    let inFragment = 0;
+    let spacing = 0.1;
+    const nextFrameTime = (): number | null => {
+      const f = fragments[0];
+      if (f === undefined) return null;
+      const next = fragments[1];
+      if (next !== undefined && next.start > f.start) spacing = (next.start - f.start) / f.samples;
+      const t = f.start + inFragment * spacing;
+      if (++inFragment >= f.samples) {
+        fragments.shift();
+        inFragment = 0;
+      }
+      return t;
+    };
+    // The first frames wait until their times give the camera's rate; then the encoder gets a steady
+    // rate, a frame repeated where the camera skipped one and dropped where one came early, so the
+    // video's timeline stays on the camera's own (and on the boxes' clock).
+    const waiting: { frame: Decoded; data: Uint8Array; t: number }[] = [];
     let fps = 0;
     let written = 0;
     let last: Uint8Array | null = null;
     const run: Run = { decoder: null, encoder: null, session: null };
     this.#run = run;
-    const write = (encoder: ChildProcess, frame: Decoded, data: Uint8Array): void => {
-      const t = frame.ptsTime - firstPts!;
+    const write = (encoder: ChildProcess, frame: Decoded, data: Uint8Array, at: number): void => {
+      const t = at - firstStreamTime!;
       while (last !== null && t > (written + 0.5) / fps) {
         encoder.stdin!.write(last);
         written++;
       }
       if (t < (written - 0.5) / fps) return;
-      this.#redact(frame, data, firstStreamTime! + t);
+      this.#redact(frame, data, at);
       encoder.stdin!.write(data);
       last = data;
       written++;
     };
     // The camera's stream may answer at once (its init segment and current group of pictures), so the run is set first.
     run.session = this.#o.source.open({
-        onInit: (_mime, init) => {
-          if (this.#run !== run || run.decoder !== null) return;
-          run.decoder = this.#decoder((frame, data) => {
-            if (this.#run !== run || firstStreamTime === null) return;
-            firstPts ??= frame.ptsTime;
-            if (run.encoder === null) {
-              waiting.push({ frame, data });
-              if (waiting.length < RATE_FRAMES) return;
-              const gaps = waiting.slice(1).map((w, i) => w.frame.ptsTime - waiting[i]!.frame.ptsTime).filter((g) => g > 0);
-              fps = gaps.length > 0 ? Math.min(60, Math.max(1, Math.round(100 / Math.min(...gaps)) / 100)) : 10;
-              run.encoder = this.#encoder(frame.width, frame.height, fps);
-              this.#broadcast.firstFrame(firstStreamTime);
-              for (const w of waiting.splice(0)) write(run.encoder, w.frame, w.data);
-              return;
-            }
-            write(run.encoder, frame, data);
-          });
-          run.decoder.stdin!.write(init);
-        },
-        onMedia: (fragment, streamTime) => {
-          if (this.#run !== run || run.decoder === null) return;
-          if (firstStreamTime === null) {
-            // Without the stream time of the first fragment the frames cannot be matched to their analysis: wait for one that has it.
-            if (streamTime === undefined) return;
-            firstStreamTime = streamTime;
-          }
-          run.decoder.stdin!.write(fragment);
-        },
-        onEnd: (reason) => {
+      onInit: (_mime, init) => {
+        if (this.#run !== run || run.decoder !== null) return;
+        initInfo = mp4InitInfo(init);
+        if (initInfo === null) return;
+        run.decoder = this.#decoder((frame, data) => {
           if (this.#run !== run) return;
-          void this.#stop().then(() => this.#broadcast.end(reason));
-        },
-      });
+          const at = nextFrameTime();
+          if (at === null) return;
+          if (run.encoder === null) {
+            waiting.push({ frame, data, t: at });
+            if (waiting.length < RATE_FRAMES) return;
+            const gaps = waiting.slice(1).map((w, i) => w.t - waiting[i]!.t).filter((g) => g > 0.001);
+            fps = gaps.length > 0 ? Math.min(60, Math.max(1, Math.round(100 / Math.min(...gaps)) / 100)) : 10;
+            run.encoder = this.#encoder(frame.width, frame.height, fps);
+            this.#broadcast.firstFrame(firstStreamTime!);
+            for (const w of waiting.splice(0)) write(run.encoder, w.frame, w.data, w.t);
+            return;
+          }
+          write(run.encoder, frame, data, at);
+        });
+        run.decoder.stdin!.write(init);
+      },
+      onMedia: (fragment, streamTime) => {
+        if (this.#run !== run || run.decoder === null || initInfo === null) return;
+        const info = mp4FragmentInfo(fragment, initInfo);
+        if (firstStreamTime === null) {
+          // Without the stream time of the first fragment the frames cannot be matched to their analysis: wait for one that has it.
+          if (streamTime === undefined || info === null) return;
+          firstStreamTime = streamTime;
+          firstPresentation = info.firstPresentation;
+        }
+        if (info === null) return;
+        fragments.push({ start: firstStreamTime + (info.firstPresentation - firstPresentation!) / initInfo.timescale, samples: info.samples });
+        run.decoder.stdin!.write(fragment);
+      },
+      onEnd: (reason) => {
+        if (this.#run !== run) return;
+        void this.#stop().then(() => this.#broadcast.end(reason));
+      },
+    });
   }
 
   /** Pixelates one frame from the rectangles of its stream time `t` (all of it when none is known). */
@@ -177,7 +208,7 @@ export class RedactedLive implements LiveStream {
       rest = (lines.pop() ?? '').slice(-4096);
       for (const line of lines) {
         const info = parseShowinfo(line);
-        if (info !== null) splitter.pushMeta({ width: info.width, height: info.height, ptsTime: info.ptsTime ?? 0 });
+        if (info !== null) splitter.pushMeta({ width: info.width, height: info.height });
         else if (/\[(error|fatal)\]/.test(line)) this.#o.onProblem?.(`redacted live decoder: ${line.replace(/^\[[^\]]*\]\s*/, '')}`);
       }
     });

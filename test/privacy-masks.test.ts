@@ -5,7 +5,7 @@
 // full of people and detail.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -16,6 +16,7 @@ import { maskSvg } from '../src/media/mask-burner.ts';
 import { exportParts } from '../src/record/export-range.ts';
 import { DEMO_CLIP, DEMO_DIR } from '../src/server/demo.ts';
 import { startServer } from '../src/server/server.ts';
+import { filesUnder } from './fixtures/https.ts';
 import { waitFor } from './fixtures/wait.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sightline-masks-'));
@@ -25,18 +26,6 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const MASK = { x0: 0.05, y0: 0.35, x1: 0.4, y1: 0.8 };
 /** What is checked: the mask shrunk by 3 % of the picture on each side (codec blocks at the edge). */
 const INNER = { x0: MASK.x0 + 0.03, y0: MASK.y0 + 0.03, x1: MASK.x1 - 0.03, y1: MASK.y1 - 0.03 };
-
-/** Every file under `root` whose name ends with `suffix`. */
-function filesUnder(root: string, suffix: string): string[] {
-  try {
-    return readdirSync(root, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile() && e.name.endsWith(suffix))
-      .map((e) => path.join(e.parentPath, e.name))
-      .sort();
-  } catch {
-    return [];
-  }
-}
 
 /** Decodes up to `frames` frames of `file` and returns, over them, the largest spread (max - min) of grey levels inside `area` (fractions), and the frames read. */
 function spreadIn(file: string, area: typeof INNER, frames = 40): Promise<{ frames: number; spread: number }> {

@@ -5,8 +5,7 @@
 // shared redacted live stream decodes at the camera's size.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request as httpsRequest } from 'node:https';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -15,37 +14,13 @@ import { loadConfig } from '../src/config/load.ts';
 import { serverConfigSchema } from '../src/config/schema/server.ts';
 import { startLoopingCamera } from '../src/media/looping-camera.ts';
 import { DEMO_CLIP, DEMO_DIR } from '../src/server/demo.ts';
-import { startServer, type RunningServer } from '../src/server/server.ts';
+import { startServer } from '../src/server/server.ts';
+import { call, filesUnder } from './fixtures/https.ts';
 import { waitFor } from './fixtures/wait.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sightline-redaction-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const PASSWORD = 'tr0mbone-kettle-sunrise';
-
-function get(server: RunningServer, url: string, headers: Record<string, string>, method = 'GET', body?: unknown): Promise<{ status: number; body: Buffer }> {
-  const agent = new Agent({ ca: server.tls.cert, servername: 'localhost' });
-  const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(new URL(url, server.url), { method, agent, headers: { ...(data && { 'content-type': 'application/json' }), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
-function filesUnder(root: string, suffix: string): string[] {
-  try {
-    return readdirSync(root, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile() && e.name.endsWith(suffix))
-      .map((e) => path.join(e.parentPath, e.name))
-      .sort();
-  } catch {
-    return [];
-  }
-}
 
 /** The first `n` frames of a video as grey levels at 384x288. */
 function grey(file: string, n: number): Uint8Array[] {
@@ -79,43 +54,35 @@ test('an admin without a grant gets redacted live.jpg, snapshots, segments, expo
   const server = await startServer({ config, dataDir, hashParams: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, httpLog: process.env.HTTP_LOG === "1", log: () => undefined });
   try {
     const token = new URLSearchParams(new URL(server.setupUrl!).hash.slice(1)).get('token')!;
-    assert.equal((await get(server, '/api/setup', {}, 'POST', { token, name: 'owner', password: PASSWORD })).status, 201);
-    const login = await new Promise<string>((resolve, reject) => {
-      const agent = new Agent({ ca: server.tls.cert, servername: 'localhost' });
-      const req = httpsRequest(new URL('/api/auth/login', server.url), { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(String(res.headers['set-cookie']).split(';')[0]!));
-      });
-      req.on('error', reject);
-      req.end(JSON.stringify({ name: 'owner', password: PASSWORD }));
-    });
-    const auth = { cookie: login };
+    assert.equal((await call(server, 'POST', '/api/setup', {}, { token, name: 'owner', password: PASSWORD })).status, 201);
+    const login = await call(server, 'POST', '/api/auth/login', {}, { name: 'owner', password: PASSWORD });
+    const auth = { cookie: login.cookie! };
     const [view] = await server.cameras.list();
     assert.ok(view);
     await waitFor(() => filesUnder(path.join(dataDir, 'recordings'), '.ts').length >= 4 && filesUnder(path.join(dataDir, 'snapshots'), '.jpg').length >= 1, 120_000, 'segments and a snapshot');
 
     // live.jpg: the stored frame's heads pixelated; the newest frame moves on, so compare with a raw frame taken just before.
     const raw = await server.cameras.latestJpeg(view.id);
-    const shown = await get(server, `/api/cameras/${view.id}/live.jpg`, auth);
+    const shown = await call(server, 'GET', `/api/cameras/${view.id}/live.jpg`, auth);
     assert.equal(shown.status, 200);
     const liveChange = changed(await greyJpeg(raw!), await greyJpeg(shown.body));
     assert.ok(server.cameras.latestRedaction(view.id)!.rects.length > 0, 'the newest analysed frame has people to hide');
     assert.ok(liveChange > 0.002 && liveChange < 0.25, `live.jpg is redacted in part (${(100 * liveChange).toFixed(1)} % of pixels changed)`);
 
     // A snapshot: the stored file against what the API sends.
-    const events = JSON.parse((await get(server, `/api/events?camera=${view.id}&limit=50`, auth)).body.toString()) as { events: { id: string; snapshotPath: string | null }[] };
+    const events = JSON.parse((await call(server, 'GET', `/api/events?camera=${view.id}&limit=50`, auth)).body.toString()) as { events: { id: string; snapshotPath: string | null }[] };
     const withSnapshot = events.events.find((e) => e.snapshotPath !== null);
     assert.ok(withSnapshot, 'an event has a snapshot');
-    const snap = await get(server, `/api/events/${withSnapshot.id}/snapshot.jpg`, auth);
+    const snap = await call(server, 'GET', `/api/events/${withSnapshot.id}/snapshot.jpg`, auth);
     assert.equal(snap.status, 200);
     const storedSnap = await sharp(path.join(dataDir, withSnapshot.snapshotPath!)).toBuffer();
     const snapChange = changed(await greyJpeg(storedSnap), await greyJpeg(snap.body));
     assert.ok(snapChange > 0.002 && snapChange < 0.25, `the snapshot is redacted in part (${(100 * snapChange).toFixed(1)} %)`);
 
     // A recorded segment and an export of the same range.
-    const list = JSON.parse((await get(server, `/api/cameras/${view.id}/recordings?from=0&to=${Date.now() + 60_000}`, auth)).body.toString()) as { segments: { id: number; startTime: number; endTime: number }[] };
+    const list = JSON.parse((await call(server, 'GET', `/api/cameras/${view.id}/recordings?from=0&to=${Date.now() + 60_000}`, auth)).body.toString()) as { segments: { id: number; startTime: number; endTime: number }[] };
     const segment = list.segments[1]!;
-    const seg = await get(server, `/api/cameras/${view.id}/recordings/${segment.id}`, auth);
+    const seg = await call(server, 'GET', `/api/cameras/${view.id}/recordings/${segment.id}`, auth);
     assert.equal(seg.status, 200);
     const segFile = path.join(dir, 'shown.ts');
     writeFileSync(segFile, seg.body);
@@ -126,7 +93,7 @@ test('an admin without a grant gets redacted live.jpg, snapshots, segments, expo
     const b = grey(stored, 10);
     const c = changed(a[2]!, b[2]!);
     assert.ok(c > 0.002 && c < 0.25, `the segment is redacted in part (${(100 * c).toFixed(1)} %)`);
-    const exp = await get(server, `/api/cameras/${view.id}/export.mp4?from=${segment.startTime}&to=${segment.endTime}`, auth);
+    const exp = await call(server, 'GET', `/api/cameras/${view.id}/export.mp4?from=${segment.startTime}&to=${segment.endTime}`, auth);
     assert.equal(exp.status, 200);
     const expFile = path.join(dir, 'export.mp4');
     writeFileSync(expFile, exp.body);

@@ -6,39 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request as httpsRequest } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { serverConfigSchema } from '../src/config/schema/server.ts';
-import { startServer, type RunningServer } from '../src/server/server.ts';
+import { startServer } from '../src/server/server.ts';
+import { call, json } from './fixtures/https.ts';
 import { waitFor } from './fixtures/wait.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sightline-unredacted-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const PASSWORD = 'tr0mbone-kettle-sunrise';
 
-interface Answer {
-  readonly status: number;
-  readonly body: Buffer;
-  readonly cookie: string | undefined;
-}
-
-function call(server: RunningServer, method: string, url: string, headers: Record<string, string>, body?: unknown): Promise<Answer> {
-  const agent = new Agent({ ca: server.tls.cert, servername: 'localhost' });
-  const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(new URL(url, server.url), { method, agent, headers: { ...(data && { 'content-type': 'application/json' }), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), cookie: res.headers['set-cookie']?.[0]?.split(';')[0] }));
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
-const json = <T>(a: Answer): T => JSON.parse(a.body.toString()) as T;
 
 test('live.jpg is unredacted only under a grant, and each view under it is audited', { timeout: 120_000 }, async () => {
   const config = serverConfigSchema.parse({ server: { port: 0 }, detect: { workers: 1 } });

@@ -75,7 +75,11 @@ test('RedactionTimeline finds the analysed frames around a time and refuses fram
   assert.deepEqual(t.around(0.25), { before: { time: 0.2, boxes: [{ x: 0, y: 0, w: 10, h: 10 }] }, after: { time: 0.4, boxes: [] } });
   assert.equal(t.around(-1).before, null);
   assert.equal(t.around(9).after, null);
-  assert.equal(t.boxesAt(0.3).length, 1);
+  assert.equal(t.boxesAt(0.3)?.length, 1);
+  assert.equal(t.boxesAt(9), null, 'no analysed frame near: nothing says where the people are');
+  t.dropBefore(0.2);
+  assert.equal(t.around(0.1).before, null, 'frames before the window are forgotten');
+  assert.equal(t.size, 2);
   assert.throws(() => t.add({ time: 0.1, boxes: [] }), /comes before/);
 });
 

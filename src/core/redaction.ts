@@ -47,13 +47,6 @@ export function grow(box: Box, by: number): Box {
   return { x: box.x - by, y: box.y - by, w: box.w + 2 * by, h: box.h + 2 * by };
 }
 
-/** The smallest box holding both. */
-export function union(a: Box, b: Box): Box {
-  const x = Math.min(a.x, b.x);
-  const y = Math.min(a.y, b.y);
-  return { x, y, w: Math.max(a.x + a.w, b.x + b.w) - x, h: Math.max(a.y + a.h, b.y + b.h) - y };
-}
-
 /** `box` rounded outwards to whole pixels and clipped to a `width` x `height` frame; null when nothing is left. */
 export function toPixels(box: Box, width: number, height: number): PixelRect | null {
   const x0 = Math.max(0, Math.floor(box.x));
@@ -148,6 +141,13 @@ export class RedactionTimeline {
     return this.#frames.length;
   }
 
+  /** Forgets the frames older than `time` (a live window). */
+  dropBefore(time: number): void {
+    let n = 0;
+    while (n < this.#frames.length && this.#frames[n]!.time < time) n++;
+    if (n > 0) this.#frames.splice(0, n);
+  }
+
   /** The analysed frames at or before `time` and after it (binary search), null where there is none. */
   around(time: number): { before: RedactionFrame | null; after: RedactionFrame | null } {
     let lo = 0;
@@ -160,10 +160,15 @@ export class RedactionTimeline {
     return { before: this.#frames[lo - 1] ?? null, after: this.#frames[lo] ?? null };
   }
 
-  /** The rectangles to hide at `time` (see {@link carriedBoxes}). */
-  boxesAt(time: number, options: CarryOptions = DEFAULT_CARRY): Box[] {
+  /**
+   * The rectangles to hide at `time` (see {@link carriedBoxes}), or null when no analysed frame is
+   * within `maxGapSeconds` of it: then nothing says where the people are, and the caller hides the
+   * whole picture ({@link WHOLE_PICTURE}).
+   */
+  boxesAt(time: number, options: CarryOptions = DEFAULT_CARRY): Box[] | null {
     const { before, after } = this.around(time);
-    return carriedBoxes(time, before, after, options);
+    const near = (f: RedactionFrame | null): boolean => f !== null && Math.abs(f.time - time) <= options.maxGapSeconds;
+    return near(before) || near(after) ? carriedBoxes(time, before, after, options) : null;
   }
 }
 
@@ -267,15 +272,12 @@ export function planRedaction(frames: readonly SeenFrame[], options: PlanOptions
   return plan;
 }
 
-/** What live redaction keeps of each analysed frame: weak detections count, as in the batch plan. */
-export const LIVE_MIN_DETECTION_SCORE = DEFAULT_PLAN.minDetectionScore;
-
 /**
  * The rectangles hiding the people of one analysed frame, as a live camera sees it (no future
  * frames): the head part of every person track, observed or coasting, and of every person
  * detection at least `minScore` confident that no track holds yet.
  */
-export function frameRects(tracks: readonly Track[], detections: readonly Detection[], minScore = LIVE_MIN_DETECTION_SCORE, shape: HeadShape = DEFAULT_HEAD_SHAPE): Box[] {
+export function frameRects(tracks: readonly Track[], detections: readonly Detection[], minScore = DEFAULT_PLAN.minDetectionScore, shape: HeadShape = DEFAULT_HEAD_SHAPE): Box[] {
   const out: Box[] = [];
   for (const t of tracks) if (t.class === 'person') out.push(headRect(t.box, shape));
   for (const d of detections) if (d.class === 'person' && d.score >= minScore) out.push(headRect(d.box, shape));
@@ -284,6 +286,15 @@ export function frameRects(tracks: readonly Track[], detections: readonly Detect
 
 /** A rectangle as fractions of a picture: `[x, y, w, h]`, each in 0..1. */
 export type UnitRect = readonly [x: number, y: number, w: number, h: number];
+
+/** One analysed frame's rectangles as fractions of the picture, at epoch ms `time`: what a recording keeps beside its video. */
+export interface RedactionBoxFrame {
+  readonly time: number;
+  readonly rects: readonly UnitRect[];
+}
+
+/** The whole of any picture: what is hidden when no analysed frame is near enough to say where the people are. */
+export const WHOLE_PICTURE: readonly Box[] = [{ x: 0, y: 0, w: Number.MAX_SAFE_INTEGER, h: Number.MAX_SAFE_INTEGER }];
 
 /** `boxes` (pixels of a `size` picture) as fractions of it, clipped to it; boxes left with no area are dropped. */
 export function toUnitRects(boxes: readonly Box[], size: { readonly width: number; readonly height: number }): UnitRect[] {

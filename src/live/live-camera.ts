@@ -30,7 +30,7 @@ import { isArmedAt } from '../events/local-time.ts';
 import { FrameLoop } from '../pipeline/frame-loop.ts';
 import type { EventStore, NewEvent } from '../store/event-store.ts';
 import type { RedactionBoxFrame, RedactionBoxStore } from '../store/redaction-boxes.ts';
-import { carriedBoxes, DEFAULT_CARRY, frameRects, toUnitRects, type RedactionFrame, type UnitRect } from '../core/redaction.ts';
+import { fromUnitRects, frameRects, RedactionTimeline, toUnitRects, type UnitRect } from '../core/redaction.ts';
 import type { JsonObject } from '../core/json.ts';
 import { encodeJpeg, type RgbPicture } from './jpeg.ts';
 import { liveDecodeArgs } from './live-args.ts';
@@ -126,7 +126,7 @@ export class LiveCamera {
   private latest: Latest | null = null;
   private redactionLatest: RedactionBoxFrame | null = null;
   /** The analysed frames of the last few seconds on the stream's own clock (s), for the redacted live stream. */
-  private redactionRecent: RedactionFrame[] = [];
+  private redactionRecent = new RedactionTimeline();
   private readonly redactionPending: RedactionBoxFrame[] = [];
   private lastHealthAt = 0;
   private readonly dayTotals = new DayTotals();
@@ -273,7 +273,7 @@ export class LiveCamera {
     this.dayTotals.load(loop.ruleSet.lines.map((l) => l.name), dayStart, stored ?? []);
     this.clock.restart();
     // A new source starts its stream time again from zero.
-    this.redactionRecent = [];
+    this.redactionRecent = new RedactionTimeline();
     let outcome: 'ended' | 'detector-failed' = 'ended';
     try {
       for await (const r of loop.run(source)) {
@@ -285,8 +285,8 @@ export class LiveCamera {
         this.framesAnalysed.add(this.now());
         // Before the events: a snapshot shown right after its event finds the boxes of its frame in the store.
         const rects = toUnitRects(frameRects(r.tracks, r.detections), sourceSize);
-        this.redactionRecent.push({ time: r.time, boxes: rects.map(([x, y, w, h]) => ({ x, y, w, h })) });
-        while (this.redactionRecent.length > 0 && this.redactionRecent[0]!.time < r.time - RECENT_REDACTION_S) this.redactionRecent.shift();
+        this.redactionRecent.add({ time: r.time, boxes: fromUnitRects(rects, { width: 1, height: 1 }) });
+        this.redactionRecent.dropBefore(r.time - RECENT_REDACTION_S);
         await this.keepRedaction({ time: Math.round(this.clock.epochOf(r.time, receivedAt)), rects }, r.events.length > 0);
         await this.handleEvents(r.time, receivedAt, r.tracks, r.events, this.lifecycle.step(r.time, r.events, r.occupancy));
         if (hasZones) {
@@ -402,14 +402,7 @@ export class LiveCamera {
    * the live MP4): the analysed frames around it, carried and grown; null when none is near.
    */
   redactionAt(t: number): UnitRect[] | null {
-    const recent = this.redactionRecent;
-    let i = recent.length;
-    while (i > 0 && recent[i - 1]!.time > t) i--;
-    const before = recent[i - 1] ?? null;
-    const after = recent[i] ?? null;
-    const boxes = carriedBoxes(t, before, after);
-    const near = (before !== null && t - before.time <= DEFAULT_CARRY.maxGapSeconds) || (after !== null && after.time - t <= DEFAULT_CARRY.maxGapSeconds);
-    return near ? boxes.map((b) => [b.x, b.y, b.w, b.h] as const) : null;
+    return this.redactionRecent.boxesAt(t)?.map((b) => [b.x, b.y, b.w, b.h] as const) ?? null;
   }
 
   /** The newest analysed frame's redaction rectangles (fractions of the picture), or null before the first. */

@@ -8,8 +8,7 @@
  * frame, not the newest analysis. It stops when the last viewer leaves.
  */
 import type { ChildProcess } from 'node:child_process';
-import { DEFAULT_CARRY, fromUnitRects, redactPicture, type UnitRect } from '../core/redaction.ts';
-import type { Box } from '../core/geometry.ts';
+import { fromUnitRects, redactPicture, WHOLE_PICTURE, type UnitRect } from '../core/redaction.ts';
 import { parseShowinfo, RawFrameSplitter } from '../ingest/ffmpeg-args.ts';
 import { spawnTied } from '../ingest/spawn-tied.ts';
 import type { LiveStream, LiveStreamHandlers } from './live-stream.ts';
@@ -29,7 +28,6 @@ export interface RedactedLiveOptions {
 
 /** Frames whose timestamps give the camera's rate before the encoder starts. */
 const RATE_FRAMES = 4;
-const EVERYTHING: readonly Box[] = [{ x: 0, y: 0, w: Number.MAX_SAFE_INTEGER, h: Number.MAX_SAFE_INTEGER }];
 
 /** ffmpeg arguments that decode fragmented MP4 from pipe:0 to RGB24 on pipe:1, with a showinfo line (pts, size) per frame on stderr. */
 export function liveDecoderArgs(): string[] {
@@ -70,7 +68,6 @@ interface Decoded {
 export class RedactedLive implements LiveStream {
   readonly #o: RedactedLiveOptions;
   readonly #broadcast = new Mp4Broadcast();
-  #viewers = 0;
   #run: Run | null = null;
   /** Pipelines started so far (tests). */
   runs = 0;
@@ -80,7 +77,6 @@ export class RedactedLive implements LiveStream {
   }
 
   open(handlers: LiveStreamHandlers): { close(): Promise<void> } {
-    this.#viewers++;
     const session = this.#broadcast.open(handlers);
     if (this.#run === null) this.#start();
     let closed = false;
@@ -89,7 +85,7 @@ export class RedactedLive implements LiveStream {
         if (closed) return;
         closed = true;
         await session.close();
-        if (--this.#viewers === 0) await this.#stop();
+        if (this.#broadcast.viewers === 0) await this.#stop();
       },
     };
   }
@@ -193,7 +189,7 @@ export class RedactedLive implements LiveStream {
   /** Pixelates one frame from the rectangles of its stream time `t` (all of it when none is known). */
   #redact(frame: Decoded, data: Uint8Array, t: number): void {
     const rects = this.#o.rectsAt(t);
-    redactPicture(data, frame.width, frame.height, 3, rects === null ? EVERYTHING : fromUnitRects(rects, frame));
+    redactPicture(data, frame.width, frame.height, 3, rects === null ? WHOLE_PICTURE : fromUnitRects(rects, frame));
   }
 
   #decoder(emit: (frame: Decoded, data: Uint8Array) => void): ChildProcess {
@@ -244,6 +240,3 @@ export class RedactedLive implements LiveStream {
     );
   }
 }
-
-/** How long around an analysed frame its rectangles stand for the frames between, s. */
-export const LIVE_CARRY_SECONDS = DEFAULT_CARRY.maxGapSeconds;

@@ -10,10 +10,10 @@
  * - Segments, clips and exports: decoded, each frame pixelated from the boxes around its own time
  *   (the file's start plus the frame's timestamp), and encoded again, frame for frame.
  */
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { redactPicture, RedactionTimeline, DEFAULT_CARRY, type UnitRect } from '../core/redaction.ts';
+import { DEFAULT_CARRY, fromUnitRects, redactPicture, RedactionTimeline, WHOLE_PICTURE, type RedactionBoxFrame } from '../core/redaction.ts';
 import type { Box } from '../core/geometry.ts';
 import { FfmpegSource } from '../ingest/ffmpeg-source.ts';
 import { FrameEncoder } from '../ingest/frame-encoder.ts';
@@ -22,19 +22,12 @@ import { SightlineError } from '../core/errors.ts';
 import type { LiveStream } from './live-stream.ts';
 import type { Showable, ShowVideo, Viewer } from './viewing.ts';
 
-/** One analysed frame's rectangles, as the store keeps them. */
-export interface BoxFrame {
-  /** Epoch ms. */
-  readonly time: number;
-  readonly rects: readonly UnitRect[];
-}
-
 /** What redaction reads and decides with. */
 export interface RedactorOptions {
   /** The stored boxes of a camera with `from <= time <= to`, in time order. */
-  readonly boxes: (cameraId: string, from: number, to: number) => BoxFrame[] | Promise<BoxFrame[]>;
+  readonly boxes: (cameraId: string, from: number, to: number) => RedactionBoxFrame[] | Promise<RedactionBoxFrame[]>;
   /** The newest analysed frame's boxes of a running camera (what live.jpg shows), or null. */
-  readonly latest: (cameraId: string) => BoxFrame | null;
+  readonly latest: (cameraId: string) => RedactionBoxFrame | null;
   /** The camera's shared redacted live stream (redacted-live.ts), or null when it does not run. */
   readonly redactedLive: (cameraId: string) => LiveStream | null;
   /** Whether the viewer holds an unredacted grant for the camera now; default nobody does. */
@@ -50,22 +43,20 @@ export interface RedactorOptions {
 
 /** How far from an analysed frame a picture may be and still use its boxes, ms. */
 const NEAR_MS = DEFAULT_CARRY.maxGapSeconds * 1000;
-/** A whole picture hidden: what is shown when no analysed frame says where the people are. */
-const EVERYTHING: readonly Box[] = [{ x: 0, y: 0, w: Number.MAX_SAFE_INTEGER, h: Number.MAX_SAFE_INTEGER }];
+/** The unit square: rectangles that are fractions of the picture, as boxes. */
+const UNIT = { width: 1, height: 1 };
 
-/** The boxes (pixels of a `width` x `height` picture) to hide at `time` from the frames of `timeline`; everything when none is near. */
+/** The boxes (pixels of a `width` x `height` picture) to hide at `time` from the frames of `timeline`; all of it when none is near. */
 function boxesAt(timeline: RedactionTimeline, timeMs: number, width: number, height: number): readonly Box[] {
-  const { before, after } = timeline.around(timeMs / 1000);
-  const near = (before !== null && timeMs / 1000 - before.time <= NEAR_MS / 1000) || (after !== null && after.time - timeMs / 1000 <= NEAR_MS / 1000);
-  if (!near) return EVERYTHING;
+  const unit = timeline.boxesAt(timeMs / 1000);
   // The timeline holds fractions of the picture: scaled to its pixels here.
-  return timeline.boxesAt(timeMs / 1000).map((b) => ({ x: b.x * width, y: b.y * height, w: b.w * width, h: b.h * height }));
+  return unit === null ? WHOLE_PICTURE : unit.map((b) => ({ x: b.x * width, y: b.y * height, w: b.w * width, h: b.h * height }));
 }
 
 /** A timeline (seconds) of unit rectangles, carried as boxes are. */
-function timelineOf(frames: readonly BoxFrame[]): RedactionTimeline {
+function timelineOf(frames: readonly RedactionBoxFrame[]): RedactionTimeline {
   const t = new RedactionTimeline();
-  for (const f of frames) t.add({ time: f.time / 1000, boxes: f.rects.map(([x, y, w, h]) => ({ x, y, w, h })) });
+  for (const f of frames) t.add({ time: f.time / 1000, boxes: fromUnitRects(f.rects, UNIT) });
   return t;
 }
 
@@ -90,7 +81,7 @@ export function createRedactor(options: RedactorOptions): ShowVideo {
     if (item.mime === 'image/jpeg') {
       const frames = await options.boxes(item.cameraId, item.time - NEAR_MS, item.time + NEAR_MS);
       const out = await tempFile('.jpg');
-      await sharp(await redactJpeg(await sharp(item.file).toBuffer(), timelineOf(frames), item.time)).toFile(out);
+      await writeFile(out, await redactJpeg(await readFile(item.file), timelineOf(frames), item.time), { mode: 0o600 });
       return out;
     }
     const info = await probe(item.file, { ...(options.ffprobePath !== undefined && { ffprobePath: options.ffprobePath }) });

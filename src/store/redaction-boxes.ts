@@ -6,16 +6,9 @@
  * erasure. They hold no identity: no track id, no class, no score.
  */
 
-import type { UnitRect } from '../core/redaction.ts';
+import type { RedactionBoxFrame, UnitRect } from '../core/redaction.ts';
 
-export type { UnitRect };
-
-/** One analysed frame's rectangles to hide. */
-export interface RedactionBoxFrame {
-  /** Epoch ms of the frame. */
-  readonly time: number;
-  readonly rects: readonly UnitRect[];
-}
+export type { RedactionBoxFrame, UnitRect };
 
 /** The redaction boxes of every camera. */
 export interface RedactionBoxStore {

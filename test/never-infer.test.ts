@@ -15,7 +15,9 @@ import onnxProto from 'onnx-proto';
 import { serverConfigSchema } from '../src/config/schema/server.ts';
 import { SightlineError } from '../src/core/errors.ts';
 import { FORBIDDEN_INFERENCE_WORDS, forbiddenInferenceNames, nameWords } from '../src/core/forbidden-inference.ts';
+import { prepareBlazeFaceOnnx } from '../src/detect/blazeface.ts';
 import { CENTERNET_ONNX_OUTPUTS } from '../src/detect/centernet-onnx.ts';
+import { openCpuSession } from '../src/detect/ort-session.ts';
 import { humanModelsDir, modelNames, readGraphModel, readShippedModel, SHIPPED_MODELS, type ShippedModelName, type TfjsModelJson } from '../src/detect/model-files.ts';
 import { createYoloOnnx } from '../src/detect/yolo/yolo-onnx.ts';
 import { ROOT } from './fixtures/data.ts';
@@ -62,8 +64,8 @@ describe('the words of a forbidden inference', () => {
 });
 
 describe('every model the server can load', () => {
-  test('the allow-list holds only the object detector', () => {
-    assert.deepEqual(shipped, ['centernet']);
+  test('the allow-list holds only the object detector and the face detector of redaction', () => {
+    assert.deepEqual(shipped, ['centernet', 'blazeface']);
   });
 
   for (const name of shipped) {
@@ -78,6 +80,17 @@ describe('every model the server can load', () => {
 
   test('the CenterNet outputs the ONNX conversion keeps are clean', () => {
     assert.deepEqual(forbiddenInferenceNames(CENTERNET_ONNX_OUTPUTS), []);
+  });
+
+  test('the converted BlazeFace answers where faces are and nothing else: four outputs of 1 score and 16 box numbers per anchor', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sightline-never-infer-'));
+    try {
+      const { session } = await openCpuSession(await prepareBlazeFaceOnnx(dir), 1);
+      assert.deepEqual([...session.outputNames].sort(), ['Identity', 'Identity_1', 'Identity_2', 'Identity_3']);
+      await session.release();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('the check finds the age, gender and emotion models Human ships, and the allow-list would refuse them', async () => {

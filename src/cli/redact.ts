@@ -3,6 +3,7 @@ import path from 'node:path';
 import { loadConfig } from '../config/load.ts';
 import { analyticsConfigSchema } from '../config/schema/index.ts';
 import { SightlineError } from '../core/errors.ts';
+import { loadFaceDetector } from '../detect/blazeface.ts';
 import { resolveBackend } from '../detect/choose-backend.ts';
 import { createDetectorPool, defaultWorkerCount } from '../detect/worker-pool.ts';
 import { isLive, sourceKind } from '../ingest/ffmpeg-args.ts';
@@ -48,6 +49,9 @@ export async function runRedact(argv: readonly string[]): Promise<number> {
   const backend = await resolveBackend(config.detect, dataDirFrom(values['data-dir']));
   if (backend.notice !== undefined) process.stderr.write(`sightline: ${backend.notice}\n`);
   const pool = await createDetectorPool({ backend: backend.spec, workers: workers ?? config.detect.workers ?? defaultWorkerCount() });
+  const faceLoad = await loadFaceDetector(path.join(dataDirFrom(values['data-dir']), 'models'));
+  if (faceLoad.notice !== undefined) process.stderr.write(`sightline: ${faceLoad.notice}\n`);
+  const faces = faceLoad.faces;
   const progress = createProgressBar('redact');
   const total = media.frameCount ?? undefined;
   try {
@@ -60,6 +64,7 @@ export async function runRedact(argv: readonly string[]): Promise<number> {
       config,
       pool,
       ...(keepTrack !== undefined && { keepTrack }),
+      ...(faces && { faces }),
       onProgress: (pass, done) => {
         if (!values.quiet) progress.update(done, total, pass === 1 ? 'finding people' : 'writing');
       },
@@ -67,12 +72,13 @@ export async function runRedact(argv: readonly string[]): Promise<number> {
     progress.finish();
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     process.stdout.write(
-      `redacted ${result.frames} frames (${media.width}x${media.height}) in ${seconds} s: ${result.tracks} people tracked, ${result.regions} regions pixelated in ${result.framesRedacted} frames` +
+      `redacted ${result.frames} frames (${media.width}x${media.height}) in ${seconds} s: ${result.tracks} people tracked, ${result.faces} faces found, ${result.regions} regions pixelated in ${result.framesRedacted} frames` +
         `${keepTrack !== undefined ? `, track ${keepTrack} left visible` : ''} -> ${out}\n`,
     );
     return 0;
   } finally {
     progress.finish();
     await pool.close();
+    await faces?.dispose();
   }
 }

@@ -42,6 +42,14 @@ export function headRect(box: Box, shape: HeadShape = DEFAULT_HEAD_SHAPE): Box {
   return { x: box.x - padX, y: box.y - padTop, w: box.w + 2 * padX, h: shape.heightFraction * box.h + padTop };
 }
 
+/** How much a face found by the face detector is grown on every side, in its longer side's lengths: hair, ears and chin. */
+export const FACE_PAD = 0.25;
+
+/** The rectangle hiding a face the face detector found, before clipping to the frame. */
+export function faceRect(face: Box): Box {
+  return grow(face, FACE_PAD * Math.max(face.w, face.h));
+}
+
 /** `box` grown by `by` pixels on every side. */
 export function grow(box: Box, by: number): Box {
   return { x: box.x - by, y: box.y - by, w: box.w + 2 * by, h: box.h + 2 * by };
@@ -275,10 +283,11 @@ export function planRedaction(frames: readonly SeenFrame[], options: PlanOptions
 /**
  * The rectangles hiding the people of one analysed frame, as a live camera sees it (no future
  * frames): the head part of every person track, observed or coasting, and of every person
- * detection at least `minScore` confident that no track holds yet.
+ * detection at least `minScore` confident that no track holds yet, and every face the face
+ * detector found (`faces`, source pixels), padded.
  */
-export function frameRects(tracks: readonly Track[], detections: readonly Detection[], minScore = DEFAULT_PLAN.minDetectionScore, shape: HeadShape = DEFAULT_HEAD_SHAPE): Box[] {
-  const out: Box[] = [];
+export function frameRects(tracks: readonly Track[], detections: readonly Detection[], faces: readonly Box[] = [], minScore = DEFAULT_PLAN.minDetectionScore, shape: HeadShape = DEFAULT_HEAD_SHAPE): Box[] {
+  const out: Box[] = faces.map(faceRect);
   for (const t of tracks) if (t.class === 'person') out.push(headRect(t.box, shape));
   for (const d of detections) if (d.class === 'person' && d.score >= minScore) out.push(headRect(d.box, shape));
   return out;

@@ -53,6 +53,7 @@ export async function readGraphModel(dir: string, name: string): Promise<GraphMo
  */
 export const SHIPPED_MODELS = {
   centernet: 'Object detection (COCO): boxes, scores and classes (person, bicycle, car, motorcycle, bus, truck); nothing about who a person is.',
+  blazeface: 'Face detection, for redaction: where faces are (boxes and scores); the landmarks it also answers are not kept; nothing about who a person is.',
 } as const satisfies Record<string, string>;
 
 /** The name of a model on the allow-list. */

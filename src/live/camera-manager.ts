@@ -10,6 +10,7 @@ import { statedPurpose } from '../config/schema/purpose.ts';
 import { cameraSchema, type CameraConfig, type CameraConfigInput } from '../config/schema/server.ts';
 import { purposeViolations } from '../core/purpose.ts';
 import { SightlineError } from '../core/errors.ts';
+import type { FaceDetector } from '../detect/blazeface.ts';
 import type { DetectorPool } from '../detect/worker-pool.ts';
 import type { Bus, BusTopic, BusTopics } from '../events/bus.ts';
 import type { CameraHealth } from '../events/live-event.ts';
@@ -52,6 +53,8 @@ export interface CameraManagerOptions {
   readonly store: EventStore;
   /** Where the cameras keep each analysed frame's redaction rectangles with the recording. */
   readonly redactionBoxes?: RedactionBoxStore;
+  /** Finds faces in analysed frames for redaction, shared by every camera; none hides heads only. */
+  readonly faces?: FaceDetector;
   readonly secrets: SecretBox;
   readonly pool: DetectorPool;
   readonly bus: Bus;
@@ -287,6 +290,7 @@ export class CameraManager implements CameraService {
       pool: this.o.pool,
       store: this.o.store,
       ...(this.o.redactionBoxes && { redactionBoxes: this.o.redactionBoxes }),
+      ...(this.o.faces && { faces: this.o.faces }),
       bus: describedBus(this.o.bus, describe),
       dataDir: this.o.dataDir,
       timeZone: this.o.timeZone,

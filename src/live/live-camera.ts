@@ -10,10 +10,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { CameraConfig } from '../config/schema/server.ts';
 import type { Track } from '../core/detection.ts';
+import type { Box } from '../core/geometry.ts';
 import { SightlineError } from '../core/errors.ts';
 import type { HeatGrid } from '../core/rules/heat-grid.ts';
 import { allowedAnalytics } from '../core/purpose.ts';
 import type { RuleEvent } from '../core/rules/types.ts';
+import type { FaceDetector } from '../detect/blazeface.ts';
 import type { DetectorPool } from '../detect/worker-pool.ts';
 import type { Bus } from '../events/bus.ts';
 import { DURATION_TYPES, EventLifecycle, type LifecycleStep } from '../events/lifecycle.ts';
@@ -21,7 +23,7 @@ import { StreamClock } from './stream-clock.ts';
 import type { CameraHealth, LiveEventBody } from '../events/live-event.ts';
 import { analysedRate } from '../ingest/ffmpeg-args.ts';
 import { backoffDelay, DEFAULT_BACKOFF, FfmpegSource } from '../ingest/ffmpeg-source.ts';
-import type { FitGeometry } from '../ingest/ffmpeg-args.ts';
+import { toSourceBox, type FitGeometry } from '../ingest/ffmpeg-args.ts';
 import type { SourceState } from '../ingest/frame-source.ts';
 import { cameraProblemInWords } from '../ingest/camera-words.ts';
 import { probe } from '../ingest/probe.ts';
@@ -57,6 +59,8 @@ export interface LiveCameraOptions {
   readonly store: EventStore;
   /** Where each analysed frame's redaction rectangles are kept with the recording; none keeps them in memory only (live.jpg). */
   readonly redactionBoxes?: RedactionBoxStore;
+  /** Finds faces in each analysed frame, hidden beside the heads of tracked people; none hides heads only. */
+  readonly faces?: FaceDetector;
   readonly bus: Bus;
   /** Absolute data directory; snapshots go to `snapshots/<camera id>/<UTC day>/<event id>.jpg` under it. */
   readonly dataDir: string;
@@ -280,11 +284,13 @@ export class LiveCamera {
         const receivedAt = arrivals.get(r.index) ?? this.now();
         arrivals.delete(r.index);
         // The analysed frame's own picture: snapshots and live.jpg show exactly the frame whose people the boxes hide.
-        this.latest = pictures.get(r.index) ?? this.latest;
+        const picture = pictures.get(r.index) ?? null;
+        this.latest = picture ?? this.latest;
         pictures.delete(r.index);
         this.framesAnalysed.add(this.now());
         // Before the events: a snapshot shown right after its event finds the boxes of its frame in the store.
-        const rects = toUnitRects(frameRects(r.tracks, r.detections), sourceSize);
+        const faces = await this.facesOf(picture);
+        const rects = toUnitRects(frameRects(r.tracks, r.detections, faces), sourceSize);
         this.redactionRecent.add({ time: r.time, boxes: fromUnitRects(rects, { width: 1, height: 1 }) });
         this.redactionRecent.dropBefore(r.time - RECENT_REDACTION_S);
         await this.keepRedaction({ time: Math.round(this.clock.epochOf(r.time, receivedAt)), rects }, r.events.length > 0);
@@ -408,6 +414,14 @@ export class LiveCamera {
   /** The newest analysed frame's redaction rectangles (fractions of the picture), or null before the first. */
   latestRedaction(): RedactionBoxFrame | null {
     return this.redactionLatest;
+  }
+
+  /** The faces the face detector finds in an analysed frame's picture, in source pixels; none without a detector or when it fails. */
+  private async facesOf(latest: Latest | null): Promise<Box[]> {
+    const detector = this.options.faces;
+    if (!detector || latest === null) return [];
+    const found = await this.guard('find the faces of a frame', () => detector.detect(latest.picture));
+    return (found ?? []).map((f) => toSourceBox(latest.geometry, f.box));
   }
 
   /** Keeps a frame's redaction rectangles (null: none, just flush) and writes them to the store every couple of seconds, or at once with `flush`. */

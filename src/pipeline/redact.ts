@@ -1,13 +1,15 @@
 /**
  * Batch redaction of a video file (`sightline redact`): the frame loop every camera runs finds and
  * tracks the people of every frame, the plan (src/core/redaction.ts) bridges the gaps of their
- * tracks and extends them both ways, and a second decode pixelates each person's head region at
- * the source's size before the frame goes to the encoder. Same size, same frame count, same rate
+ * tracks and extends them both ways, and a second decode pixelates each person's head region, and
+ * every face the face detector finds in the full-size frame, before the frame goes to the encoder. Same size, same frame count, same rate
  * as the input.
  */
 import type { AnalyticsConfig } from '../config/schema/index.ts';
 import { SightlineError } from '../core/errors.ts';
-import { DEFAULT_PLAN, planRedaction, redactPicture, type SeenFrame } from '../core/redaction.ts';
+import type { Box } from '../core/geometry.ts';
+import { DEFAULT_PLAN, faceRect, planRedaction, redactPicture, type SeenFrame } from '../core/redaction.ts';
+import type { FaceDetector } from '../detect/blazeface.ts';
 import type { DetectorPool } from '../detect/worker-pool.ts';
 import { FfmpegSource } from '../ingest/ffmpeg-source.ts';
 import { FrameEncoder } from '../ingest/frame-encoder.ts';
@@ -25,6 +27,8 @@ export interface RedactInput {
   readonly pool: DetectorPool;
   /** A track left visible, everyone else hidden: a subject-access export. */
   readonly keepTrack?: number;
+  /** Finds the faces of every frame, hidden beside the heads (a face inside the kept track's box stays visible); none hides heads only. */
+  readonly faces?: FaceDetector;
   /** Progress: the pass (1 analysis, 2 writing) and frames done in it. */
   readonly onProgress?: (pass: 1 | 2, frames: number) => void;
 }
@@ -38,6 +42,8 @@ export interface RedactResult {
   readonly regions: number;
   /** Frames with at least one region pixelated. */
   readonly framesRedacted: number;
+  /** Faces the face detector found, summed over frames (0 without one). */
+  readonly faces: number;
 }
 
 /** Redacts every person's head in `video` into `output` (MP4, H.264). */
@@ -63,15 +69,25 @@ export async function redactVideo(input: RedactInput): Promise<RedactResult> {
   }
   const plan = planRedaction(seen, { ...DEFAULT_PLAN, fps: input.fps, ...(input.keepTrack !== undefined && { keepTrack: input.keepTrack }) });
 
+  const keptBoxes = new Map<number, Box>();
+  if (input.keepTrack !== undefined) {
+    for (const f of seen) for (const t of f.tracks) if (t.id === input.keepTrack) keptBoxes.set(f.index, t.box);
+  }
+
   const encoder = new FrameEncoder({ output: input.output, width: input.width, height: input.height, fps: input.fps });
   const full = new FfmpegSource({ url: input.video, live: false });
   let frames = 0;
   let regions = 0;
   let framesRedacted = 0;
+  let faces = 0;
   try {
     for await (const frame of full) {
       if (frame.width !== input.width || frame.height !== input.height) throw new SightlineError('INVALID_MEDIA', `frame ${frame.index} is ${frame.width}x${frame.height}, the video ${input.width}x${input.height}: a video that changes size cannot be redacted`);
-      const here = redactPicture(frame.data, frame.width, frame.height, 3, plan.get(frame.index) ?? []);
+      const found = input.faces ? (await input.faces.detect(frame)).map((f) => f.box) : [];
+      const kept = keptBoxes.get(frame.index);
+      const hidden = kept === undefined ? found : found.filter((b) => !contains(kept, b.x + b.w / 2, b.y + b.h / 2));
+      faces += found.length;
+      const here = redactPicture(frame.data, frame.width, frame.height, 3, [...(plan.get(frame.index) ?? []), ...hidden.map(faceRect)]);
       regions += here;
       if (here > 0) framesRedacted++;
       await encoder.write(frame.data);
@@ -86,5 +102,9 @@ export async function redactVideo(input: RedactInput): Promise<RedactResult> {
   } finally {
     await full.close();
   }
-  return { frames, tracks: ids.size, regions, framesRedacted };
+  return { frames, tracks: ids.size, regions, framesRedacted, faces };
+}
+
+function contains(box: Box, x: number, y: number): boolean {
+  return x >= box.x && x <= box.x + box.w && y >= box.y && y <= box.y + box.h;
 }

@@ -14,6 +14,7 @@ import { SightlineError } from '../core/errors.ts';
 import { buildApi } from '../api/app.ts';
 import { writeClientError } from '../api/errors.ts';
 import { resolveBackend } from '../detect/choose-backend.ts';
+import { loadFaceDetector } from '../detect/blazeface.ts';
 import { createDetectorPool, defaultWorkerCount, type DetectorPool } from '../detect/worker-pool.ts';
 import { InProcessBus } from '../events/bus.ts';
 import { CameraManager, type RecorderFactory } from '../live/camera-manager.ts';
@@ -113,6 +114,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     if (backend.notice !== undefined) log('warn', backend.notice);
     const pool: DetectorPool = await createDetectorPool({ backend: backend.spec, workers: options.workers ?? config.detect.workers ?? defaultWorkerCount() });
     cleanups.push(() => pool.close());
+    const faceLoad = await loadFaceDetector(path.join(dataDir, 'models'));
+    if (faceLoad.notice !== undefined) log('warn', faceLoad.notice);
+    const faces = faceLoad.faces;
+    if (faces) cleanups.push(() => faces.dispose());
     const bus = new InProcessBus((topic, error) => log('error', `a ${topic} subscriber failed: ${error instanceof Error ? error.message : String(error)}`));
 
     const index = stores.segments;
@@ -168,6 +173,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       dataDir,
       recorder: recorderFactory,
       redactionBoxes: stores.redactionBoxes,
+      ...(faces && { faces }),
       timeZone: config.timezone,
       onProblem: (m) => log('warn', m),
       onChange: () => void onCamerasChanged().catch((e: unknown) => log('error', `camera change: ${e instanceof Error ? e.message : String(e)}`)),

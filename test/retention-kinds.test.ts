@@ -19,6 +19,8 @@ import { openDatabase } from '../src/store/database.ts';
 import { SqliteAuditLog } from '../src/store/sqlite-audit-log.ts';
 import { SqliteEventStore } from '../src/store/sqlite-event-store.ts';
 import { SqliteSegmentIndex } from '../src/store/sqlite-segment-index.ts';
+import { SqliteUnredactedGrantStore } from '../src/store/sqlite-unredacted-grants.ts';
+import { SqliteUserStore } from '../src/store/sqlite-users.ts';
 
 const TMP = mkdtempSync(path.join(os.tmpdir(), 'sightline-retention-kinds-'));
 after(() => rmSync(TMP, { recursive: true, force: true }));
@@ -121,7 +123,7 @@ describe('the retention runner deletes each kind of data by its own limit', () =
     const report = await runner.runNow();
     assert.deepEqual(report.errors, []);
     assert.deepEqual(report.deleted.map((d) => [d.kind, d.path, d.reason]), [['segment', segOld, 'age']]);
-    assert.deepEqual(report.records, { events: 1, eventSnapshots: 1, lineCounts: 1, occupancy: 1, heat: 1, audit: 1 });
+    assert.deepEqual(report.records, { events: 1, eventSnapshots: 1, lineCounts: 1, occupancy: 1, heat: 1, audit: 1, grants: 0 });
 
     assert.equal(existsSync(path.join(dir, segOld)), false);
     assert.equal(existsSync(path.join(dir, segNew)), true);
@@ -149,7 +151,7 @@ describe('the retention runner deletes each kind of data by its own limit', () =
 describe('deletion is real: nothing is left in the database file', () => {
   test('deleted events, aggregates and audit entries leave none of their bytes in the database file or its WAL', async () => {
     const { file, store, audit, clock } = await dataDir();
-    const marks = { event: 'EVENT-ID-7c1f0e', rule: 'RULE-NAME-b83e2d', data: 'EVENT-DATA-91aa3f', zone: 'ZONE-NAME-5d0c6b', line: 'LINE-NAME-e4b7a9', audit: 'AUDIT-TARGET-33f0c1' };
+    const marks = { event: 'EVENT-ID-7c1f0e', rule: 'RULE-NAME-b83e2d', data: 'EVENT-DATA-91aa3f', zone: 'ZONE-NAME-5d0c6b', line: 'LINE-NAME-e4b7a9', audit: 'AUDIT-TARGET-33f0c1', grant: 'GRANT-REASON-6a2d04 who forced the door' };
     const keep = 'KEPT-EVENT-0d9e88';
     await store.appendEvents([
       { id: marks.event, cameraId: 'cam-a', type: 'intrusion', rule: marks.rule, trackId: 1, class: 'person', startTime: NOW - 40 * DAY, endTime: NOW - 40 * DAY, frame: 1, data: { note: marks.data } },
@@ -160,6 +162,12 @@ describe('deletion is real: nothing is left in the database file', () => {
     clock.t = NOW - 400 * DAY;
     audit.append({ actor: 'alice', action: 'live_view', target: marks.audit });
     clock.t = NOW;
+    // A grant of unredacted video over 400 days ago, with its reason, goes with the audit log; one of yesterday stays.
+    const users = new SqliteUserStore(store.db, { now: () => clock.t, hashParams: { memoryCost: 64, timeCost: 1, parallelism: 1 } });
+    const alice = await users.create({ name: 'alice', password: 'tr0mbone-kettle-sunrise', role: 'operator' });
+    const grants = new SqliteUnredactedGrantStore(store.db);
+    grants.add({ userId: alice.id, cameraId: 'cam-a', reason: marks.grant, grantedAt: NOW - 400 * DAY, expiresAt: NOW - 400 * DAY + 15 * MIN });
+    const recent = grants.add({ userId: alice.id, cameraId: 'cam-a', reason: 'Yesterday: who took the parcel', grantedAt: NOW - DAY, expiresAt: NOW - DAY + 15 * MIN });
     store.db.pragma('wal_checkpoint(TRUNCATE)');
     const before = fileBytes(file);
     for (const [what, mark] of Object.entries(marks)) assert.ok(before.includes(mark), `the ${what} is in the file before (so the test can see it)`);
@@ -168,11 +176,12 @@ describe('deletion is real: nothing is left in the database file', () => {
       dataDir: path.dirname(file),
       index: new SqliteSegmentIndex(store.db),
       limits: { videoHours: 72, maxDiskGb: 50, minFreeGb: 0, eventDays: 30, aggregateDays: 365, auditDays: 365 },
-      records: { events: store, audit },
+      records: { events: store, audit, grants },
       clock: fixedClock(NOW),
     }).runNow();
     assert.deepEqual(report.errors, []);
-    assert.deepEqual(report.records, { events: 1, eventSnapshots: 0, lineCounts: 1, occupancy: 1, heat: 0, audit: 1 });
+    assert.deepEqual(report.records, { events: 1, eventSnapshots: 0, lineCounts: 1, occupancy: 1, heat: 0, audit: 1, grants: 1 });
+    assert.deepEqual(grants.get(recent.id), recent, 'a recent grant stays');
 
     const afterBytes = fileBytes(file);
     for (const [what, mark] of Object.entries(marks)) assert.equal(afterBytes.includes(mark), false, `the deleted ${what} (${mark}) is gone from the file's bytes`);

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { systemClock, type Clock } from '../ingest/ffmpeg-source.ts';
 import { planRecordCutoffs, planRetention, type EventKeep, type RecordLimits, type RetentionReason, type SnapshotDeletion } from './retention-plan.ts';
 import type { AuditLog } from '../store/audit-log.ts';
+import type { UnredactedGrantStore } from '../store/unredacted-grants.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { SegmentIndex } from '../store/segment-index.ts';
 import type { RedactionBoxStore } from '../store/redaction-boxes.ts';
@@ -38,6 +39,8 @@ export interface RetentionLimits extends RecordLimits {
 export interface RetentionRecords {
   readonly events: Pick<EventStore, 'deleteEventsBefore' | 'deleteAggregatesBefore'>;
   readonly audit?: Pick<AuditLog, 'purgeBefore'>;
+  /** Grants of unredacted video, deleted with the audit log (`auditDays` after they were over): their reasons are in it. */
+  readonly grants?: Pick<UnredactedGrantStore, 'purgeBefore'>;
 }
 
 /** How many records of each kind a run deleted. */
@@ -49,6 +52,7 @@ export interface RecordsDeleted {
   readonly occupancy: number;
   readonly heat: number;
   readonly audit: number;
+  readonly grants: number;
 }
 
 /** What the `events`-mode cameras keep, for the time range the segments span; cameras absent keep everything. */
@@ -112,7 +116,7 @@ export interface RetentionReport {
   readonly errors: readonly string[];
 }
 
-const NO_RECORDS: RecordsDeleted = { events: 0, eventSnapshots: 0, lineCounts: 0, occupancy: 0, heat: 0, audit: 0 };
+const NO_RECORDS: RecordsDeleted = { events: 0, eventSnapshots: 0, lineCounts: 0, occupancy: 0, heat: 0, audit: 0, grants: 0 };
 
 /** Runs retention on a timer and on demand; one run at a time. */
 export class RetentionRunner {
@@ -241,7 +245,7 @@ export class RetentionRunner {
   /** Deletes the events (and their snapshot files), aggregates and audit entries past their limits; each kind on its own, so one failing spares the others. */
   async #deleteRecords(stores: RetentionRecords, now: number, limits: RetentionLimits, fail: (message: string) => void): Promise<RecordsDeleted> {
     const cutoffs = planRecordCutoffs(now, limits);
-    let { events, eventSnapshots, lineCounts, occupancy, heat, audit } = NO_RECORDS;
+    let { events, eventSnapshots, lineCounts, occupancy, heat, audit, grants } = NO_RECORDS;
     if (cutoffs.events !== null) {
       try {
         const gone = await stores.events.deleteEventsBefore(cutoffs.events);
@@ -272,7 +276,14 @@ export class RetentionRunner {
         fail(`cannot delete old audit entries: ${messageOf(cause)}`);
       }
     }
-    return { events, eventSnapshots, lineCounts, occupancy, heat, audit };
+    if (cutoffs.audit !== null && stores.grants !== undefined) {
+      try {
+        grants = stores.grants.purgeBefore(cutoffs.audit).deleted;
+      } catch (cause) {
+        fail(`cannot delete old grants of unredacted video: ${messageOf(cause)}`);
+      }
+    }
+    return { events, eventSnapshots, lineCounts, occupancy, heat, audit, grants };
   }
 
   /** How many bytes must go for the disk to have `minFreeGb` free; 0 when the free space cannot be read. */

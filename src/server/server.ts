@@ -183,7 +183,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       dataDir,
       index,
       limits: () => ({ ...config.recording, ...config.retention }),
-      records: { events: store, audit },
+      records: { events: store, audit, grants: stores.unredactedGrants },
       redactionBoxes: stores.redactionBoxes,
       keep: eventKeepFromStore(store, () => cameraModes),
       onError: (m) => log('warn', `retention: ${m}`),

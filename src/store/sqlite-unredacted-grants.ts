@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { SightlineError } from '../core/errors.ts';
+import { scrubDeleted } from './sqlite-purge.ts';
 import { checkTime, invalid } from './store-input.ts';
 import { checkGrantReason, isGrantActive, type NewUnredactedGrant, type UnredactedGrant, type UnredactedGrantFilter, type UnredactedGrantStore } from './unredacted-grants.ts';
 
@@ -60,6 +61,7 @@ export class SqliteUnredactedGrantStore implements UnredactedGrantStore {
       activeFor: db.prepare<[string, string, number, number], GrantRow>(`SELECT * FROM unredacted_grants WHERE user_id = ? AND camera_id = ? AND ${active} ORDER BY granted_at DESC, id DESC LIMIT 1`),
       activeOfUser: db.prepare<[string, number, number], GrantRow>(`SELECT * FROM unredacted_grants WHERE user_id = ? AND ${active}`),
       end: db.prepare<[number, string, string]>('UPDATE unredacted_grants SET ended_at = ?, ended_by = ? WHERE id = ?'),
+      purge: db.prepare<[number]>('DELETE FROM unredacted_grants WHERE coalesce(ended_at, expires_at) < ?'),
       userExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM users WHERE id = ?'),
       cameraExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM cameras WHERE id = ?'),
     };
@@ -140,6 +142,14 @@ export class SqliteUnredactedGrantStore implements UnredactedGrantStore {
       this.#s.end.run(at, who, id);
       return toGrant(this.#s.byId.get(id)!);
     }).immediate();
+  }
+
+  /** Deletes the grants that were over (ended or expired) before `time`. */
+  purgeBefore(time: number): { readonly deleted: number } {
+    checkTime('time', time);
+    const deleted = this.#s.purge.run(time).changes;
+    if (deleted > 0) scrubDeleted(this.#db);
+    return { deleted };
   }
 
   /** Ends every grant of the user active at `at`, by `by`; returns those it ended. */

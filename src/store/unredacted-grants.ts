@@ -85,4 +85,6 @@ export interface UnredactedGrantStore {
   end(id: string, at: number, by: string): UnredactedGrant | undefined;
   /** Ends every grant of the user active at `at`, by `by` (the user lost the permission); returns those it ended. */
   endAllOf(userId: string, at: number, by: string): UnredactedGrant[];
+  /** Deletes the grants over before `time` (ended, or expired, before it), as retention does with the audit log; grants still running at `time` stay. */
+  purgeBefore(time: number): { readonly deleted: number };
 }

@@ -100,6 +100,20 @@ export function unredactedGrantStoreContract(name: string, open: OpenUnredactedG
       assert.deepEqual(grants.get(g.id), g);
     });
 
+    test('purgeBefore deletes the grants over before the time (ended or expired) and keeps those running then', async () => {
+      const grants = await open();
+      const expired = grants.add({ userId: 'u1', cameraId: 'A', reason: REASON, grantedAt: T0, expiresAt: T0 + MIN });
+      const endedEarly = grants.add({ userId: 'u2', cameraId: 'A', reason: REASON, grantedAt: T0, expiresAt: T0 + 60 * MIN });
+      grants.end(endedEarly.id, T0 + 2 * MIN, 'alice');
+      const running = grants.add({ userId: 'u1', cameraId: 'B', reason: REASON, grantedAt: T0, expiresAt: T0 + 60 * MIN });
+      assert.deepEqual(grants.purgeBefore(T0 + MIN), { deleted: 0 }, 'a grant expiring at the cutoff is not yet before it');
+      assert.deepEqual(grants.purgeBefore(T0 + 3 * MIN), { deleted: 2 });
+      assert.equal(grants.get(expired.id), undefined);
+      assert.equal(grants.get(endedEarly.id), undefined);
+      assert.deepEqual(grants.get(running.id), running);
+      throwsCode(() => grants.purgeBefore(Number.NaN), 'STORE_INPUT_INVALID');
+    });
+
     test('endAllOf ends only the active grants of that user', async () => {
       const grants = await open();
       const a = grants.add({ userId: 'u1', cameraId: 'A', reason: REASON, grantedAt: T0, expiresAt: T0 + 15 * MIN });

@@ -6,7 +6,8 @@
  * picture on the clock of the `tracks` topic, so the player can show the boxes of the frame on screen. A failed stream
  * sends `{ type: 'error', message }` and closes with 1011; a full camera, or a caller already
  * watching it twice, closes with 1013. The caller is re-checked per fragment and on a timer (1008
- * once the token, session or grant has gone). Views are audited as `live_view` like the JPEG snapshot.
+ * once the token or session has gone; 1013 once the grant of an unredacted stream has ended, and the
+ * player reconnects to the redacted one). Views are audited as `live_view` like the JPEG snapshot.
  */
 import type { WebSocket } from 'ws';
 import { SightlineError } from '../../core/errors.ts';
@@ -15,7 +16,7 @@ import { actorOf, callerKey, canSeeCamera } from '../auth/principal.ts';
 import { auditRequest, ViewThrottle, type ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
 import { errorSchema, idParams, noQuery } from '../schemas/common.ts';
-import { showToCaller } from '../show-video.ts';
+import { showToCaller, viewerOf } from '../show-video.ts';
 import { LIVE_VIEW_AUDIT_MS } from './live.ts';
 import { ACCESS_ENDED, callerCheck, watchCaller } from './ws.ts';
 
@@ -33,6 +34,9 @@ export const WS_TRY_AGAIN_LATER = 1013;
 
 /** WebSocket close code: the server could not go on (the stream failed). */
 export const WS_INTERNAL_ERROR = 1011;
+
+/** Why an unredacted live stream closed: its grant ended (the player reconnects and gets the redacted stream). */
+export const GRANT_ENDED = 'the unredacted grant has ended; reconnecting to the redacted stream';
 
 /** A close reason fits in 123 bytes. */
 function reason(text: string): string {
@@ -95,6 +99,10 @@ export function liveStreamRoutes(app: ApiApp, ctx: ApiContext): void {
             return;
           }
           if (throttle.admit(`${actorOf(request.principal)}\u0000${id}`, ctx.deps.now())) auditRequest(ctx, request, 'live_view', id, { video: 'mp4' });
+          // Shown unredacted under a grant: the stream ends with the grant (expired or ended), and the player reconnects to the redacted one.
+          const grants = ctx.deps.unredacted;
+          const viewer = viewerOf(ctx, request);
+          const underGrant = grants !== undefined && grants.unredactedGrantFor(viewer, id, ctx.deps.now()) !== null;
           const session = stream.open({
             onInit: (mime, init) => {
               if (!open()) return;
@@ -106,6 +114,10 @@ export function liveStreamRoutes(app: ApiApp, ctx: ApiContext): void {
               const caller = current();
               if (caller === null || !canSeeCamera(ctx.deps.users, caller, id)) {
                 socket.close(WS_POLICY_VIOLATION, ACCESS_ENDED);
+                return;
+              }
+              if (underGrant && grants.unredactedGrantFor(viewer, id, ctx.deps.now()) === null) {
+                socket.close(WS_TRY_AGAIN_LATER, GRANT_ENDED);
                 return;
               }
               if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {

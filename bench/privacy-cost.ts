@@ -88,7 +88,7 @@ const md = [
   '|---|---|---|---|---|---|',
   ...rows.map((r) => `| ${r.name} | ${r.fps.toFixed(2)} | ${r.serverCpu.toFixed(0)} % | ${r.ffmpegCpu.toFixed(0)} % | ${(r.serverCpu + r.ffmpegCpu).toFixed(0)} % | ${r === base ? '—' : `${(r.serverCpu + r.ffmpegCpu - base.serverCpu - base.ffmpegCpu).toFixed(0)} points`} |`),
   '',
-  'A mask re-encodes the camera once (ffmpeg, libx264 ultrafast), however many consume it; a redacted live view costs its decoder, the pixelation on the server and its encoder while anyone watches, once per camera however many viewers. Timings on a shared machine are noisy: compare within one run.',
+  'A mask re-encodes the camera once (ffmpeg, libx264 ultrafast), however many consume it; a redacted live view costs its decoder, the pixelation on the server and its encoder while anyone watches, once per camera however many viewers. Every row includes finding the faces of each analysed frame for redaction (BlazeFace, about 9 ms a frame: `npm run bench:faces`); the same bench before faces were found (commit dc1124b) measured 34 % as recorded. Timings on a shared machine are noisy: compare within one run.',
 ].join('\n');
 writeSection(path.join(ROOT, 'BENCHMARKS.md'), 'Privacy cost', md);
 log('wrote the Privacy cost section of BENCHMARKS.md');

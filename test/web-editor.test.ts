@@ -4,7 +4,8 @@
  * playwright-core) against a real server with the demo camera (the PETS clip, 768x576): a line
  * drawn at known fractions of the displayed picture is stored at those fractions of the source
  * size, and so is a second line drawn after the first Save restarted the camera, with the first
- * line left where it was.
+ * line left where it was; a privacy mask drawn the same way (one corner then moved with the
+ * keyboard) is saved as the camera's privacyMasks in source pixels and listed again on reload.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -27,6 +28,10 @@ interface StoredLine {
   readonly points: [Pt, Pt];
   readonly inside: Pt;
 }
+interface StoredMask {
+  readonly name?: string;
+  readonly polygon: Pt[];
+}
 
 /** Fractions of the source size in source pixels, as the editor should store them. */
 const expected = (f: readonly [number, number]): Pt => [Math.round(f[0] * SOURCE.width), Math.round(f[1] * SOURCE.height)];
@@ -45,6 +50,20 @@ describe('rule editor coordinates in a real browser', { skip: !existsSync(CHROMI
 
   const storedLines = (): Promise<StoredLine[]> =>
     page.evaluate(async (id) => ((await (await fetch(`/api/cameras/${id}`)).json()) as { analytics: { lines: StoredLine[] } }).analytics.lines, cameraId);
+
+  const storedMasks = (): Promise<StoredMask[]> => page.evaluate(async (id) => ((await (await fetch(`/api/cameras/${id}`)).json()) as { privacyMasks: StoredMask[] }).privacyMasks, cameraId);
+
+  /** Opens the editor afresh, once the camera shows a picture, and waits for the editor to show it. */
+  const openEditor = async (): Promise<void> => {
+    // Like a person would: once the camera (restarted by the last change) shows a picture again.
+    await waitFor(async () => (await page.evaluate(async (id) => (await fetch(`/api/cameras/${id}/live.jpg`)).status, cameraId)) === 200, 30_000, 'the camera to show a picture');
+    await page.goto(`${server.url}/#/editor/${cameraId}`);
+    await page.reload();
+    await page.getByAltText("The camera's current picture").waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
+      throw new Error(`the editor shows no picture: ${await page.locator('main').innerText()}`, { cause: e });
+    });
+    await page.waitForFunction(() => [...document.querySelectorAll('img')].some((i) => i.complete && i.naturalWidth > 0));
+  };
 
   /** Clicks at fractions of the displayed picture (the <img> as laid out on the page). */
   const clickAt = async (fractions: readonly (readonly [number, number])[]): Promise<void> => {
@@ -148,6 +167,40 @@ describe('rule editor coordinates in a real browser', { skip: !existsSync(CHROMI
     const svg = page.getByLabel('Rules drawn over the picture');
     await svg.waitFor({ timeout: 30_000 });
     assert.equal(await svg.getAttribute('viewBox'), `0 0 ${SOURCE.width} ${SOURCE.height}`, 'the rules are drawn in source pixels');
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('a privacy mask drawn over the picture is saved as the camera’s privacyMasks in source pixels and listed again on reload', { timeout: 90_000 }, async () => {
+    await openEditor();
+    assert.deepEqual(await storedMasks(), [], 'the demo camera starts without masks');
+    const corners = [[0.1, 0.1], [0.4, 0.1], [0.4, 0.3], [0.1, 0.3]] as const;
+    await page.getByRole('button', { name: 'Draw mask' }).click();
+    await clickAt(corners);
+    await page.getByRole('button', { name: 'Finish mask' }).click();
+    await page.getByRole('button', { name: 'Mask mask-1', exact: true }).waitFor();
+    assert.equal(await page.locator('.editor-mask polygon').count(), 1, 'the canvas draws the mask');
+    await page.getByRole('complementary', { name: 'Rules and masks' }).getByText(/is black in every recording, live view, snapshot and export of this camera, and hidden from detection/).waitFor();
+    // A corner moved with the keyboard, as the handles allow: Shift+ArrowRight is 10 source pixels.
+    await page.getByRole('button', { name: /^Mask mask-1, point 2: / }).focus();
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.getByRole('button', { name: 'Save' }).click();
+    try {
+      await page.getByText(/^Saved\. The camera restarts with its privacy mask burned in/).waitFor({ timeout: 15_000 });
+      await waitFor(async () => (await storedMasks()).length === 1, 15_000, 'one stored mask');
+    } catch (e) {
+      throw new Error(`the editor did not save the mask: ${JSON.stringify(await storedMasks())}; the page says: ${await page.locator('main').innerText()}`, { cause: e });
+    }
+    const [mask] = await storedMasks();
+    assert.equal(mask?.name, 'mask-1');
+    assert.equal(mask.polygon.length, corners.length);
+    const want = corners.map(expected);
+    want[1] = [want[1]![0] + 10, want[1]![1]];
+    mask.polygon.forEach((p, k) => assertNear(p, want[k]!, `mask corner ${k + 1}`));
+    console.log(`stored mask: ${JSON.stringify(mask)}`);
+
+    await openEditor();
+    await page.getByRole('button', { name: 'Mask mask-1', exact: true }).waitFor();
+    assert.equal(await page.locator('.editor-mask polygon').count(), 1, 'the reloaded editor draws the mask');
     assert.deepEqual(pageErrors, []);
   });
 });

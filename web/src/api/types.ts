@@ -46,6 +46,17 @@ export interface ZoneRule {
   crowd?: { count: number; seconds: number } | undefined;
 }
 
+/** A privacy mask as the editor edits it: a polygon blanked in every stream of the camera, its name optional. */
+export interface MaskRule {
+  name?: string | undefined;
+  polygon: Point[];
+}
+
+/** A camera's privacy masks as the editor starts from them (copies, so edits never touch the loaded camera). */
+export function masksOf(camera: Pick<Camera, 'privacyMasks'>): MaskRule[] {
+  return camera.privacyMasks.map((m) => ({ ...(m.name !== undefined && { name: m.name }), polygon: m.polygon.map(([x, y]): Point => [x, y]) }));
+}
+
 /** A camera's lines and zones, or why its analytics do not hold valid ones. */
 export type CameraRules = { readonly ok: true; readonly lines: LineRule[]; readonly zones: ZoneRule[] } | { readonly ok: false; readonly error: string };
 

@@ -1,13 +1,16 @@
 /**
- * The camera's picture with the rules drawn over it in an SVG whose viewBox is the source size (the
- * rules' pixel space). The stage takes the source's aspect and the picture fills it, so the picture
- * shows the source's whole field of view where the SVG draws it; pointer positions go to source
+ * The camera's picture with the rules and privacy masks drawn over it in an SVG whose viewBox is the
+ * source size (the rules' pixel space, which masks share). The stage takes the source's aspect and
+ * the picture fills it, so the picture shows the source's whole field of view where the SVG draws it; pointer positions go to source
  * pixels through picture-coords.ts, the same mapping. Clicks add points while drawing; handles of
- * the selected shape are dragged with the pointer or moved with the arrow keys once focused.
+ * the selected shape are dragged with the pointer or moved with the arrow keys once focused; they
+ * are drawn last, above every shape, so a shape drawn over another never hides them. Masks are
+ * drawn under zones and lines, near-opaque black with a hatch and a dashed white outline, so they
+ * read as "this area is blanked" and never as a zone.
  */
 import { useRef, type KeyboardEvent, type MouseEvent, type PointerEvent, type ReactNode } from 'react';
-import type { LineRule, Point, ZoneRule } from '../api/types.ts';
-import { clampPoint, handlePoint, type FrameSize, type HandleRef, type ShapeRef, type Tool } from './EditorModel.ts';
+import type { LineRule, MaskRule, Point, ZoneRule } from '../api/types.ts';
+import { clampPoint, handlePoint, isPolygonTool, maskLabel, type FrameSize, type HandleRef, type ShapeRef, type Tool } from './EditorModel.ts';
 import { containRect, pageToSource } from './picture-coords.ts';
 
 /** What the canvas draws and reports. */
@@ -18,6 +21,7 @@ export interface EditorCanvasProps {
   readonly size: FrameSize;
   readonly lines: readonly LineRule[];
   readonly zones: readonly ZoneRule[];
+  readonly masks: readonly MaskRule[];
   readonly tool: Tool;
   readonly draft: readonly Point[];
   readonly selected: ShapeRef | null;
@@ -29,9 +33,12 @@ export interface EditorCanvasProps {
 
 const STEP = { small: 1, large: 10 } as const;
 
+/** The id of the masks' hatch pattern (one canvas per page). */
+const HATCH = 'editor-mask-hatch';
+
 /** The picture and its overlay. */
 export function EditorCanvas(props: EditorCanvasProps): ReactNode {
-  const { size, lines, zones, tool, draft, selected } = props;
+  const { size, lines, zones, masks, tool, draft, selected } = props;
   const svg = useRef<SVGSVGElement>(null);
   const drag = useRef<HandleRef | null>(null);
   const r = Math.max(size.width, size.height) / 110;
@@ -72,7 +79,7 @@ export function EditorCanvas(props: EditorCanvasProps): ReactNode {
     const d = e.shiftKey ? STEP.large : STEP.small;
     const delta: Record<string, Point> = { ArrowLeft: [-d, 0], ArrowRight: [d, 0], ArrowUp: [0, -d], ArrowDown: [0, d] };
     const move = delta[e.key];
-    const p = handlePoint(lines, zones, h);
+    const p = handlePoint({ lines, zones, masks }, h);
     if (move === undefined || p === undefined) return;
     e.preventDefault();
     props.onMove(h, clampPoint([p[0] + move[0], p[1] + move[1]], size));
@@ -103,6 +110,24 @@ export function EditorCanvas(props: EditorCanvasProps): ReactNode {
     props.onSelect(s);
   };
 
+  /** The handles of the selected shape. */
+  const selectedHandles = (): ReactNode => {
+    if (selected === null) return null;
+    const { kind, index } = selected;
+    if (kind === 'line') {
+      const l = lines[index];
+      if (l === undefined) return null;
+      return [handle({ kind, index, point: 0 }, l.points[0], `Line ${l.name}, first point`), handle({ kind, index, point: 1 }, l.points[1], `Line ${l.name}, second point`), handle({ kind, index, point: 2 }, l.inside, `Line ${l.name}, “in” side`, true)];
+    }
+    const vertices = (polygon: readonly Point[], name: string): ReactNode => polygon.map((p, k) => handle({ kind, index, point: k }, p, `${name}, point ${k + 1}`));
+    if (kind === 'zone') {
+      const z = zones[index];
+      return z === undefined ? null : vertices(z.polygon, `Zone ${z.name}`);
+    }
+    const m = masks[index];
+    return m === undefined ? null : vertices(m.polygon, `Mask ${maskLabel(m, index)}`);
+  };
+
   return (
     <div className={`editor-stage editor-tool-${tool}`} style={{ aspectRatio: `${size.width} / ${size.height}` }}>
       <img key={props.imageKey} src={props.imageSrc} alt="The camera's current picture" />
@@ -111,11 +136,34 @@ export function EditorCanvas(props: EditorCanvasProps): ReactNode {
         viewBox={`0 0 ${size.width} ${size.height}`}
         preserveAspectRatio="xMidYMid meet"
         onClick={onBackgroundClick}
-        onDoubleClick={() => tool === 'zone' && props.onFinish()}
+        onDoubleClick={() => isPolygonTool(tool) && props.onFinish()}
         aria-label="Rules drawn over the picture"
         role="group"
       >
+        <defs>
+          <pattern id={HATCH} patternUnits="userSpaceOnUse" width={r * 2} height={r * 2} patternTransform="rotate(45)">
+            <rect width={r * 2} height={r * 2} fill="#000" />
+            <line x1={0} y1={0} x2={0} y2={r * 2} stroke="#6b7280" strokeWidth={r * 0.6} />
+          </pattern>
+        </defs>
         <rect className="editor-bg" width={size.width} height={size.height} />
+        {masks.map((m, i) => {
+          const sel = selected?.kind === 'mask' && selected.index === i;
+          const first = m.polygon[0];
+          const label = `Mask ${maskLabel(m, i)}`;
+          return (
+            <g key={`m${i}`} className={`editor-mask${sel ? ' selected' : ''}`}>
+              <polygon points={m.polygon.map((p) => p.join(',')).join(' ')} fill={`url(#${HATCH})`} vectorEffect="non-scaling-stroke" onClick={pick({ kind: 'mask', index: i })}>
+                <title>{`Privacy mask ${maskLabel(m, i)}: black in every recording, live view, snapshot and export`}</title>
+              </polygon>
+              {first && (
+                <text x={first[0] + r} y={first[1] + r + font} fontSize={font}>
+                  {label}
+                </text>
+              )}
+            </g>
+          );
+        })}
         {zones.map((z, i) => {
           const sel = selected?.kind === 'zone' && selected.index === i;
           const first = z.polygon[0];
@@ -127,7 +175,6 @@ export function EditorCanvas(props: EditorCanvasProps): ReactNode {
                   {z.name}
                 </text>
               )}
-              {sel && z.polygon.map((p, k) => handle({ kind: 'zone', index: i, point: k }, p, `Zone ${z.name}, point ${k + 1}`))}
             </g>
           );
         })}
@@ -145,12 +192,12 @@ export function EditorCanvas(props: EditorCanvasProps): ReactNode {
               <text x={a[0] + r} y={a[1] - r} fontSize={font}>
                 {l.name}
               </text>
-              {sel && [handle({ kind: 'line', index: i, point: 0 }, a, `Line ${l.name}, first point`), handle({ kind: 'line', index: i, point: 1 }, b, `Line ${l.name}, second point`), handle({ kind: 'line', index: i, point: 2 }, l.inside, `Line ${l.name}, “in” side`, true)]}
             </g>
           );
         })}
+        <g className="editor-handles">{selectedHandles()}</g>
         {draft.length > 0 && (
-          <g className="editor-draft">
+          <g className={`editor-draft${tool === 'mask' ? ' editor-draft-mask' : ''}`}>
             <polyline points={draft.map((p) => p.join(',')).join(' ')} vectorEffect="non-scaling-stroke" />
             {draft.map((p, k) => (
               <circle key={k} cx={p[0]} cy={p[1]} r={r * 0.8} />

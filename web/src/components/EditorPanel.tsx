@@ -1,7 +1,7 @@
-/** The side panel of the editor: the selected line's or zone's name, classes and thresholds. */
+/** The side panel of the editor: the selected line's or zone's name, classes and thresholds, or the selected privacy mask's name. */
 import { useId, type ReactNode } from 'react';
-import type { LineRule, ZoneRule } from '../api/types.ts';
-import { NAME_PATTERN, RULE_CLASSES } from './EditorModel.ts';
+import type { LineRule, MaskRule, ZoneRule } from '../api/types.ts';
+import { MASK_LIMITS, NAME_PATTERN, RULE_CLASSES } from './EditorModel.ts';
 
 /** Changed fields; an undefined value removes an optional field. */
 type Patch<T> = { [K in keyof T]?: T[K] | undefined };
@@ -123,6 +123,31 @@ export function EditorZonePanel({ zone, onChange }: { readonly zone: ZoneRule; r
         />
       )}
       <p className="muted">{zone.polygon.length} points.</p>
+    </div>
+  );
+}
+
+/** The settings of a privacy mask: an optional name, and what a mask does. */
+export function EditorMaskPanel({ mask, onChange }: { readonly mask: MaskRule; readonly onChange: (m: MaskRule) => void }): ReactNode {
+  const id = useId();
+  const name = mask.name ?? '';
+  const ok = name === '' || NAME_PATTERN.test(name);
+  return (
+    <div className="form editor-mask-panel">
+      <h3>Privacy mask</h3>
+      <p>
+        The area inside this mask is <strong>black</strong> in every recording, live view, snapshot and export of this camera, and hidden from detection: motion and objects inside it are never seen. It applies from the Save on; footage recorded before is not changed.
+      </p>
+      <label>
+        Name (optional)
+        <input value={name} maxLength={64} aria-invalid={!ok} aria-describedby={`${id}-help`} onChange={(e) => onChange(e.target.value === '' ? { polygon: mask.polygon } : { ...mask, name: e.target.value })} />
+        <small id={`${id}-help`} className={ok ? 'muted' : 'error'}>
+          {ok ? 'Empty, or 1-64 letters, digits, - or _, starting with a letter or digit.' : 'Leave it empty, or use 1-64 letters, digits, - or _, starting with a letter or digit.'}
+        </small>
+      </label>
+      <p className="muted">
+        {mask.polygon.length} of at most {MASK_LIMITS.maxPoints} points.
+      </p>
     </div>
   );
 }

@@ -1,11 +1,11 @@
-/** Zones and lines: draw a camera's counting lines and zones over its picture and save them. */
+/** Zones and lines: draw a camera's counting lines, zones and privacy masks over its picture and save them. */
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { ApiError, call, urlOf } from '../api/client.ts';
 import { api } from '../api/endpoints.ts';
-import { rulesOf, type Camera, type LineRule, type Point, type ZoneRule } from '../api/types.ts';
+import { masksOf, rulesOf, type Camera, type LineRule, type MaskRule, type Point, type ZoneRule } from '../api/types.ts';
 import { EditorCanvas } from '../components/EditorCanvas.tsx';
-import { freeName, movePoint, problemsOf, sideOf, type FrameSize, type HandleRef, type ShapeRef, type Tool } from '../components/EditorModel.ts';
-import { EditorLinePanel, EditorZonePanel } from '../components/EditorPanel.tsx';
+import { freeName, isPolygonTool, MASK_LIMITS, maskLabel, movePoint, POLYGON_MIN_POINTS, problemsOf, removeShape, sameMasks, sideOf, type FrameSize, type HandleRef, type Shapes, type ShapeRef, type Tool } from '../components/EditorModel.ts';
+import { EditorLinePanel, EditorMaskPanel, EditorZonePanel } from '../components/EditorPanel.tsx';
 import { ruleSpace } from '../components/picture-coords.ts';
 import { useResource } from '../hooks/use-resource.ts';
 import { href } from '../router.ts';
@@ -18,19 +18,46 @@ const SAME_POINT = 3;
 /** How often the page asks again for a camera whose source size is not known yet, ms. */
 const SIZE_POLL_MS = 1000;
 
+/** The tools, with their buttons' words. */
+const TOOLS: readonly (readonly [Tool, string])[] = [
+  ['select', 'Select'],
+  ['line', 'Draw line'],
+  ['zone', 'Draw zone'],
+  ['mask', 'Draw mask'],
+];
+
+/** What to do next with the tool in hand, `points` drawn so far. */
+function hintOf(tool: Tool, points: number): string {
+  if (tool === 'line') return points < 2 ? `Click the ${points === 0 ? 'first' : 'second'} point of the line.` : 'Click on the side of the line that counts as “in”.';
+  if (tool === 'zone') return `Click the corners of the zone (${points} so far); finish with a double-click, Enter or Finish.`;
+  if (tool === 'mask') {
+    if (points >= MASK_LIMITS.maxPoints) return `The mask has ${MASK_LIMITS.maxPoints} corners, the most it can have: finish it with a double-click, Enter or Finish.`;
+    return `Click the corners of the privacy mask (${points} so far, at most ${MASK_LIMITS.maxPoints}); finish with a double-click, Enter or Finish. The area will be black in every recording, live view, snapshot and export.`;
+  }
+  return 'Select a line, zone or mask to move its points (drag, or focus a point and use the arrow keys) or delete it.';
+}
+
+/** What a successful Save says: masks are burned into the streams, so a change of them says so. */
+function savedText(masksChanged: boolean, masks: number): string {
+  if (!masksChanged) return 'Saved. The camera’s analysis restarts with the new rules.';
+  if (masks === 0) return 'Saved. The camera restarts without privacy masks: from now on its whole picture is recorded and shown.';
+  return `Saved. The camera restarts with its ${masks === 1 ? 'privacy mask' : `${masks} privacy masks`} burned in: from now on ${masks === 1 ? 'that area is' : 'those areas are'} black in every recording, live view, snapshot and export, and hidden from detection.`;
+}
+
 function saveError(e: unknown): string {
   if (e instanceof ApiError && e.code === 'CAMERA_MANAGED_BY_CONFIG') {
-    return 'This camera is defined in the configuration file, so its rules cannot be changed here. Edit the lines and zones of this camera in the YAML configuration file and restart the server, or add the camera through the web app instead.';
+    return 'This camera is defined in the configuration file, so its rules and privacy masks cannot be changed here. Edit the lines, zones and privacyMasks of this camera in the YAML configuration file and restart the server, or add the camera through the web app instead.';
   }
   if (e instanceof ApiError) return `${e.message} (${e.code})`;
   return e instanceof Error ? e.message : String(e);
 }
 
-/** A camera with the lines and zones it holds, as the editor starts from. */
+/** A camera with the lines, zones and privacy masks it holds, as the editor starts from. */
 interface Loaded {
   readonly camera: Camera;
   readonly lines: LineRule[];
   readonly zones: ZoneRule[];
+  readonly masks: MaskRule[];
 }
 
 /** Loads the camera and checks its rules; failures come as the message to show. */
@@ -43,7 +70,7 @@ async function loadCamera(cameraId: string, signal: AbortSignal): Promise<Loaded
   }
   const rules = rulesOf(camera);
   if (!rules.ok) throw new Error(rules.error);
-  return { camera, lines: rules.lines, zones: rules.zones };
+  return { camera, lines: rules.lines, zones: rules.zones, masks: masksOf(camera) };
 }
 
 function EditorLoader({ cameraId }: { readonly cameraId: string }): ReactNode {
@@ -58,6 +85,7 @@ function EditorPage({ initial }: { readonly initial: Loaded }): ReactNode {
   const [camera, setCamera] = useState<Camera>(initial.camera);
   const [lines, setLines] = useState<LineRule[]>(initial.lines);
   const [zones, setZones] = useState<ZoneRule[]>(initial.zones);
+  const [masks, setMasks] = useState<MaskRule[]>(initial.masks);
   // The rules' pixel space: the analysed stream's size as the server states it (health.frameSize),
   // kept while a restarted camera states none. Never the picture's own size: live.jpg is the
   // detector-sized frame, not the source (see picture-coords.ts).
@@ -92,9 +120,10 @@ function EditorPage({ initial }: { readonly initial: Loaded }): ReactNode {
 
   const taken = [...lines.map((l) => l.name), ...zones.map((z) => z.name)];
 
-  const change = (nextLines: LineRule[], nextZones: ZoneRule[]): void => {
-    setLines(nextLines);
-    setZones(nextZones);
+  const change = (next: Partial<{ lines: LineRule[]; zones: ZoneRule[]; masks: MaskRule[] }>): void => {
+    if (next.lines) setLines(next.lines);
+    if (next.zones) setZones(next.zones);
+    if (next.masks) setMasks(next.masks);
     setDirty(true);
     setStatus(null);
   };
@@ -105,14 +134,18 @@ function EditorPage({ initial }: { readonly initial: Loaded }): ReactNode {
     if (t !== 'select') setSelected(null);
   };
 
-  const finishZone = useCallback((): void => {
-    if (tool !== 'zone' || draft.length < 3) return;
-    const zone: ZoneRule = { name: freeName('zone', taken), polygon: draft, classes: ['person'] };
-    change(lines, [...zones, zone]);
-    setSelected({ kind: 'zone', index: zones.length });
+  const finishPolygon = useCallback((): void => {
+    if (!isPolygonTool(tool) || draft.length < POLYGON_MIN_POINTS) return;
+    if (tool === 'zone') {
+      change({ zones: [...zones, { name: freeName('zone', taken), polygon: draft, classes: ['person'] }] });
+      setSelected({ kind: 'zone', index: zones.length });
+    } else {
+      change({ masks: [...masks, { name: freeName('mask', masks.flatMap((m) => (m.name === undefined ? [] : [m.name]))), polygon: draft }] });
+      setSelected({ kind: 'mask', index: masks.length });
+    }
     setDraft([]);
     setTool('select');
-  }, [tool, draft, taken, lines, zones]);
+  }, [tool, draft, taken, zones, masks]);
 
   const addPoint = (p: Point): void => {
     const last = draft[draft.length - 1];
@@ -120,29 +153,29 @@ function EditorPage({ initial }: { readonly initial: Loaded }): ReactNode {
     if (tool === 'line' && draft.length === 2) {
       const pts: [Point, Point] = [draft[0]!, draft[1]!];
       if (sideOf(pts, p) === 0) return;
-      change([...lines, { name: freeName('line', taken), points: pts, inside: p, classes: ['person'] }], zones);
+      change({ lines: [...lines, { name: freeName('line', taken), points: pts, inside: p, classes: ['person'] }] });
       setSelected({ kind: 'line', index: lines.length });
       setDraft([]);
       setTool('select');
       return;
     }
+    if (tool === 'mask' && draft.length >= MASK_LIMITS.maxPoints) return;
     setDraft([...draft, p]);
   };
 
   const removeSelected = useCallback((): void => {
     if (selected === null) return;
-    if (selected.kind === 'line') change(lines.filter((_, i) => i !== selected.index), zones);
-    else change(lines, zones.filter((_, i) => i !== selected.index));
+    change(removeShape({ lines, zones, masks }, selected));
     setSelected(null);
-  }, [selected, lines, zones]);
+  }, [selected, lines, zones, masks]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       const t = e.target as HTMLElement | null;
       if (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
-      if (e.key === 'Enter' && tool === 'zone') {
+      if (e.key === 'Enter' && isPolygonTool(tool)) {
         e.preventDefault();
-        finishZone();
+        finishPolygon();
       } else if (e.key === 'Escape') {
         setDraft([]);
         setTool('select');
@@ -153,18 +186,20 @@ function EditorPage({ initial }: { readonly initial: Loaded }): ReactNode {
     };
     addEventListener('keydown', onKey);
     return () => removeEventListener('keydown', onKey);
-  }, [tool, selected, finishZone, removeSelected]);
+  }, [tool, selected, finishPolygon, removeSelected]);
 
   const save = async (): Promise<void> => {
     setSaving(true);
     setStatus(null);
     try {
-      const updated = await call(api.updateCamera, { params: { id: camera.id }, body: { analytics: { ...camera.analytics, lines, zones } } });
+      // One change, so the camera restarts once: its rules and its masks.
+      const masksChanged = !sameMasks(masks, masksOf(camera));
+      const updated = await call(api.updateCamera, { params: { id: camera.id }, body: { analytics: { ...camera.analytics, lines, zones }, privacyMasks: masks } });
       setCamera(updated);
       // The camera restarts on Save and states no size until it probes its stream again: keep the known one.
       setSize((known) => ruleSpace(updated.health.frameSize, known));
       setDirty(false);
-      setStatus({ ok: true, text: 'Saved. The camera’s analysis restarts with the new rules.' });
+      setStatus({ ok: true, text: savedText(masksChanged, masks.length) });
     } catch (e) {
       setStatus({ ok: false, text: saveError(e) });
     } finally {
@@ -172,25 +207,26 @@ function EditorPage({ initial }: { readonly initial: Loaded }): ReactNode {
     }
   };
 
-  const problems = problemsOf(lines, zones);
-  const hint = tool === 'line' ? (draft.length < 2 ? `Click the ${draft.length === 0 ? 'first' : 'second'} point of the line.` : 'Click on the side of the line that counts as “in”.') : tool === 'zone' ? `Click the corners of the zone (${draft.length} so far); finish with a double-click, Enter or Finish.` : 'Select a line or zone to move its points (drag, or focus a point and use the arrow keys) or delete it.';
+  const shapes: Shapes = { lines, zones, masks };
+  const problems = problemsOf(shapes);
   const line = selected?.kind === 'line' ? lines[selected.index] : undefined;
   const zone = selected?.kind === 'zone' ? zones[selected.index] : undefined;
+  const mask = selected?.kind === 'mask' ? masks[selected.index] : undefined;
   const imageSrc = `/api/cameras/${encodeURIComponent(camera.id)}/live.jpg?t=${imageKey}`;
 
   return (
     <section className="editor">
       <h1>Zones and lines: {camera.name}</h1>
-      {camera.managedBy === 'config' && <p className="notice">This camera is defined in the configuration file: its rules are shown here but can only be changed in that file.</p>}
+      {camera.managedBy === 'config' && <p className="notice">This camera is defined in the configuration file: its rules and privacy masks are shown here but can only be changed in that file.</p>}
       <div className="editor-toolbar" role="toolbar" aria-label="Editor tools">
-        {(['select', 'line', 'zone'] as const).map((t) => (
+        {TOOLS.map(([t, label]) => (
           <button key={t} type="button" aria-pressed={tool === t} onClick={() => chooseTool(t)}>
-            {t === 'select' ? 'Select' : t === 'line' ? 'Draw line' : 'Draw zone'}
+            {label}
           </button>
         ))}
-        {tool === 'zone' && (
-          <button type="button" disabled={draft.length < 3} onClick={finishZone}>
-            Finish zone
+        {isPolygonTool(tool) && (
+          <button type="button" disabled={draft.length < POLYGON_MIN_POINTS} onClick={finishPolygon}>
+            {tool === 'zone' ? 'Finish zone' : 'Finish mask'}
           </button>
         )}
         {draft.length > 0 && (
@@ -205,7 +241,7 @@ function EditorPage({ initial }: { readonly initial: Loaded }): ReactNode {
           Refresh picture
         </button>
       </div>
-      <p className="muted" aria-live="polite">{hint}</p>
+      <p className="muted" aria-live="polite">{hintOf(tool, draft.length)}</p>
       <div className="editor-body">
         {size === null ? (
           <div className="notice">
@@ -218,20 +254,20 @@ function EditorPage({ initial }: { readonly initial: Loaded }): ReactNode {
             size={size}
             lines={lines}
             zones={zones}
+            masks={masks}
             tool={tool}
             draft={draft}
             selected={selected}
             onAddPoint={addPoint}
-            onFinish={finishZone}
+            onFinish={finishPolygon}
             onSelect={setSelected}
             onMove={(h: HandleRef, p: Point) => {
-              const next = movePoint(lines, zones, h, p);
-              change(next.lines, next.zones);
+              change(movePoint(shapes, h, p));
             }}
           />
         )}
-        <aside className="editor-panel card" aria-label="Selected rule">
-          <h2>Rules</h2>
+        <aside className="editor-panel card" aria-label="Rules and masks">
+          <h2>Rules and masks</h2>
           <ul className="editor-shapes">
             {lines.map((l, i) => (
               <li key={`l${i}`}>
@@ -247,10 +283,18 @@ function EditorPage({ initial }: { readonly initial: Loaded }): ReactNode {
                 </button>
               </li>
             ))}
+            {masks.map((m, i) => (
+              <li key={`m${i}`}>
+                <button type="button" className="editor-mask-item" aria-pressed={selected?.kind === 'mask' && selected.index === i} onClick={() => (chooseTool('select'), setSelected({ kind: 'mask', index: i }))}>
+                  Mask {maskLabel(m, i)}
+                </button>
+              </li>
+            ))}
           </ul>
-          {lines.length === 0 && zones.length === 0 && <p className="muted">No lines or zones yet: use “Draw line” or “Draw zone”.</p>}
-          {line && selected && <EditorLinePanel line={line} onChange={(l) => change(lines.map((x, i) => (i === selected.index ? l : x)), zones)} />}
-          {zone && selected && <EditorZonePanel zone={zone} onChange={(z) => change(lines, zones.map((x, i) => (i === selected.index ? z : x)))} />}
+          {lines.length === 0 && zones.length === 0 && masks.length === 0 && <p className="muted">No lines, zones or masks yet: use “Draw line”, “Draw zone” or “Draw mask”.</p>}
+          {line && selected && <EditorLinePanel line={line} onChange={(l) => change({ lines: lines.map((x, i) => (i === selected.index ? l : x)) })} />}
+          {zone && selected && <EditorZonePanel zone={zone} onChange={(z) => change({ zones: zones.map((x, i) => (i === selected.index ? z : x)) })} />}
+          {mask && selected && <EditorMaskPanel mask={mask} onChange={(m) => change({ masks: masks.map((x, i) => (i === selected.index ? m : x)) })} />}
           {problems.length > 0 && (
             <ul className="error" aria-label="Problems">
               {problems.map((p) => (

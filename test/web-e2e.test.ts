@@ -88,7 +88,9 @@ describe('web app in a real browser', { skip: !existsSync(CHROMIUM) && `no ${CHR
     await page.getByLabel('Password again').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Create admin' }).click();
     await page.getByText(/Admin owner created/).waitFor();
-    await page.goto(server.url);
+    // The success page leads on to signing in.
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.waitForURL(`${server.url}/`);
     await page.getByLabel('User name').fill(ADMIN.name);
     await page.getByLabel('Password').fill('wrong-password-entirely');
     refusalExpected = true;
@@ -214,6 +216,31 @@ describe('web app in a real browser', { skip: !existsSync(CHROMIUM) && `no ${CHR
     await page.goto(`${server.url}/#/system`);
     await page.getByRole('heading', { name: 'System' }).waitFor();
     await shot(page, 'system');
+  });
+
+  test('adding a camera whose connection test just failed asks first, then adds it on "Add anyway"', { timeout: 60_000 }, async () => {
+    await page.goto(`${server.url}/#/cameras`);
+    const form = page.locator('form[aria-labelledby="add-camera-title"]');
+    await form.getByLabel('Name (letters, digits, - or _)').fill('unreachable');
+    // Nothing listens on port 9 of 127.0.0.1: the test fails at once.
+    await form.getByLabel(/^Stream URL/).fill('rtsp://127.0.0.1:9/stream1');
+    await form.getByLabel(/^Purpose/).fill('A camera to check the form with');
+    await form.getByRole('button', { name: 'Test connection' }).click();
+    await form.getByText(/The stream did not answer/).waitFor();
+    await form.getByRole('button', { name: 'Add camera' }).click();
+    await form.getByText(/The connection test of this stream failed just now/).waitFor();
+    const listed = async (): Promise<string[]> => page.evaluate(async () => ((await (await fetch('/api/cameras')).json()) as { cameras: { name: string }[] }).cameras.map((c) => c.name));
+    assert.equal((await listed()).includes('unreachable'), false, 'not added without asking');
+    await form.getByRole('button', { name: 'Add anyway' }).click();
+    await form.getByText('Camera unreachable added.').waitFor();
+    assert.ok((await listed()).includes('unreachable'));
+    const removed = await page.evaluate(async () => {
+      const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
+      const cams = ((await (await fetch('/api/cameras')).json()) as { cameras: { id: string; name: string }[] }).cameras;
+      const id = cams.find((c) => c.name === 'unreachable')!.id;
+      return (await fetch(`/api/cameras/${id}`, { method: 'DELETE', headers: { 'x-csrf-token': me.csrfToken } })).status;
+    });
+    assert.ok(removed === 200 || removed === 204, `the camera is deleted again (${removed})`);
   });
 
   test('a viewer cannot reach administration', async () => {

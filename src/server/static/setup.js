@@ -23,9 +23,14 @@ form.addEventListener('submit', async (e) => {
   const body = await res.json().catch(() => ({}));
   if (res.ok) {
     history.replaceState(null, '', '/setup');
-    result.textContent = `Admin ${body.user?.name ?? ''} created. The setup link is used up; sign in with this account.`;
+    result.textContent = `Admin ${body.user?.name ?? ''} created. The setup link is used up; sign in with this account: `;
+    const signIn = document.createElement('a');
+    signIn.href = '/';
+    signIn.textContent = 'Sign in';
+    result.append(signIn);
     result.className = 'ok';
     form.remove();
+    signIn.focus();
   } else {
     result.textContent = body.error?.message ?? `Setup failed (HTTP ${res.status}).`;
     result.className = 'error';

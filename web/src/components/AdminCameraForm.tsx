@@ -31,7 +31,15 @@ export function AdminCameraForm({ onAdded }: { readonly onAdded: (camera: Camera
   const [note, setNote] = useState<AdminNote | null>(null);
   const [testing, setTesting] = useState(false);
   const [saving, setSaving] = useState(false);
-  const set = <K extends keyof Fields>(key: K, value: Fields[K]): void => setF((old) => ({ ...old, [key]: value }));
+  // The stream (URL and user) whose connection test failed last, with why: adding it then asks first.
+  const [failed, setFailed] = useState<{ key: string; error: string } | null>(null);
+  const [askedAnyway, setAskedAnyway] = useState(false);
+  const set = <K extends keyof Fields>(key: K, value: Fields[K]): void => {
+    setF((old) => ({ ...old, [key]: value }));
+    setAskedAnyway(false);
+  };
+  const streamKey = `${f.url.trim()}\u0000${f.username.trim()}\u0000${f.password}`;
+  const testFailedHere = failed !== null && failed.key === streamKey;
 
   const test = async (): Promise<void> => {
     if (f.url.trim() === '') {
@@ -42,8 +50,13 @@ export function AdminCameraForm({ onAdded }: { readonly onAdded: (camera: Camera
     setNote({ ok: true, text: 'Testing the stream (up to 16 seconds)…' });
     try {
       const r = await call(api.testCamera, { body: { url: f.url.trim(), ...credentialsOf(f) } });
-      if (r.ok) setNote({ ok: true, text: `Connected: ${r.width}×${r.height} ${r.codec}${r.frameRate === null ? '' : ` at ${r.frameRate.toFixed(1)} fps`}.` });
-      else setNote({ ok: false, text: `The stream did not answer: ${r.error}` });
+      if (r.ok) {
+        setFailed(null);
+        setNote({ ok: true, text: `Connected: ${r.width}×${r.height} ${r.codec}${r.frameRate === null ? '' : ` at ${r.frameRate.toFixed(1)} fps`}.` });
+      } else {
+        setFailed({ key: streamKey, error: r.error });
+        setNote({ ok: false, text: `The stream did not answer: ${r.error}` });
+      }
     } catch (err) {
       setNote({ ok: false, text: errorText(err) });
     } finally {
@@ -53,6 +66,11 @@ export function AdminCameraForm({ onAdded }: { readonly onAdded: (camera: Camera
 
   const submit = async (e: FormEvent<HTMLFormElement>): Promise<void> => {
     e.preventDefault();
+    if (testFailedHere && !askedAnyway) {
+      setAskedAnyway(true);
+      setNote({ ok: false, text: `The connection test of this stream failed just now (${failed.error}). The camera would be added but show nothing until the stream answers. Check the URL and login, or press “Add anyway”.` });
+      return;
+    }
     setSaving(true);
     try {
       const body = {
@@ -67,6 +85,8 @@ export function AdminCameraForm({ onAdded }: { readonly onAdded: (camera: Camera
       const cam = await call(api.addCamera, { body });
       setNote({ ok: true, text: `Camera ${cam.name} added.` });
       setF(EMPTY);
+      setFailed(null);
+      setAskedAnyway(false);
       onAdded(cam);
     } catch (err) {
       setNote({ ok: false, text: errorText(err) });
@@ -118,7 +138,7 @@ export function AdminCameraForm({ onAdded }: { readonly onAdded: (camera: Camera
           {testing ? 'Testing…' : 'Test connection'}
         </button>
         <button type="submit" disabled={saving}>
-          {saving ? 'Saving…' : 'Add camera'}
+          {saving ? 'Saving…' : testFailedHere && askedAnyway ? 'Add anyway' : 'Add camera'}
         </button>
       </div>
       <AdminStatus note={note} />

@@ -2,6 +2,7 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { call, errorText, urlOf } from '../api/client.ts';
 import { api, type Answer } from '../api/endpoints.ts';
+import { rulesOf } from '../api/types.ts';
 import { bucketStarts, type Bucket } from '../components/chart-scales.ts';
 import { ChartBars } from '../components/ChartBars.tsx';
 import { CameraPicker, PeriodPicker, formatTime, useCameras, type Period } from '../components/ChartCameraPicker.tsx';
@@ -38,7 +39,8 @@ async function loadCounts(id: string, query: { from: number; to: number; bucket:
 function CountsPage(): ReactNode {
   const { cameras, error } = useCameras();
   const [camera, setCamera] = useState('');
-  const [periodId, setPeriodId] = useState('day');
+  // The last hour first: a new camera has one bar in a day, sixty in an hour.
+  const [periodId, setPeriodId] = useState('hour');
   const [to, setTo] = useState(() => Date.now());
   const id = camera || cameras?.[0]?.id || '';
   const period = PERIODS.find((p) => p.id === periodId) ?? PERIODS[1]!;
@@ -49,8 +51,14 @@ function CountsPage(): ReactNode {
 
   const starts = useMemo(() => bucketStarts(from, to, period.bucket), [from, to, period.bucket]);
   const current = loaded.data;
-  const lines = current === null ? [] : Object.keys(current.counts.totals).sort();
-  const cameraName = cameras?.find((c) => c.id === id)?.name ?? id;
+  const chosen = cameras?.find((c) => c.id === id);
+  // Every line the camera counts on, those with no crossing in the period too (at zero), and lines of the period since removed.
+  const configured = useMemo(() => {
+    const rules = chosen === undefined ? null : rulesOf(chosen);
+    return rules?.ok === true ? rules.lines.map((l) => l.name) : [];
+  }, [chosen]);
+  const lines = current === null ? [] : [...new Set([...configured, ...Object.keys(current.counts.totals)])].sort();
+  const cameraName = chosen?.name ?? id;
 
   return (
     <section className="counts">

@@ -194,6 +194,24 @@ describe('web app in a real browser', { skip: !existsSync(CHROMIUM) && `no ${CHR
     await shot(page, 'heatmap');
   });
 
+  test('dark mode follows the system setting', async () => {
+    const background = (): Promise<string> => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    try {
+      await page.goto(`${server.url}/#/counts`);
+      await page.getByRole('heading', { name: 'Line crossings' }).waitFor();
+      const dark = await background();
+      const [r, g, b] = (dark.match(/\d+/g) ?? []).map(Number);
+      assert.ok(r! + g! + b! < 3 * 60, `a dark background (${dark})`);
+      await shot(page, 'counts-dark');
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
+    const light = await background();
+    const [r, g, b] = (light.match(/\d+/g) ?? []).map(Number);
+    assert.ok(r! + g! + b! > 3 * 200, `a light background again (${light})`);
+  });
+
   test("an event's recorded clip plays in place", { timeout: 60_000 }, async () => {
     await page.goto(`${server.url}/#/review`);
     const first = page.locator('button.review-item').first();
@@ -257,6 +275,12 @@ describe('web app in a real browser', { skip: !existsSync(CHROMIUM) && `no ${CHR
     await p.getByLabel('User name').fill(VIEWER.name);
     await p.getByLabel('Password').fill(VIEWER.password);
     await p.getByRole('button', { name: 'Sign in' }).click();
+    // At phone width the navigation is folded behind the Menu button.
+    const menu = p.getByRole('button', { name: 'Menu' });
+    await menu.waitFor();
+    assert.equal(await p.getByRole('navigation', { name: 'Main' }).isVisible(), false, 'the menu starts folded at 390 px');
+    await menu.click();
+    assert.equal(await menu.getAttribute('aria-expanded'), 'true');
     await p.getByRole('navigation', { name: 'Main' }).waitFor();
     const nav = await p.getByRole('navigation', { name: 'Main' }).innerText();
     for (const adminOnly of ['Cameras', 'Users', 'Audit log', 'System']) assert.ok(!nav.includes(adminOnly), `a viewer's navigation has no ${adminOnly}`);
@@ -275,10 +299,18 @@ describe('web app in a real browser', { skip: !existsSync(CHROMIUM) && `no ${CHR
       assert.ok(overflow <= 1, `#/${route} scrolls sideways by ${overflow} px at 390 px`);
     }
     await shot(p, 'phone-counts');
-    // Keyboard: Tab from the top reaches the navigation, and Enter follows a link.
+    // Keyboard: Tab from the top reaches the Menu button, Enter opens it, Tab reaches the links, and Enter follows one (and folds the menu).
     await p.goto(`${server.url}/#/account`);
+    // A fresh load, so that Tab starts from the top of the page.
+    await p.reload();
     await p.getByRole('heading', { level: 1 }).first().waitFor();
     let reached = '';
+    for (let i = 0; i < 4 && reached !== 'Menu'; i++) {
+      await p.keyboard.press('Tab');
+      reached = await p.evaluate(() => document.activeElement?.textContent ?? '');
+    }
+    assert.equal(reached, 'Menu', 'Tab reaches the Menu button');
+    await p.keyboard.press('Enter');
     for (let i = 0; i < 6 && reached !== 'Review'; i++) {
       await p.keyboard.press('Tab');
       reached = await p.evaluate(() => document.activeElement?.textContent ?? '');
@@ -286,6 +318,7 @@ describe('web app in a real browser', { skip: !existsSync(CHROMIUM) && `no ${CHR
     assert.equal(reached, 'Review', 'Tab reaches the navigation links');
     await p.keyboard.press('Enter');
     await p.waitForURL(/#\/review$/);
+    assert.equal(await p.getByRole('button', { name: 'Menu' }).getAttribute('aria-expanded'), 'false', 'following a link folds the menu');
     await ctx.close();
   });
 

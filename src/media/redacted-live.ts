@@ -77,8 +77,10 @@ export class RedactedLive implements LiveStream {
   }
 
   open(handlers: LiveStreamHandlers): { close(): Promise<void> } {
-    const session = this.#broadcast.open(handlers);
+    // A new run first: it clears the broadcast, which still holds the last run's init segment, key
+    // frame and clock; a viewer joining before that would start on them and never get the new run's.
     if (this.#run === null) this.#start();
+    const session = this.#broadcast.open(handlers);
     let closed = false;
     return {
       close: async () => {
@@ -157,7 +159,7 @@ export class RedactedLive implements LiveStream {
             if (waiting.length < RATE_FRAMES) return;
             const gaps = waiting.slice(1).map((w, i) => w.t - waiting[i]!.t).filter((g) => g > 0.001);
             fps = gaps.length > 0 ? Math.min(60, Math.max(1, Math.round(100 / Math.min(...gaps)) / 100)) : 10;
-            run.encoder = this.#encoder(frame.width, frame.height, fps);
+            run.encoder = this.#encoder(run, frame.width, frame.height, fps);
             this.#broadcast.firstFrame(firstStreamTime!);
             for (const w of waiting.splice(0)) write(run.encoder, w.frame, w.data, w.t);
             return;
@@ -211,10 +213,13 @@ export class RedactedLive implements LiveStream {
     return child;
   }
 
-  #encoder(width: number, height: number, fps: number): ChildProcess {
+  #encoder(run: Run, width: number, height: number, fps: number): ChildProcess {
     const child = spawnTied(this.#o.ffmpegPath ?? 'ffmpeg', liveEncoderArgs(width, height, fps), { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdin!.on('error', () => undefined);
-    child.stdout!.on('data', (chunk: Buffer) => this.#broadcast.push(chunk));
+    // What a stopped run's encoder still flushes is not the next run's (which may have started).
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (this.#run === run) this.#broadcast.push(chunk);
+    });
     let last = '';
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (t: string) => (last = (last + t).slice(-1000)));

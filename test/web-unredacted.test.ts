@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createHarness, PASSWORD, type Harness } from './fixtures/api-harness.ts';
-import { CHROMIUM } from './fixtures/browser.ts';
+import { CHROMIUM, signedInPage } from './fixtures/browser.ts';
 import { ROOT } from './fixtures/data.ts';
 
 const REASON = 'Incident 2024-0611: identify who forced the back door';
@@ -37,21 +37,8 @@ after(async () => {
 });
 
 /** A page signed in as `name`, showing `#/<route>`. */
-async function signedIn(name: string, route: string): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-  const page = await ctx.newPage();
-  await page.goto(url);
-  await page.evaluate(
-    async ([n, p]) => {
-      const login = await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: n, password: p }) });
-      if (login.status !== 200) throw new Error(`login answered ${login.status}: ${await login.text()}`);
-      localStorage.setItem('sightline.signedIn', '1');
-    },
-    [name, PASSWORD] as const,
-  );
-  await page.goto(`${url}/#/${route}`);
-  await page.reload();
-  return page;
+function signedIn(name: string, route: string): Promise<Page> {
+  return signedInPage(browser, url, name, PASSWORD, route);
 }
 
 test('an operator with the permission asks with a reason, sees until when, and ends it', { timeout: 60_000 }, async () => {

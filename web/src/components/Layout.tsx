@@ -4,10 +4,21 @@ import type { User } from '../api/types.ts';
 import type { PageEntry } from '../pages/registry.ts';
 import { href } from '../router.ts';
 import { useSession } from '../session.tsx';
+import { BusFeedProvider } from '../hooks/bus-feed.tsx';
+import { AlarmToasts, useUnseenAlarms } from './AlarmNotices.tsx';
 
 /** Navigation and content. At phone width the navigation folds behind a Menu button. */
-export function Layout({ user, pages, current, children }: { readonly user: User; readonly pages: readonly PageEntry[]; readonly current: string; readonly children: ReactNode }): ReactNode {
+export function Layout(props: { readonly user: User; readonly pages: readonly PageEntry[]; readonly current: string; readonly children: ReactNode }): ReactNode {
+  return (
+    <BusFeedProvider>
+      <Frame {...props} />
+    </BusFeedProvider>
+  );
+}
+
+function Frame({ user, pages, current, children }: { readonly user: User; readonly pages: readonly PageEntry[]; readonly current: string; readonly children: ReactNode }): ReactNode {
   const { logout } = useSession();
+  const { unseen, toasts, dismiss } = useUnseenAlarms(current);
   const [open, setOpen] = useState(false);
   // A page chosen from the menu closes it.
   useEffect(() => setOpen(false), [current]);
@@ -18,14 +29,19 @@ export function Layout({ user, pages, current, children }: { readonly user: User
           Sightline
         </a>
         <button type="button" className="menu-toggle" aria-expanded={open} aria-controls="main-nav" onClick={() => setOpen((o) => !o)}>
-          Menu
+          Menu{unseen > 0 && <span className="nav-badge">{unseen > 99 ? '99+' : unseen}</span>}
         </button>
         <nav id="main-nav" aria-label="Main" className={open ? 'open' : undefined}>
           {pages
             .filter((p) => p.nav && (!p.adminOnly || user.role === 'admin'))
             .map((p) => (
-              <a key={p.path} href={href(`/${p.path}`)} aria-current={p.path === current ? 'page' : undefined}>
+              <a key={p.path} href={href(`/${p.path}`)} aria-current={p.path === current ? 'page' : undefined} aria-label={p.path === 'review' && unseen > 0 ? `${p.title}, ${unseen} new ${unseen === 1 ? 'alarm' : 'alarms'}` : undefined}>
                 {p.title}
+                {p.path === 'review' && unseen > 0 && (
+                  <span className="nav-badge" aria-hidden="true">
+                    {unseen > 99 ? '99+' : unseen}
+                  </span>
+                )}
               </a>
             ))}
         </nav>
@@ -37,6 +53,7 @@ export function Layout({ user, pages, current, children }: { readonly user: User
         </button>
       </header>
       <main>{children}</main>
+      <AlarmToasts toasts={toasts} dismiss={dismiss} />
     </div>
   );
 }

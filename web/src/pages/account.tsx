@@ -1,7 +1,8 @@
-/** The signed-in user's account: change password. */
+/** The signed-in user's account: change password; browser notifications of new alarms. */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { call, errorText } from '../api/client.ts';
 import { api } from '../api/endpoints.ts';
+import { DesktopNotificationsSwitch } from '../components/AlarmNotices.tsx';
 import type { PageEntry } from './registry.ts';
 
 function Account({ name }: { readonly name: string }): ReactNode {
@@ -38,6 +39,9 @@ function Account({ name }: { readonly name: string }): ReactNode {
         <button type="submit">Change password</button>
       </form>
       {message && <p role="status" className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
+      <h2>Notifications</h2>
+      <p>New alarms (intrusion, loitering, crowd) of the cameras you may see appear in the corner of every page and as a count on Review.</p>
+      <DesktopNotificationsSwitch />
     </section>
   );
 }

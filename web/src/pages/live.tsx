@@ -10,14 +10,14 @@ import type { z } from 'zod';
 import type { tracksMessageSchema } from '../../../src/api/schemas/live.ts';
 import { call } from '../api/client.ts';
 import { api } from '../api/endpoints.ts';
-import { busMessageOf, type BusMessage } from '../api/live-messages.ts';
-import { loadChecks } from '../api/load-checks.ts';
+import type { BusMessage } from '../api/live-messages.ts';
 import { rulesOf, type Camera, type CameraHealth } from '../api/types.ts';
 import { LivePlayer, streamTimeAt, type VideoClock } from '../components/LivePlayer.tsx';
 import { Overlay, type OverlayLayers } from '../components/Overlay.tsx';
 import { purposeLine } from '../components/purpose-text.ts';
 import { UnredactedPanel } from '../components/UnredactedPanel.tsx';
 import { addTracks, pace, tracksAt, type OverlayTrack, type TimedTracks } from '../components/track-timeline.ts';
+import { useBusFeed } from '../hooks/bus-feed.tsx';
 import { useResource } from '../hooks/use-resource.ts';
 import { href } from '../router.ts';
 import type { PageEntry } from './registry.ts';
@@ -72,45 +72,6 @@ function useShownTracks(clock: VideoClock | null, history: { readonly current: r
     };
   }, [clock, history, holdBack]);
   return shown;
-}
-
-/**
- * Subscribes to /api/ws while mounted; reconnects after a short pause when it closes. Messages that
- * do not match the server's schema are reported and skipped. It mounts before any camera list is
- * loaded, so it connects only once the schemas (the checks chunk) are loaded: at once, usually.
- */
-function useBusFeed(onMessage: (m: BusMessage) => void): void {
-  const handler = useRef(onMessage);
-  handler.current = onMessage;
-  useEffect(() => {
-    let stopped = false;
-    let socket: WebSocket | null = null;
-    let retry: number | undefined;
-    const connect = (): void => {
-      if (stopped) return;
-      const s = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`);
-      socket = s;
-      s.onmessage = (e: MessageEvent<string>) => {
-        const m = busMessageOf(e.data);
-        if (m !== null) handler.current(m);
-      };
-      s.onclose = (e: CloseEvent) => {
-        if (stopped || e.code === 1008) return;
-        retry = window.setTimeout(connect, 2000);
-      };
-    };
-    const start = (): void => {
-      loadChecks().then(connect, () => {
-        if (!stopped) retry = window.setTimeout(start, 2000);
-      });
-    };
-    start();
-    return () => {
-      stopped = true;
-      window.clearTimeout(retry);
-      socket?.close();
-    };
-  }, []);
 }
 
 /** Cameras from the API, with health kept current by the bus. */

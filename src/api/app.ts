@@ -39,6 +39,7 @@ import { recordingRoutes } from './routes/recordings.ts';
 import { setupPageRoutes } from './routes/setup-page.ts';
 import { webAppRoutes } from './routes/web-app.ts';
 import { setupRoutes } from './routes/setup.ts';
+import { subjectExportRoutes } from './routes/subject-export.ts';
 import { systemRoutes } from './routes/system.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { transparencyRoutes } from './routes/transparency.ts';
@@ -169,6 +170,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
   recordingRoutes(app, ctx);
   unredactedRoutes(app, ctx);
   eventRoutes(app, ctx);
+  subjectExportRoutes(app, ctx);
   userRoutes(app, ctx);
   tokenRoutes(app, ctx);
   auditRoutes(app, ctx);

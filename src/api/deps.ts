@@ -6,6 +6,7 @@ import type { ServerConfig } from '../config/schema/server.ts';
 import type { Bus } from '../events/bus.ts';
 import type { CameraService } from '../live/camera-service.ts';
 import type { ShowVideo } from '../media/viewing.ts';
+import type { ClipRedactor } from '../pipeline/redact-clip.ts';
 import type { RecordingService } from '../record/recordings.ts';
 import type { ApiTokenStore } from '../store/api-tokens.ts';
 import type { AuditLog } from '../store/audit-log.ts';
@@ -43,6 +44,11 @@ export interface ApiDeps {
    * it nobody may ask (POST /api/cameras/:id/unredacted answers 403) and nobody has a grant.
    */
   readonly unredacted?: UnredactedAccess;
+  /**
+   * Batch redaction of a recorded clip with the server's detector, leaving one person visible: what
+   * a subject-access export runs. Without it POST /api/events/:id/subject-export.mp4 answers 403.
+   */
+  readonly redactClip?: ClipRedactor;
   /** The shared detector as it runs: its name, workers and frames waiting for a worker now (absent in tests without one). */
   readonly detector?: () => { readonly name: string; readonly workers: number; readonly pending: number };
 }

@@ -49,11 +49,14 @@ export function retentionSummary(config: Pick<ServerConfig, 'recording' | 'reten
   ];
 }
 
-/** Which audit actions each monthly total counts. Unredacted grants and erasures count the actions their features write. */
+/**
+ * Which audit actions each monthly total counts. Unredacted grants and erasures count the actions
+ * their features write; exports count subject-access exports (one person visible) as well.
+ */
 export const USAGE_ACTIONS = {
   liveViews: ['live_view'],
   playbacks: ['playback'],
-  exports: ['export'],
+  exports: ['export', 'subject_export'],
   unredactedGrants: ['unredacted_grant'],
   erasures: ['erase'],
 } as const satisfies Record<keyof Omit<Transparency['usage']['months'][number], 'month'>, readonly string[]>;

@@ -116,6 +116,21 @@ test('planRedaction with keepTrack hides everyone but that track, and detections
   }
 });
 
+test('planRedaction with keepTrack leaves a walking person visible: their detections, held to the frames around, never hide them', () => {
+  // Track 1 walks 8 px a frame (its box is 10 px wide), detected every frame where it is; track 2 stands far away.
+  const frames: SeenFrame[] = Array.from({ length: 9 }, (_, i) => ({
+    index: i + 1,
+    tracks: [person(1, 8 * i), person(2, 200)],
+    detections: [{ box: { x: 8 * i, y: 0, w: 10, h: 30 }, score: 0.9, class: 'person' as const }, { box: { x: 200, y: 0, w: 10, h: 30 }, score: 0.9, class: 'person' as const }],
+  }));
+  const plan = planRedaction(frames, { ...DEFAULT_PLAN, fps: 10, holdSeconds: 0.2, keepTrack: 1 });
+  for (let i = 1; i <= 9; i++) {
+    const boxes = plan.get(i) ?? [];
+    assert.ok(boxes.length > 0, `frame ${i}: the other person is hidden`);
+    assert.ok(boxes.every((b) => b.x > 150), `frame ${i}: nothing hides the kept person (${JSON.stringify(boxes.filter((b) => b.x <= 150))})`);
+  }
+});
+
 test('planRedaction hides the head part of each box and holds a detection for the frames around it', () => {
   const frames: SeenFrame[] = [1, 2, 3, 4, 5].map((index) => ({ index, tracks: [], detections: index === 3 ? [{ box: { x: 100, y: 100, w: 20, h: 60 }, score: 0.3, class: 'person' as const }] : [] }));
   const plan = planRedaction(frames, { ...DEFAULT_PLAN, fps: 10, holdSeconds: 0.1 });

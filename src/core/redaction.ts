@@ -266,13 +266,15 @@ export function planRedaction(frames: readonly SeenFrame[], options: PlanOptions
   }
   const hold = Math.max(0, Math.round(options.holdSeconds * options.fps));
   for (const f of frames) {
+    // The kept person's detections are told by their own frame: held to the frames around it, a
+    // detection stays where it was while the person walks on, and must not hide them there.
+    const keep = kept.get(f.index);
     for (const d of f.detections) {
       if (!classes.has(d.class) || d.score < options.minDetectionScore) continue;
+      if (keep !== undefined && iou(keep, d.box) >= 0.3) continue;
       for (let k = -hold; k <= hold; k++) {
         const at = f.index + k;
         if (at < first || at > last) continue;
-        const keep = kept.get(at);
-        if (keep !== undefined && iou(keep, d.box) >= 0.3) continue;
         add(at, grow(d.box, growth(Math.abs(k)) * d.box.h));
       }
     }

@@ -358,7 +358,7 @@ export class LiveCamera {
           endTime: s.instant ? startTime : null,
           frame: s.event.frame,
           direction: s.event.direction ?? null,
-          data: eventData(s.event, tracks),
+          data: eventData(s.event, tracks, Math.round(this.clock.epochOf(time, receivedAt))),
           snapshotPath,
           recording: o.config.record.mode === 'off' ? null : `${this.id}@${startTime}`,
         };
@@ -532,12 +532,17 @@ export class LiveCamera {
   }
 }
 
-function eventData(e: RuleEvent, tracks: readonly Track[]): JsonObject {
+/**
+ * The data of a new event: its count and seconds, and its track's box (pixels of the analysed
+ * stream) with `boxTime`, the epoch ms of the frame `at` the box is from: a line crossing is
+ * confirmed some observations after the step that crossed, so its box is later than its start.
+ */
+function eventData(e: RuleEvent, tracks: readonly Track[], at: number): JsonObject {
   const track = e.trackId === null ? undefined : tracks.find((t) => t.id === e.trackId);
   return {
     ...(e.count !== undefined && { count: e.count }),
     ...(e.seconds !== undefined && { seconds: round2(e.seconds) }),
-    ...(track && { box: [track.box.x, track.box.y, track.box.w, track.box.h].map(round2) }),
+    ...(track && { box: [track.box.x, track.box.y, track.box.w, track.box.h].map(round2), boxTime: at }),
   };
 }
 

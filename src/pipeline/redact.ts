@@ -9,6 +9,7 @@ import type { AnalyticsConfig } from '../config/schema/index.ts';
 import { SightlineError } from '../core/errors.ts';
 import type { Box } from '../core/geometry.ts';
 import { DEFAULT_PLAN, faceRect, planRedaction, redactPicture, type SeenFrame } from '../core/redaction.ts';
+import { DEFAULT_SUBJECT_MATCH, matchSubject, type SubjectMatch, type SubjectSighting } from '../core/subject-match.ts';
 import type { FaceDetector } from '../detect/blazeface.ts';
 import type { DetectorPool } from '../detect/worker-pool.ts';
 import { FfmpegSource } from '../ingest/ffmpeg-source.ts';
@@ -29,6 +30,12 @@ export interface RedactInput {
   readonly keepTrack?: number;
   /** Finds the faces of every frame, hidden beside the heads (a face inside the kept track's box stays visible); none hides heads only. */
   readonly faces?: FaceDetector;
+  /**
+   * Instead of `keepTrack`: where and when the person to leave visible was seen (seconds into the
+   * video, their box in source pixels), for a live event's person, whose live track id means
+   * nothing here. The person track that overlaps that box best near that time is kept.
+   */
+  readonly keepAt?: SubjectSighting;
   /** Progress: the pass (1 analysis, 2 writing) and frames done in it. */
   readonly onProgress?: (pass: 1 | 2, frames: number) => void;
 }
@@ -44,6 +51,10 @@ export interface RedactResult {
   readonly framesRedacted: number;
   /** Faces the face detector found, summed over frames (0 without one). */
   readonly faces: number;
+  /** The track left visible (`keepTrack`, or the one `keepAt` found), null when everyone is hidden. */
+  readonly keptTrack: number | null;
+  /** Where `keepAt` found it: the frame, its box there and the overlap; null without `keepAt`. */
+  readonly subject: SubjectMatch | null;
 }
 
 /** Redacts every person's head in `video` into `output` (MP4, H.264). */
@@ -63,15 +74,17 @@ export async function redactVideo(input: RedactInput): Promise<RedactResult> {
     await analysed.close();
   }
   if (seen.length === 0) throw new SightlineError('INVALID_MEDIA', `${input.video} holds no decodable video frame`);
+  const subject = input.keepAt === undefined ? null : subjectTrack(seen, input.keepAt, input.fps);
+  const keepTrack = subject?.trackId ?? input.keepTrack;
   if (input.keepTrack !== undefined && !ids.has(input.keepTrack)) {
     const sorted = [...ids].sort((a, b) => a - b);
     throw new SightlineError('USAGE', `--keep-track ${input.keepTrack}: no person track has that id in this video (${sorted.length === 0 ? 'no person was tracked' : `its ids are ${sorted[0]} to ${sorted.at(-1)}`}; \`sightline analyze\` lists them in tracks.txt)`);
   }
-  const plan = planRedaction(seen, { ...DEFAULT_PLAN, fps: input.fps, ...(input.keepTrack !== undefined && { keepTrack: input.keepTrack }) });
+  const plan = planRedaction(seen, { ...DEFAULT_PLAN, fps: input.fps, ...(keepTrack !== undefined && { keepTrack }) });
 
   const keptBoxes = new Map<number, Box>();
-  if (input.keepTrack !== undefined) {
-    for (const f of seen) for (const t of f.tracks) if (t.id === input.keepTrack) keptBoxes.set(f.index, t.box);
+  if (keepTrack !== undefined) {
+    for (const f of seen) for (const t of f.tracks) if (t.id === keepTrack) keptBoxes.set(f.index, t.box);
   }
 
   const encoder = new FrameEncoder({ output: input.output, width: input.width, height: input.height, fps: input.fps });
@@ -102,7 +115,16 @@ export async function redactVideo(input: RedactInput): Promise<RedactResult> {
   } finally {
     await full.close();
   }
-  return { frames, tracks: ids.size, regions, framesRedacted, faces };
+  return { frames, tracks: ids.size, regions, framesRedacted, faces, keptTrack: keepTrack ?? null, subject };
+}
+
+/** The person track of `seen` that `sighting` is; SUBJECT_NOT_FOUND when none is. */
+function subjectTrack(seen: readonly SeenFrame[], sighting: SubjectSighting, fps: number): SubjectMatch {
+  const found = matchSubject(seen, sighting, { ...DEFAULT_SUBJECT_MATCH, fps });
+  if (found === null) {
+    throw new SightlineError('SUBJECT_NOT_FOUND', `no person in the clip matches the event's person: no track within ${DEFAULT_SUBJECT_MATCH.windowSeconds} s of ${sighting.seconds.toFixed(1)} s into it overlaps their box by an IoU of ${DEFAULT_SUBJECT_MATCH.minIou} or more`);
+  }
+  return found;
 }
 
 function contains(box: Box, x: number, y: number): boolean {

@@ -16,6 +16,7 @@ import { writeClientError } from '../api/errors.ts';
 import { resolveBackend } from '../detect/choose-backend.ts';
 import { loadFaceDetector } from '../detect/blazeface.ts';
 import { createDetectorPool, defaultWorkerCount, type DetectorPool } from '../detect/worker-pool.ts';
+import { createClipRedactor } from '../pipeline/redact-clip.ts';
 import { InProcessBus } from '../events/bus.ts';
 import { CameraManager, type RecorderFactory } from '../live/camera-manager.ts';
 import { startNotifications, type Notifications, type StartNotificationsOptions } from '../notify/notifications.ts';
@@ -228,6 +229,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         now,
         showVideo,
         unredacted,
+        // Subject-access exports: a recorded clip redacted in full by the cameras' own detector pool.
+        redactClip: createClipRedactor(pool, faces ?? undefined),
         detector: () => ({ name: pool.traits.name, workers: pool.size, pending: pool.pending() }),
       },
       {

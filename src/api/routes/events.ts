@@ -9,7 +9,7 @@ import { open, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { OBJECT_CLASSES } from '../../core/detection.ts';
 import { SightlineError } from '../../core/errors.ts';
-import type { EventPage, EventQuery } from '../../store/event-store.ts';
+import type { EventPage, EventQuery, StoredEvent } from '../../store/event-store.ts';
 import type { JsonObject } from '../../core/json.ts';
 import { EVENT_TYPES } from '../../core/rules/types.ts';
 import { actorOf, callerKey, canSeeCamera, seesAllCameras } from '../auth/principal.ts';
@@ -28,6 +28,11 @@ const CLIP_MARGIN_MS = 5000;
 
 /** Length of the clip after the start of an event that is still open, ms. */
 const OPEN_CLIP_MS = 10_000;
+
+/** The range of an event's clip, epoch ms: from 5 s before its start to 5 s after its end (10 s after the start of one still open). */
+export function clipRange(event: Pick<StoredEvent, 'startTime' | 'endTime'>): { readonly from: number; readonly to: number } {
+  return { from: Math.max(0, event.startTime - CLIP_MARGIN_MS), to: (event.endTime ?? event.startTime + OPEN_CLIP_MS) + CLIP_MARGIN_MS };
+}
 
 const searchQuery = z.strictObject({
   camera: idParam.optional().describe('Only this camera.'),
@@ -115,8 +120,7 @@ export function eventRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request, reply) => {
       const event = request.scopedEvent!;
-      const from = Math.max(0, event.startTime - CLIP_MARGIN_MS);
-      const to = (event.endTime ?? event.startTime + OPEN_CLIP_MS) + CLIP_MARGIN_MS;
+      const { from, to } = clipRange(event);
       const { exported, file } = await ctx.jobs.run(callerKey(request.principal!), reply, async () => {
         const clip = await recordings.exportRange(event.cameraId, from, to);
         return { exported: clip.file, file: (await showToCaller(ctx, request, { kind: 'file', cameraId: event.cameraId, file: clip.file, mime: 'video/mp4', time: clip.startTime })).file };

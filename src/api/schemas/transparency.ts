@@ -39,7 +39,7 @@ export const usageMonthSchema = z.object({
   month: z.string().regex(/^\d{4}-\d{2}$/).describe('The month, YYYY-MM (UTC).'),
   liveViews: z.number().describe('Times someone started watching a camera live (repeated views by one person within a minute count once).'),
   playbacks: z.number().describe('Recorded segments or event clips played.'),
-  exports: z.number().describe('Recordings exported as files.'),
+  exports: z.number().describe('Recordings exported as files, subject-access exports (one person left visible, everyone else hidden) included.'),
   unredactedGrants: z.number().describe('Times someone was granted unredacted video, with a written reason.'),
   erasures: z.number().describe('Recordings deleted on request (erasure).'),
 });

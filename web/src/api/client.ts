@@ -130,6 +130,26 @@ export async function call<P extends string, K extends ResponseName>(endpoint: E
   return answerOf(schema, what, res);
 }
 
+/** A file an endpoint answered instead of JSON (an MP4), and the name its content-disposition gives it. */
+export interface FileAnswer {
+  readonly blob: Blob;
+  readonly name: string | null;
+}
+
+/**
+ * POSTs a JSON body, with the CSRF token, to a route that answers a file: the file, or an ApiError
+ * with the server's code and message. For the few routes that make a file on request (the
+ * subject-access export); JSON endpoints go through {@link call}.
+ */
+export async function postForFile(path: string, body: unknown, signal?: AbortSignal): Promise<FileAnswer> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (csrfToken !== null) headers['x-csrf-token'] = csrfToken;
+  const res = await fetch(path, { method: 'POST', headers, credentials: 'same-origin', body: JSON.stringify(body), ...(signal !== undefined && { signal }) });
+  if (!res.ok) throw await failureOf(`POST ${path.split('?')[0]}`, res);
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? null;
+  return { blob: await res.blob(), name };
+}
+
 /** The message to show for a failure: the server's own when it sent one. */
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

@@ -1,7 +1,11 @@
-/** The selected event: snapshot, details, its clip played in place, and an export link for operators and admins. */
+/**
+ * The selected event: snapshot, details, its clip played in place, an export link for operators
+ * and admins, and for users who hold `video:unredacted` the export for the event's person.
+ */
 import { useState, type ReactNode } from 'react';
 import type { SightlineEvent, User } from '../api/types.ts';
 import { formatTime } from './ChartCameraPicker.tsx';
+import { isSubjectEvent, SubjectExport } from './SubjectExport.tsx';
 
 /** Margin around an event in its clip and export, ms (as the server's clip route). */
 const MARGIN_MS = 5000;
@@ -15,8 +19,16 @@ function DataRows({ data }: { readonly data: Readonly<Record<string, unknown>> }
   ));
 }
 
+interface Props {
+  readonly event: SightlineEvent;
+  readonly cameraName: string;
+  readonly user: User;
+  /** Whether the user holds the `video:unredacted` permission (as /api/auth/me says): it lets them export the event's person. */
+  readonly mayExportSubject: boolean;
+}
+
 /** The details of one event (remount it with `key` per event, so its media state resets). */
-export function ReviewDetail({ event, cameraName, user }: { readonly event: SightlineEvent; readonly cameraName: string; readonly user: User }): ReactNode {
+export function ReviewDetail({ event, cameraName, user, mayExportSubject }: Props): ReactNode {
   const [clipFailed, setClipFailed] = useState(false);
   const [snapshotFailed, setSnapshotFailed] = useState(false);
   const id = encodeURIComponent(event.id);
@@ -75,6 +87,7 @@ export function ReviewDetail({ event, cameraName, user }: { readonly event: Sigh
           </a>
         </p>
       )}
+      {mayExportSubject && isSubjectEvent(event) && <SubjectExport event={event} />}
     </article>
   );
 }

@@ -48,6 +48,9 @@ function ReviewPage({ route, user }: { readonly route: Route; readonly user: Use
   const from = fromLocalInput(filter.from) ?? first - pad;
   const to = fromLocalInput(filter.to) ?? last + pad;
   const event = events.find((e) => e.id === selected) ?? null;
+  // Who may export an event's person (the video:unredacted permission), asked once for the page.
+  const me = useResource(api.me.path, (signal) => call(api.me, { signal }));
+  const mayExportSubject = me.data?.mayRequestUnredacted === true;
   const nameOf = (id: string): string => cameras?.find((c) => c.id === id)?.name ?? id;
 
   return (
@@ -90,7 +93,7 @@ function ReviewPage({ route, user }: { readonly route: Route; readonly user: Use
             </button>
           )}
         </div>
-        {event !== null ? <ReviewDetail key={event.id} event={event} cameraName={nameOf(event.cameraId)} user={user} /> : events.length > 0 && <p className="muted review-hint">Select an event to see its snapshot and clip.</p>}
+        {event !== null ? <ReviewDetail key={event.id} event={event} cameraName={nameOf(event.cameraId)} user={user} mayExportSubject={mayExportSubject} /> : events.length > 0 && <p className="muted review-hint">Select an event to see its snapshot and clip.</p>}
       </div>
     </section>
   );

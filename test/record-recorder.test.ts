@@ -86,7 +86,8 @@ test('records the looped demo clip into contiguous, indexed 2-s segments and fin
   assert.deepEqual(states.map((s) => s.kind), ['starting', 'recording', 'stopped']);
   assert.deepEqual(errors, []);
   const first = segments[0]!;
-  assert.ok(first.startTime >= began - 200 && first.startTime <= began + 2000, `first start ${first.startTime - began} ms after start()`);
+  // The clock follows when segments are reported finished (recorder.ts), and ffmpeg reads a file at its native rate a little ahead: a few hundred ms early at most.
+  assert.ok(first.startTime >= began - 600 && first.startTime <= began + 2000, `first start ${first.startTime - began} ms after start()`);
   // ffmpeg -re reads the first half second or so of a file at once, so a file's times run a little ahead of the clock.
   assert.ok(segments.at(-1)!.endTime <= ended + 1000, `the last segment ends ${segments.at(-1)!.endTime - ended} ms after stop`);
   for (const [i, s] of segments.entries()) {

@@ -67,6 +67,20 @@ test('carriedBoxes bridges two analysed frames and grows boxes with the time sin
   assert.equal(carriedBoxes(5, before, null).length, 0, 'too far from any analysed frame');
 });
 
+test('with a clock slack, a recorded picture is hidden with the boxes of every analysed frame that close, a walking person covered whichever way the clocks differ', () => {
+  const t = new RedactionTimeline();
+  // A person walking right 100 px a second, analysed 5 times a second.
+  for (let i = 0; i <= 20; i++) t.add({ time: i / 5, boxes: [{ x: 100 * (i / 5), y: 0, w: 20, h: 40 }] });
+  const xs = (boxes: readonly { x: number }[] | null): number[] => (boxes ?? []).map((b) => Math.round(b.x)).sort((a, b) => a - b);
+  // Without slack: the boxes of the two frames around 2.1 s, grown a little.
+  assert.equal(t.boxesAt(2.1)?.length, 2);
+  // With 0.6 s of slack: every frame from 1.5 to 2.7 s as well, so the person's box at 1.6 or 2.6 s is among them.
+  const slack = xs(t.boxesAt(2.1, undefined, 0.6));
+  for (const x of [160, 180, 200, 220, 240, 260]) assert.ok(slack.includes(x), `the box at x ${x} is hidden (${slack.join(' ')})`);
+  assert.ok(!slack.includes(140) && !slack.includes(280), 'and none further than the slack');
+  assert.equal(t.boxesAt(9, undefined, 0.6), null, 'no analysed frame near: still null');
+});
+
 test('RedactionTimeline finds the analysed frames around a time and refuses frames out of order', () => {
   const t = new RedactionTimeline();
   t.add({ time: 0, boxes: [] });

@@ -158,6 +158,12 @@ export class RedactionTimeline {
 
   /** The analysed frames at or before `time` and after it (binary search), null where there is none. */
   around(time: number): { before: RedactionFrame | null; after: RedactionFrame | null } {
+    const lo = this.#firstAfter(time);
+    return { before: this.#frames[lo - 1] ?? null, after: this.#frames[lo] ?? null };
+  }
+
+  /** The index of the first frame after `time` (binary search). */
+  #firstAfter(time: number): number {
     let lo = 0;
     let hi = this.#frames.length;
     while (lo < hi) {
@@ -165,7 +171,7 @@ export class RedactionTimeline {
       if (this.#frames[mid]!.time <= time) lo = mid + 1;
       else hi = mid;
     }
-    return { before: this.#frames[lo - 1] ?? null, after: this.#frames[lo] ?? null };
+    return lo;
   }
 
   /**
@@ -173,12 +179,27 @@ export class RedactionTimeline {
    * within `maxGapSeconds` of it: then nothing says where the people are, and the caller hides the
    * whole picture ({@link WHOLE_PICTURE}).
    */
-  boxesAt(time: number, options: CarryOptions = DEFAULT_CARRY): Box[] | null {
+  boxesAt(time: number, options: CarryOptions = DEFAULT_CARRY, slackSeconds = 0): Box[] | null {
     const { before, after } = this.around(time);
     const near = (f: RedactionFrame | null): boolean => f !== null && Math.abs(f.time - time) <= options.maxGapSeconds;
-    return near(before) || near(after) ? carriedBoxes(time, before, after, options) : null;
+    if (!near(before) && !near(after)) return null;
+    const out = carriedBoxes(time, before, after, options);
+    if (slackSeconds > 0) {
+      for (let i = this.#firstAfter(time - slackSeconds - 1e-9); i < this.#frames.length && this.#frames[i]!.time <= time + slackSeconds; i++) out.push(...this.#frames[i]!.boxes);
+    }
+    return out;
   }
 }
+
+/**
+ * How far apart, at most, the clock of a recording and the clock of the analysis that keeps its
+ * boxes may be, s. The recorder and the live decoder are two ffmpeg processes on one stream, each
+ * putting its timestamps on the wall clock from when data reached it; the decoder hands over
+ * frames a few hundred ms after the recorder sees their packets (measured 0.4 s on the test
+ * machine). A recorded picture is therefore hidden with the boxes of every analysed frame this
+ * close to it: the path of each person over that time, whichever way the clocks differ.
+ */
+export const RECORDING_CLOCK_SLACK_S = 0.6;
 
 /** What the analysis saw in one frame, as the redaction plan needs it. */
 export interface SeenFrame {

@@ -39,7 +39,7 @@ for (const [label, frames] of cases) {
   });
 }
 
-test('stream time falling behind the wall clock pulls the origin forward, never back', () => {
+test('stream time falling behind the wall clock pulls the origin forward; a frame that comes sooner moves it back, never behind a stamped time', () => {
   const clock = new StreamClock();
   assert.equal(clock.frame(0, 1_000_000), 1_000_000);
   const start = clock.epochOf(0.4, 0);
@@ -47,8 +47,19 @@ test('stream time falling behind the wall clock pulls the origin forward, never 
   assert.equal(clock.frame(0.5, 1_010_500), 1_009_500);
   assert.ok(clock.epochOf(0.5, 0) >= start);
   assert.equal(clock.epochOf(0.5, 0), 1_010_500 - MAX_LAG_MS);
-  // An early frame (jitter) leaves the origin where it is.
-  assert.equal(clock.frame(1, 1_009_900), 1_010_000);
+  // A frame that comes sooner moves the origin back to it, as far as the newest stamp allows.
+  assert.equal(clock.frame(1, 1_009_900), 1_009_900);
+  assert.equal(clock.frame(1.1, 1_009_500), 1_009_900, 'never behind the newest stamp');
+  assert.equal(clock.epochOf(1.2, 0), 1_010_000);
+});
+
+test("the decoder's first burst: the origin settles on the least delay within a few frames", () => {
+  const clock = new StreamClock();
+  // The first frames were buffered while ffmpeg probed the stream: they arrive 0.6 s late, 20 ms apart, then in real time 50 ms late.
+  const stamps = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0].map((t, i) => clock.frame(t, 1_000_600 + i * 20 + Math.max(0, (t - 0.55) * 1000 - i * 20 + 50)));
+  for (let i = 1; i < stamps.length; i++) assert.ok(stamps[i]! >= stamps[i - 1]!, 'stamps never go back');
+  // Real time from frame 6 on: arrival = 1_000_000 + t*1000 + 50.
+  assert.ok(Math.abs(clock.epochOf(2, 0) - (1_000_000 + 2000 + 50)) <= 100, `settled near the least delay: ${clock.epochOf(2, 0)}`);
 });
 
 test('a new source never stamps behind what the last one stamped, and stop ends on the same clock', () => {

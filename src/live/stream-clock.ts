@@ -5,10 +5,15 @@
  * stream time" mixes two clocks: an event started on a frame that waited 400 ms in the queue and
  * ended on one that did not then ends before it starts. Instead, the clock keeps the stream's
  * origin (epoch ms of stream time 0), set at the first frame of each source, and maps every stream
- * time through it. The origin only ever moves forward: when stream time falls behind the wall clock
- * (a paused or throttled decoder) by more than {@link MAX_LAG_MS} it is pulled up to within that lag,
- * never down, so stamped times are as ordered as the stream times; a new source's origin never goes
- * back behind what was already stamped either.
+ * time through it. A frame that arrives sooner after its stream time than any before moves the
+ * origin back towards it: the decoder hands over the first frames late (it buffered them while
+ * probing the stream) and then catches up, and the least delay is the one closest to when the
+ * camera took the picture, which the recorder's clock also follows (see recorder.ts): redaction
+ * boxes kept on this clock must fall on the recorded frames they belong to. It moves back no
+ * further than the newest time already stamped, so stamped times never go backwards. When stream
+ * time falls behind the wall clock (a paused or throttled decoder) by more than {@link MAX_LAG_MS}
+ * the origin is pulled up to within that lag; a new source's origin never goes back behind what
+ * was already stamped either.
  */
 
 /** How far event times may lag the frames' arrival before the origin is pulled forward, ms. */
@@ -27,7 +32,7 @@ export class StreamClock {
   /** Registers a frame at stream time `time` (s) pulled at `receivedAt` (epoch ms); returns its epoch ms. */
   frame(time: number, receivedAt: number): number {
     const offset = receivedAt - time * 1000;
-    if (this.#origin === null) this.#origin = Math.max(offset, this.#latest - time * 1000);
+    if (this.#origin === null || offset < this.#origin) this.#origin = Math.max(offset, this.#latest - time * 1000);
     else if (offset - this.#origin > MAX_LAG_MS) this.#origin = offset - MAX_LAG_MS;
     const at = this.#origin + time * 1000;
     this.#latest = Math.max(this.#latest, at);

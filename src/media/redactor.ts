@@ -13,7 +13,7 @@
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { DEFAULT_CARRY, fromUnitRects, redactPicture, RedactionTimeline, WHOLE_PICTURE, type RedactionBoxFrame } from '../core/redaction.ts';
+import { DEFAULT_CARRY, fromUnitRects, RECORDING_CLOCK_SLACK_S, redactPicture, RedactionTimeline, WHOLE_PICTURE, type RedactionBoxFrame } from '../core/redaction.ts';
 import type { Box } from '../core/geometry.ts';
 import { FfmpegSource } from '../ingest/ffmpeg-source.ts';
 import { FrameEncoder } from '../ingest/frame-encoder.ts';
@@ -46,9 +46,13 @@ const NEAR_MS = DEFAULT_CARRY.maxGapSeconds * 1000;
 /** The unit square: rectangles that are fractions of the picture, as boxes. */
 const UNIT = { width: 1, height: 1 };
 
-/** The boxes (pixels of a `width` x `height` picture) to hide at `time` from the frames of `timeline`; all of it when none is near. */
-function boxesAt(timeline: RedactionTimeline, timeMs: number, width: number, height: number): readonly Box[] {
-  const unit = timeline.boxesAt(timeMs / 1000);
+/**
+ * The boxes (pixels of a `width` x `height` picture) to hide at `time` from the frames of
+ * `timeline`, with those of every analysed frame within `slackSeconds` (a recording, on the
+ * recorder's clock); all of it when none is near.
+ */
+function boxesAt(timeline: RedactionTimeline, timeMs: number, width: number, height: number, slackSeconds = 0): readonly Box[] {
+  const unit = timeline.boxesAt(timeMs / 1000, DEFAULT_CARRY, slackSeconds);
   // The timeline holds fractions of the picture: scaled to its pixels here.
   return unit === null ? WHOLE_PICTURE : unit.map((b) => ({ x: b.x * width, y: b.y * height, w: b.w * width, h: b.h * height }));
 }
@@ -99,7 +103,7 @@ export function createRedactor(options: RedactorOptions): ShowVideo {
     const source = new FfmpegSource({ url: item.file, live: false, ...(options.ffmpegPath !== undefined && { ffmpegPath: options.ffmpegPath }) });
     try {
       for await (const frame of source) {
-        redactPicture(frame.data, frame.width, frame.height, 3, boxesAt(timeline, item.time + frame.time * 1000, frame.width, frame.height));
+        redactPicture(frame.data, frame.width, frame.height, 3, boxesAt(timeline, item.time + frame.time * 1000, frame.width, frame.height, RECORDING_CLOCK_SLACK_S));
         await encoder.write(frame.data);
       }
       await encoder.finish();

@@ -2,10 +2,11 @@
  * The recorder of one camera: an ffmpeg process copying the main stream into MPEG-TS segments
  * (no re-encoding), each indexed as soon as ffmpeg reports it finished.
  *
- * Times: the wall clock when ffmpeg opens the first segment of a run anchors the stream's first
- * timestamp; a segment then starts where the previous one ended (the first at the anchor, or where
- * the camera's last indexed segment ended if that is later) and lasts what ffmpeg's segment list
- * says, so segments are contiguous and never overlap. When that drifts more than
+ * Times: the stream's timestamps are put on the wall clock by the least lag seen between a
+ * segment's end and the moment ffmpeg reports it finished (see `Run.offset`); a segment then
+ * starts where the previous one ended (the first where that clock puts it, or where the camera's
+ * last indexed segment ended if that is later) and ends where that clock puts its end, so segments
+ * are contiguous and never overlap. When that drifts more than
  * `driftToleranceMs` from the wall clock (a camera clock that runs fast or slow, a timestamp jump),
  * the segment is made to end at the wall-clock time instead.
  *
@@ -25,6 +26,7 @@ import { parseOpeningLine, parseSegmentListLine, recordArgs, type SegmentListEnt
 import { fileSegment, recoverSegments, TS_PACKET_BYTES, type RecoveryReport } from './recover-segments.ts';
 import type { SegmentIndex, StoredSegment } from '../store/segment-index.ts';
 import { incomingFolder, incomingPattern } from './segment-paths.ts';
+import { probeSegment } from './segment-probe.ts';
 
 /** What a recorder is doing. */
 export type RecorderState =
@@ -88,6 +90,14 @@ interface Run {
   anchor: number | null;
   /** Stream seconds at the start of the first segment. */
   t0: number | null;
+  /**
+   * Epoch ms at stream second `t0`: the least (wall clock when a segment was reported finished −
+   * its end in stream time) seen so far. ffmpeg reports a segment once the stream has reached its
+   * end, never before, so each such difference is at most the true one plus a little latency, and
+   * the least is the closest. Not the moment the first segment opened: ffmpeg has by then buffered
+   * the seconds it read while probing the stream, and a clock anchored there runs that much late.
+   */
+  offset: number | null;
   /** Epoch ms where the last finished segment ended. */
   prevEnd: number | null;
   /** Epoch ms where the camera's newest indexed segment ended when the run began: the run starts no earlier. */
@@ -217,7 +227,7 @@ export class Recorder {
       this.#retry(`cannot start ffmpeg: ${messageOf(cause)}`);
       return;
     }
-    const run: Run = { child, dir, anchor: null, t0: null, prevEnd: null, floor, current: null, done: new Set(), problems: [], work: Promise.resolve(), finished: Promise.resolve() };
+    const run: Run = { child, dir, anchor: null, t0: null, offset: null, prevEnd: null, floor, current: null, done: new Set(), problems: [], work: Promise.resolve(), finished: Promise.resolve() };
     this.#run = run;
     let outRest = '';
     let errRest = '';
@@ -275,8 +285,11 @@ export class Recorder {
     const now = Math.round(this.#clock.now());
     const t0 = (run.t0 ??= entry.start);
     const durationMs = Math.round((entry.end - entry.start) * 1000);
-    const start = run.prevEnd ?? Math.max(run.floor, Math.round((run.anchor ?? now - durationMs) + (entry.start - t0) * 1000));
-    let end = start + Math.max(0, durationMs);
+    const seen = now - Math.round((entry.end - t0) * 1000);
+    if (Number.isFinite(seen)) run.offset = Math.min(run.offset ?? seen, seen);
+    const offset = run.offset ?? now - durationMs;
+    let start = run.prevEnd ?? Math.max(run.floor, Math.round(offset + (entry.start - t0) * 1000));
+    let end = Math.max(start, Math.round(offset + (entry.end - t0) * 1000));
     if (!(durationMs >= 0) || Math.abs(end - now) > (this.#o.driftToleranceMs ?? 5000)) end = Math.max(start, now);
     try {
       const file = path.join(run.dir, entry.name);
@@ -284,6 +297,12 @@ export class Recorder {
       if ((await stat(file)).size < TS_PACKET_BYTES) {
         await unlink(file);
         return;
+      }
+      // The first segment of a run is listed from stream time 0, though its first picture may come
+      // later: it starts where its own packets say, back from its end.
+      if (run.prevEnd === null) {
+        const probed = await probeSegment(file, this.#o.ffprobePath === undefined ? {} : { ffprobePath: this.#o.ffprobePath }).catch(() => null);
+        if (probed !== null && probed.durationMs > 0 && probed.durationMs < end - start) start = Math.max(run.floor, end - Math.round(probed.durationMs));
       }
       const segment = await fileSegment(this.#o.dataDir, this.#o.index, this.#o.cameraId, file, start, end);
       run.prevEnd = end;

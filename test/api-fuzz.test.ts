@@ -71,6 +71,7 @@ const TEMPLATES: Readonly<Record<string, () => Template>> = {
   'GET /api/cameras/:id/heatmap': () => ({ params: { id: 'A' }, query: RANGE }),
   'GET /api/cameras/:id/heatmap.png': () => ({ params: { id: 'A' }, query: RANGE }),
   'GET /api/cameras/:id/occupancy': () => ({ params: { id: 'A' }, query: { ...RANGE, bucket: 'minute' } }),
+  'GET /api/cameras/:id/dwell': () => ({ params: { id: 'A' }, query: { ...RANGE, bucket: 'minute' } }),
   'GET /api/cameras/:id/recordings': () => ({ params: { id: 'A' }, query: RANGE }),
   'GET /api/cameras/:id/recordings/:segmentId': () => ({ params: { id: 'A', segmentId: '1' } }),
   'GET /api/cameras/:id/export.mp4': () => ({ params: { id: 'A' }, query: RANGE }),

@@ -185,7 +185,7 @@ describe('events', () => {
 });
 
 describe('audit of views', () => {
-  test('event detail, snapshot, counts, heat maps and occupancy views are audited, identical repeats once', async (t) => {
+  test('event detail, snapshot, counts, heat maps, occupancy and dwell views are audited, identical repeats once', async (t) => {
     const { h, viewer } = await harness(t);
     mkdirSync(path.join(h.dir, 'snapshots'));
     writeFileSync(path.join(h.dir, 'snapshots', 'v.jpg'), FIXED_JPEG);
@@ -200,6 +200,8 @@ describe('audit of views', () => {
       `/api/cameras/A/heatmap?from=${T0}&to=${T0 + 1}`,
       `/api/cameras/A/heatmap.png?from=${T0}&to=${T0 + 1}`,
       `/api/cameras/A/occupancy?from=${T0}&to=${T0 + 3_600_000}&bucket=hour`,
+      `/api/cameras/A/dwell?from=${T0}&to=${T0 + 3_600_000}&bucket=hour`,
+      `/api/cameras/A/dwell?from=${T0}&to=${T0 + 3_600_000}&bucket=hour`,
     ];
     for (const url of urls) assert.equal((await h.app.inject({ url, headers: h.headers(viewer) })).statusCode, 200, url);
     const views = h.audit.list().filter((e) => e.action.endsWith('_view'));
@@ -213,6 +215,7 @@ describe('audit of views', () => {
         ['heatmap_view', 'A', T0 + 1],
         ['heatmap_view', 'A', T0 + 1],
         ['occupancy_view', 'A', T0 + 3_600_000],
+        ['dwell_view', 'A', T0 + 3_600_000],
       ],
     );
     assert.ok(views.every((e) => e.actor === views[0]!.actor && e.actor !== 'system'));

@@ -68,6 +68,7 @@ const TABLE: Readonly<Record<string, () => Spec>> = {
   'GET /api/cameras/:id/heatmap': () => ({ allowed: EVENTS, url: `/api/cameras/A/heatmap?${R}`, hiddenUrl: `/api/cameras/B/heatmap?${R}` }),
   'GET /api/cameras/:id/heatmap.png': () => ({ allowed: EVENTS, url: `/api/cameras/A/heatmap.png?${R}`, hiddenUrl: `/api/cameras/B/heatmap.png?${R}` }),
   'GET /api/cameras/:id/occupancy': () => ({ allowed: EVENTS, url: `/api/cameras/A/occupancy?${R}&bucket=minute`, hiddenUrl: `/api/cameras/B/occupancy?${R}` }),
+  'GET /api/cameras/:id/dwell': () => ({ allowed: EVENTS, url: `/api/cameras/A/dwell?${R}&bucket=minute`, hiddenUrl: `/api/cameras/B/dwell?${R}` }),
   'GET /api/cameras/:id/recordings': () => ({ allowed: USERS, url: `/api/cameras/A/recordings?${R}`, hiddenUrl: `/api/cameras/B/recordings?${R}` }),
   'GET /api/cameras/:id/recordings/:segmentId': () => ({ allowed: USERS, url: '/api/cameras/A/recordings/1', hiddenUrl: '/api/cameras/B/recordings/2' }),
   'GET /api/cameras/:id/export.mp4': () => ({ allowed: ['operator', 'admin'], url: `/api/cameras/A/export.mp4?${R}`, hiddenUrl: `/api/cameras/B/export.mp4?${R}` }),

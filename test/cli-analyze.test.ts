@@ -64,6 +64,7 @@ interface Event {
   readonly time: number;
   readonly direction?: string;
   readonly phase?: string;
+  readonly seconds?: number;
 }
 
 interface TrackLine {
@@ -94,6 +95,7 @@ function readEvents(dir: string, lineNames: readonly string[], frames: number): 
     } else {
       assert.equal(e.direction, undefined, `${where}: only crossings have a direction`);
     }
+    if (e.type === 'zone_exit') assert.ok(typeof e.seconds === 'number' && e.seconds >= 0, `${where}: an exit carries its dwell in seconds`);
     return e;
   });
 }
@@ -130,7 +132,7 @@ interface Summary {
   readonly analysedFps: number;
   readonly input: InputCoverage;
   readonly lines: Record<string, { in: number; out: number }>;
-  readonly zones: Record<string, { entered: number; exited: number; peakOccupancy: number; intrusions: number; loiterings: number; crowds: number }>;
+  readonly zones: Record<string, { entered: number; exited: number; peakOccupancy: number; intrusions: number; loiterings: number; crowds: number; meanDwellSeconds: number | null; dwellBins: number[] }>;
   readonly events: number;
   readonly tracks: number;
 }
@@ -209,6 +211,11 @@ describe('sightline analyze on a 40-frame excerpt of PETS09-S2L1', { skip: NO_SH
     assert.equal(z.exited, count('zone_exit'), 'exited');
     assert.equal(z.loiterings, count('loitering', 'start'), 'loiterings');
     assert.equal(z.crowds, count('crowd', 'start'), 'crowds');
+    // Dwell: the summary's mean is the mean of the exits' seconds, its bins hold every exit.
+    const dwells = events.filter((e) => e.type === 'zone_exit' && e.rule === ZONE).map((e) => e.seconds ?? -1);
+    assert.ok(dwells.length > 0, 'people left the zone (at the latest when the clip ended)');
+    assert.ok(z.meanDwellSeconds !== null && Math.abs(z.meanDwellSeconds - dwells.reduce((a, b) => a + b, 0) / dwells.length) <= 0.05, `mean dwell ${z.meanDwellSeconds}`);
+    assert.equal(z.dwellBins.reduce((a, b) => a + b, 0), z.exited, 'every exit in one dwell bin');
     // Three people walk in view for all 4 s: someone loiters past 1 s, and a crowd of 2 forms.
     assert.ok(z.loiterings >= 1, `a loitering alarm (got ${z.loiterings})`);
     assert.ok(z.crowds >= 1, `a crowd alarm (got ${z.crowds})`);

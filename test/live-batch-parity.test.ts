@@ -1,7 +1,7 @@
 /**
  * One frame loop: the demo clip through a live camera (the code `sightline serve` runs per camera)
  * and through `analyze` (what `sightline analyze` runs) at the same analysed rate gives the same
- * tracks, frame by frame, and the same rule events. The live camera is told to analyse every frame
+ * tracks, frame by frame, and the same rule events (zone exits with the same dwell). The live camera is told to analyse every frame
  * (`everyFrame`), so a busy machine changes how long this takes, never what it compares.
  */
 import assert from 'node:assert/strict';
@@ -106,6 +106,15 @@ test('the demo clip through a live camera and through analyze at 5 fps: the same
       'every live crossing reached the stored counts',
     );
     assert.ok(liveCrossings.filter((e) => e.frame < last).length === counted.length);
+
+    // Dwell: every exit carries the same dwell live and in batch, and every live exit reached the stored dwell.
+    const dwellOf = (frame: number, trackId: number | null, seconds: unknown): string => `${frame} ${trackId} ${typeof seconds === 'number' ? round(seconds) : 'none'}`;
+    const batchDwell = batch.events.filter((e) => e.type === 'zone_exit' && e.frame < last).map((e) => dwellOf(e.frame, e.trackId, e.seconds)).sort();
+    const liveExits = (await store.queryEvents({ cameraId: cam.id, type: 'zone_exit', limit: 1000 })).events;
+    assert.ok(batchDwell.length > 0, 'the clip has zone exits to compare');
+    assert.deepEqual(liveExits.filter((e) => e.frame < last).map((e) => dwellOf(e.frame, e.trackId, e.data['seconds'])).sort(), batchDwell, 'live stores the dwell batch finds');
+    const dwell = await store.queryZoneDwell({ cameraId: cam.id, from: 0, to: Date.now() + 3_600_000, bucket: 'day' });
+    assert.equal(dwell.reduce((s, r) => s + r.exits, 0), liveExits.length, 'every live exit reached the stored dwell');
   } finally {
     db.close();
     await pool.close();

@@ -1,8 +1,9 @@
 // Zone occupancy is taken from the tracks present at each moment, so nothing a live camera goes
 // through can make it drift: a clip that loops (its people jump back to where they were) and a
 // camera that drops and comes back both leave every stored minute's peak at or under the most
-// tracks in view, and every zone entrance with its exit once the camera stops. (A restart, as an
-// editor Save does, is in live-camera.test.ts.)
+// tracks in view, and every zone entrance with its exit once the camera stops. The zone's dwell
+// per minute holds exactly the stored exits, each with the dwell its event carries. (A restart, as
+// an editor Save does, is in live-camera.test.ts.)
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +18,7 @@ import type { CameraHealth, TracksMessage } from '../src/events/live-event.ts';
 import { CameraManager } from '../src/live/camera-manager.ts';
 import { startLoopingCamera } from '../src/media/looping-camera.ts';
 import { SecretBox } from '../src/security/secret-box.ts';
+import { addDwellBins, dwellBin, emptyDwellBins, meanDwellSeconds, medianDwellSeconds } from '../src/core/rules/dwell.ts';
 import { DEMO_CLIP } from '../src/server/demo.ts';
 import { databasePath, openDatabase } from '../src/store/database.ts';
 import { SqliteEventStore } from '../src/store/sqlite-event-store.ts';
@@ -79,7 +81,29 @@ async function assertOccupancyAfterStop(h: ReturnType<typeof harness>, cameraId:
   assert.ok(o.peak <= o.inView, `the peak ${o.peak} is never above the tracks in view (${o.inView})`);
   assert.ok(o.enters > 0, 'people entered the zone');
   assert.equal(o.exits, o.enters, 'every entrance has its exit');
+  await assertDwellMatchesExits(h, cameraId, since);
 }
+
+/** The stored dwell of the zone against its stored exit events: the same number, the same dwell added up, each exit in its bin. */
+async function assertDwellMatchesExits(h: ReturnType<typeof harness>, cameraId: string, since: number): Promise<void> {
+  const rows = (await h.store.queryZoneDwell({ cameraId, from: since - 60_000, to: Date.now() + 60_000, bucket: 'day' })).filter((r) => r.zone === 'plaza');
+  const { events } = await h.store.queryEvents({ cameraId, type: 'zone_exit', rule: 'plaza', limit: 1000 });
+  const seconds = events.map((e) => e.data['seconds']);
+  assert.ok(seconds.every((s) => typeof s === 'number' && s >= 0), 'every stored exit carries its dwell in seconds');
+  const exits = rows.reduce((n, r) => n + r.exits, 0);
+  assert.equal(exits, events.length, 'the dwell rows count every stored exit');
+  const bins = rows.reduce((b, r) => addDwellBins(b, r.bins), emptyDwellBins());
+  assert.deepEqual(bins, (seconds as number[]).reduce((b, s) => { b[dwellBin(s)]! += 1; return b; }, emptyDwellBins()), 'each exit in the bin of its dwell');
+  const storedMs = rows.reduce((n, r) => n + r.dwellMs, 0);
+  const eventMs = (seconds as number[]).reduce((n, s) => n + s * 1000, 0);
+  // Events keep their seconds to 0.01 s, the dwell rows to the ms.
+  assert.ok(Math.abs(storedMs - eventMs) <= 5 * events.length + 1, `the dwell added up (${storedMs} ms) is the exits' (${eventMs} ms)`);
+  dwellFigures.push({ exits, meanSeconds: meanDwellSeconds(exits, storedMs), medianSeconds: medianDwellSeconds(bins), bins });
+}
+
+/** The dwell each test found, printed at the end. */
+const dwellFigures: { exits: number; meanSeconds: number | null; medianSeconds: number | null; bins: number[] }[] = [];
+after(() => console.log(`live dwell in the plaza: ${JSON.stringify(dwellFigures)}`));
 
 /** Starts one camera on the harness's manager and returns its view. */
 async function startCamera(h: ReturnType<typeof harness>, config: CameraConfig): Promise<{ id: string }> {

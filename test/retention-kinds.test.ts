@@ -111,6 +111,7 @@ describe('the retention runner deletes each kind of data by its own limit', () =
     await store.addLineCrossings('cam-a', NOW - 366 * DAY, [crossing]);
     await store.addLineCrossings('cam-a', NOW - 364 * DAY, [crossing]);
     await store.addZoneOccupancy('cam-a', [366, 364].map((d) => ({ zone: 'door', minute: NOW - d * DAY, peak: 1, objectMs: 1, observedMs: MIN })));
+    for (const d of [366, 364]) await store.addZoneExits('cam-a', NOW - d * DAY, [{ type: 'zone_exit', rule: 'door', trackId: 9, class: 'person', frame: 1, time: 0, seconds: 8 }]);
     for (const d of [366, 364]) await store.mergeHeatGrid('cam-a', NOW - d * DAY, createHeatGrid({ width: 20, height: 20 }, 10));
     // Audit: entries 367 and 300 days old.
     for (const d of [367, 300]) {
@@ -123,7 +124,7 @@ describe('the retention runner deletes each kind of data by its own limit', () =
     const report = await runner.runNow();
     assert.deepEqual(report.errors, []);
     assert.deepEqual(report.deleted.map((d) => [d.kind, d.path, d.reason]), [['segment', segOld, 'age']]);
-    assert.deepEqual(report.records, { events: 1, eventSnapshots: 1, lineCounts: 1, occupancy: 1, heat: 1, audit: 1, grants: 0 });
+    assert.deepEqual(report.records, { events: 1, eventSnapshots: 1, lineCounts: 1, occupancy: 1, dwell: 1, heat: 1, audit: 1, grants: 0 });
 
     assert.equal(existsSync(path.join(dir, segOld)), false);
     assert.equal(existsSync(path.join(dir, segNew)), true);
@@ -135,6 +136,7 @@ describe('the retention runner deletes each kind of data by its own limit', () =
     const range = { cameraId: 'cam-a', from: NOW - 400 * DAY, to: NOW, bucket: 'day' as const };
     assert.equal((await store.queryLineCounts(range)).length, 1);
     assert.equal((await store.queryZoneOccupancy(range)).length, 1);
+    assert.equal((await store.queryZoneDwell(range)).length, 1);
     assert.ok((await store.readHeatGrid({ cameraId: 'cam-a', from: NOW - 366 * DAY, to: NOW - 365 * DAY })) === null);
     assert.deepEqual(audit.list().map((e) => e.target ?? e.action), ['cam-a-300', 'audit_purge']);
     assert.deepEqual(audit.verify(), { ok: true, entries: 2, purgedThrough: 1 });
@@ -151,7 +153,7 @@ describe('the retention runner deletes each kind of data by its own limit', () =
 describe('deletion is real: nothing is left in the database file', () => {
   test('deleted events, aggregates and audit entries leave none of their bytes in the database file or its WAL', async () => {
     const { file, store, audit, clock } = await dataDir();
-    const marks = { event: 'EVENT-ID-7c1f0e', rule: 'RULE-NAME-b83e2d', data: 'EVENT-DATA-91aa3f', zone: 'ZONE-NAME-5d0c6b', line: 'LINE-NAME-e4b7a9', audit: 'AUDIT-TARGET-33f0c1', grant: 'GRANT-REASON-6a2d04 who forced the door' };
+    const marks = { event: 'EVENT-ID-7c1f0e', rule: 'RULE-NAME-b83e2d', data: 'EVENT-DATA-91aa3f', zone: 'ZONE-NAME-5d0c6b', dwellZone: 'DWELL-ZONE-2f8a71', line: 'LINE-NAME-e4b7a9', audit: 'AUDIT-TARGET-33f0c1', grant: 'GRANT-REASON-6a2d04 who forced the door' };
     const keep = 'KEPT-EVENT-0d9e88';
     await store.appendEvents([
       { id: marks.event, cameraId: 'cam-a', type: 'intrusion', rule: marks.rule, trackId: 1, class: 'person', startTime: NOW - 40 * DAY, endTime: NOW - 40 * DAY, frame: 1, data: { note: marks.data } },
@@ -159,6 +161,7 @@ describe('deletion is real: nothing is left in the database file', () => {
     ]);
     await store.addLineCrossings('cam-a', NOW - 400 * DAY, [{ type: 'line_crossing', rule: marks.line, trackId: 1, class: 'person', frame: 1, time: 0, direction: 'in' }]);
     await store.addZoneOccupancy('cam-a', [{ zone: marks.zone, minute: NOW - 400 * DAY, peak: 1, objectMs: 1, observedMs: MIN }]);
+    await store.addZoneExits('cam-a', NOW - 400 * DAY, [{ type: 'zone_exit', rule: marks.dwellZone, trackId: 1, class: 'person', frame: 1, time: 0, seconds: 30 }]);
     clock.t = NOW - 400 * DAY;
     audit.append({ actor: 'alice', action: 'live_view', target: marks.audit });
     clock.t = NOW;
@@ -180,7 +183,7 @@ describe('deletion is real: nothing is left in the database file', () => {
       clock: fixedClock(NOW),
     }).runNow();
     assert.deepEqual(report.errors, []);
-    assert.deepEqual(report.records, { events: 1, eventSnapshots: 0, lineCounts: 1, occupancy: 1, heat: 0, audit: 1, grants: 1 });
+    assert.deepEqual(report.records, { events: 1, eventSnapshots: 0, lineCounts: 1, occupancy: 1, dwell: 1, heat: 0, audit: 1, grants: 1 });
     assert.deepEqual(grants.get(recent.id), recent, 'a recent grant stays');
 
     const afterBytes = fileBytes(file);
@@ -192,20 +195,22 @@ describe('deletion is real: nothing is left in the database file', () => {
 });
 
 describe('aggregates hold no identities', () => {
-  test('the counts, occupancy and heat tables have no column for a track, a box or a picture, and hold none after writes', async () => {
+  test('the counts, occupancy, dwell and heat tables have no column for a track, a box or a picture, and hold none after writes', async () => {
     const { store } = await dataDir();
     const columns = (table: string): string[] => store.db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all().map((c) => c.name);
     assert.deepEqual(columns('line_counts'), ['camera_id', 'line', 'minute', 'in_count', 'out_count']);
     assert.deepEqual(columns('zone_occupancy'), ['camera_id', 'zone', 'minute', 'peak', 'object_ms', 'observed_ms']);
+    assert.deepEqual(columns('zone_dwell'), ['camera_id', 'zone', 'minute', 'exits', 'dwell_ms', 'bin_lt5s', 'bin_5_15s', 'bin_15_30s', 'bin_30_60s', 'bin_1_2min', 'bin_2_5min', 'bin_5_15min', 'bin_ge15min']);
     assert.deepEqual(columns('heat_grids'), ['camera_id', 'hour', 'cols', 'rows', 'cell_width', 'cell_height', 'seconds']);
 
-    // Crossings and occupancy of tracks with distinctive ids: none of the ids reaches the tables.
+    // Crossings, occupancy and exits of tracks with distinctive ids: none of the ids reaches the tables.
     const trackIds = [424_242, 515_151];
     await store.addLineCrossings('cam-a', NOW, trackIds.map((trackId, i) => ({ type: 'line_crossing', rule: 'gate', trackId, class: 'person', frame: i + 1, time: i, direction: 'in' })));
     await store.addZoneOccupancy('cam-a', [{ zone: 'door', minute: NOW, peak: 2, objectMs: 2000, observedMs: MIN }]);
+    await store.addZoneExits('cam-a', NOW, trackIds.map((trackId, i) => ({ type: 'zone_exit', rule: 'door', trackId, class: 'person', frame: i + 1, time: i, seconds: 3 + i })));
     const heat = createHeatGrid({ width: 40, height: 30 }, 10);
     await store.mergeHeatGrid('cam-a', NOW, { ...heat, seconds: heat.seconds.map((_, i) => (i === 5 ? 1.5 : 0)) });
-    for (const table of ['line_counts', 'zone_occupancy', 'heat_grids']) {
+    for (const table of ['line_counts', 'zone_occupancy', 'zone_dwell', 'heat_grids']) {
       const rows = store.db.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[];
       assert.ok(rows.length > 0, table);
       for (const row of rows) {

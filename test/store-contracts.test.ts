@@ -21,6 +21,7 @@ import { SqliteUnredactedGrantStore } from '../src/store/sqlite-unredacted-grant
 import { SqliteUserStore } from '../src/store/sqlite-users.ts';
 import { API_TOKEN_T0, apiTokenStoreContract } from './contracts/api-token-store-contract.ts';
 import { auditLogContract } from './contracts/audit-log-contract.ts';
+import { eventDwellContract } from './contracts/event-dwell-contract.ts';
 import { eventRetentionContract } from './contracts/event-retention-contract.ts';
 import { loginThrottleContract } from './contracts/login-throttle-contract.ts';
 import { outboxContract } from './contracts/outbox-contract.ts';
@@ -103,6 +104,8 @@ userStoreContract('SQLite', () => {
 auditLogContract('SQLite', ({ now, key }) => new SqliteAuditLog(freshDb(), { now, ...(key && { key }) }));
 
 eventRetentionContract('SQLite', async ({ now }) => new SqliteEventStore(freshDb(), { now }));
+
+eventDwellContract('SQLite', async ({ now }) => new SqliteEventStore(freshDb(), { now }));
 
 unredactedGrantStoreContract('SQLite', () => {
   const db = freshDb();

@@ -1,7 +1,8 @@
-/** The charts' arithmetic: bucket starts, round steps, and the bar and line scales. */
+/** The charts' arithmetic: bucket starts, round steps, the bar, line and dwell scales, and dwell in words. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { barScale, bucketStarts, CHART, lineScale, niceStep, polylinePoints, type Bucket } from '../web/src/components/chart-scales.ts';
+import { DWELL_BINS } from '../src/core/rules/dwell.ts';
+import { barScale, bucketStarts, CHART, DWELL_CHART, dwellBinShort, dwellScale, formatDwell, lineScale, medianText, niceStep, polylinePoints, type Bucket } from '../web/src/components/chart-scales.ts';
 
 const H = 3_600_000;
 
@@ -73,4 +74,30 @@ test('lineScale puts zero at the bottom of the plot and the top value at its top
 test('polylinePoints writes x,y pairs with one decimal', () => {
   assert.equal(polylinePoints([0, 2], { x: (i) => i * 10.25, y: (v) => 100 - v / 3 }), '0.0,100.0 10.3,99.3');
   assert.equal(polylinePoints([], { x: (i) => i, y: (v) => v }), '');
+});
+
+test('dwellScale: one slot per bin, the tallest bar reaching the top of the plot, zero at the bottom', () => {
+  const s = dwellScale([2, 8, 0, 4, 0, 0, 0, 1]);
+  const plotH = DWELL_CHART.height - DWELL_CHART.top - DWELL_CHART.bottom;
+  assert.equal(s.base, DWELL_CHART.top + plotH);
+  assert.equal(s.h(8), plotH);
+  assert.equal(s.h(4), plotH / 2);
+  assert.equal(s.slot, (DWELL_CHART.width - DWELL_CHART.left - DWELL_CHART.right) / 8);
+  assert.equal(s.x(7), DWELL_CHART.width - DWELL_CHART.right - s.slot / 2);
+  const none = dwellScale([0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.equal(none.h(0), 0, 'no exits: no division by zero');
+});
+
+test('dwellBinShort labels every bar briefly', () => {
+  assert.deepEqual(DWELL_BINS.map((b) => dwellBinShort(b.fromSeconds, b.toSeconds)), ['<5s', '5–15s', '15–30s', '30–60s', '1–2m', '2–5m', '5–15m', '≥15m']);
+});
+
+test('formatDwell and medianText put a dwell in words', () => {
+  const cases: [number | null, string][] = [
+    [null, '—'], [0, '0 s'], [4.25, '4.3 s'], [9.96, '10 s'], [38.4, '38 s'], [59.6, '1 min'], [60, '1 min'], [125, '2 min 5 s'], [3599.4, '59 min 59 s'], [3600, '1 h'], [3780, '1 h 3 min'], [Number.NaN, '—'],
+  ];
+  for (const [seconds, want] of cases) assert.equal(formatDwell(seconds), want, String(seconds));
+  assert.equal(medianText(null, 900), '—');
+  assert.equal(medianText(17.5, 900), 'about 18 s');
+  assert.equal(medianText(900, 900), '15 min or more');
 });

@@ -28,6 +28,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { cameraRoutes } from './routes/cameras.ts';
 import { cameraTestRoutes } from './routes/camera-test.ts';
+import { dwellRoutes } from './routes/dwell.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { liveRoutes } from './routes/live.ts';
@@ -167,6 +168,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
   liveStreamRoutes(app, ctx);
   analyticsRoutes(app, ctx);
   occupancyRoutes(app, ctx);
+  dwellRoutes(app, ctx);
   recordingRoutes(app, ctx);
   unredactedRoutes(app, ctx);
   eventRoutes(app, ctx);

@@ -44,7 +44,7 @@ export function retentionSummary(config: Pick<ServerConfig, 'recording' | 'reten
     { kind: 'video', what: 'Recorded video', hours: videoHours, keptFor: video },
     { kind: 'snapshots', what: 'Still pictures kept with events, and where the people in the video are (to hide them)', hours: videoHours, keptFor: video },
     { kind: 'events', what: 'Events (what the analytics noticed, when, without pictures)', ...days(r.eventDays) },
-    { kind: 'aggregates', what: 'Counts, occupancy and heat maps (totals per minute or hour, no pictures, no identities)', ...days(r.aggregateDays) },
+    { kind: 'aggregates', what: 'Counts, occupancy, time spent in zones and heat maps (totals per minute or hour, no pictures, no identities)', ...days(r.aggregateDays) },
     { kind: 'audit', what: 'The audit log of every use (sign-ins, views, playbacks, exports, changes)', ...days(r.auditDays) },
   ];
 }

@@ -7,7 +7,7 @@
 
 /**
  * The analytics a purpose can allow: `counting` (counting lines), `zones` (zones with their
- * entrances, exits, occupancy and intrusion, loitering or crowd alarms), `heatmap` (the dwell heat
+ * entrances, exits, occupancy, dwell time and intrusion, loitering or crowd alarms), `heatmap` (the dwell heat
  * map), and `faces` and `plates`, which no analytic of this version uses yet.
  */
 export const ANALYTICS = ['counting', 'zones', 'heatmap', 'faces', 'plates'] as const;
@@ -18,7 +18,7 @@ export type Analytic = (typeof ANALYTICS)[number];
 /** What each analytic is, in words for people (the transparency page, the web app). */
 export const ANALYTIC_WORDS: Readonly<Record<Analytic, string>> = {
   counting: 'counting people or vehicles crossing lines',
-  zones: 'zones: presence, occupancy and intrusion, loitering or crowd alarms',
+  zones: 'zones: presence, occupancy, time spent inside and intrusion, loitering or crowd alarms',
   heatmap: 'a heat map of where people spend time',
   faces: 'face recognition',
   plates: 'licence plate recognition',

@@ -3,7 +3,7 @@
  * frame loop that `sightline analyze` runs too (src/pipeline/frame-loop.ts: motion gating, the shared
  * detector pool, the tracker and the rules); this file adds only the sinks: rule events become
  * stored events with a start, updates and an end, each with a JPEG snapshot and a pointer into the
- * recording; counts and heat go to the store; everything is announced on the bus; health.
+ * recording; counts, occupancy, dwell and heat go to the store; everything is announced on the bus; health.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -336,11 +336,17 @@ export class LiveCamera {
 
   private async handleEvents(time: number, receivedAt: number, tracks: readonly Track[], ruleEvents: readonly RuleEvent[], steps: readonly LifecycleStep[]): Promise<void> {
     const o = this.options;
+    // The store takes the stream's origin in whole ms; crossing and exit times are stream seconds on it.
+    const origin = (): number => Math.round(this.clock.epochOf(0, receivedAt - time * 1000));
     const crossings = ruleEvents.filter((e) => e.type === 'line_crossing');
     if (crossings.length > 0) {
-      // The store takes the stream's origin in whole ms; crossing times are stream seconds on it.
-      await this.guard('store line counts', () => o.store.addLineCrossings(this.id, Math.round(this.clock.epochOf(0, receivedAt - time * 1000)), crossings));
+      await this.guard('store line counts', () => o.store.addLineCrossings(this.id, origin(), crossings));
       for (const c of this.dayTotals.add(crossings, receivedAt)) o.bus.publish('count', { cameraId: this.id, cameraName: this.name, ...c, frameTime: receivedAt });
+    }
+    // Each exit's dwell joins the zone's per-minute histogram (no track id), a part of the zones analytic.
+    const exits = ruleEvents.filter((e) => e.type === 'zone_exit');
+    if (exits.length > 0 && allowedAnalytics(o.config.purpose.allows, o.config.analytics).includes('zones')) {
+      await this.guard('store the zone dwell', () => o.store.addZoneExits(this.id, origin(), exits));
     }
     for (const s of steps) {
       const epoch = this.clock.epochOf(s.event.time, receivedAt);

@@ -6,9 +6,13 @@ import { formatMot } from '../core/metrics/mot-format.ts';
 import type { RuleEvent } from '../core/rules/types.ts';
 import { interpolateGaps, type TrackRow } from '../core/track-rows.ts';
 
-/** Serialises events as JSON Lines, one event per line with `type`, `rule`, `trackId`, `class`, `frame`, `time`. */
+/**
+ * Serialises events as JSON Lines, one event per line with `type`, `rule`, `trackId`, `class`,
+ * `frame`, `time` (and `seconds`, the dwell of zone exits and the duration of alarms), times to the ms.
+ */
 export function eventsJsonl(events: readonly RuleEvent[]): string {
-  return events.map((e) => JSON.stringify({ ...e, time: Math.round(e.time * 1000) / 1000 })).join('\n') + (events.length > 0 ? '\n' : '');
+  const ms = (v: number): number => Math.round(v * 1000) / 1000;
+  return events.map((e) => JSON.stringify({ ...e, time: ms(e.time), ...(e.seconds !== undefined && { seconds: ms(e.seconds) }) })).join('\n') + (events.length > 0 ? '\n' : '');
 }
 
 /**

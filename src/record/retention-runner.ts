@@ -4,8 +4,8 @@
  * (snapshot-files.ts), the event windows of `events`-mode cameras and the disk's free space, deletes
  * each planned segment file and then its row and each planned snapshot file (a file already gone is
  * fine), removes the day folders left empty; then, on the same schedule, has the store's repositories
- * delete the records past their own limits (events with their snapshot files, counts, occupancy and
- * heat, the audit log behind its checkpoint), and reports what it deleted. Errors are reported
+ * delete the records past their own limits (events with their snapshot files, counts, occupancy,
+ * dwell and heat, the audit log behind its checkpoint), and reports what it deleted. Errors are reported
  * through `onError` and in the report, never thrown out of the timer.
  *
  * A snapshot deleted with the video while its event is younger keeps the event's `snapshotPath`:
@@ -50,6 +50,7 @@ export interface RecordsDeleted {
   readonly eventSnapshots: number;
   readonly lineCounts: number;
   readonly occupancy: number;
+  readonly dwell: number;
   readonly heat: number;
   readonly audit: number;
   readonly grants: number;
@@ -116,7 +117,7 @@ export interface RetentionReport {
   readonly errors: readonly string[];
 }
 
-const NO_RECORDS: RecordsDeleted = { events: 0, eventSnapshots: 0, lineCounts: 0, occupancy: 0, heat: 0, audit: 0, grants: 0 };
+const NO_RECORDS: RecordsDeleted = { events: 0, eventSnapshots: 0, lineCounts: 0, occupancy: 0, dwell: 0, heat: 0, audit: 0, grants: 0 };
 
 /** Runs retention on a timer and on demand; one run at a time. */
 export class RetentionRunner {
@@ -245,7 +246,7 @@ export class RetentionRunner {
   /** Deletes the events (and their snapshot files), aggregates and audit entries past their limits; each kind on its own, so one failing spares the others. */
   async #deleteRecords(stores: RetentionRecords, now: number, limits: RetentionLimits, fail: (message: string) => void): Promise<RecordsDeleted> {
     const cutoffs = planRecordCutoffs(now, limits);
-    let { events, eventSnapshots, lineCounts, occupancy, heat, audit, grants } = NO_RECORDS;
+    let { events, eventSnapshots, lineCounts, occupancy, dwell, heat, audit, grants } = NO_RECORDS;
     if (cutoffs.events !== null) {
       try {
         const gone = await stores.events.deleteEventsBefore(cutoffs.events);
@@ -264,9 +265,9 @@ export class RetentionRunner {
     }
     if (cutoffs.aggregates !== null) {
       try {
-        ({ lineCounts, occupancy, heat } = await stores.events.deleteAggregatesBefore(cutoffs.aggregates));
+        ({ lineCounts, occupancy, dwell, heat } = await stores.events.deleteAggregatesBefore(cutoffs.aggregates));
       } catch (cause) {
-        fail(`cannot delete old counts, occupancy and heat: ${messageOf(cause)}`);
+        fail(`cannot delete old counts, occupancy, dwell and heat: ${messageOf(cause)}`);
       }
     }
     if (cutoffs.audit !== null && stores.audit !== undefined) {
@@ -283,7 +284,7 @@ export class RetentionRunner {
         fail(`cannot delete old grants of unredacted video: ${messageOf(cause)}`);
       }
     }
-    return { events, eventSnapshots, lineCounts, occupancy, heat, audit, grants };
+    return { events, eventSnapshots, lineCounts, occupancy, dwell, heat, audit, grants };
   }
 
   /** How many bytes must go for the disk to have `minFreeGb` free; 0 when the free space cannot be read. */

@@ -1,6 +1,6 @@
 /**
- * The store seam of the NVR: cameras (and their sealed credentials), the events the rules produce, line counts per minute and heat
- * grids per hour. The embedded SQLite implementation and a later PostgreSQL one pass the same
+ * The store seam of the NVR: cameras (and their sealed credentials), the events the rules produce, line counts, zone
+ * occupancy and zone dwell per minute, and heat grids per hour. The embedded SQLite implementation and a later PostgreSQL one pass the same
  * contract suite (test/contracts/event-store-contract.ts).
  *
  * Conventions: every time is an integer of milliseconds since the Unix epoch (UTC); time ranges are
@@ -157,6 +157,29 @@ export interface ZoneOccupancyRow {
   readonly observedMs: number;
 }
 
+/** A query of zone dwell: one camera, a range and a bucket size. */
+export interface DwellQuery {
+  readonly cameraId: string;
+  readonly from: number;
+  readonly to: number;
+  readonly bucket: CountBucket;
+}
+
+/**
+ * The exits of one zone in one bucket and how long those objects had spent inside: no track ids,
+ * only a count, a sum and a histogram over the fixed bins of src/core/rules/dwell.ts.
+ */
+export interface ZoneDwellRow {
+  readonly zone: string;
+  /** Start of the bucket, epoch ms. */
+  readonly start: number;
+  readonly exits: number;
+  /** The dwell of those exits added up, ms. */
+  readonly dwellMs: number;
+  /** Exits per dwell bin (DWELL_BIN_COUNT of them, in the order of DWELL_BINS in src/core/rules/dwell.ts); they add up to `exits`. */
+  readonly bins: readonly number[];
+}
+
 /** Crossings of one line in one bucket. */
 export interface LineCountRow {
   readonly line: string;
@@ -184,6 +207,7 @@ export interface DeletedEvents {
 export interface DeletedAggregates {
   readonly lineCounts: number;
   readonly occupancy: number;
+  readonly dwell: number;
   readonly heat: number;
 }
 
@@ -240,6 +264,16 @@ export interface EventStore {
   queryZoneOccupancy(query: OccupancyQuery): Promise<readonly ZoneOccupancyRow[]>;
 
   /**
+   * Adds the zone exits among `events` (other types are ignored) to the per-minute dwell of the
+   * camera (the minute of each exit, its `seconds` into the sum and its bin), all or nothing; a rule
+   * event's `time` is seconds after `streamStartMs`. Keeps no track id. Returns how many exits were
+   * counted. STORE_INPUT_INVALID for an exit without a non-negative `seconds`. Not idempotent.
+   */
+  addZoneExits(cameraId: string, streamStartMs: number, events: readonly RuleEvent[]): Promise<number>;
+  /** Dwell per zone and bucket over the range (whole buckets overlapping it), ordered by (start, zone); buckets without exits are absent. */
+  queryZoneDwell(query: DwellQuery): Promise<readonly ZoneDwellRow[]>;
+
+  /**
    * Retention: deletes every event (of every camera) that started before `time` and ended before it
    * (an event still open, with no end, goes by its start), and returns their snapshot paths.
    * Deleted rows are overwritten in the database file, not only unlinked. STORE_INPUT_INVALID for a bad time.
@@ -252,7 +286,7 @@ export interface EventStore {
    */
   deleteCameraEvents(cameraId: string, from: number, to: number): Promise<DeletedEvents>;
   /**
-   * Retention: deletes the line counts, zone occupancy and heat grids (of every camera) whose whole
+   * Retention: deletes the line counts, zone occupancy, zone dwell and heat grids (of every camera) whose whole
    * bucket (minute or hour) lies before `time`. STORE_INPUT_INVALID for a bad time.
    */
   deleteAggregatesBefore(time: number): Promise<DeletedAggregates>;

@@ -193,6 +193,33 @@ WHERE json_type(config, '$.purpose.allows') IS NULL;
 CREATE INDEX audit_log_by_time ON audit_log (time, action);
 `;
 
+/**
+ * SQL of migration 11: zone dwell per camera, zone and minute, from the zone exits (each carries
+ * how long its object spent inside): the exits, their dwell added up, and a histogram over the
+ * fixed bins of src/core/rules/dwell.ts, one column per bin. No track id, box or picture: an
+ * aggregate, kept and deleted with the counts and occupancy.
+ */
+export const SCHEMA_V11 = `
+CREATE TABLE zone_dwell (
+  camera_id    TEXT NOT NULL REFERENCES cameras(id) ON DELETE CASCADE,
+  zone         TEXT NOT NULL,                                  -- name of the zone
+  minute       INTEGER NOT NULL CHECK (minute % 60000 = 0),    -- start of the minute of the exits, epoch ms
+  exits        INTEGER NOT NULL CHECK (exits >= 0),            -- objects that left the zone
+  dwell_ms     INTEGER NOT NULL CHECK (dwell_ms >= 0),         -- their time inside added up
+  bin_lt5s     INTEGER NOT NULL CHECK (bin_lt5s >= 0),         -- exits after under 5 s inside
+  bin_5_15s    INTEGER NOT NULL CHECK (bin_5_15s >= 0),        -- 5 s to under 15 s
+  bin_15_30s   INTEGER NOT NULL CHECK (bin_15_30s >= 0),       -- 15 s to under 30 s
+  bin_30_60s   INTEGER NOT NULL CHECK (bin_30_60s >= 0),       -- 30 s to under 1 min
+  bin_1_2min   INTEGER NOT NULL CHECK (bin_1_2min >= 0),       -- 1 to under 2 min
+  bin_2_5min   INTEGER NOT NULL CHECK (bin_2_5min >= 0),       -- 2 to under 5 min
+  bin_5_15min  INTEGER NOT NULL CHECK (bin_5_15min >= 0),      -- 5 to under 15 min
+  bin_ge15min  INTEGER NOT NULL CHECK (bin_ge15min >= 0),      -- 15 min or more
+  PRIMARY KEY (camera_id, zone, minute),
+  CHECK (exits = bin_lt5s + bin_5_15s + bin_15_30s + bin_30_60s + bin_1_2min + bin_2_5min + bin_5_15min + bin_ge15min)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX zone_dwell_by_camera_minute ON zone_dwell (camera_id, minute);
+`;
+
 /** Every migration this version of Sightline knows, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'cameras, events, counts, heat grids, users, audit log', up: SCHEMA_V1 },
@@ -205,6 +232,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'redaction boxes kept with the recording', up: SCHEMA_V8 },
   { version: 9, name: 'unredacted video: per-user flag and time-limited grants with reasons', up: SCHEMA_V9 },
   { version: 10, name: 'camera purposes with the analytics they allow, audit entries by time', up: SCHEMA_V10 },
+  { version: 11, name: 'zone dwell per minute from the zone exits', up: SCHEMA_V11 },
 ];
 
 /** What `applyMigrations` did. */

@@ -7,7 +7,7 @@ import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { SightlineError } from '../core/errors.ts';
 import { mergeHeatGrids, type HeatGrid } from '../core/rules/heat-grid.ts';
 import type { RuleEvent } from '../core/rules/types.ts';
-import { BUCKET_MS, bucketStart, crossingsByMinute, HOUR_MS } from './buckets.ts';
+import { BUCKET_MS, bucketStart, crossingsByMinute, exitsByMinute, HOUR_MS } from './buckets.ts';
 import { openDatabase, type OpenDatabaseOptions } from './database.ts';
 import { decodeCursor, encodeCursor } from './event-cursor.ts';
 import {
@@ -17,6 +17,7 @@ import {
   type CameraPatch,
   type DeletedAggregates,
   type DeletedEvents,
+  type DwellQuery,
   type EventPage,
   type EventQuery,
   type EventStore,
@@ -27,9 +28,11 @@ import {
   type NewEvent,
   type StoredEvent,
   type OccupancyQuery,
+  type ZoneDwellRow,
   type ZoneOccupancyMinute,
   type ZoneOccupancyRow,
 } from './event-store.ts';
+import { addDwellMinutes, queryDwellBuckets } from './sqlite-dwell.ts';
 import { encodeHeatCells } from './heat-blob.ts';
 import { deleteAggregatesBefore, deleteCameraEvents, deleteEventsBefore } from './sqlite-purge.ts';
 import { sameShape, shapeOf, toCamera, toEvent, toHeatGrid, type CameraRow, type EventRow, type HeatRow } from './sqlite-rows.ts';
@@ -291,7 +294,7 @@ export class SqliteEventStore implements EventStore {
 
   async deleteAggregatesBefore(time: number): Promise<DeletedAggregates> {
     checkTime('time', time);
-    return this.#run('delete old counts, occupancy and heat', () => deleteAggregatesBefore(this.db, time));
+    return this.#run('delete old counts, occupancy, dwell and heat', () => deleteAggregatesBefore(this.db, time));
   }
 
   async addLineCrossings(cameraId: string, streamStartMs: number, events: readonly RuleEvent[]): Promise<number> {
@@ -343,6 +346,27 @@ export class SqliteEventStore implements EventStore {
     return this.#run('query the zone occupancy', () => {
       this.#requireCamera(query.cameraId);
       return this.db.prepare<[string, number, number], ZoneOccupancyRow>(sql).all(query.cameraId, first, end);
+    });
+  }
+
+  async addZoneExits(cameraId: string, streamStartMs: number, events: readonly RuleEvent[]): Promise<number> {
+    checkText('cameraId', cameraId);
+    checkTime('streamStartMs', streamStartMs);
+    const rows = exitsByMinute(streamStartMs, events);
+    return this.#run('add the zone dwell', () =>
+      this.db.transaction(() => {
+        this.#requireCamera(cameraId);
+        addDwellMinutes(this.db, cameraId, rows);
+        return rows.reduce((n, r) => n + r.exits, 0);
+      }).immediate(),
+    );
+  }
+
+  async queryZoneDwell(query: DwellQuery): Promise<readonly ZoneDwellRow[]> {
+    const { size, first, end } = bucketRange(query);
+    return this.#run('query the zone dwell', () => {
+      this.#requireCamera(query.cameraId);
+      return queryDwellBuckets(this.db, query.cameraId, size, first, end);
     });
   }
 

@@ -1,6 +1,6 @@
 /**
  * Deleting for retention and erasure on SQLite: events by age or by camera and range, aggregates
- * (line counts, zone occupancy, heat grids) by age. Every connection runs with `secure_delete` on
+ * (line counts, zone occupancy, zone dwell, heat grids) by age. Every connection runs with `secure_delete` on
  * (see database.ts), so deleted rows are overwritten with zeros in their pages; {@link scrubDeleted}
  * then checkpoints the write-ahead log and truncates it, so that no older copy of those pages is left
  * in the `-wal` file either.
@@ -40,17 +40,18 @@ export function deleteCameraEvents(db: Database, cameraId: string, from: number,
   return deleteEventsWhere(db, 'camera_id = ? AND start_time < ? AND coalesce(end_time, start_time) >= ?', [cameraId, to, from], true);
 }
 
-/** The line counts and occupancy minutes, and the heat hours, that end at or before `time`. */
+/** The line counts, occupancy and dwell minutes, and the heat hours, that end at or before `time`. */
 export function deleteAggregatesBefore(db: Database, time: number): DeletedAggregates {
   const result = db
     .transaction(
       (): DeletedAggregates => ({
         lineCounts: db.prepare<[number]>('DELETE FROM line_counts WHERE minute <= ?').run(time - MINUTE_MS).changes,
         occupancy: db.prepare<[number]>('DELETE FROM zone_occupancy WHERE minute <= ?').run(time - MINUTE_MS).changes,
+        dwell: db.prepare<[number]>('DELETE FROM zone_dwell WHERE minute <= ?').run(time - MINUTE_MS).changes,
         heat: db.prepare<[number]>('DELETE FROM heat_grids WHERE hour <= ?').run(time - HOUR_MS).changes,
       }),
     )
     .immediate();
-  if (result.lineCounts + result.occupancy + result.heat > 0) scrubDeleted(db);
+  if (result.lineCounts + result.occupancy + result.dwell + result.heat > 0) scrubDeleted(db);
   return result;
 }

@@ -27,7 +27,7 @@ async function eventIds(store: EventStore): Promise<string[]> {
 /**
  * The deletions every `EventStore` implementation offers retention and erasure: events by age (of
  * every camera) or by camera and range, with the snapshot paths they named, and the aggregates (line
- * counts, zone occupancy, heat) by age, whole buckets only.
+ * counts, zone occupancy, zone dwell, heat) by age, whole buckets only.
  */
 export function eventRetentionContract(name: string, open: OpenEventStore): void {
   describe(`EventStore retention contract: ${name}`, () => {
@@ -72,7 +72,7 @@ export function eventRetentionContract(name: string, open: OpenEventStore): void
       assert.deepEqual(await eventIds(store), ['before', 'other-camera', 'at-end']);
     });
 
-    test('deleteAggregatesBefore: counts, occupancy and heat whose whole bucket lies before the time', async () => {
+    test('deleteAggregatesBefore: counts, occupancy, dwell and heat whose whole bucket lies before the time', async () => {
       await store.addLineCrossings('cam-a', T0 - 2 * HOUR, [crossing(1), crossing(HOUR / 1000 + 1), crossing(2 * HOUR / 1000 + 1)]);
       await store.addLineCrossings('cam-b', T0 - 2 * HOUR, [crossing(1)]);
       await store.addZoneOccupancy('cam-a', [
@@ -80,18 +80,23 @@ export function eventRetentionContract(name: string, open: OpenEventStore): void
         { zone: 'door', minute: T0 - MIN, peak: 1, objectMs: 1000, observedMs: MIN },
         { zone: 'door', minute: T0, peak: 2, objectMs: 1000, observedMs: MIN },
       ]);
+      const exit = (time: number): RuleEvent => ({ type: 'zone_exit', rule: 'door', trackId: 1, class: 'person', frame: 1, time, seconds: 12 });
+      await store.addZoneExits('cam-a', T0 - 2 * HOUR, [exit(1), exit(HOUR / 1000 - 1), exit(HOUR / 1000 + 1), exit(2 * HOUR / 1000)]);
+      await store.addZoneExits('cam-b', T0 - 2 * HOUR, [exit(1)]);
       await store.mergeHeatGrid('cam-a', T0 - 2 * HOUR, grid());
       await store.mergeHeatGrid('cam-a', T0 - HOUR, grid());
       await store.mergeHeatGrid('cam-a', T0, grid());
       // At T0 - HOUR + 30 s: the minute at T0 - HOUR is not over, the hour at T0 - 2 h is.
-      assert.deepEqual(await store.deleteAggregatesBefore(T0 - HOUR + 30_000), { lineCounts: 2, occupancy: 1, heat: 1 });
+      assert.deepEqual(await store.deleteAggregatesBefore(T0 - HOUR + 30_000), { lineCounts: 2, occupancy: 1, dwell: 3, heat: 1 });
       const range = { from: T0 - 3 * HOUR, to: T0 + HOUR, bucket: 'minute' as const };
       assert.deepEqual((await store.queryLineCounts({ cameraId: 'cam-a', ...range })).map((r) => r.start), [T0 - HOUR, T0]);
       assert.deepEqual(await store.queryLineCounts({ cameraId: 'cam-b', ...range }), []);
       assert.deepEqual((await store.queryZoneOccupancy({ cameraId: 'cam-a', ...range })).map((r) => r.start), [T0 - MIN, T0]);
+      assert.deepEqual((await store.queryZoneDwell({ cameraId: 'cam-a', ...range })).map((r) => [r.start, r.exits]), [[T0 - HOUR, 1], [T0, 1]]);
+      assert.deepEqual(await store.queryZoneDwell({ cameraId: 'cam-b', ...range }), []);
       assert.equal(await store.readHeatGrid({ cameraId: 'cam-a', from: T0 - 3 * HOUR, to: T0 - 2 * HOUR + 1 }), null);
       assert.deepEqual(await store.readHeatGrid({ cameraId: 'cam-a', from: T0 - HOUR, to: T0 + 1 }), { ...grid(), seconds: Float64Array.from([2, 4, 6, 8]) });
-      assert.deepEqual(await store.deleteAggregatesBefore(T0 - HOUR + 30_000), { lineCounts: 0, occupancy: 0, heat: 0 });
+      assert.deepEqual(await store.deleteAggregatesBefore(T0 - HOUR + 30_000), { lineCounts: 0, occupancy: 0, dwell: 0, heat: 0 });
     });
 
     test('bad times and ranges are refused; an unknown camera is CAMERA_NOT_FOUND', async () => {

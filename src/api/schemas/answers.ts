@@ -109,6 +109,38 @@ export const occupancySchema = z.object({
   zones: z.record(z.string(), z.array(occupancyBucketSchema)).describe('Zone name → one row per bucket of the range, oldest first.'),
 });
 
+const dwellBinCounts = z.array(z.number()).describe('Exits per dwell bin, in the order of the answer\'s `bins`.');
+
+const dwellRowSchema = z.object({
+  start: z.number().describe('Start of the bucket, epoch ms.'),
+  exits: z.number().describe('Objects that left the zone during the bucket.'),
+  meanSeconds: z.number().describe('Their mean time inside, seconds (to 0.1 s).'),
+  bins: dwellBinCounts,
+});
+
+const dwellTotalSchema = z.object({
+  exits: z.number().describe('Objects that left the zone during the range.'),
+  meanSeconds: z.number().nullable().describe('Their mean time inside, seconds (to 0.1 s), from the exact sum; null without exits.'),
+  medianSeconds: z
+    .number()
+    .nullable()
+    .describe('Their median time inside, seconds (to 0.1 s), estimated from the bins: the bin holding the middle exit, interpolated linearly across it; 900 (a lower bound) when that is the last, open bin; null without exits.'),
+  bins: dwellBinCounts,
+});
+
+/** GET /api/cameras/:id/dwell: how long objects spent in each zone, per bucket and over the range. */
+export const dwellSchema = z.object({
+  from: z.number(),
+  to: z.number(),
+  bucket: z.enum(['minute', 'hour', 'day']),
+  bins: z
+    .array(z.object({ label: z.string(), fromSeconds: z.number(), toSeconds: z.number().nullable().describe('Null for the last, open bin.') }))
+    .describe('The fixed dwell bins: each holds its lower edge and not its upper one.'),
+  zones: z
+    .record(z.string(), z.object({ total: dwellTotalSchema, rows: z.array(dwellRowSchema).describe('One row per bucket with exits, oldest first.') }))
+    .describe('Zone name → its dwell over the range and per bucket; every zone of the camera, and zones of the range since removed.'),
+});
+
 /** POST /api/cameras/:id/erase: what an erasure request asks for. */
 export const eraseRequestSchema = z.strictObject({
   from: z.number().int().min(0).describe('Start of the range to erase, epoch ms.'),

@@ -183,7 +183,7 @@ export const retentionSchema = z
       .min(0.01)
       .max(3650)
       .default(365)
-      .describe('Line counts, zone occupancy and heat maps (per-minute and per-hour totals that hold no track ids, boxes or pictures) older than this many days are deleted.'),
+      .describe('Line counts, zone occupancy, zone dwell and heat maps (per-minute and per-hour totals that hold no track ids, boxes or pictures) older than this many days are deleted.'),
     auditDays: z
       .number()
       .min(1)

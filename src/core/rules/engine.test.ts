@@ -59,8 +59,8 @@ test('engine: an empty video gives no events and a zero summary', () => {
   assert.deepEqual(summarize(events, RULES, occupancy), {
     lines: { door: { in: 0, out: 0 }, gate: { in: 0, out: 0 } },
     zones: {
-      hall: { entered: 0, exited: 0, peakOccupancy: 0, intrusions: 0, loiterings: 0, crowds: 0 },
-      left: { entered: 0, exited: 0, peakOccupancy: 0, intrusions: 0, loiterings: 0, crowds: 0 },
+      hall: { entered: 0, exited: 0, peakOccupancy: 0, intrusions: 0, loiterings: 0, crowds: 0, meanDwellSeconds: null, dwellBins: [0, 0, 0, 0, 0, 0, 0, 0] },
+      left: { entered: 0, exited: 0, peakOccupancy: 0, intrusions: 0, loiterings: 0, crowds: 0, meanDwellSeconds: null, dwellBins: [0, 0, 0, 0, 0, 0, 0, 0] },
     },
   });
   assert.equal(heatMax(state.heat.grid), 0);
@@ -138,8 +138,9 @@ test('engine: a walk through every rule, and the summary derived from its events
   assert.deepEqual(summarize(events, RULES, occupancy), {
     lines: { door: { in: 2, out: 1 }, gate: { in: 2, out: 0 } },
     zones: {
-      hall: { entered: 2, exited: 2, peakOccupancy: 2, intrusions: 2, loiterings: 1, crowds: 1 },
-      left: { entered: 4, exited: 2, peakOccupancy: 2, intrusions: 0, loiterings: 0, crowds: 0 },
+      // Dwell: in the hall person 2 for 2 s and person 1 for 4 s; in the left zone both for 1 s.
+      hall: { entered: 2, exited: 2, peakOccupancy: 2, intrusions: 2, loiterings: 1, crowds: 1, meanDwellSeconds: 3, dwellBins: [2, 0, 0, 0, 0, 0, 0, 0] },
+      left: { entered: 4, exited: 2, peakOccupancy: 2, intrusions: 0, loiterings: 0, crowds: 0, meanDwellSeconds: 1, dwellBins: [2, 0, 0, 0, 0, 0, 0, 0] },
     },
   });
   // Heat: all classes by default, observed tracks only, 1 s per frame after the first.
@@ -183,7 +184,16 @@ test('summarize: counts only start events of alarms, ignores unknown rules, take
   ];
   const s = summarize(events, RULES, [{ hall: 1 }, { hall: 3, left: 1 }, {}]);
   assert.deepEqual(s.lines.door, { in: 1, out: 1 });
-  assert.deepEqual(s.zones.hall, { entered: 1, exited: 0, peakOccupancy: 3, intrusions: 1, loiterings: 0, crowds: 1 });
-  assert.deepEqual(s.zones.left, { entered: 0, exited: 0, peakOccupancy: 1, intrusions: 0, loiterings: 0, crowds: 0 });
+  assert.deepEqual(s.zones.hall, { entered: 1, exited: 0, peakOccupancy: 3, intrusions: 1, loiterings: 0, crowds: 1, meanDwellSeconds: null, dwellBins: [0, 0, 0, 0, 0, 0, 0, 0] });
+  assert.deepEqual(s.zones.left, { entered: 0, exited: 0, peakOccupancy: 1, intrusions: 0, loiterings: 0, crowds: 0, meanDwellSeconds: null, dwellBins: [0, 0, 0, 0, 0, 0, 0, 0] });
   assert.equal(Object.keys(s.lines).length, 2);
+});
+
+test('summarize: the dwell of each zone from its exits, mean exact and bins fixed', () => {
+  const exit = (rule: string, seconds: number): RuleEvent => ({ type: 'zone_exit', rule, trackId: 1, class: 'person', frame: 1, time: 0, seconds });
+  const s = summarize([exit('hall', 4), exit('hall', 20), exit('hall', 1000), exit('left', 60), exit('ghost', 7)], RULES);
+  assert.equal(s.zones.hall?.meanDwellSeconds, 341.3);
+  assert.deepEqual(s.zones.hall?.dwellBins, [1, 0, 1, 0, 0, 0, 0, 1]);
+  assert.equal(s.zones.left?.meanDwellSeconds, 60);
+  assert.deepEqual(s.zones.left?.dwellBins, [0, 0, 0, 0, 1, 0, 0, 0]);
 });

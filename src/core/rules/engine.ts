@@ -3,6 +3,7 @@
  * tracks at a time, and the totals derived from the events they produced.
  */
 import type { FrameTime, ObjectClass } from '../detection.ts';
+import { dwellBin, emptyDwellBins, meanDwellSeconds } from './dwell.ts';
 import {
   createHeatState,
   DEFAULT_HEAT_CELL_SIZE,
@@ -123,6 +124,10 @@ export interface ZoneTotals {
   readonly loiterings: number;
   /** Crowd alarms started. */
   readonly crowds: number;
+  /** Mean time an object spent inside, seconds (to 0.1 s) over the exits; null without exits. */
+  readonly meanDwellSeconds: number | null;
+  /** The exits per dwell bin (see dwell.ts: under 5 s, 5–15 s, ... 15 min or more). */
+  readonly dwellBins: readonly number[];
 }
 
 /** Totals of a rule set over a stretch of events, every line and zone of the set present. */
@@ -137,8 +142,8 @@ export interface RuleSummary {
  */
 export function summarize(events: Iterable<RuleEvent>, ruleSet: RuleSet, occupancy: Iterable<Occupancy> = []): RuleSummary {
   const lines = new Map<string, { in: number; out: number }>(ruleSet.lines.map((l) => [l.name, { in: 0, out: 0 }]));
-  const zones = new Map<string, { entered: number; exited: number; peakOccupancy: number; intrusions: number; loiterings: number; crowds: number }>(
-    ruleSet.zones.map((z) => [z.name, { entered: 0, exited: 0, peakOccupancy: 0, intrusions: 0, loiterings: 0, crowds: 0 }]),
+  const zones = new Map<string, { entered: number; exited: number; peakOccupancy: number; intrusions: number; loiterings: number; crowds: number; dwellMs: number; dwellBins: number[] }>(
+    ruleSet.zones.map((z) => [z.name, { entered: 0, exited: 0, peakOccupancy: 0, intrusions: 0, loiterings: 0, crowds: 0, dwellMs: 0, dwellBins: emptyDwellBins() }]),
   );
   for (const e of events) {
     if (e.type === 'line_crossing') {
@@ -150,13 +155,18 @@ export function summarize(events: Iterable<RuleEvent>, ruleSet: RuleSet, occupan
     const zone = zones.get(e.rule);
     if (!zone) continue;
     if (e.type === 'zone_enter') zone.entered++;
-    else if (e.type === 'zone_exit') zone.exited++;
-    else if (e.phase === 'start' && e.type === 'intrusion') zone.intrusions++;
+    else if (e.type === 'zone_exit') {
+      zone.exited++;
+      const seconds = Math.max(0, e.seconds ?? 0);
+      zone.dwellMs += Math.round(seconds * 1000);
+      zone.dwellBins[dwellBin(seconds)]! += 1;
+    } else if (e.phase === 'start' && e.type === 'intrusion') zone.intrusions++;
     else if (e.phase === 'start' && e.type === 'loitering') zone.loiterings++;
     else if (e.phase === 'start' && e.type === 'crowd') zone.crowds++;
   }
   for (const frame of occupancy) {
     for (const [name, zone] of zones) zone.peakOccupancy = Math.max(zone.peakOccupancy, frame[name] ?? 0);
   }
-  return { lines: Object.fromEntries(lines), zones: Object.fromEntries(zones) };
+  const zoneTotals = [...zones].map(([name, { dwellMs, ...z }]): [string, ZoneTotals] => [name, { ...z, meanDwellSeconds: meanDwellSeconds(z.exited, dwellMs) }]);
+  return { lines: Object.fromEntries(lines), zones: Object.fromEntries(zoneTotals) };
 }

@@ -67,7 +67,7 @@ export interface RuleEvent {
   readonly phase?: 'start' | 'end';
   /** Crowd alarms only: objects inside at that moment. */
   readonly count?: number;
-  /** Loitering and intrusion: seconds inside so far. */
+  /** Loitering and intrusion: seconds inside so far; zone exits: the whole time inside (the dwell). */
   readonly seconds?: number;
 }
 

@@ -112,8 +112,29 @@ test('zones: enter, exit and occupancy', async (t) => {
 test('zones: gone-for-good exit carries the last observed frame and time', () => {
   const got = run(ZONE, path(3, [IN, IN, null, null, null]));
   const exit = got.raw.find((e) => e.type === 'zone_exit');
-  assert.deepEqual(exit, { type: 'zone_exit', rule: 'yard', trackId: 3, class: 'person', frame: 2, time: 1 });
+  assert.deepEqual(exit, { type: 'zone_exit', rule: 'yard', trackId: 3, class: 'person', frame: 2, time: 1, seconds: 1 });
   assert.equal(got.state.inside.size, 0);
+});
+
+test('zones: every exit carries the dwell, exit observation minus entrance', async (t) => {
+  const cases: { name: string; frames: TrackFrame[]; finishAt?: number; want: number[] }[] = [
+    { name: 'walk in and out: entered at 1 s, out at 3 s', frames: path(1, [OUT, IN, IN, OUT]), want: [2] },
+    { name: 'in for one observation only', frames: path(1, [OUT, IN, OUT]), want: [1] },
+    { name: 'a re-entry starts a new dwell', frames: path(1, [IN, IN, IN, OUT, IN, OUT]), want: [3, 1] },
+    { name: 'coasting counts until the exit observation', frames: path(1, [IN, ['c', IN], ['c', OUT], OUT]), want: [3] },
+    { name: 'gone for good: up to the last observation, not to the frame that noticed', frames: path(1, [IN, IN, IN, null, null, null]), want: [2] },
+    { name: 'a short absence inside does not restart it', frames: path(1, [IN, null, null, IN, OUT]), want: [4] },
+    { name: 'finished at the end of the stream: up to the last observation', frames: path(1, [OUT, IN, IN, ['c', IN]]), finishAt: 3, want: [1] },
+    { name: 'seen inside in one frame, then the stream ends', frames: path(1, [IN]), finishAt: 0, want: [0] },
+  ];
+  for (const c of cases) {
+    await t.test(c.name, () => {
+      const got = run(ZONE, c.frames);
+      const exits = [...got.raw];
+      if (c.finishAt !== undefined) exits.push(...finishZone(ZONE, got.state, { frame: c.frames.length, time: c.finishAt }).events);
+      assert.deepEqual(exits.filter((e) => e.type === 'zone_exit').map((e) => e.seconds), c.want);
+    });
+  }
 });
 
 test('zones: intrusion, loitering and crowd alarms', async (t) => {
@@ -199,7 +220,7 @@ test('zones: alarm events carry seconds, crowd events count and class', () => {
     { type: 'crowd', rule: 'yard', trackId: null, class: 'person', frame: 1, time: 0, count: 1, phase: 'start' },
     { type: 'intrusion', rule: 'yard', trackId: 5, class: 'person', frame: 2, time: 1, phase: 'start', seconds: 1 },
     { type: 'intrusion', rule: 'yard', trackId: 5, class: 'person', frame: 4, time: 3, phase: 'end', seconds: 3 },
-    { type: 'zone_exit', rule: 'yard', trackId: 5, class: 'person', frame: 4, time: 3 },
+    { type: 'zone_exit', rule: 'yard', trackId: 5, class: 'person', frame: 4, time: 3, seconds: 3 },
     { type: 'crowd', rule: 'yard', trackId: null, class: 'person', frame: 4, time: 3, count: 0, phase: 'end' },
   ]);
 });

@@ -10,6 +10,8 @@
  *   `zone_exit` at the first observation outside after that. A track absent from the frames for
  *   more than `exitAfterSeconds` has gone for good: it exits then, with the frame and time of its
  *   last observation (so that event carries an earlier frame than the one being analysed).
+ * - Every `zone_exit` carries the track's dwell in `seconds`: the time of the exit observation
+ *   minus the time of its `zone_enter` (0 for a track seen inside in one frame only).
  * - Dwell is the time since the `zone_enter`. Intrusion starts at the first observation with dwell
  *   >= its seconds (at the entrance when seconds is 0), loitering at the first observation with
  *   dwell > its seconds; both end with the exit, just before the `zone_exit`, and carry the dwell
@@ -79,7 +81,7 @@ function exitEvents(rule: ZoneRule, id: number, s: ZoneTrackState, at: FrameTime
   const events: RuleEvent[] = [];
   if (s.intrusion) events.push({ ...base, type: 'intrusion', phase: 'end', seconds });
   if (s.loitering) events.push({ ...base, type: 'loitering', phase: 'end', seconds });
-  events.push({ ...base, type: 'zone_exit' });
+  events.push({ ...base, type: 'zone_exit', seconds });
   return events;
 }
 

@@ -40,6 +40,7 @@ export const api = {
   eraseFootage: endpoint('POST', '/api/cameras/:id/erase', 'eraseFootage'),
   counts: endpoint('GET', '/api/cameras/:id/counts', 'counts'),
   occupancy: endpoint('GET', '/api/cameras/:id/occupancy', 'occupancy'),
+  dwell: endpoint('GET', '/api/cameras/:id/dwell', 'dwell'),
   heatGrid: endpoint('GET', '/api/cameras/:id/heatmap', 'heatGrid'),
   events: endpoint('GET', '/api/events', 'events'),
   requestUnredacted: endpoint('POST', '/api/cameras/:id/unredacted', 'requestUnredacted', 201),

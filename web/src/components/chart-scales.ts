@@ -95,3 +95,53 @@ export function lineScale(series: Readonly<Record<string, readonly number[]>>, c
 export function polylinePoints(values: readonly number[], scale: Pick<LineScale, 'x' | 'y'>): string {
   return values.map((v, i) => `${scale.x(i).toFixed(1)},${scale.y(v).toFixed(1)}`).join(' ');
 }
+
+/** Width and height of a dwell distribution chart's viewBox, and its margins. */
+export const DWELL_CHART = { width: 360, height: 150, left: 8, right: 8, top: 18, bottom: 22 } as const;
+
+/** The dwell chart's scale: one bar per bin, zero at the bottom, the tallest bar reaching the top of the plot. */
+export interface DwellScale {
+  readonly slot: number;
+  /** The x of bin `i`'s centre. */
+  readonly x: (i: number) => number;
+  /** The y of the plot's bottom (the zero line). */
+  readonly base: number;
+  /** The height in viewBox units of a bar of `v` exits. */
+  readonly h: (v: number) => number;
+}
+
+/** The scale of a dwell chart of these bin counts. */
+export function dwellScale(bins: readonly number[]): DwellScale {
+  const max = Math.max(1, ...bins);
+  const plotW = DWELL_CHART.width - DWELL_CHART.left - DWELL_CHART.right;
+  const plotH = DWELL_CHART.height - DWELL_CHART.top - DWELL_CHART.bottom;
+  const slot = plotW / Math.max(1, bins.length);
+  return { slot, x: (i) => DWELL_CHART.left + slot * (i + 0.5), base: DWELL_CHART.top + plotH, h: (v) => (v / max) * plotH };
+}
+
+/** A short label of a dwell bin for under its bar: `<5s`, `5–15s`, `30–60s`, `1–2m`, `≥15m` (seconds up to a minute, minutes above). */
+export function dwellBinShort(fromSeconds: number, toSeconds: number | null): string {
+  const inMinutes = toSeconds === null ? fromSeconds >= 60 : toSeconds > 60;
+  const n = (v: number): string => String(inMinutes ? v / 60 : v);
+  const unit = inMinutes ? 'm' : 's';
+  if (toSeconds === null) return `≥${n(fromSeconds)}${unit}`;
+  if (fromSeconds === 0) return `<${n(toSeconds)}${unit}`;
+  return `${n(fromSeconds)}–${n(toSeconds)}${unit}`;
+}
+
+/** A dwell for people: `4.2 s`, `38 s`, `2 min 5 s`, `1 h 3 min`; `—` when there is none. */
+export function formatDwell(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '—';
+  if (seconds < 10) return `${Math.round(seconds * 10) / 10} s`;
+  const whole = Math.round(seconds);
+  if (whole < 60) return `${whole} s`;
+  if (whole < 3600) return whole % 60 === 0 ? `${whole / 60} min` : `${Math.floor(whole / 60)} min ${whole % 60} s`;
+  const minutes = Math.round(whole / 60);
+  return minutes % 60 === 0 ? `${minutes / 60} h` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** An estimated median dwell in words: `about 18 s`, or `15 min or more` when it lies in the open last bin (from `lastFrom` seconds). */
+export function medianText(medianSeconds: number | null, lastFrom: number): string {
+  if (medianSeconds === null) return '—';
+  return medianSeconds >= lastFrom ? `${formatDwell(lastFrom)} or more` : `about ${formatDwell(medianSeconds)}`;
+}

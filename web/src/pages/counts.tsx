@@ -1,12 +1,13 @@
-/** Counting: crossings in and out per line, occupancy per zone, and the counts as CSV. */
+/** Counting: crossings in and out per line, occupancy per zone, the time spent in each zone, and the counts and dwell as CSV. */
 import { useMemo, useState, type ReactNode } from 'react';
 import { call, errorText, urlOf } from '../api/client.ts';
 import { api, type Answer } from '../api/endpoints.ts';
 import { rulesOf } from '../api/types.ts';
-import { bucketStarts, type Bucket } from '../components/chart-scales.ts';
+import { bucketStarts, formatDwell, medianText, type Bucket } from '../components/chart-scales.ts';
 import { ChartBars } from '../components/ChartBars.tsx';
 import { CameraPicker, PeriodPicker, formatTime, useCameras, type Period } from '../components/ChartCameraPicker.tsx';
-import { countsCsv, csvHref } from '../components/ChartCsv.ts';
+import { countsCsv, csvHref, dwellCsv } from '../components/ChartCsv.ts';
+import { ChartDwell } from '../components/ChartDwell.tsx';
 import { ChartLines } from '../components/ChartLines.tsx';
 import { useResource } from '../hooks/use-resource.ts';
 import type { PageEntry } from './registry.ts';
@@ -21,19 +22,32 @@ interface Loaded {
   readonly counts: Answer<typeof api.counts>;
   readonly occupancy: Answer<typeof api.occupancy> | null;
   readonly occupancyError: string | null;
+  readonly dwell: Answer<typeof api.dwell> | null;
+  readonly dwellError: string | null;
 }
 
-/** The counts and the occupancy of one camera over one range; the counts page still shows when only the occupancy fails. */
+/** An answer, or the error text that kept it from loading. */
+function settle<T>(p: Promise<T>): Promise<{ readonly value: T | null; readonly error: string | null }> {
+  return p.then(
+    (value) => ({ value, error: null }),
+    (e: unknown) => ({ value: null, error: errorText(e) }),
+  );
+}
+
+/** The counts, occupancy and dwell of one camera over one range; the counts page still shows when only the occupancy or the dwell fails. */
 async function loadCounts(id: string, query: { from: number; to: number; bucket: Bucket }, signal: AbortSignal): Promise<Loaded> {
   const params = { id };
-  const [counts, occupancy] = await Promise.all([
+  const [counts, occupancy, dwell] = await Promise.all([
     call(api.counts, { params, query, signal }),
-    call(api.occupancy, { params, query, signal }).then(
-      (o) => ({ o, e: null }),
-      (e: unknown) => ({ o: null, e: errorText(e) }),
-    ),
+    settle(call(api.occupancy, { params, query, signal })),
+    settle(call(api.dwell, { params, query, signal })),
   ]);
-  return { counts, occupancy: occupancy.o, occupancyError: occupancy.e };
+  return { counts, occupancy: occupancy.value, occupancyError: occupancy.error, dwell: dwell.value, dwellError: dwell.error };
+}
+
+/** A file name for a download of this camera's figures from `from`: `counts-Gate-2024-06-01T1200.csv`. */
+function csvName(kind: string, camera: string, from: number): string {
+  return `${kind}-${camera.replace(/[^A-Za-z0-9_-]/g, '_')}-${new Date(from).toISOString().slice(0, 16).replace(':', '')}.csv`;
 }
 
 function CountsPage(): ReactNode {
@@ -105,7 +119,7 @@ function CountsPage(): ReactNode {
                 </tbody>
               </table>
               <p>
-                <a className="link-button" download={`counts-${cameraName.replace(/[^A-Za-z0-9_-]/g, '_')}-${new Date(from).toISOString().slice(0, 16).replace(':', '')}.csv`} href={csvHref(countsCsv(cameraName, current.counts.rows))}>
+                <a className="link-button" download={csvName('counts', cameraName, from)} href={csvHref(countsCsv(cameraName, current.counts.rows))}>
                   Download CSV
                 </a>
               </p>
@@ -130,9 +144,61 @@ function CountsPage(): ReactNode {
               )}
             />
           )}
+          <h2>Time spent in zones</h2>
+          {current.dwellError !== null && <p className="error">Could not load the time spent in zones: {current.dwellError}</p>}
+          {current.dwell !== null && <DwellSection dwell={current.dwell} camera={cameraName} from={from} />}
         </>
       )}
     </section>
+  );
+}
+
+/** The time spent in each zone over the period: a table of the figures, the dwell CSV, and each zone's distribution. */
+function DwellSection({ dwell, camera, from }: { readonly dwell: Answer<typeof api.dwell>; readonly camera: string; readonly from: number }): ReactNode {
+  const zones = Object.entries(dwell.zones);
+  if (zones.length === 0) return <p className="notice">No zones on this camera. Zones are drawn in the zone and line editor (admins).</p>;
+  const lastFrom = dwell.bins.at(-1)?.fromSeconds ?? 900;
+  const visited = zones.filter(([, z]) => z.total.exits > 0);
+  return (
+    <>
+      <table className="counts-totals dwell-totals">
+        <thead>
+          <tr>
+            <th scope="col">Zone</th>
+            <th scope="col">Left the zone</th>
+            <th scope="col">Average time inside</th>
+            <th scope="col">Median (estimated)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {zones.map(([zone, z]) => (
+            <tr key={zone}>
+              <td>{zone}</td>
+              <td>{z.total.exits}</td>
+              <td>{formatDwell(z.total.meanSeconds)}</td>
+              <td>{medianText(z.total.medianSeconds, lastFrom)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="muted">Each object is counted when it leaves a zone, with the time since it entered. The average is exact; the median is estimated from the durations charted below.</p>
+      {visited.length === 0 ? (
+        <p className="notice">Nobody left a zone in this period.</p>
+      ) : (
+        <>
+          <p>
+            <a className="link-button" download={csvName('dwell', camera, from)} href={csvHref(dwellCsv(camera, dwell.bins, dwell.zones))}>
+              Download dwell CSV
+            </a>
+          </p>
+          <div className="dwell-charts">
+            {visited.map(([zone, z]) => (
+              <ChartDwell key={zone} zone={zone} total={z.total} bins={dwell.bins} />
+            ))}
+          </div>
+        </>
+      )}
+    </>
   );
 }
 

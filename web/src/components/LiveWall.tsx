@@ -280,7 +280,7 @@ export function LiveWall({ cameras }: { readonly cameras: readonly Camera[] | nu
             </button>
           </>
         )}
-        <button type="button" onClick={toggleFullscreen} aria-pressed={fullscreen}>
+        <button type="button" onClick={toggleFullscreen}>
           {fullscreen ? 'Exit fullscreen' : 'Fullscreen'}
         </button>
         {enlargedCamera === undefined && paged.pages > 1 && (

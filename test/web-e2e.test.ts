@@ -266,6 +266,11 @@ describe('web app in a real browser', { skip: !existsSync(CHROMIUM) && `no ${CHR
     await page.locator('video').first().waitFor();
     await page.waitForFunction(() => [...document.querySelectorAll('video')].every((v) => v.readyState >= 2), undefined, { timeout: 30_000 });
     await shot(page, 'live-grid');
+    // The live wall: layout 4 (2x2), the name and clock over the picture; then back to Auto.
+    await page.getByRole('group', { name: 'Layout' }).getByRole('button', { name: /^4 tiles/ }).click();
+    await page.locator('.wall-fixed .wall-osd-clock').first().waitFor();
+    await shot(page, 'live-wall');
+    await page.getByRole('group', { name: 'Layout' }).getByRole('button', { name: /^Auto layout/ }).click();
     await page.goto(`${server.url}/#/system`);
     await page.getByRole('heading', { name: 'System' }).waitFor();
     await shot(page, 'system');

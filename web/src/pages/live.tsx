@@ -1,9 +1,10 @@
 /**
- * Live view: `#/live` is a grid of every camera the user may see, each playing live with its
- * health; `#/live/<id>` is one camera large with its health details and an overlay of zones, lines
- * and tracked objects (from the `tracks` topic of /api/ws), drawn for the picture on screen: each
- * message carries its frame's stream time, the player says which stream time it shows. Under it,
- * whether faces and heads are redacted, and for users who may, the request for unredacted video.
+ * Live view: `#/live` is the live wall of the cameras the user may see (components/LiveWall.tsx:
+ * layouts, groups, fullscreen, name and time on each tile); `#/live/<id>` is one camera large with
+ * its health details and an overlay of zones, lines and tracked objects (from the `tracks` topic
+ * of /api/ws), drawn for the picture on screen: each message carries its frame's stream time, the
+ * player says which stream time it shows. Under it, whether faces and heads are redacted, and for
+ * users who may, the request for unredacted video.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { z } from 'zod';
@@ -12,7 +13,9 @@ import { call } from '../api/client.ts';
 import { api } from '../api/endpoints.ts';
 import type { BusMessage } from '../api/live-messages.ts';
 import { rulesOf, type Camera, type CameraHealth } from '../api/types.ts';
+import { HealthBadge } from '../components/HealthBadge.tsx';
 import { LivePlayer, streamTimeAt, type VideoClock } from '../components/LivePlayer.tsx';
+import { LiveWall } from '../components/LiveWall.tsx';
 import { Overlay, type OverlayLayers } from '../components/Overlay.tsx';
 import { purposeLine } from '../components/purpose-text.ts';
 import { UnredactedPanel } from '../components/UnredactedPanel.tsx';
@@ -87,14 +90,6 @@ function useCameras(): { cameras: readonly Camera[] | null; error: string | null
   return { cameras, error: list.error === null ? null : `Could not load the cameras: ${list.error}`, onBus };
 }
 
-function HealthBadge({ health }: { readonly health: CameraHealth }): ReactNode {
-  return (
-    <span className={`live-badge live-${health.state}`}>
-      {health.state} · {health.fps.toFixed(1)} fps · {health.analysedFps.toFixed(1)} analysed
-    </span>
-  );
-}
-
 function LiveGrid(): ReactNode {
   const { cameras, error, onBus } = useCameras();
   useBusFeed(onBus);
@@ -102,20 +97,7 @@ function LiveGrid(): ReactNode {
   return (
     <section>
       <h1>Live</h1>
-      {cameras === null && <p className="muted">Loading…</p>}
-      {cameras?.length === 0 && <p className="muted">No cameras to show.</p>}
-      <ul className="grid live-grid">
-        {cameras?.map((c) => (
-          <li key={c.id} className="card live-card">
-            <LivePlayer cameraId={c.id} label={`Live video of ${c.name}`} />
-            <div className="live-caption">
-              <a href={href(`/live/${encodeURIComponent(c.id)}`)}>{c.name}</a>
-              <HealthBadge health={c.health} />
-            </div>
-            <p className="live-purpose">{purposeLine(c.purpose)}</p>
-          </li>
-        ))}
-      </ul>
+      <LiveWall cameras={cameras} />
     </section>
   );
 }

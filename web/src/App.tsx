@@ -15,8 +15,23 @@ export function App(): ReactNode {
   const path = route.parts[0] ?? 'live';
   const page = PAGES.find((p) => p.path === path);
   let content: ReactNode;
-  if (!page) content = <p role="alert">No such page.</p>;
-  else if (page.adminOnly && user.role !== 'admin') content = <p role="alert" className="error">This page is for administrators.</p>;
+  // Every page has a first-level heading, these two included.
+  if (!page)
+    content = (
+      <>
+        <h1>Not found</h1>
+        <p role="alert">No such page.</p>
+      </>
+    );
+  else if (page.adminOnly && user.role !== 'admin')
+    content = (
+      <>
+        <h1>{page.title}</h1>
+        <p role="alert" className="error">
+          This page is for administrators.
+        </p>
+      </>
+    );
   else content = page.render({ route, user });
   return (
     <Layout user={user} pages={PAGES} current={path}>

@@ -28,8 +28,14 @@ function Frame({ user, pages, current, children }: { readonly user: User; readon
         <a className="brand" href={href('/live')}>
           Sightline
         </a>
-        <button type="button" className="menu-toggle" aria-expanded={open} aria-controls="main-nav" onClick={() => setOpen((o) => !o)}>
-          Menu{unseen > 0 && <span className="nav-badge">{unseen > 99 ? '99+' : unseen}</span>}
+        <button type="button" className="menu-toggle" aria-expanded={open} aria-controls="main-nav" onClick={() => setOpen((o) => !o)} aria-label={unseen > 0 ? `Menu, ${unseen} new ${unseen === 1 ? 'alarm' : 'alarms'}` : undefined}>
+          Menu
+          {unseen > 0 && ' '}
+          {unseen > 0 && (
+            <span className="nav-badge" aria-hidden="true">
+              {unseen > 99 ? '99+' : unseen}
+            </span>
+          )}
         </button>
         <nav id="main-nav" aria-label="Main" className={open ? 'open' : undefined}>
           {pages
@@ -37,6 +43,8 @@ function Frame({ user, pages, current, children }: { readonly user: User; readon
             .map((p) => (
               <a key={p.path} href={href(`/${p.path}`)} aria-current={p.path === current ? 'page' : undefined} aria-label={p.path === 'review' && unseen > 0 ? `${p.title}, ${unseen} new ${unseen === 1 ? 'alarm' : 'alarms'}` : undefined}>
                 {p.title}
+                {/* The space keeps the badge's number a word of the visible text, which the accessible name repeats. */}
+                {p.path === 'review' && unseen > 0 && ' '}
                 {p.path === 'review' && unseen > 0 && (
                   <span className="nav-badge" aria-hidden="true">
                     {unseen > 99 ? '99+' : unseen}

@@ -39,7 +39,8 @@ function AdminUsers({ selfId }: { readonly selfId: string }): ReactNode {
           {error}
         </p>
       )}
-      <ul className="grid">
+      <h2 id="users-title">Accounts</h2>
+      <ul className="grid" aria-labelledby="users-title">
         {(users.data?.users ?? []).map((u) => (
           <AdminUserRow key={u.id} user={u} cameras={cams.data?.cameras ?? []} self={u.id === selfId} onChanged={changed} />
         ))}

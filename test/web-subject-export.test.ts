@@ -15,7 +15,7 @@ import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { ClipRedactor } from '../src/pipeline/redact-clip.ts';
 import { createHarness, PASSWORD, type Harness } from './fixtures/api-harness.ts';
-import { CHROMIUM } from './fixtures/browser.ts';
+import { CHROMIUM, signedInPage } from './fixtures/browser.ts';
 import { ROOT } from './fixtures/data.ts';
 
 const REASON = 'Subject access request 2024-17 from the person in this clip';
@@ -55,19 +55,7 @@ after(async () => {
 
 /** A page signed in as `name`, on the Review page with the event of `type` selected, once it has asked who is signed in. */
 async function reviewing(name: string, type: string): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
-  const page = await ctx.newPage();
-  await page.goto(url);
-  await page.evaluate(
-    async ([n, p]) => {
-      const login = await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: n, password: p }) });
-      if (login.status !== 200) throw new Error(`login answered ${login.status}: ${await login.text()}`);
-      localStorage.setItem('sightline.signedIn', '1');
-    },
-    [name, PASSWORD] as const,
-  );
-  await page.goto(`${url}/#/review`);
-  await page.reload();
+  const page = await signedInPage(browser, url, name, PASSWORD, 'review', { acceptDownloads: true });
   await page.locator('button.review-item', { hasText: type }).click();
   await page.getByRole('article', { name: 'Selected event' }).waitFor();
   await page.waitForLoadState('networkidle');

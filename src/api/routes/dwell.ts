@@ -7,14 +7,13 @@
  * live camera stores it only while its purpose allows zones (src/live/live-camera.ts).
  */
 import { z } from 'zod';
-import { SightlineError } from '../../core/errors.ts';
 import { addDwellBins, DWELL_BIN_LABELS, DWELL_BINS, emptyDwellBins, meanDwellSeconds, medianDwellSeconds } from '../../core/rules/dwell.ts';
 import type { ZoneDwellRow } from '../../store/event-store.ts';
 import { auditView, VIEW_AUDIT_MS, ViewThrottle, type ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
 import { dwellSchema } from '../schemas/answers.ts';
-import { bucketedRangeFields, idParams, rangeOrLastDay, responses } from '../schemas/common.ts';
-import { MAX_OCCUPANCY_RANGE_MS } from './occupancy.ts';
+import { bucketedRangeFields, idParams, responses } from '../schemas/common.ts';
+import { zoneQueryRange } from './occupancy.ts';
 
 /** One zone's dwell in the answer: the totals over the range and a row per bucket with exits. */
 export interface ZoneDwell {
@@ -70,9 +69,7 @@ export function dwellRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request) => {
       const { bucket } = request.query;
-      const { from, to } = rangeOrLastDay(request.query, ctx.deps.now());
-      if (to <= from) throw new SightlineError('REQUEST_INVALID', `query.to must be after query.from (got from ${from}, to ${to})`);
-      if (to - from > MAX_OCCUPANCY_RANGE_MS) throw new SightlineError('REQUEST_INVALID', 'the range is longer than 31 days; ask for a shorter one');
+      const { from, to } = zoneQueryRange(request.query, ctx.deps.now());
       const camera = request.scopedCamera!;
       auditView(ctx, views, request, 'dwell_view', camera.id, { from, to, bucket });
       const rows = await ctx.deps.store.queryZoneDwell({ cameraId: camera.id, from, to, bucket });

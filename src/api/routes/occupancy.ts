@@ -41,6 +41,14 @@ export function occupancyBuckets(rows: readonly ZoneOccupancyRow[], from: number
   return out;
 }
 
+/** The range of a zone query (occupancy, dwell): the last day by default, REQUEST_INVALID when empty or longer than 31 days. */
+export function zoneQueryRange(query: Parameters<typeof rangeOrLastDay>[0], now: number): { from: number; to: number } {
+  const { from, to } = rangeOrLastDay(query, now);
+  if (to <= from) throw new SightlineError('REQUEST_INVALID', `query.to must be after query.from (got from ${from}, to ${to})`);
+  if (to - from > MAX_OCCUPANCY_RANGE_MS) throw new SightlineError('REQUEST_INVALID', 'the range is longer than 31 days; ask for a shorter one');
+  return { from, to };
+}
+
 /** Registers the occupancy route. */
 export function occupancyRoutes(app: ApiApp, ctx: ApiContext): void {
   const views = new ViewThrottle(VIEW_AUDIT_MS);
@@ -57,9 +65,7 @@ export function occupancyRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request) => {
       const { bucket } = request.query;
-      const { from, to } = rangeOrLastDay(request.query, ctx.deps.now());
-      if (to <= from) throw new SightlineError('REQUEST_INVALID', `query.to must be after query.from (got from ${from}, to ${to})`);
-      if (to - from > MAX_OCCUPANCY_RANGE_MS) throw new SightlineError('REQUEST_INVALID', 'the range is longer than 31 days; ask for a shorter one');
+      const { from, to } = zoneQueryRange(request.query, ctx.deps.now());
       const camera = request.scopedCamera!;
       auditView(ctx, views, request, 'occupancy_view', camera.id, { from, to, bucket });
       const rows = await ctx.deps.store.queryZoneOccupancy({ cameraId: camera.id, from, to, bucket });

@@ -180,6 +180,15 @@ describe('the live wall in a real browser', { skip: !existsSync(CHROMIUM) && `no
       assert.equal(await osd.locator('.wall-osd-state').count(), 0, 'a connected camera shows no state');
       assert.equal(await tile(page, 'cam-C').locator('.wall-osd-state').innerText(), 'stopped');
       assert.equal(await tile(page, 'cam-C').getAttribute('aria-label'), 'cam-C, stopped');
+      // A camera that fails says why, in words, under its tile (health comes over the page's bus socket: published until it has connected).
+      const why = 'The camera refused the user name or password: check them under Cameras.';
+      const card = page.locator('li.wall-tile-card', { has: tile(page, 'cam-B') });
+      for (let i = 0; i < 40 && (await card.getByText(why).count()) === 0; i++) {
+        h.bus.publish('health', { cameraId: 'B', cameraName: 'cam-B', state: 'failed', fps: 0, analysedFps: 0, lastFrameAt: null, lastError: why, reconnects: 3, droppedFrames: 0, frameSize: null, recording: false });
+        await card.getByText(why).waitFor({ timeout: 500 }).catch(() => undefined);
+      }
+      await card.getByText(why).waitFor();
+      assert.equal(await tile(page, 'cam-B').locator('.wall-osd-state').innerText(), 'failed');
       // Legible on any picture: white text on a dark box.
       const style = await clock.evaluate((e) => ({ color: getComputedStyle(e).color, bg: getComputedStyle(e).backgroundColor }));
       assert.deepEqual(style, { color: 'rgb(255, 255, 255)', bg: 'rgba(0, 0, 0, 0.667)' });

@@ -159,6 +159,11 @@ function WallTile({ camera, enlarged, showPurpose, onToggle }: TileProps): React
         <a href={href(`/live/${encodeURIComponent(camera.id)}`)}>{camera.name}</a>
         <HealthBadge health={camera.health} />
       </div>
+      {state !== 'connected' && camera.health.lastError !== null && (
+        <p className="wall-tile-error error" role="status">
+          {camera.health.lastError}
+        </p>
+      )}
       {showPurpose && <p className="live-purpose">{purposeLine(camera.purpose)}</p>}
     </li>
   );

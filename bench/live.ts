@@ -15,7 +15,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request as httpsRequest } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { serverConfigSchema } from '../src/config/schema/server.ts';
@@ -27,9 +26,10 @@ import { FfmpegSource } from '../src/ingest/ffmpeg-source.ts';
 import { analyze } from '../src/pipeline/analyze.ts';
 import { RtspRelay } from '../src/rtsp/rtsp-server.ts';
 import type { CameraHealth } from '../src/events/live-event.ts';
-import { startServer, type RunningServer } from '../src/server/server.ts';
+import { startServer } from '../src/server/server.ts';
 import { PETS_DIR, PETS_VIDEO, petsConfig } from './pets.ts';
 import { PETS_SIZE } from './phases.ts';
+import { call, json, setupOwner } from '../test/fixtures/https.ts';
 import { writeSection } from './sections.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -71,40 +71,6 @@ async function makeClip(dir: string, camera: boolean): Promise<string> {
   const pad = camera ? ['-vf', `tpad=start_duration=${LEAD_IN_S}:start_mode=clone:stop_duration=${TAIL_S}:stop_mode=clone`] : [];
   await run('ffmpeg', ['-v', 'error', '-y', '-r', String(SCENE_FPS), '-i', PETS_VIDEO, ...pad, '-r', String(SCENE_FPS), '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-g', String(SCENE_FPS), '-pix_fmt', 'yuv420p', '-an', file]);
   return file;
-}
-
-interface Reply {
-  readonly status: number;
-  readonly body: string;
-  readonly cookie: string | null;
-}
-
-function call(server: RunningServer, method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  const agent = new Agent({ ca: server.tls.cert, servername: 'localhost' });
-  const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(new URL(url, server.url), { method, agent, headers: { ...(data && { 'content-type': 'application/json' }), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const setCookie = res.headers['set-cookie']?.find((c) => c.startsWith('sightline_session='));
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), cookie: setCookie ? setCookie.split(';')[0]! : null });
-      });
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
-/** Signs in as a new admin through the setup link; returns the headers of an authenticated GET. */
-async function signIn(server: RunningServer): Promise<Record<string, string>> {
-  if (server.setupUrl === null) throw new Error('no setup link: the data directory already has an admin');
-  const token = new URLSearchParams(new URL(server.setupUrl).hash.slice(1)).get('token')!;
-  const setup = await call(server, 'POST', '/api/setup', { token, name: 'bench', password: PASSWORD });
-  if (setup.status !== 201) throw new Error(`setup: ${setup.status} ${setup.body}`);
-  const login = await call(server, 'POST', '/api/auth/login', { name: 'bench', password: PASSWORD });
-  if (login.status !== 200 || login.cookie === null) throw new Error(`login: ${login.status} ${login.body}`);
-  return { cookie: login.cookie };
 }
 
 /** One live camera's result. */
@@ -158,18 +124,18 @@ async function liveRun(clip: string, cameras: number, fps: number, truth: LineCo
     clearInterval(poll);
     // The stream has ended: let the last frames through the detector before reading.
     await new Promise((r) => setTimeout(r, 3000));
-    const headers = await signIn(server);
+    const { auth: headers } = await setupOwner(server, 'bench', PASSWORD);
     const out: LiveResult[] = [];
     for (const v of views) {
       const to = Date.now() + 60_000;
-      const counts = await call(server, 'GET', `/api/cameras/${v.id}/counts?from=${from}&to=${to}&bucket=day`, undefined, headers);
-      if (counts.status !== 200) throw new Error(`counts: ${counts.status} ${counts.body}`);
-      const totals = (JSON.parse(counts.body) as { totals: Record<string, { in: number; out: number }> }).totals;
-      const events = await call(server, 'GET', `/api/events?camera=${v.id}&type=line_crossing&limit=500`, undefined, headers);
-      const crossingEvents = events.status === 200 ? (JSON.parse(events.body) as { events: unknown[] }).events.length : -1;
-      const occ = await call(server, 'GET', `/api/cameras/${v.id}/occupancy?from=${from}&to=${to}&bucket=minute`, undefined, headers);
-      if (occ.status !== 200) throw new Error(`occupancy: ${occ.status} ${occ.body}`);
-      const minutes = (JSON.parse(occ.body) as { zones: Record<string, { start: number; peak: number; observedSeconds: number }[]> }).zones['all'] ?? [];
+      const counts = await call(server, 'GET', `/api/cameras/${v.id}/counts?from=${from}&to=${to}&bucket=day`, headers);
+      if (counts.status !== 200) throw new Error(`counts: ${counts.status} ${counts.body.toString()}`);
+      const totals = (json(counts) as { totals: Record<string, { in: number; out: number }> }).totals;
+      const events = await call(server, 'GET', `/api/events?camera=${v.id}&type=line_crossing&limit=500`, headers);
+      const crossingEvents = events.status === 200 ? (json(events) as { events: unknown[] }).events.length : -1;
+      const occ = await call(server, 'GET', `/api/cameras/${v.id}/occupancy?from=${from}&to=${to}&bucket=minute`, headers);
+      if (occ.status !== 200) throw new Error(`occupancy: ${occ.status} ${occ.body.toString()}`);
+      const minutes = (json(occ) as { zones: Record<string, { start: number; peak: number; observedSeconds: number }[]> }).zones['all'] ?? [];
       const occupancy = minutes
         .filter((m) => m.observedSeconds > 0)
         .map((m) => {

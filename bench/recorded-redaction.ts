@@ -16,7 +16,7 @@ import path from 'node:path';
 import { serverConfigSchema } from '../src/config/schema/server.ts';
 import { startLoopingCamera } from '../src/media/looping-camera.ts';
 import { startServer } from '../src/server/server.ts';
-import { call, filesUnder, json } from '../test/fixtures/https.ts';
+import { call, filesUnder, json, setupOwner } from '../test/fixtures/https.ts';
 import { writeSection } from './sections.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -65,11 +65,7 @@ async function main(): Promise<void> {
   const redacted: Buffer[] = [];
   const sourceIndex: number[] = [];
   try {
-    const token = new URLSearchParams(new URL(server.setupUrl!).hash.slice(1)).get('token')!;
-    const password = 'tr0mbone-kettle-sunrise';
-    await call(server, 'POST', '/api/setup', {}, { token, name: 'owner', password });
-    const login = await call(server, 'POST', '/api/auth/login', {}, { name: 'owner', password });
-    const auth = { cookie: login.cookie!, 'x-csrf-token': json<{ csrfToken: string }>(login).csrfToken };
+    const { auth } = await setupOwner(server, 'owner', 'tr0mbone-kettle-sunrise');
     const [view] = await server.cameras.list();
     const started = Date.now();
     log(`recording and analysing for ${RECORD_S} s`);

@@ -15,7 +15,7 @@ import { serverConfigSchema } from '../src/config/schema/server.ts';
 import { startLoopingCamera } from '../src/media/looping-camera.ts';
 import { DEMO_CLIP, DEMO_DIR } from '../src/server/demo.ts';
 import { startServer } from '../src/server/server.ts';
-import { call, filesUnder } from './fixtures/https.ts';
+import { call, filesUnder, setupOwner } from './fixtures/https.ts';
 import { waitFor } from './fixtures/wait.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sightline-redaction-'));
@@ -53,10 +53,7 @@ test('an admin without a grant gets redacted live.jpg, snapshots, segments, expo
   const dataDir = path.join(dir, 'data');
   const server = await startServer({ config, dataDir, hashParams: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, httpLog: process.env.HTTP_LOG === "1", log: () => undefined });
   try {
-    const token = new URLSearchParams(new URL(server.setupUrl!).hash.slice(1)).get('token')!;
-    assert.equal((await call(server, 'POST', '/api/setup', {}, { token, name: 'owner', password: PASSWORD })).status, 201);
-    const login = await call(server, 'POST', '/api/auth/login', {}, { name: 'owner', password: PASSWORD });
-    const auth = { cookie: login.cookie! };
+    const { auth } = await setupOwner(server, 'owner', PASSWORD);
     const [view] = await server.cameras.list();
     assert.ok(view);
     await waitFor(() => filesUnder(path.join(dataDir, 'recordings'), '.ts').length >= 4 && filesUnder(path.join(dataDir, 'snapshots'), '.jpg').length >= 1, 120_000, 'segments and a snapshot');

@@ -21,7 +21,7 @@ import { iou, type Box } from '../src/core/geometry.ts';
 import { startLoopingCamera } from '../src/media/looping-camera.ts';
 import { DEMO_CLIP, DEMO_DIR } from '../src/server/demo.ts';
 import { startServer } from '../src/server/server.ts';
-import { call, json } from './fixtures/https.ts';
+import { call, json, setupOwner, signIn } from './fixtures/https.ts';
 import { runCli } from './fixtures/cli.ts';
 import { waitFor } from './fixtures/wait.ts';
 
@@ -103,16 +103,11 @@ test('a subject-access export leaves the event\'s person visible and hides every
   const dataDir = path.join(dir, 'data');
   const server = await startServer({ config, dataDir, hashParams: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, httpLog: false, log: () => undefined });
   try {
-    const token = new URLSearchParams(new URL(server.setupUrl!).hash.slice(1)).get('token')!;
-    assert.equal((await call(server, 'POST', '/api/setup', {}, { token, name: 'owner', password: PASSWORD })).status, 201);
-    const login = await call(server, 'POST', '/api/auth/login', {}, { name: 'owner', password: PASSWORD });
-    const owner = json<{ user: { id: string }; csrfToken: string }>(login);
-    const auth = { cookie: login.cookie!, 'x-csrf-token': owner.csrfToken };
+    const { userId: ownerId, auth } = await setupOwner(server, 'owner', PASSWORD);
     const [view] = await server.cameras.list();
     assert.ok(view);
     assert.equal((await call(server, 'POST', '/api/users', auth, { name: 'watcher', password: PASSWORD, role: 'viewer', cameras: [view.id] })).status, 201);
-    const viewerLogin = await call(server, 'POST', '/api/auth/login', {}, { name: 'watcher', password: PASSWORD });
-    const viewer = { cookie: viewerLogin.cookie!, 'x-csrf-token': json<{ csrfToken: string }>(viewerLogin).csrfToken };
+    const { auth: viewer } = await signIn(server, 'watcher', PASSWORD);
 
     // An event of a tracked person with its whole clip recorded: 5 s of finished segments before and
     // after it, after the first segment (which starts when ffmpeg opened it, before its first frame).
@@ -141,7 +136,7 @@ test('a subject-access export leaves the event\'s person visible and hides every
     const byViewer = await call(server, 'POST', url, viewer, { reason: REASON });
     assert.equal(byViewer.status, 403, byViewer.body.toString());
     assert.equal((await call(server, 'POST', url, auth, { reason: REASON })).status, 403, 'nobody holds the permission by role, admins included');
-    assert.equal((await call(server, 'PATCH', `/api/users/${owner.user.id}`, auth, { unredactedVideo: true })).status, 200);
+    assert.equal((await call(server, 'PATCH', `/api/users/${ownerId}`, auth, { unredactedVideo: true })).status, 200);
     const noReason = await call(server, 'POST', url, auth, {});
     assert.equal(noReason.status, 400, noReason.body.toString());
     assert.equal(json<{ error: { code: string } }>(noReason).error.code, 'REQUEST_INVALID');

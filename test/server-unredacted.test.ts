@@ -14,7 +14,7 @@ import WebSocket from 'ws';
 import { GRANT_ENDED, WS_TRY_AGAIN_LATER } from '../src/api/routes/live-stream.ts';
 import { serverConfigSchema } from '../src/config/schema/server.ts';
 import { startServer } from '../src/server/server.ts';
-import { call, json } from './fixtures/https.ts';
+import { call, json, setupOwner } from './fixtures/https.ts';
 import { waitFor } from './fixtures/wait.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sightline-unredacted-'));
@@ -26,12 +26,7 @@ test('live.jpg is unredacted only under a grant, and each view under it is audit
   const config = serverConfigSchema.parse({ server: { port: 0 }, detect: { workers: 1 } });
   const server = await startServer({ config, dataDir: path.join(dir, 'data'), demo: { rtspPort: 0 }, hashParams: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, httpLog: false, log: () => undefined });
   try {
-    const token = new URLSearchParams(new URL(server.setupUrl!).hash.slice(1)).get('token')!;
-    assert.equal((await call(server, 'POST', '/api/setup', {}, { token, name: 'owner', password: PASSWORD })).status, 201);
-    const login = await call(server, 'POST', '/api/auth/login', {}, { name: 'owner', password: PASSWORD });
-    assert.equal(login.status, 200);
-    const { user, csrfToken } = json<{ user: { id: string }; csrfToken: string }>(login);
-    const auth = { cookie: login.cookie!, 'x-csrf-token': csrfToken };
+    const { userId, auth } = await setupOwner(server, 'owner', PASSWORD);
     const [camera] = await server.cameras.list();
     assert.ok(camera);
     await waitFor(async () => (await call(server, 'GET', `/api/cameras/${camera.id}/live.jpg`, auth)).status === 200, 60_000, 'the demo camera to show a picture');
@@ -39,7 +34,7 @@ test('live.jpg is unredacted only under a grant, and each view under it is audit
       json<{ entries: { actor: string; target: string; details: { grant: string; kind: string } }[] }>(await call(server, 'GET', '/api/audit?action=unredacted_view', auth)).entries;
     assert.deepEqual(await views(), [], 'without a grant, nothing is shown unredacted');
 
-    assert.equal((await call(server, 'PATCH', `/api/users/${user.id}`, auth, { unredactedVideo: true })).status, 200);
+    assert.equal((await call(server, 'PATCH', `/api/users/${userId}`, auth, { unredactedVideo: true })).status, 200);
     const asked = await call(server, 'POST', `/api/cameras/${camera.id}/unredacted`, auth, { reason: 'Checking who left the parcel by the door', minutes: 5 });
     assert.equal(asked.status, 201, asked.body.toString());
     const grant = json<{ id: string }>(asked);
@@ -47,7 +42,7 @@ test('live.jpg is unredacted only under a grant, and each view under it is audit
     assert.deepEqual((await views()).map((e) => [e.actor, e.target, e.details.grant, e.details.kind]), [['owner', camera.id, grant.id, 'image']]);
 
     // The live video under the grant: it flows, and closes (1013, the player reconnects) the moment the grant ends.
-    const ws = new WebSocket(`${server.url.replace('https', 'wss')}/api/cameras/${camera.id}/live`, { ca: server.tls.cert, headers: { cookie: login.cookie!, origin: server.url } });
+    const ws = new WebSocket(`${server.url.replace('https', 'wss')}/api/cameras/${camera.id}/live`, { ca: server.tls.cert, headers: { cookie: auth.cookie!, origin: server.url } });
     let fragments = 0;
     ws.on('message', (data, binary) => {
       if (binary) fragments++;

@@ -7,30 +7,21 @@
  * of the page.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { addHeat, createHeatGrid } from '../src/core/rules/heat-grid.ts';
-import { createHarness, PASSWORD, T0, type Harness } from './fixtures/api-harness.ts';
-import { CHROMIUM, signedInPage } from './fixtures/browser.ts';
-import { ROOT } from './fixtures/data.ts';
+import { PASSWORD, T0, type Harness } from './fixtures/api-harness.ts';
+import { signedInPage, webAppInBrowser } from './fixtures/browser.ts';
 import { waitFor } from './fixtures/wait.ts';
 
 /** axe-core's browser build, injected into each page. */
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const MIN = 60_000;
 
-let h: Harness;
-let browser: Browser;
-let url = '';
-
-before(async () => {
-  assert.ok(existsSync(path.join(ROOT, 'web', 'dist', 'index.html')), 'build the web app first: npm run build:web');
-  h = await createHarness({ transparency: { operator: 'Example Housing Ltd', contact: 'privacy@example.org' } });
-  h.clock.t = Date.now();
+/** What the pages show: camera A with zones, a line, counts, dwell, occupancy, heat and events, and an operator who may ask for unredacted video. */
+async function seed(h: Harness): Promise<void> {
   await h.users.update(h.ids.operator, { unredactedVideo: true });
   const now = h.clock.t;
   // Camera A watches zones and a line, so that the editor, counting and heat map have something to show.
@@ -55,14 +46,9 @@ before(async () => {
     { id: 'ev-line', cameraId: 'A', type: 'line_crossing', rule: 'gate', trackId: 2, class: 'person', startTime: now - 20 * MIN, frame: 2, direction: 'in' },
     { id: 'ev-crowd', cameraId: 'A', type: 'crowd', rule: 'plaza', trackId: null, class: 'person', startTime: now - 10 * MIN, frame: 3, data: { count: 7 } },
   ]);
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  url = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-});
-after(async () => {
-  await browser?.close();
-  await h?.close();
-});
+}
+
+const web = webAppInBrowser({ harness: { transparency: { operator: 'Example Housing Ltd', contact: 'privacy@example.org' } }, prepare: seed });
 
 /** One violation of a rule on a page, as the report lists it. */
 interface Finding {
@@ -97,7 +83,7 @@ function report(findings: readonly Finding[]): string {
 /** A signed-in page at `route`, once its heading is shown and the page has settled. */
 async function open(name: string, route: string, ready: (page: Page) => Promise<unknown>): Promise<Page> {
   // Bypassing the page's Content Security Policy lets the test inject axe-core's script.
-  const page = await signedInPage(browser, url, name, PASSWORD, route, { bypassCSP: true });
+  const page = await signedInPage(web.browser, web.url, name, PASSWORD, route, { bypassCSP: true });
   await page.locator('main h1').first().waitFor();
   await ready(page);
   // Loading states give way to content: let the resources arrive.
@@ -143,13 +129,13 @@ test('axe-core finds no serious or critical violation on any page, light or dark
     }
   }
   // Signed out: the sign-in page, the setup page and the public transparency page and sign.
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 1000 }, bypassCSP: true });
+  const ctx = await web.browser.newContext({ viewport: { width: 1280, height: 1000 }, bypassCSP: true });
   const page = await ctx.newPage();
-  await page.goto(url);
+  await page.goto(web.url);
   await page.getByRole('button', { name: /sign in/i }).waitFor();
   findings.push(...(await audit(page, 'sign-in')));
   for (const at of ['/setup', '/transparency', '/transparency/sign']) {
-    await page.goto(`${url}${at}`);
+    await page.goto(`${web.url}${at}`);
     await page.locator('h1').first().waitFor();
     findings.push(...(await audit(page, at)));
   }
@@ -206,7 +192,7 @@ test('and none in the states the pages change into: open forms, a selected shape
         const toast = p.getByRole('status', { name: 'New alarms' }).getByText('Intrusion in plaza');
         await waitFor(async () => {
           const at = Date.now();
-          h.bus.publish('event', {
+          web.h.bus.publish('event', {
             kind: 'new',
             frameTime: at,
             event: { id: `alarm-${at}`, cameraId: 'A', cameraName: 'cam-A', type: 'intrusion', rule: 'plaza', trackId: 1, class: 'person', startTime: at, endTime: null, direction: null, data: {}, snapshotPath: null, recording: null, armed: true },
@@ -228,7 +214,7 @@ test('and none in the states the pages change into: open forms, a selected shape
     },
   ];
   for (const st of states) {
-    const page = await signedInPage(browser, url, st.who, PASSWORD, st.route, { bypassCSP: true, ...(st.phone === true && { viewport: { width: 390, height: 800 } }) });
+    const page = await signedInPage(web.browser, web.url, st.who, PASSWORD, st.route, { bypassCSP: true, ...(st.phone === true && { viewport: { width: 390, height: 800 } }) });
     await st.ready(page);
     await st.act(page);
     await page.waitForTimeout(300);
@@ -236,9 +222,9 @@ test('and none in the states the pages change into: open forms, a selected shape
     await page.context().close();
   }
   // A failed sign-in shows its error.
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 1000 }, bypassCSP: true });
+  const ctx = await web.browser.newContext({ viewport: { width: 1280, height: 1000 }, bypassCSP: true });
   const page = await ctx.newPage();
-  await page.goto(url);
+  await page.goto(web.url);
   await page.getByLabel('User name').fill('nobody');
   await page.getByLabel('Password').fill('wrong-password-here');
   await page.getByRole('button', { name: 'Sign in' }).click();

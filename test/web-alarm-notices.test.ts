@@ -6,23 +6,16 @@
  * turns on the browser's notifications. And the pure rule of which messages are alarms.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { test } from 'node:test';
 import type { LiveEventMessage } from '../src/events/live-event.ts';
 import { alarmNoticeOf } from '../web/src/components/alarm-notices-model.ts';
-import { createHarness, PASSWORD, type Harness } from './fixtures/api-harness.ts';
-import { CHROMIUM, signedInPage } from './fixtures/browser.ts';
-import { ROOT } from './fixtures/data.ts';
+import { PASSWORD } from './fixtures/api-harness.ts';
+import { signedInPage, webAppInBrowser } from './fixtures/browser.ts';
 import { waitFor } from './fixtures/wait.ts';
 
-let h: Harness;
-let browser: Browser;
-let url = '';
+const web = webAppInBrowser();
 
-function alarm(id: string, cameraId: string, type: LiveEventMessage['event']['type'], armed = true, kind: LiveEventMessage['kind'] = 'new', at = h.clock.t): LiveEventMessage {
+function alarm(id: string, cameraId: string, type: LiveEventMessage['event']['type'], armed = true, kind: LiveEventMessage['kind'] = 'new', at = web.h.clock.t): LiveEventMessage {
   return {
     kind,
     frameTime: at,
@@ -41,36 +34,24 @@ test('only the start of an armed intrusion, loitering or crowd alarm is a notice
   for (const type of ['line_crossing', 'zone_enter', 'zone_exit'] as const) assert.equal(alarmNoticeOf(msg(alarm('e5', 'A', type, true, 'new', at)), text), null, `${type} is a detection`);
 });
 
-before(async () => {
-  assert.ok(existsSync(path.join(ROOT, 'web', 'dist', 'index.html')), 'build the web app first: npm run build:web');
-  h = await createHarness();
-  h.clock.t = Date.now();
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  url = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-});
-after(async () => {
-  await browser?.close();
-  await h?.close();
-});
 
 test('a new alarm shows a toast and a count on Review; detections, unarmed alarms and unseen cameras do not; Review clears it', { timeout: 60_000 }, async () => {
   // The operator may see camera A only.
-  const page = await signedInPage(browser, url, 'operator', PASSWORD, 'counts');
+  const page = await signedInPage(web.browser, web.url, 'operator', PASSWORD, 'counts');
   await page.getByRole('heading', { name: 'Counting' }).waitFor();
   const toasts = page.getByRole('status', { name: 'New alarms' });
   // The page's one bus socket is subscribed once the server has audited it (it audits, then subscribes, in one go).
-  await waitFor(() => h.audit.list({ action: 'ws_subscribe' }).some((e) => e.actor === 'operator'), 30_000, "the operator's bus socket");
+  await waitFor(() => web.h.audit.list({ action: 'ws_subscribe' }).some((e) => e.actor === 'operator'), 30_000, "the operator's bus socket");
   const review = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Review/ });
-  h.bus.publish('event', alarm('first', 'A', 'intrusion'));
+  web.h.bus.publish('event', alarm('first', 'A', 'intrusion'));
   await toasts.getByText('Intrusion in yard').waitFor();
   await review.and(page.getByLabel('Review, 1 new alarm')).waitFor();
   assert.match(await toasts.innerText(), /Camera cam-A/);
 
-  h.bus.publish('event', alarm('det', 'A', 'zone_enter'));
-  h.bus.publish('event', alarm('off', 'A', 'loitering', false));
-  h.bus.publish('event', alarm('other', 'B', 'crowd'));
-  h.bus.publish('event', alarm('crowd-a', 'A', 'crowd'));
+  web.h.bus.publish('event', alarm('det', 'A', 'zone_enter'));
+  web.h.bus.publish('event', alarm('off', 'A', 'loitering', false));
+  web.h.bus.publish('event', alarm('other', 'B', 'crowd'));
+  web.h.bus.publish('event', alarm('crowd-a', 'A', 'crowd'));
   // Messages arrive in order: once the last shows, the others have been handled.
   await toasts.getByText(/\(7 inside\)/).waitFor();
   assert.equal(await toasts.locator('.alarm-toast').count(), 2, 'two toasts: the intrusion and the crowd of camera A');
@@ -86,7 +67,7 @@ test('a new alarm shows a toast and a count on Review; detections, unarmed alarm
 });
 
 test('the Account page turns on the browser notifications of new alarms', { timeout: 60_000 }, async () => {
-  const page = await signedInPage(browser, url, 'viewer', PASSWORD, 'account');
+  const page = await signedInPage(web.browser, web.url, 'viewer', PASSWORD, 'account');
   await page.context().grantPermissions(['notifications']);
   const box = page.getByRole('checkbox', { name: /Show new alarms as browser notifications/ });
   await box.waitFor();

@@ -8,14 +8,11 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { describe, test } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
 import { camerasOf, clockText, columnsOf, DEFAULT_WALL, pageOf, parseWall } from '../web/src/components/live-wall-model.ts';
-import { createHarness, PASSWORD, type Harness } from './fixtures/api-harness.ts';
-import { CHROMIUM, signedInPage } from './fixtures/browser.ts';
-import { ROOT } from './fixtures/data.ts';
+import { PASSWORD } from './fixtures/api-harness.ts';
+import { CHROMIUM, signedInPage, webAppInBrowser } from './fixtures/browser.ts';
 
 test('pages of a layout, groups and the stored state', () => {
   const cams = ['A', 'B', 'C'].map((id) => ({ id }));
@@ -37,24 +34,10 @@ test('pages of a layout, groups and the stored state', () => {
 });
 
 describe('the live wall in a real browser', { skip: !existsSync(CHROMIUM) && `no ${CHROMIUM}` }, () => {
-  let h: Harness;
-  let browser: Browser;
-  let url = '';
+  const web = webAppInBrowser({ chromiumArgs: ['--autoplay-policy=no-user-gesture-required'] });
 
-  before(async () => {
-    assert.ok(existsSync(path.join(ROOT, 'web', 'dist', 'index.html')), 'build the web app first: npm run build:web');
-    h = await createHarness();
-    h.clock.t = Date.now();
-    await h.app.listen({ host: '127.0.0.1', port: 0 });
-    url = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
-  });
-  after(async () => {
-    await browser?.close();
-    await h?.close();
-  });
 
-  const open = (): Promise<Page> => signedInPage(browser, url, 'admin', PASSWORD, 'live');
+  const open = (): Promise<Page> => signedInPage(web.browser, web.url, 'admin', PASSWORD, 'live');
   const tile = (page: Page, name: string): Locator => page.getByRole('group', { name: new RegExp(`^${name},`) });
   const names = (page: Page): Promise<string[]> => page.locator('.wall-osd-name').allInnerTexts();
   const layout = (page: Page, n: string): Locator => page.getByRole('group', { name: 'Layout' }).getByRole('button', { name: n === 'auto' ? /^Auto layout/ : new RegExp(`^${n} tiles? \\(`) });
@@ -166,7 +149,7 @@ describe('the live wall in a real browser', { skip: !existsSync(CHROMIUM) && `no
   });
 
   test('each tile shows its camera name, a ticking HH:MM:SS clock, and its health when not connected', { timeout: 60_000 }, async () => {
-    await h.cameras.update('C', { enabled: false });
+    await web.h.cameras.update('C', { enabled: false });
     try {
       const page = await open();
       await tile(page, 'cam-A').waitFor();
@@ -184,7 +167,7 @@ describe('the live wall in a real browser', { skip: !existsSync(CHROMIUM) && `no
       const why = 'The camera refused the user name or password: check them under Cameras.';
       const card = page.locator('li.wall-tile-card', { has: tile(page, 'cam-B') });
       for (let i = 0; i < 40 && (await card.getByText(why).count()) === 0; i++) {
-        h.bus.publish('health', { cameraId: 'B', cameraName: 'cam-B', state: 'failed', fps: 0, analysedFps: 0, lastFrameAt: null, lastError: why, reconnects: 3, droppedFrames: 0, frameSize: null, recording: false });
+        web.h.bus.publish('health', { cameraId: 'B', cameraName: 'cam-B', state: 'failed', fps: 0, analysedFps: 0, lastFrameAt: null, lastError: why, reconnects: 3, droppedFrames: 0, frameSize: null, recording: false });
         await card.getByText(why).waitFor({ timeout: 500 }).catch(() => undefined);
       }
       await card.getByText(why).waitFor();
@@ -194,7 +177,7 @@ describe('the live wall in a real browser', { skip: !existsSync(CHROMIUM) && `no
       assert.deepEqual(style, { color: 'rgb(255, 255, 255)', bg: 'rgba(0, 0, 0, 0.667)' });
       await page.context().close();
     } finally {
-      await h.cameras.update('C', { enabled: true });
+      await web.h.cameras.update('C', { enabled: true });
     }
   });
 

@@ -8,21 +8,28 @@
  * such export.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { copyFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { ClipRedactor } from '../src/pipeline/redact-clip.ts';
-import { createHarness, PASSWORD, type Harness } from './fixtures/api-harness.ts';
-import { CHROMIUM, signedInPage } from './fixtures/browser.ts';
-import { ROOT } from './fixtures/data.ts';
+import { PASSWORD, type Harness } from './fixtures/api-harness.ts';
+import { signedInPage, webAppInBrowser } from './fixtures/browser.ts';
 
 const REASON = 'Subject access request 2024-17 from the person in this clip';
 
-let h: Harness;
-let browser: Browser;
-let url = '';
+/** Camera A's recording with a tracked person's line crossing and a crowd alarm in it; operator may ask for unredacted video, plain may not. */
+async function seed(h: Harness): Promise<void> {
+  const at = h.clock.t - 55_000;
+  h.recordings.addSegment('A', h.clock.t - 60_000, h.clock.t - 50_000);
+  await h.store.appendEvents([
+    { id: 'walker', cameraId: 'A', type: 'line_crossing', rule: 'door', trackId: 3, class: 'person', startTime: at, endTime: at, frame: 10, direction: 'in', data: { box: [100, 50, 40, 120], boxTime: at } },
+    { id: 'crowd', cameraId: 'A', type: 'crowd', rule: 'hall', trackId: null, class: 'person', startTime: at + 1000, endTime: at + 2000, frame: 12, data: { count: 5 } },
+  ]);
+  await h.users.update(h.ids.operator, { unredactedVideo: true });
+  h.users.grantCamera((await h.users.create({ name: 'plain', password: PASSWORD, role: 'operator' })).id, 'A');
+}
+
 const exported: string[] = [];
 
 /** Copies the clip as it is and says it kept a track. */
@@ -32,30 +39,11 @@ const standIn: ClipRedactor = async (job) => {
   return { frames: 40, tracks: 3, regions: 80, framesRedacted: 40, faces: 0, keptTrack: 1, subject: { trackId: 1, frame: 20, box: job.keepAt.box, iou: 0.9 }, soughtAt: job.keepAt.seconds, clockOffset: null };
 };
 
-before(async () => {
-  assert.ok(existsSync(path.join(ROOT, 'web', 'dist', 'index.html')), 'build the web app first: npm run build:web');
-  h = await createHarness({ redactClip: standIn });
-  h.clock.t = Date.now();
-  const at = h.clock.t - 55_000;
-  h.recordings.addSegment('A', h.clock.t - 60_000, h.clock.t - 50_000);
-  await h.store.appendEvents([
-    { id: 'walker', cameraId: 'A', type: 'line_crossing', rule: 'door', trackId: 3, class: 'person', startTime: at, endTime: at, frame: 10, direction: 'in', data: { box: [100, 50, 40, 120], boxTime: at } },
-    { id: 'crowd', cameraId: 'A', type: 'crowd', rule: 'hall', trackId: null, class: 'person', startTime: at + 1000, endTime: at + 2000, frame: 12, data: { count: 5 } },
-  ]);
-  await h.users.update(h.ids.operator, { unredactedVideo: true });
-  h.users.grantCamera((await h.users.create({ name: 'plain', password: PASSWORD, role: 'operator' })).id, 'A');
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  url = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-});
-after(async () => {
-  await browser?.close();
-  await h?.close();
-});
+const web = webAppInBrowser({ harness: { redactClip: standIn }, prepare: seed });
 
 /** A page signed in as `name`, on the Review page with the event of `type` selected, once it has asked who is signed in. */
 async function reviewing(name: string, type: string): Promise<Page> {
-  const page = await signedInPage(browser, url, name, PASSWORD, 'review', { acceptDownloads: true });
+  const page = await signedInPage(web.browser, web.url, name, PASSWORD, 'review', { acceptDownloads: true });
   await page.locator('button.review-item', { hasText: type }).click();
   await page.getByRole('article', { name: 'Selected event' }).waitFor();
   await page.waitForLoadState('networkidle');
@@ -71,10 +59,10 @@ test('an operator holding the permission exports an event\'s person with a reaso
   const file = await download;
   assert.match(file.suggestedFilename(), /^cam-A-\d+-subject\.mp4$/);
   const saved = await file.path();
-  assert.deepEqual(readFileSync(saved), readFileSync(path.join(h.dir, 'recordings', '3.ts')), 'the file the server sent');
+  assert.deepEqual(readFileSync(saved), readFileSync(path.join(web.h.dir, 'recordings', '3.ts')), 'the file the server sent');
   await page.getByText(`Exported as ${file.suggestedFilename()}.`).waitFor();
   assert.equal(exported.length, 1);
-  assert.deepEqual(h.audit.list({ action: 'subject_export' }).map((e) => [e.actor, e.target, e.details.event, e.details.reason]), [['operator', 'A', 'walker', REASON]]);
+  assert.deepEqual(web.h.audit.list({ action: 'subject_export' }).map((e) => [e.actor, e.target, e.details.event, e.details.reason]), [['operator', 'A', 'walker', REASON]]);
   await page.context().close();
 });
 

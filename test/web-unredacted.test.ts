@@ -6,39 +6,22 @@
  * admin takes the permission away on the Users page.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createHarness, PASSWORD, type Harness } from './fixtures/api-harness.ts';
-import { CHROMIUM, signedInPage } from './fixtures/browser.ts';
-import { ROOT } from './fixtures/data.ts';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { PASSWORD } from './fixtures/api-harness.ts';
+import { signedInPage, webAppInBrowser } from './fixtures/browser.ts';
 
 const REASON = 'Incident 2024-0611: identify who forced the back door';
 
-let h: Harness;
-let browser: Browser;
-let url = '';
-
-before(async () => {
-  assert.ok(existsSync(path.join(ROOT, 'web', 'dist', 'index.html')), 'build the web app first: npm run build:web');
-  h = await createHarness();
-  // The browser's clock and the server's agree, as they would in use.
-  h.clock.t = Date.now();
-  await h.users.update(h.ids.operator, { unredactedVideo: true });
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  url = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-});
-after(async () => {
-  await browser?.close();
-  await h?.close();
+const web = webAppInBrowser({
+  prepare: async (h) => {
+    await h.users.update(h.ids.operator, { unredactedVideo: true });
+  },
 });
 
 /** A page signed in as `name`, showing `#/<route>`. */
 function signedIn(name: string, route: string): Promise<Page> {
-  return signedInPage(browser, url, name, PASSWORD, route);
+  return signedInPage(web.browser, web.url, name, PASSWORD, route);
 }
 
 test('an operator with the permission asks with a reason, sees until when, and ends it', { timeout: 60_000 }, async () => {
@@ -50,15 +33,15 @@ test('an operator with the permission asks with a reason, sees until when, and e
   await page.getByRole('button', { name: 'View unredacted', exact: true }).click();
   const status = page.getByText(/^Unredacted until \d\d:\d\d — reason: /);
   await status.waitFor();
-  assert.equal(await status.innerText(), `Unredacted until ${clock(h.clock.t + 20 * 60_000)} — reason: ${REASON}`);
-  const grant = h.unredacted!.unredactedGrantFor({ userId: h.ids.operator }, 'A', h.clock.t);
+  assert.equal(await status.innerText(), `Unredacted until ${clock(web.h.clock.t + 20 * 60_000)} — reason: ${REASON}`);
+  const grant = web.h.unredacted!.unredactedGrantFor({ userId: web.h.ids.operator }, 'A', web.h.clock.t);
   assert.ok(grant !== null, 'the grant is in force for the code that shows video');
-  assert.deepEqual(h.audit.list({ action: 'unredacted_grant' }).map((e) => [e.actor, e.target, e.details.reason, e.details.minutes]), [['operator', 'A', REASON, 20]]);
+  assert.deepEqual(web.h.audit.list({ action: 'unredacted_grant' }).map((e) => [e.actor, e.target, e.details.reason, e.details.minutes]), [['operator', 'A', REASON, 20]]);
 
   await page.getByRole('button', { name: 'End now' }).click();
   await page.getByRole('button', { name: 'View unredacted…' }).waitFor();
-  assert.equal(h.unredacted!.unredactedGrantFor({ userId: h.ids.operator }, 'A', h.clock.t), null);
-  assert.deepEqual(h.audit.list({ action: 'unredacted_grant_end' }).map((e) => [e.actor, e.details.grant, e.details.reason]), [['operator', grant.id, REASON]]);
+  assert.equal(web.h.unredacted!.unredactedGrantFor({ userId: web.h.ids.operator }, 'A', web.h.clock.t), null);
+  assert.deepEqual(web.h.audit.list({ action: 'unredacted_grant_end' }).map((e) => [e.actor, e.details.grant, e.details.reason]), [['operator', grant.id, REASON]]);
   await page.context().close();
 });
 
@@ -81,7 +64,7 @@ test('an admin takes the permission away on the Users page', { timeout: 60_000 }
   await box.click();
   await card.getByText(/may no longer ask for unredacted video/).waitFor();
   await card.getByRole('checkbox', { name: /May ask for unredacted video/, checked: false }).waitFor();
-  assert.equal(h.users.findById(h.ids.operator)!.unredactedVideo, false);
+  assert.equal(web.h.users.findById(web.h.ids.operator)!.unredactedVideo, false);
   const viewerCard = page.locator('li.admin-user', { has: page.getByRole('heading', { name: /^viewer/ }) });
   await viewerCard.getByText('Viewers always see faces and heads redacted.').waitFor();
   assert.equal(await viewerCard.getByRole('checkbox', { name: /unredacted/ }).count(), 0);

@@ -66,6 +66,9 @@ export function blazeFaceAnchors(size = BLAZEFACE_INPUT): Float32Array {
   return Float32Array.from(out);
 }
 
+/** The anchors of the shipped model's input, computed once: every frame's decode uses them. */
+const DEFAULT_ANCHORS = blazeFaceAnchors();
+
 /** The model's raw answer: per anchor a logit (`scores`) and {@link BOX_STRIDE} numbers (`boxes`), anchors in the order of {@link blazeFaceAnchors}. */
 export interface BlazeFaceOutput {
   readonly scores: Float32Array;
@@ -81,7 +84,7 @@ function sigmoid(x: number): number {
  * suppressed, best first.
  */
 export function decodeBlazeFace(output: BlazeFaceOutput, options: FaceDecodeOptions = DEFAULT_FACE_DECODE, size = BLAZEFACE_INPUT): FaceBox[] {
-  const anchors = blazeFaceAnchors(size);
+  const anchors = size === BLAZEFACE_INPUT ? DEFAULT_ANCHORS : blazeFaceAnchors(size);
   const count = anchors.length / 2;
   if (output.scores.length !== count || output.boxes.length !== count * BOX_STRIDE) {
     throw new SightlineError('DETECTOR_FAILED', `BlazeFace answered ${output.scores.length} scores and ${output.boxes.length} box numbers, not ${count} and ${count * BOX_STRIDE}`);

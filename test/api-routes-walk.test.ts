@@ -72,6 +72,11 @@ const TABLE: Readonly<Record<string, () => Spec>> = {
   'GET /api/cameras/:id/recordings': () => ({ allowed: USERS, url: `/api/cameras/A/recordings?${R}`, hiddenUrl: `/api/cameras/B/recordings?${R}` }),
   'GET /api/cameras/:id/recordings/:segmentId': () => ({ allowed: USERS, url: '/api/cameras/A/recordings/1', hiddenUrl: '/api/cameras/B/recordings/2' }),
   'GET /api/cameras/:id/export.mp4': () => ({ allowed: ['operator', 'admin'], url: `/api/cameras/A/export.mp4?${R}`, hiddenUrl: `/api/cameras/B/export.mp4?${R}` }),
+  'GET /api/cameras/:id/timeline': () => ({ allowed: USERS, url: `/api/cameras/A/timeline?${R}`, hiddenUrl: `/api/cameras/B/timeline?${R}` }),
+  // The stand-in recordings hold no video (playback and previews answer 404): test/api-playback.test.ts plays real ones.
+  'GET /api/cameras/:id/playback.mp4': () => ({ allowed: USERS, url: `/api/cameras/A/playback.mp4?${R}`, hiddenUrl: `/api/cameras/B/playback.mp4?${R}` }),
+  'GET /api/cameras/:id/preview.jpg': () => ({ allowed: USERS, url: `/api/cameras/A/preview.jpg?at=${T0 - 55_000}`, hiddenUrl: `/api/cameras/B/preview.jpg?at=${T0 - 55_000}` }),
+  'GET /api/exports': () => ({ allowed: ['operator', 'admin'], url: '/api/exports' }),
   // A range before the seeded segments, so that the walk's erasure leaves them for the other routes.
   'POST /api/cameras/:id/erase': () => ({ allowed: ADMIN, url: '/api/cameras/A/erase', payload: { from: T0 - 10 * 86_400_000, to: T0 - 9 * 86_400_000, reason: 'walk' } }),
   // Nobody holds video:unredacted by role, admins included: an admin gives it per user (test/api-unredacted.test.ts).

@@ -8,7 +8,11 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { execFileSync } from 'node:child_process';
+import { Readable } from 'node:stream';
 import WebSocket from 'ws';
+import { segmentPath } from '../src/record/segment-paths.ts';
+import { DEMO_CLIP } from '../src/server/demo.ts';
 import type { LiveStream } from '../src/media/live-stream.ts';
 import type { Showable, ShowVideo, Viewer } from '../src/media/viewing.ts';
 import { createHarness, T0, type Harness, type SessionCreds } from './fixtures/api-harness.ts';
@@ -30,6 +34,10 @@ const markingGate: ShowVideo = async (who, item) => {
     const marked = path.join(h.dir, `marked-${calls.length}`);
     writeFileSync(marked, Buffer.concat([Buffer.from('marked:'), readFileSync(item.file)]));
     return { ...item, file: marked };
+  }
+  if (item.kind === 'playback') {
+    item.stream.destroy();
+    return { ...item, stream: Readable.from([Buffer.from('marked-playback')]), codec: 'avc1.4d401e' };
   }
   const stream: LiveStream = {
     open: (handlers) => {
@@ -86,6 +94,33 @@ test('each video route sends what ShowVideo returned for its caller', async (t) 
   }
 });
 
+/** The recordings timeline's video routes, over a real segment (a second harness with the server's recording service). */
+const PLAYBACK_ROUTES: Record<string, { url: string; check: (body: Buffer) => void }> = {
+  'GET /api/cameras/{id}/playback.mp4': { url: `/api/cameras/A/playback.mp4?from=${T0 - 60_000}&to=${T0 - 57_000}`, check: (b) => assert.equal(b.toString(), 'marked-playback') },
+  'GET /api/cameras/{id}/preview.jpg': { url: `/api/cameras/A/preview.jpg?at=${T0 - 59_000}`, check: (b) => assert.ok(b.subarray(0, 7).equals(Buffer.from('marked:'))) },
+};
+
+test('the timeline\'s playback and previews send what ShowVideo returned for their caller', async (t) => {
+  const r = await createHarness({ showVideo: markingGate, localRecordings: true });
+  t.after(() => r.close());
+  const rel = segmentPath('A', T0 - 60_000);
+  mkdirSync(path.dirname(path.join(r.dir, rel)), { recursive: true });
+  execFileSync('ffmpeg', ['-v', 'error', '-i', DEMO_CLIP, '-t', '4', '-map', '0:v:0', '-c', 'copy', '-f', 'mpegts', path.join(r.dir, rel)]);
+  r.local!.index.add({ cameraId: 'A', path: rel, startTime: T0 - 60_000, endTime: T0 - 56_000, bytes: 1 });
+  const who = await r.login('viewer');
+  for (const [route, c] of Object.entries(PLAYBACK_ROUTES)) {
+    await t.test(route, async () => {
+      const before = calls.length;
+      const res = await r.app.inject({ url: c.url, headers: r.headers(who, false) });
+      assert.equal(res.statusCode, 200, res.body);
+      c.check(res.rawPayload);
+      assert.equal(calls.length, before + 1, 'the gate was asked once');
+      assert.deepEqual([calls.at(-1)?.cameraId, calls.at(-1)?.viewer.actor], ['A', 'viewer']);
+      if (route.includes('playback')) assert.equal(res.headers['x-sightline-codec'], 'avc1.4d401e', 'the codec of the stream the gate returned');
+    });
+  }
+});
+
 test('the live view sends the stream ShowVideo returned', async () => {
   const socket = new WebSocket(`ws://127.0.0.1:${port}/api/cameras/A/live`, { headers: { ...h.headers(viewer, false), origin: `http://127.0.0.1:${port}` } });
   const binary = await new Promise<Buffer>((resolve, reject) => {
@@ -112,5 +147,5 @@ test('every route that answers with a picture or video is one of those above', a
   // The one exception: a subject-access export leaves its subject visible by design, so it cannot
   // pass the viewer's redaction; it has its own check (video:unredacted and a written reason,
   // audited `subject_export`: test/api-subject-export.test.ts).
-  assert.deepEqual(video.sort(), [...Object.keys(VIDEO_ROUTES), 'POST /api/events/{id}/subject-export.mp4'].sort());
+  assert.deepEqual(video.sort(), [...Object.keys(VIDEO_ROUTES), ...Object.keys(PLAYBACK_ROUTES), 'POST /api/events/{id}/subject-export.mp4'].sort());
 });

@@ -1,6 +1,6 @@
 // Redaction on every path that shows video to a person, through the real server over HTTPS: the
 // camera keeps its redaction boxes with the recording, and an admin without a grant gets live.jpg,
-// an event snapshot, a recorded segment and an export with people's heads pixelated: pictures that
+// an event snapshot, a recorded segment, an export, a playback stream and a scrubber preview with people's heads pixelated: pictures that
 // differ from what is stored in a small part (the heads), never all over, and never unchanged. The
 // shared redacted live stream decodes at the camera's size.
 import assert from 'node:assert/strict';
@@ -51,7 +51,7 @@ test('an admin without a grant gets redacted live.jpg, snapshots, segments, expo
     cameras: [{ name: 'plaza', url: cam.url, record: { mode: 'continuous' }, analytics: analytics.value }],
   });
   const dataDir = path.join(dir, 'data');
-  const server = await startServer({ config, dataDir, hashParams: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, httpLog: process.env.HTTP_LOG === "1", log: () => undefined });
+  const server = await startServer({ config, dataDir, hashParams: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, httpLog: process.env.HTTP_LOG === "1", log: (l) => { if (process.env.HTTP_LOG === "1") console.error(l); } });
   try {
     const { auth } = await setupOwner(server, 'owner', PASSWORD);
     const [view] = await server.cameras.list();
@@ -104,6 +104,26 @@ test('an admin without a grant gets redacted live.jpg, snapshots, segments, expo
     const expFile = path.join(dir, 'export.mp4');
     writeFileSync(expFile, exp.body);
     assert.ok(grey(expFile, 5).length >= 3, 'the redacted export decodes');
+
+    // Playback from the timeline: the stream is redacted while it plays, on the same frames.
+    const played = await call(server, 'GET', `/api/cameras/${view.id}/playback.mp4?from=${segment.startTime}&to=${segment.endTime}`, auth);
+    assert.equal(played.status, 200, played.body.toString().slice(0, 300));
+    assert.match(String(played.headers['x-sightline-codec']), /^avc1\./);
+    assert.equal(Number(played.headers['x-sightline-start']), segment.startTime, 'a segment starts on a key frame');
+    const playFile = path.join(dir, 'played.mp4');
+    writeFileSync(playFile, played.body);
+    const p = grey(playFile, 10);
+    assert.ok(p.length >= 5, 'the redacted playback decodes');
+    const pc = changed(p[2]!, b[2]!);
+    assert.ok(pc > 0.002 && pc < 0.25, `the playback is redacted in part (${(100 * pc).toFixed(1)} %)`);
+
+    // A scrubber preview: the picture at the moment, redacted like a snapshot.
+    const at = segment.startTime + 500;
+    const preview = await call(server, 'GET', `/api/cameras/${view.id}/preview.jpg?at=${at}&width=384`, auth);
+    assert.equal(preview.status, 200, preview.body.toString().slice(0, 300));
+    const rawPreview = execFileSync('ffmpeg', ['-v', 'error', '-i', stored, '-ss', '0.500', '-frames:v', '1', '-vf', 'scale=384:-2', '-f', 'image2', '-c:v', 'mjpeg', 'pipe:1'], { maxBuffer: 16 << 20 });
+    const prc = changed(await greyJpeg(rawPreview), await greyJpeg(preview.body));
+    assert.ok(prc > 0.002 && prc < 0.25, `the preview is redacted in part (${(100 * prc).toFixed(1)} %)`);
 
     // The shared redacted live stream: one pipeline for two viewers, at the camera's size.
     const live = server.cameras.redactedLiveStream(view.id)!;

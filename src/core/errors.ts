@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   GRANT_NOT_FOUND: { status: 404, doc: 'No grant of unredacted video has the given id, or it is another user\'s (only admins see everyone\'s).' },
   RECORDING_NOT_FOUND: { status: 404, doc: 'No recording covers the requested camera and time range.' },
   EXPORT_FAILED: { status: 500, doc: 'ffmpeg could not join the recorded segments into one MP4; the message holds its last error lines.' },
+  PLAYBACK_FAILED: { status: 500, doc: 'ffmpeg could not stream the recorded segments for playback (or a preview picture); the message holds its last error lines.' },
   SUBJECT_NOT_FOUND: { status: 422, doc: 'A subject-access export cannot tell whom to leave visible: the event names no tracked person (no track or no box), or no person tracked in its clip matches the event\'s person.' },
   EXPORT_TOO_LONG: { status: 400, doc: 'The requested export range is longer than the export limit (default 24 hours).' },
   NOTIFY_FAILED: { status: 502, doc: 'A notification (MQTT, webhook, email) could not be delivered; it stays queued and is retried with backoff.' },

@@ -9,18 +9,21 @@
  * - Snapshots: the boxes of the analysed frames around the event's time.
  * - Segments, clips and exports: decoded, each frame pixelated from the boxes around its own time
  *   (the file's start plus the frame's timestamp), and encoded again, frame for frame.
+ * - Playback streams: the same, frame by frame while the stream plays (redacted-playback.ts), the
+ *   boxes read a minute at a time.
  */
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { DEFAULT_CARRY, fromUnitRects, RECORDING_CLOCK_SLACK_S, redactPicture, RedactionTimeline, WHOLE_PICTURE, type RedactionBoxFrame } from '../core/redaction.ts';
-import type { Box } from '../core/geometry.ts';
+import { RECORDING_CLOCK_SLACK_S, redactPicture, type RedactionBoxFrame, type RedactionTimeline } from '../core/redaction.ts';
+import { boxesAt, NEAR_MS, timelineOf } from './redaction-times.ts';
 import { FfmpegSource } from '../ingest/ffmpeg-source.ts';
 import { FrameEncoder } from '../ingest/frame-encoder.ts';
 import { probe } from '../ingest/probe.ts';
 import { SightlineError } from '../core/errors.ts';
 import type { LiveStream } from './live-stream.ts';
 import type { Showable, ShowVideo, Viewer } from './viewing.ts';
+import { redactPlayback } from './redacted-playback.ts';
 
 /** What redaction reads and decides with. */
 export interface RedactorOptions {
@@ -39,29 +42,6 @@ export interface RedactorOptions {
   readonly now?: () => number;
   readonly ffmpegPath?: string;
   readonly ffprobePath?: string;
-}
-
-/** How far from an analysed frame a picture may be and still use its boxes, ms. */
-const NEAR_MS = DEFAULT_CARRY.maxGapSeconds * 1000;
-/** The unit square: rectangles that are fractions of the picture, as boxes. */
-const UNIT = { width: 1, height: 1 };
-
-/**
- * The boxes (pixels of a `width` x `height` picture) to hide at `time` from the frames of
- * `timeline`, with those of every analysed frame within `slackSeconds` (a recording, on the
- * recorder's clock); all of it when none is near.
- */
-function boxesAt(timeline: RedactionTimeline, timeMs: number, width: number, height: number, slackSeconds = 0): readonly Box[] {
-  const unit = timeline.boxesAt(timeMs / 1000, DEFAULT_CARRY, slackSeconds);
-  // The timeline holds fractions of the picture: scaled to its pixels here.
-  return unit === null ? WHOLE_PICTURE : unit.map((b) => ({ x: b.x * width, y: b.y * height, w: b.w * width, h: b.h * height }));
-}
-
-/** A timeline (seconds) of unit rectangles, carried as boxes are. */
-function timelineOf(frames: readonly RedactionBoxFrame[]): RedactionTimeline {
-  const t = new RedactionTimeline();
-  for (const f of frames) t.add({ time: f.time / 1000, boxes: fromUnitRects(f.rects, UNIT) });
-  return t;
 }
 
 /** Pixelates a JPEG's people (boxes from `timeline` at `timeMs`) and encodes it again. */
@@ -129,6 +109,8 @@ export function createRedactor(options: RedactorOptions): ShowVideo {
       }
       case 'file':
         return { ...item, file: await redactFile(item) };
+      case 'playback':
+        return { ...item, ...(await redactPlayback(item, { boxes: options.boxes, ...(options.ffmpegPath !== undefined && { ffmpegPath: options.ffmpegPath }) })) };
       case 'live': {
         const stream = options.redactedLive(item.cameraId);
         if (stream === null) throw new SightlineError('CAMERA_NOT_FOUND', `camera ${item.cameraId} is not running`);

@@ -5,6 +5,7 @@
  * in and redaction for a viewer without a stated reason go here; today it shows the video as
  * recorded.
  */
+import type { Readable } from 'node:stream';
 import type { LiveStream } from './live-stream.ts';
 
 /** Who is about to see video: the user (for an API token, the user who made it) and their role. */
@@ -26,7 +27,14 @@ export type Showable =
    * A file on disk: an event snapshot (JPEG), a recorded segment (MPEG-TS), a clip or an export
    * (MP4), with the epoch ms of its (first) picture, by which its redaction boxes are found.
    */
-  | { readonly kind: 'file'; readonly cameraId: string; readonly file: string; readonly mime: 'image/jpeg' | 'video/mp2t' | 'video/mp4'; readonly time: number };
+  | { readonly kind: 'file'; readonly cameraId: string; readonly file: string; readonly mime: 'image/jpeg' | 'video/mp2t' | 'video/mp4'; readonly time: number }
+  /**
+   * Recorded video streamed for playback: fragmented MP4 whose first frame is at epoch ms `time`,
+   * a frame every `frameSeconds`, of codec `codec` (RFC 6381). A changed stream comes with its own
+   * codec; whoever returns a new stream ends it when the one given ends or is destroyed, and stops
+   * reading the one given when the new one is destroyed.
+   */
+  | { readonly kind: 'playback'; readonly cameraId: string; readonly stream: Readable; readonly time: number; readonly frameSeconds: number; readonly codec: string };
 
 /**
  * What `viewer` may see of `item`: the same kind of thing, possibly changed (redacted). A file it

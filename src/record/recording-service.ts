@@ -9,11 +9,14 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { SightlineError } from '../core/errors.ts';
-import type { ErasureCounts, RecordingService, SegmentInfo } from './recordings.ts';
+import type { ErasureCounts, RecordedSpan, RecordingPreview, RecordingService, SegmentInfo } from './recordings.ts';
+import { MAX_PLAYBACK_MS, playParts, type PlaybackStream } from './playback.ts';
+import { recordedSpans } from './spans.ts';
+import { previewPicture } from './preview.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { eraseFootage } from './erase-footage.ts';
 import { checkRange } from '../store/store-input.ts';
-import { exportParts, type ExportOptions } from './export-range.ts';
+import { exportParts, type ExportOptions, type ExportPart } from './export-range.ts';
 import type { SegmentIndex, StoredSegment } from '../store/segment-index.ts';
 import type { RedactionBoxStore } from '../store/redaction-boxes.ts';
 import { EXPORTS_DIR, resolveInside } from './segment-paths.ts';
@@ -66,16 +69,34 @@ export class LocalRecordingService implements RecordingService {
     if (to - from > maxMs) {
       throw new SightlineError('EXPORT_TOO_LONG', `the export spans ${formatHours(to - from)} hours; at most ${maxExportHours} hours may be exported at once`);
     }
-    const parts = this.#o.index.list(cameraId, from, to).flatMap((s) => {
-      const file = this.#existingFile(s);
-      return file === null ? [] : [{ file, startTime: s.startTime, endTime: s.endTime }];
-    });
-    if (parts.length === 0) throw new SightlineError('RECORDING_NOT_FOUND', `no recording of camera ${cameraId} covers ${new Date(from).toISOString()} to ${new Date(to).toISOString()}`);
-    const dir = path.join(this.#o.dataDir, EXPORTS_DIR);
-    await mkdir(dir, { recursive: true });
-    const output = path.join(dir, `${safeName(cameraId)}-${from}-${to}-${randomUUID().slice(0, 8)}.mp4`);
+    const parts = this.#parts(cameraId, from, to);
+    const output = await this.#exportFile(cameraId, from, to, '.mp4');
     const { bytes, startTime } = await exportParts(parts, from, to, output, this.#o);
     return { file: output, bytes, startTime };
+  }
+
+  async spans(cameraId: string, from: number, to: number, gapMs: number): Promise<readonly RecordedSpan[]> {
+    checkRange(from, to);
+    return recordedSpans(this.#o.index.list(cameraId, from, to), from, to, gapMs);
+  }
+
+  async play(cameraId: string, from: number, to: number): Promise<PlaybackStream> {
+    checkRange(from, to);
+    if (to - from > MAX_PLAYBACK_MS) throw new SightlineError('REQUEST_INVALID', `playback streams at most ${MAX_PLAYBACK_MS / 60_000} minutes at once (asked for ${Math.round((to - from) / 60_000)}); the player asks for the next stretch as it plays on`);
+    const parts = this.#parts(cameraId, from, to);
+    // Playback starts where the recording does: from a gap, the next recorded moment.
+    const output = await this.#exportFile(cameraId, from, to, '.ffconcat');
+    return playParts(parts, Math.max(from, parts[0]!.startTime), to, output, this.#o);
+  }
+
+  async preview(cameraId: string, at: number, width: number): Promise<RecordingPreview> {
+    const parts = this.#parts(cameraId, at, at + 1);
+    const part = parts[0]!;
+    const output = await this.#exportFile(cameraId, at, at + 1, '.jpg');
+    // The last frame of a segment starts a frame before its end: a moment past it shows that frame.
+    const time = Math.min(Math.max(at, part.startTime), Math.max(part.startTime, part.endTime - 300));
+    await previewPicture(part.file, (time - part.startTime) / 1000, width, output, this.#o);
+    return { file: output, time };
   }
 
   async erase(cameraId: string, from: number, to: number): Promise<ErasureCounts> {
@@ -87,6 +108,23 @@ export class LocalRecordingService implements RecordingService {
   async usage(): Promise<{ readonly bytes: number; readonly segments: number; readonly quotaBytes: number }> {
     const totals = this.#o.index.totals();
     return { bytes: totals.bytes, segments: totals.segments, quotaBytes: Math.round(this.#limits().maxDiskGb * 1e9) };
+  }
+
+  /** The existing files of the camera's segments overlapping [from, to), oldest first; RECORDING_NOT_FOUND when there are none. */
+  #parts(cameraId: string, from: number, to: number): ExportPart[] {
+    const parts = this.#o.index.list(cameraId, from, to).flatMap((s) => {
+      const file = this.#existingFile(s);
+      return file === null ? [] : [{ file, startTime: s.startTime, endTime: s.endTime }];
+    });
+    if (parts.length === 0) throw new SightlineError('RECORDING_NOT_FOUND', `no recording of camera ${cameraId} covers ${new Date(from).toISOString()} to ${new Date(to).toISOString()}`);
+    return parts;
+  }
+
+  /** A new file name in the exports folder (made if need be). */
+  async #exportFile(cameraId: string, from: number, to: number, ext: string): Promise<string> {
+    const dir = path.join(this.#o.dataDir, EXPORTS_DIR);
+    await mkdir(dir, { recursive: true });
+    return path.join(dir, `${safeName(cameraId)}-${from}-${to}-${randomUUID().slice(0, 8)}${ext}`);
   }
 
   #limits(): RecordingServiceLimits {

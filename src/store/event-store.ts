@@ -113,6 +113,24 @@ export interface EventPage {
   readonly nextCursor: string | null;
 }
 
+/** How many events of each type start in each bucket of a camera's range (the timeline's marks). */
+export interface EventDensityQuery {
+  readonly cameraId: string;
+  /** Epoch ms. */
+  readonly from: number;
+  /** Epoch ms (exclusive). */
+  readonly to: number;
+  /** Width of a bucket, ms; bucket `n` starts at `from + n * bucketMs`. */
+  readonly bucketMs: number;
+}
+
+/** One bucket's events of one type. */
+export interface EventDensityRow {
+  readonly bucket: number;
+  readonly type: RuleEventType;
+  readonly count: number;
+}
+
 /** Width of a counting bucket. */
 export type CountBucket = 'minute' | 'hour' | 'day';
 
@@ -245,6 +263,8 @@ export interface EventStore {
   getEvent(id: string): Promise<StoredEvent | null>;
   /** One page of the events that match; CAMERA_NOT_FOUND for an unknown camera, STORE_INPUT_INVALID for a bad range, limit or cursor. */
   queryEvents(query: EventQuery): Promise<EventPage>;
+  /** The number of events per bucket and type of a camera's range, buckets without events left out. */
+  eventDensity(query: EventDensityQuery): Promise<readonly EventDensityRow[]>;
 
   /**
    * Adds the line crossings among `events` (other types are ignored) to the per-minute counts of the

@@ -18,6 +18,8 @@ import {
   type DeletedAggregates,
   type DeletedEvents,
   type DwellQuery,
+  type EventDensityQuery,
+  type EventDensityRow,
   type EventPage,
   type EventQuery,
   type EventStore,
@@ -273,6 +275,22 @@ export class SqliteEventStore implements EventStore {
       const page = rows.slice(0, limit).map(toEvent);
       const last = page.at(-1);
       return { events: page, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last) : null };
+    });
+  }
+
+  async eventDensity(query: EventDensityQuery): Promise<readonly EventDensityRow[]> {
+    checkText('cameraId', query.cameraId);
+    checkTime('from', query.from);
+    checkTime('to', query.to);
+    checkRange(query.from, query.to);
+    if (!(Number.isSafeInteger(query.bucketMs) && query.bucketMs > 0)) throw invalid(`bucketMs must be a positive whole number of ms, got ${query.bucketMs}`);
+    return this.#run('count the events of the timeline', () => {
+      this.#requireCamera(query.cameraId);
+      return this.db
+        .prepare<[number, number, string, number, number], EventDensityRow>(
+          'SELECT CAST((start_time - ?) / ? AS INTEGER) AS bucket, type, count(*) AS count FROM events WHERE camera_id = ? AND start_time >= ? AND start_time < ? GROUP BY bucket, type ORDER BY bucket, type',
+        )
+        .all(query.from, query.bucketMs, query.cameraId, query.from, query.to);
     });
   }
 

@@ -1,22 +1,50 @@
 /**
- * Recorded video: GET /api/cameras/:id/recordings (segments of a range), /recordings/:segmentId
- * (one segment as MPEG-TS, audited `playback`), /export.mp4 (a range joined into one MP4, for
+ * Recorded video: GET /api/cameras/:id/recordings (segments of a range), /timeline (the stretches
+ * recorded and the events per bucket of a range, for the timeline), /playback.mp4 (fragmented MP4
+ * streamed from any moment across segments, audited `playback`), /preview.jpg (a small picture of a
+ * moment for the scrubber, audited `preview` once a minute per minute of video),
+ * /recordings/:segmentId (one segment as MPEG-TS, audited `playback`), /export.mp4 (a range joined into one MP4, for
  * operators and admins, audited `export`; the temporary file is deleted once sent), and POST
  * /api/cameras/:id/erase (an erasure request, for admins: the range's segments, events and
  * snapshots deleted for good, audited `erase` with the reason).
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { SightlineError } from '../../core/errors.ts';
-import { callerKey } from '../auth/principal.ts';
-import { auditRequest, type ApiContext } from '../context.ts';
+import { actorOf, callerKey, canSeeCamera, seesAllCameras } from '../auth/principal.ts';
+import { auditRequest, auditView, ViewThrottle, VIEW_AUDIT_MS, type ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
 import { eraseRequestSchema, erasureSchema } from '../schemas/answers.ts';
-import { binary, errorSchema, idParam, noQuery, rangeQuery, responses } from '../schemas/common.ts';
+import { binary, epochMsParam, errorSchema, idParam, noQuery, rangeQuery, responses } from '../schemas/common.ts';
+import { ALARM_EVENT_TYPES } from '../../core/rules/types.ts';
 import { removeTemporary, showToCaller } from '../show-video.ts';
 
 const segmentSchema = z.object({ id: z.number(), cameraId: z.string(), startTime: z.number(), endTime: z.number(), bytes: z.number() });
+
+/** Segments closer than this join into one recorded stretch on the timeline, ms. */
+const SPAN_GAP_MS = 2000;
+/** The longest range the timeline draws at once (a week and a bit), ms. */
+const MAX_TIMELINE_MS = 8 * 24 * 3_600_000;
+const ALARMS: ReadonlySet<string> = new Set(ALARM_EVENT_TYPES);
+
+const timelineSchema = z.object({
+  from: z.number(),
+  to: z.number(),
+  bucketMs: z.number().describe('Width of one bucket of `marks`, ms; bucket n starts at from + n * bucketMs.'),
+  spans: z.array(z.object({ start: z.number(), end: z.number() })).describe('The stretches recorded, oldest first, clipped to the range; what lies between is a gap.'),
+  marks: z.array(z.object({ bucket: z.number(), alarms: z.number(), detections: z.number() })).describe('Events starting in each bucket that has any: alarms (intrusion, loitering, crowd) and detections (crossings, entrances, exits).'),
+});
+
+const exportEntrySchema = z.object({
+  seq: z.number(),
+  time: z.number(),
+  actor: z.string(),
+  action: z.string(),
+  cameraId: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  hash: z.string().describe('The hash of the audit entry (GET /api/audit/verify checks the chain).'),
+});
 
 function checkRange(from: number, to: number): void {
   if (to <= from) throw new SightlineError('REQUEST_INVALID', `query.to must be after query.from (got from ${from}, to ${to})`);
@@ -51,6 +79,140 @@ export function recordingRoutes(app: ApiApp, ctx: ApiContext): void {
       const { from, to } = request.query;
       checkRange(from, to);
       return { segments: [...(await recordings.listSegments(request.params.id, from, to))] };
+    },
+  );
+
+  app.get(
+    '/api/cameras/:id/timeline',
+    {
+      config: { permission: 'recordings:read', camera: 'id' },
+      schema: {
+        summary: 'The timeline of a range: stretches recorded, gaps, and events per bucket',
+        params: z.strictObject({ id: idParam }),
+        querystring: z.strictObject({
+          from: epochMsParam,
+          to: epochMsParam,
+          buckets: z.string().regex(/^\d{1,4}$/, 'expected a whole number of buckets').transform(Number).pipe(z.number().int().min(1).max(2000)).default(288).describe('Buckets the range is cut into for the event marks, 1..2000; default 288.'),
+        }),
+        response: responses(timelineSchema),
+      },
+    },
+    async (request) => {
+      const { from, to, buckets } = request.query;
+      checkRange(from, to);
+      if (to - from > MAX_TIMELINE_MS) throw new SightlineError('REQUEST_INVALID', `the timeline spans at most ${MAX_TIMELINE_MS / 86_400_000} days at once (asked for ${((to - from) / 86_400_000).toFixed(1)})`);
+      const bucketMs = Math.max(1, Math.ceil((to - from) / buckets));
+      const [spans, density] = await Promise.all([recordings.spans(request.params.id, from, to, SPAN_GAP_MS), ctx.deps.store.eventDensity({ cameraId: request.params.id, from, to, bucketMs })]);
+      const marks = new Map<number, { bucket: number; alarms: number; detections: number }>();
+      for (const row of density) {
+        const m = marks.get(row.bucket) ?? { bucket: row.bucket, alarms: 0, detections: 0 };
+        if (ALARMS.has(row.type)) m.alarms += row.count;
+        else m.detections += row.count;
+        marks.set(row.bucket, m);
+      }
+      return { from, to, bucketMs, spans: [...spans], marks: [...marks.values()] };
+    },
+  );
+
+  app.get(
+    '/api/cameras/:id/playback.mp4',
+    {
+      config: { permission: 'recordings:read', camera: 'id' },
+      schema: {
+        summary: 'Play recorded video from a moment: fragmented MP4 streamed across segments (video only), from the key frame at or before `from`',
+        description:
+          'The response is sent while ffmpeg writes it. Headers: `x-sightline-start` (epoch ms of its first frame), `x-sightline-frame-seconds` (seconds between frames) and `x-sightline-codec` (for a Media Source). At most an hour per request; a viewer without an unredacted grant gets the people pixelated.',
+        params: z.strictObject({ id: idParam }),
+        querystring: rangeQuery,
+        response: { 200: binary('video/mp4'), '4xx': errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const { from, to } = request.query;
+      checkRange(from, to);
+      const played = await recordings.play(id, from, to);
+      let shown;
+      try {
+        shown = await showToCaller(ctx, request, { kind: 'playback', cameraId: id, stream: played.stream, time: played.startTime, frameSeconds: played.frameSeconds, codec: played.codec });
+      } catch (error) {
+        played.close();
+        throw error;
+      }
+      // A viewer who seeks elsewhere or leaves closes the connection: ffmpeg stops with it.
+      request.raw.once('close', () => {
+        shown.stream.destroy();
+        played.close();
+      });
+      auditRequest(ctx, request, 'playback', id, { from, to, startTime: played.startTime });
+      return reply
+        .type('video/mp4')
+        .header('cache-control', 'no-store')
+        .header('x-sightline-start', String(played.startTime))
+        .header('x-sightline-frame-seconds', String(played.frameSeconds))
+        .header('x-sightline-codec', shown.codec)
+        .send(shown.stream);
+    },
+  );
+
+  const previewThrottle = new ViewThrottle(VIEW_AUDIT_MS);
+  app.get(
+    '/api/cameras/:id/preview.jpg',
+    {
+      config: { permission: 'recordings:read', camera: 'id' },
+      schema: {
+        summary: 'A small picture of the recording at a moment, for the timeline scrubber',
+        params: z.strictObject({ id: idParam }),
+        querystring: z.strictObject({
+          at: epochMsParam,
+          width: z.string().regex(/^\d{2,4}$/, 'expected a width in pixels').transform(Number).pipe(z.number().int().min(32).max(640)).default(240).describe('Width of the picture, 32..640 pixels; default 240.'),
+        }),
+        response: { 200: binary('image/jpeg'), '4xx': errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const { at, width } = request.query;
+      const made = await recordings.preview(id, at, width);
+      let file = made.file;
+      let body: Buffer;
+      try {
+        file = (await showToCaller(ctx, request, { kind: 'file', cameraId: id, file: made.file, mime: 'image/jpeg', time: made.time })).file;
+        body = await readFile(file);
+      } finally {
+        // Gone before the answer is: the picture is sent from memory.
+        await removeTemporary(made.file, file);
+      }
+      auditView(ctx, previewThrottle, request, 'preview', id, { minute: Math.floor(made.time / 60_000) * 60_000 });
+      return reply.type('image/jpeg').header('cache-control', 'private, max-age=60').header('x-sightline-time', String(made.time)).send(body);
+    },
+  );
+
+  app.get(
+    '/api/exports',
+    {
+      config: { permission: 'recordings:export' },
+      schema: {
+        summary: 'Exports made (from the audit log): an admin sees everyone\'s, others their own, of the cameras they may see; newest first',
+        querystring: z.strictObject({ from: epochMsParam.optional().describe('Exports made at or after, epoch ms; default 30 days ago.'), to: epochMsParam.optional().describe('Exports made before, epoch ms; default now.') }),
+        response: responses(z.object({ exports: z.array(exportEntrySchema) })),
+      },
+    },
+    async (request) => {
+      const principal = request.principal!;
+      const to = request.query.to ?? ctx.deps.now() + 1;
+      const from = request.query.from ?? to - 30 * 86_400_000;
+      checkRange(from, to);
+      // Tokens never export: the caller is a user; an admin sees every camera, and everyone's exports.
+      const admin = seesAllCameras(ctx.deps.users, principal);
+      const actor = actorOf(principal);
+      const entries = ['export', 'subject_export'].flatMap((action) => ctx.deps.audit.list({ action, from, to, limit: 1000 }));
+      const exports = entries
+        .filter((e) => (admin || e.actor === actor) && (admin || (e.target !== null && canSeeCamera(ctx.deps.users, principal, e.target))))
+        .sort((a, b) => b.seq - a.seq)
+        .slice(0, 500)
+        .map((e) => ({ seq: e.seq, time: e.time, actor: e.actor, action: e.action, cameraId: e.target, details: e.details, hash: e.hash }));
+      return { exports };
     },
   );
 

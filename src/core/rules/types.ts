@@ -74,5 +74,8 @@ export interface RuleEvent {
 /** Every rule event type, the values an event's `type` may take. */
 export const EVENT_TYPES = ['line_crossing', 'zone_enter', 'zone_exit', 'intrusion', 'loitering', 'crowd'] as const satisfies readonly RuleEventType[];
 
+/** The event types that are alarms (duration alarms of zones); the others are detections. */
+export const ALARM_EVENT_TYPES = ['intrusion', 'loitering', 'crowd'] as const satisfies readonly RuleEventType[];
+
 // Fails to compile when RuleEventType gains a member that EVENT_TYPES lacks.
 const _allEventTypes: [Exclude<RuleEventType, (typeof EVENT_TYPES)[number]>] extends [never] ? true : false = true;

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { boxOf, EPISODE_GAP_MS, groupReviewItems, isItemReviewed, itemDuration, type ReviewEventInput } from './review-items.ts';
 
-const T = Date.UTC(2026, 11, 4, 9);
+// 2026-12-04 09:00 UTC, epoch ms.
+const T = 1_796_374_800_000;
 const S = 1000;
 
 function ev(id: string, type: string, at: number, more: Partial<ReviewEventInput> = {}): ReviewEventInput {

@@ -42,7 +42,9 @@ export function ReviewClip({ item }: { readonly item: ReviewItem<SightlineEvent>
   const [failed, setFailed] = useState(false);
   const [duration, setDuration] = useState<number | null>(null);
   const [at, setAt] = useState(0);
-  const source = clipEventOf(item);
+  // The clip chosen when the item is first shown stays while events join it live: a new source would
+  // be a new clip job on the server, and the caller runs one at a time.
+  const [source] = useState(() => clipEventOf(item));
   const range = clipRangeOf(source);
   // The scrubber spans the item, within the clip, with two seconds either side (the clip starts at a key frame near its range's start).
   const lo = Math.max(0, (item.start - range.from - 2000) / 1000);
@@ -87,10 +89,7 @@ export function ReviewClip({ item }: { readonly item: ReviewItem<SightlineEvent>
         preload="metadata"
         src={`/api/events/${encodeURIComponent(source.id)}/clip.mp4`}
         onError={() => setFailed(true)}
-        onLoadedMetadata={(e) => {
-          setDuration(e.currentTarget.duration);
-          if (e.currentTarget.currentTime < lo) e.currentTarget.currentTime = lo;
-        }}
+        onLoadedMetadata={(e) => setDuration(e.currentTarget.duration)}
         onTimeUpdate={(e) => {
           const v = e.currentTarget;
           setAt(v.currentTime);

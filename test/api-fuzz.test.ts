@@ -88,6 +88,8 @@ const TEMPLATES: Readonly<Record<string, () => Template>> = {
   'GET /api/events/:id/snapshot.jpg': () => ({ params: { id: 'ev-a' } }),
   'GET /api/events/:id/clip.mp4': () => ({ params: { id: 'ev-a' } }),
   'POST /api/events/:id/subject-export.mp4': () => ({ params: { id: 'ev-a' }, body: { reason: 'fuzzing a subject-access export' } }),
+  'GET /api/review': () => ({ query: { ...RANGE, limit: '10', severity: 'alarm', reviewed: 'false', camera: 'A' } }),
+  'POST /api/review/reviewed': () => ({ body: { eventIds: ['ev-a'], reviewed: true } }),
   'GET /api/users': () => ({}),
   'POST /api/users': () => ({ body: { name: 'fuzzer', password: PASSWORD, role: 'viewer' } }),
   'PATCH /api/users/:id': () => ({ params: { id: viewerId }, body: { disabled: false } }),

@@ -89,6 +89,8 @@ const TABLE: Readonly<Record<string, () => Spec>> = {
   'GET /api/events/:id/clip.mp4': () => ({ allowed: USERS, url: '/api/events/ev-a/clip.mp4', hiddenUrl: '/api/events/ev-b/clip.mp4' }),
   // Needs video:unredacted as well, which no role grants (test/api-subject-export.test.ts).
   'POST /api/events/:id/subject-export.mp4': () => ({ allowed: [], url: '/api/events/ev-a/subject-export.mp4', payload: { reason: 'walking every route as every caller' } }),
+  'GET /api/review': () => ({ allowed: EVENTS, url: '/api/review?limit=10', hiddenUrl: '/api/review?camera=B' }),
+  'POST /api/review/reviewed': () => ({ allowed: EVENTS, url: '/api/review/reviewed', payload: { eventIds: ['ev-a'], reviewed: true } }),
   'GET /api/users': () => ({ allowed: ADMIN, url: '/api/users' }),
   'POST /api/users': () => ({ allowed: ADMIN, url: '/api/users', payload: { name: 'walker', password: PASSWORD, role: 'viewer', cameras: ['A'] } }),
   'PATCH /api/users/:id': () => ({ allowed: ADMIN, url: `/api/users/${h.ids.viewer}`, payload: { disabled: false } }),

@@ -183,6 +183,18 @@ test('and none in the states the pages change into: open forms, a selected shape
       },
     },
     {
+      name: 'operator #/review, the shortcuts open, an item checked and marked reviewed',
+      who: 'operator',
+      route: 'review',
+      ready: (p) => p.locator('.review-item').first().waitFor(),
+      act: async (p) => {
+        await p.getByText('Keyboard shortcuts').click();
+        await p.locator('.review-row input[type="checkbox"]').first().check();
+        await p.getByRole('button', { name: 'Mark 1 checked reviewed' }).click();
+        await p.locator('li.review-row.reviewed').first().waitFor();
+      },
+    },
+    {
       name: 'operator #/counts, an alarm toast',
       who: 'operator',
       route: 'counts',

@@ -252,7 +252,7 @@ describe('web app in a real browser', { skip: !existsSync(CHROMIUM) && `no ${CHR
     const first = page.locator('button.review-item').first();
     await first.waitFor({ timeout: 20_000 });
     await first.click();
-    const video = page.getByLabel('Selected event').locator('video');
+    const video = page.getByLabel('Selected item').locator('video');
     await video.waitFor();
     await page.waitForFunction(() => {
       const v = document.querySelector<HTMLVideoElement>('.review-detail video');

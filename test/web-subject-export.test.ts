@@ -45,7 +45,7 @@ const web = webAppInBrowser({ harness: { redactClip: standIn }, prepare: seed })
 async function reviewing(name: string, type: string): Promise<Page> {
   const page = await signedInPage(web.browser, web.url, name, PASSWORD, 'review', { acceptDownloads: true });
   await page.locator('button.review-item', { hasText: type }).click();
-  await page.getByRole('article', { name: 'Selected event' }).waitFor();
+  await page.getByRole('article', { name: 'Selected item' }).waitFor();
   await page.waitForLoadState('networkidle');
   return page;
 }

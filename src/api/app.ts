@@ -30,6 +30,7 @@ import { cameraRoutes } from './routes/cameras.ts';
 import { cameraTestRoutes } from './routes/camera-test.ts';
 import { dwellRoutes } from './routes/dwell.ts';
 import { eventRoutes } from './routes/events.ts';
+import { reviewRoutes } from './routes/review.ts';
 import { healthRoutes } from './routes/health.ts';
 import { liveRoutes } from './routes/live.ts';
 import { liveStreamRoutes } from './routes/live-stream.ts';
@@ -172,6 +173,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
   recordingRoutes(app, ctx);
   unredactedRoutes(app, ctx);
   eventRoutes(app, ctx);
+  reviewRoutes(app, ctx);
   subjectExportRoutes(app, ctx);
   userRoutes(app, ctx);
   tokenRoutes(app, ctx);

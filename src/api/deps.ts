@@ -12,6 +12,7 @@ import type { ApiTokenStore } from '../store/api-tokens.ts';
 import type { AuditLog } from '../store/audit-log.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { Outbox } from '../store/outbox.ts';
+import type { ReviewMarkStore } from '../store/review-marks.ts';
 import type { SessionStore } from '../store/sessions.ts';
 import type { SetupTokenStore } from '../store/setup-tokens.ts';
 import type { UnredactedAccess } from '../store/unredacted-access.ts';
@@ -32,6 +33,8 @@ export interface ApiDeps {
   readonly audit: AuditLog;
   /** The notification outbox, for its count of undelivered items. */
   readonly outbox: Pick<Outbox, 'undelivered'>;
+  /** What each user has marked as reviewed on the Review page. */
+  readonly reviewMarks: ReviewMarkStore;
   readonly bus: Bus;
   readonly cameras: CameraService;
   readonly recordings: RecordingService;

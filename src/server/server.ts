@@ -223,6 +223,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         setupTokens: stores.setupTokens,
         audit,
         outbox: stores.outbox,
+        reviewMarks: stores.reviewMarks,
         bus,
         cameras,
         recordings,

@@ -220,6 +220,21 @@ CREATE TABLE zone_dwell (
 CREATE INDEX zone_dwell_by_camera_minute ON zone_dwell (camera_id, minute);
 `;
 
+/**
+ * SQL of migration 12: what each user has marked as reviewed on the Review page, one row per user
+ * and event (a review item is reviewed when all its events are). Rows go with their event
+ * (retention, erasure) and with their user.
+ */
+export const SCHEMA_V12 = `
+CREATE TABLE review_marks (
+  user_id     TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  event_id    TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+  reviewed_at INTEGER NOT NULL,                                   -- epoch ms
+  PRIMARY KEY (user_id, event_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX review_marks_by_event ON review_marks (event_id);
+`;
+
 /** Every migration this version of Sightline knows, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'cameras, events, counts, heat grids, users, audit log', up: SCHEMA_V1 },
@@ -233,6 +248,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'unredacted video: per-user flag and time-limited grants with reasons', up: SCHEMA_V9 },
   { version: 10, name: 'camera purposes with the analytics they allow, audit entries by time', up: SCHEMA_V10 },
   { version: 11, name: 'zone dwell per minute from the zone exits', up: SCHEMA_V11 },
+  { version: 12, name: 'review marks per user and event', up: SCHEMA_V12 },
 ];
 
 /** What `applyMigrations` did. */

@@ -10,6 +10,7 @@ import { openDatabase, type OpenDatabaseOptions } from './database.ts';
 import type { EventStore } from './event-store.ts';
 import type { Outbox } from './outbox.ts';
 import type { RedactionBoxStore } from './redaction-boxes.ts';
+import type { ReviewMarkStore } from './review-marks.ts';
 import type { SegmentIndex } from './segment-index.ts';
 import type { SessionStore } from './sessions.ts';
 import type { SetupTokenStore } from './setup-tokens.ts';
@@ -18,6 +19,7 @@ import { SqliteAuditLog, verifyAuditLog } from './sqlite-audit-log.ts';
 import { SqliteEventStore } from './sqlite-event-store.ts';
 import { SqliteOutbox } from './sqlite-outbox.ts';
 import { SqliteRedactionBoxes } from './sqlite-redaction-boxes.ts';
+import { SqliteReviewMarks } from './sqlite-review-marks.ts';
 import { SqliteSegmentIndex } from './sqlite-segment-index.ts';
 import { SqliteSessionStore } from './sqlite-sessions.ts';
 import { SqliteSetupTokenStore } from './sqlite-setup-tokens.ts';
@@ -42,6 +44,8 @@ export interface Stores {
   readonly redactionBoxes: RedactionBoxStore;
   /** Time-limited grants of unredacted video, with their reasons. */
   readonly unredactedGrants: UnredactedGrantStore;
+  /** What each user has marked as reviewed. */
+  readonly reviewMarks: ReviewMarkStore;
   /** Closes the store; later calls fail. */
   close(): Promise<void>;
 }
@@ -77,6 +81,7 @@ export function openSqliteStores(file: string, options: SqliteStoresOptions): St
       segments: new SqliteSegmentIndex(db),
       redactionBoxes: new SqliteRedactionBoxes(db),
       unredactedGrants: new SqliteUnredactedGrantStore(db),
+      reviewMarks: new SqliteReviewMarks(db),
       close: () => events.close(),
     };
   } catch (error) {

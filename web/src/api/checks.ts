@@ -29,6 +29,7 @@ import {
 import { cameraViewSchema } from '../../../src/api/schemas/camera.ts';
 import { errorSchema, noContent } from '../../../src/api/schemas/common.ts';
 import { countRowsSchema, eventPageSchema, heatGridSchema } from '../../../src/api/schemas/event.ts';
+import { reviewMarkResultSchema, reviewPageSchema } from '../../../src/api/schemas/review.ts';
 import { busMessageSchema, liveStreamMessageSchema } from '../../../src/api/schemas/live.ts';
 import { unredactedGrantListSchema, unredactedGrantSchema } from '../../../src/api/schemas/unredacted.ts';
 import { apiTokenSchema, userWithCamerasSchema } from '../../../src/api/schemas/user-view.ts';
@@ -53,6 +54,8 @@ export const responses = {
   dwell: dwellSchema,
   heatGrid: heatGridSchema,
   events: eventPageSchema,
+  review: reviewPageSchema,
+  markReviewed: reviewMarkResultSchema,
   requestUnredacted: unredactedGrantSchema,
   unredactedGrants: unredactedGrantListSchema,
   endUnredacted: unredactedGrantSchema,

@@ -43,6 +43,8 @@ export const api = {
   dwell: endpoint('GET', '/api/cameras/:id/dwell', 'dwell'),
   heatGrid: endpoint('GET', '/api/cameras/:id/heatmap', 'heatGrid'),
   events: endpoint('GET', '/api/events', 'events'),
+  review: endpoint('GET', '/api/review', 'review'),
+  markReviewed: endpoint('POST', '/api/review/reviewed', 'markReviewed'),
   requestUnredacted: endpoint('POST', '/api/cameras/:id/unredacted', 'requestUnredacted', 201),
   unredactedGrants: endpoint('GET', '/api/unredacted-grants', 'unredactedGrants'),
   endUnredacted: endpoint('DELETE', '/api/unredacted-grants/:id', 'endUnredacted'),

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { cameraHealthSchema, cameraViewSchema } from '../../../src/api/schemas/camera.ts';
 import type { eventSchema } from '../../../src/api/schemas/event.ts';
+import type { reviewItemSchema } from '../../../src/api/schemas/review.ts';
 import type { userSchema, userWithCamerasSchema } from '../../../src/api/schemas/user-view.ts';
 import { checksNow } from './load-checks.ts';
 
@@ -22,6 +23,9 @@ export type CameraHealth = z.output<typeof cameraHealthSchema>;
 
 /** A stored event. */
 export type SightlineEvent = z.output<typeof eventSchema>;
+
+/** A review item as the API shows it. */
+export type ReviewItemView = z.output<typeof reviewItemSchema>;
 
 /** A point [x, y] in pixels of the camera's picture. */
 export type Point = [number, number];

@@ -1,53 +1,54 @@
 /**
- * The selected event: snapshot, details, its clip played in place, an export link for operators
- * and admins, and for users who hold `video:unredacted` the export for the event's person.
+ * The selected review item: its snapshot with the object marked, its clip with a scrubber scoped
+ * to it and its events, the facts (camera, start, duration, rules), the button that marks it
+ * reviewed, an export link for operators and admins, and for users who hold `video:unredacted` the
+ * export for the item's person.
  */
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import { itemDuration, type ReviewItem } from '../../../src/core/review-items.ts';
 import type { SightlineEvent, User } from '../api/types.ts';
 import { formatTime } from './ChartCameraPicker.tsx';
+import { MarkedSnapshot } from './MarkedSnapshot.tsx';
+import { clipRangeOf, ReviewClip } from './ReviewClip.tsx';
+import { durationText, itemTitle, typeWords } from './review-model.ts';
 import { isSubjectEvent, SubjectExport } from './SubjectExport.tsx';
 
-/** Margin around an event in its clip and export, ms (as the server's clip route). */
-const MARGIN_MS = 5000;
-
-function DataRows({ data }: { readonly data: Readonly<Record<string, unknown>> }): ReactNode {
-  return Object.entries(data).map(([k, v]) => (
-    <div key={k}>
-      <dt>{k}</dt>
-      <dd>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>
-    </div>
-  ));
-}
-
 interface Props {
-  readonly event: SightlineEvent;
+  readonly item: ReviewItem<SightlineEvent>;
+  readonly reviewed: boolean;
   readonly cameraName: string;
+  readonly frameSize: { readonly width: number; readonly height: number } | null;
   readonly user: User;
-  /** Whether the user holds the `video:unredacted` permission (as /api/auth/me says): it lets them export the event's person. */
+  /** Whether the user holds the `video:unredacted` permission (as /api/auth/me says): it lets them export the item's person. */
   readonly mayExportSubject: boolean;
+  /** Marks the item reviewed (true) or not. */
+  readonly onReviewed: (reviewed: boolean) => void;
+  /** While a mark is being saved. */
+  readonly busy: boolean;
 }
 
-/** The details of one event (remount it with `key` per event, so its media state resets). */
-export function ReviewDetail({ event, cameraName, user, mayExportSubject }: Props): ReactNode {
-  const [clipFailed, setClipFailed] = useState(false);
-  const [snapshotFailed, setSnapshotFailed] = useState(false);
-  const id = encodeURIComponent(event.id);
-  const from = event.startTime - MARGIN_MS;
-  const to = (event.endTime ?? event.startTime + 10_000) + MARGIN_MS;
+/** The details of one item (remount it with `key` per item, so its media state resets). */
+export function ReviewDetail({ item, reviewed, cameraName, frameSize, user, mayExportSubject, onReviewed, busy }: Props): ReactNode {
+  const title = itemTitle(item);
+  const duration = itemDuration(item);
+  const first = clipRangeOf(item.events[0]!);
+  const last = clipRangeOf(item.events.reduce((a, b) => ((a.endTime ?? a.startTime) >= (b.endTime ?? b.startTime) ? a : b)));
+  const subject = item.events.find((e) => isSubjectEvent(e)) ?? null;
   return (
-    <article className="review-detail card" aria-label="Selected event">
+    <article className="review-detail card" aria-label="Selected item">
       <h2>
-        {event.type.replace('_', ' ')} · {event.rule}
+        {title} · {item.rules.join(', ')}
       </h2>
+      <p className="review-detail-actions">
+        <span className={`severity ${item.severity}`}>{item.severity === 'alarm' ? 'Alarm' : 'Detection'}</span>
+        <button type="button" disabled={busy} onClick={() => onReviewed(!reviewed)}>
+          {reviewed ? 'Mark not reviewed' : 'Mark reviewed'}
+        </button>
+        {reviewed && <span className="muted"> Reviewed</span>}
+      </p>
       <div className="review-media">
-        {clipFailed ? (
-          <p className="notice">No recording covers this event (recording may be off for this camera, or the footage has been deleted by retention).</p>
-        ) : (
-          <video controls preload="metadata" src={`/api/events/${id}/clip.mp4`} onError={() => setClipFailed(true)}>
-            The clip of this event.
-          </video>
-        )}
-        {event.snapshotPath !== null && !snapshotFailed && <img src={`/api/events/${id}/snapshot.jpg`} alt={`Snapshot of the ${event.type.replace('_', ' ')} on ${cameraName}`} onError={() => setSnapshotFailed(true)} />}
+        <MarkedSnapshot event={item.cover} alt={`Snapshot of the ${typeWords(item.cover.type)} on ${cameraName}`} frameSize={frameSize} />
+        <ReviewClip item={item} />
       </div>
       <dl className="review-facts">
         <div>
@@ -56,38 +57,39 @@ export function ReviewDetail({ event, cameraName, user, mayExportSubject }: Prop
         </div>
         <div>
           <dt>Start</dt>
-          <dd>{formatTime(event.startTime)}</dd>
+          <dd>{formatTime(item.start)}</dd>
         </div>
         <div>
-          <dt>End</dt>
-          <dd>{event.endTime === null ? (event.type === 'intrusion' || event.type === 'loitering' || event.type === 'crowd' ? 'still open' : '—') : formatTime(event.endTime)}</dd>
+          <dt>Duration</dt>
+          <dd>{duration === null ? 'still open' : durationText(duration)}</dd>
+        </div>
+        <div>
+          <dt>Rules</dt>
+          <dd>{item.rules.join(', ')}</dd>
+        </div>
+        <div>
+          <dt>Events</dt>
+          <dd>{item.events.length}</dd>
         </div>
         <div>
           <dt>Class</dt>
-          <dd>{event.class}</dd>
+          <dd>{item.class}</dd>
         </div>
-        {event.trackId !== null && (
+        {item.trackId !== null && (
           <div>
             <dt>Track</dt>
-            <dd>{event.trackId}</dd>
+            <dd>{item.trackId}</dd>
           </div>
         )}
-        {event.direction !== null && (
-          <div>
-            <dt>Direction</dt>
-            <dd>{event.direction}</dd>
-          </div>
-        )}
-        <DataRows data={event.data} />
       </dl>
       {user.role !== 'viewer' && (
         <p>
-          <a className="link-button" href={`/api/cameras/${encodeURIComponent(event.cameraId)}/export.mp4?from=${Math.max(0, from)}&to=${to}`} download>
+          <a className="link-button" href={`/api/cameras/${encodeURIComponent(item.cameraId)}/export.mp4?from=${first.from}&to=${last.to}`} download>
             Export clip
           </a>
         </p>
       )}
-      {mayExportSubject && isSubjectEvent(event) && <SubjectExport event={event} />}
+      {mayExportSubject && subject !== null && <SubjectExport event={subject} />}
     </article>
   );
 }

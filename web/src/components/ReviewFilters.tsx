@@ -1,18 +1,14 @@
-/** The filters of the review page: camera, type, rule, class and a from/to range. */
+/** The filters of the review page: camera, severity, reviewed or not, and a from/to range. */
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { EVENT_TYPES } from '../../../src/core/rules/types.ts';
 import type { Camera } from '../api/types.ts';
 import { CameraPicker } from './ChartCameraPicker.tsx';
-
-/** Object classes the rules can name. */
-export const CLASSES = ['person', 'bicycle', 'car', 'motorcycle', 'bus', 'truck'] as const;
+import type { ReviewItemFilter } from './review-model.ts';
 
 /** The chosen filters; empty strings mean "any". `from` and `to` are datetime-local values. */
 export interface ReviewFilter {
   readonly camera: string;
-  readonly type: string;
-  readonly rule: string;
-  readonly cls: string;
+  readonly severity: ReviewItemFilter['severity'];
+  readonly reviewed: ReviewItemFilter['reviewed'];
   readonly from: string;
   readonly to: string;
 }
@@ -23,25 +19,16 @@ export function toLocalInput(ms: number): string {
   return d.toISOString().slice(0, 16);
 }
 
+/** The filter as the page's model and the review route take it (epoch ms for the range). */
+export function itemFilterOf(f: ReviewFilter): ReviewItemFilter {
+  return { camera: f.camera, severity: f.severity, reviewed: f.reviewed, from: fromLocalInput(f.from), to: fromLocalInput(f.to) };
+}
+
 /** The epoch ms of a datetime-local value, or null when empty or invalid. */
 export function fromLocalInput(value: string): number | null {
   if (value === '') return null;
   const t = new Date(value).getTime();
   return Number.isFinite(t) ? t : null;
-}
-
-/** The query string of the events route for a filter (without cursor). */
-export function eventQuery(f: ReviewFilter): string {
-  const q = new URLSearchParams({ limit: '200', order: 'desc' });
-  if (f.camera !== '') q.set('camera', f.camera);
-  if (f.type !== '') q.set('type', f.type);
-  if (f.rule.trim() !== '') q.set('rule', f.rule.trim());
-  if (f.cls !== '') q.set('class', f.cls);
-  const from = fromLocalInput(f.from);
-  const to = fromLocalInput(f.to);
-  if (from !== null) q.set('from', String(Math.max(0, from)));
-  if (to !== null) q.set('to', String(Math.max(0, to)));
-  return q.toString();
 }
 
 /** The filter form; `onApply` gets the filter when submitted. */
@@ -54,32 +41,22 @@ export function ReviewFilters({ cameras, initial, onApply }: { readonly cameras:
   };
   const bad = fromLocalInput(f.from) !== null && fromLocalInput(f.to) !== null && fromLocalInput(f.to)! <= fromLocalInput(f.from)!;
   return (
-    <form className="review-filters form" onSubmit={submit} aria-label="Event filters">
+    <form className="review-filters form" onSubmit={submit} aria-label="Review filters">
       <CameraPicker cameras={cameras} value={f.camera} onChange={(camera) => set({ camera })} allLabel="All cameras" />
       <label>
-        Type
-        <select value={f.type} onChange={(e) => set({ type: e.target.value })}>
-          <option value="">Any type</option>
-          {EVENT_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {t.replace('_', ' ')}
-            </option>
-          ))}
+        Severity
+        <select value={f.severity} onChange={(e) => set({ severity: e.target.value as ReviewFilter['severity'] })}>
+          <option value="">Alarms and detections</option>
+          <option value="alarm">Alarms</option>
+          <option value="detection">Detections</option>
         </select>
       </label>
       <label>
-        Rule
-        <input value={f.rule} maxLength={256} placeholder="line or zone name" onChange={(e) => set({ rule: e.target.value })} />
-      </label>
-      <label>
-        Class
-        <select value={f.cls} onChange={(e) => set({ cls: e.target.value })}>
-          <option value="">Any class</option>
-          {CLASSES.map((c) => (
-            <option key={c} value={c}>
-              {c}
-            </option>
-          ))}
+        Reviewed
+        <select value={f.reviewed} onChange={(e) => set({ reviewed: e.target.value as ReviewFilter['reviewed'] })}>
+          <option value="">Reviewed or not</option>
+          <option value="false">Not reviewed</option>
+          <option value="true">Reviewed</option>
         </select>
       </label>
       <label>

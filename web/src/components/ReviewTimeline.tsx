@@ -1,27 +1,23 @@
-/** One SVG strip per camera over the chosen period, with a tick per event coloured by its type. */
+/** One SVG strip per camera over the chosen period, with a bar per review item from its start to its end, coloured by its severity. */
 import type { ReactNode } from 'react';
-import type { Camera, SightlineEvent } from '../api/types.ts';
+import type { Camera } from '../api/types.ts';
 import { formatTime } from './ChartCameraPicker.tsx';
+import { itemTitle, type ShownItem } from './review-model.ts';
 
 const WIDTH = 1000;
 const HEIGHT = 28;
 
-/** The class that colours an event type (see the review rules in styles.css). */
-export function typeClass(type: string): string {
-  return `ev-${type.replace(/_/g, '-')}`;
-}
-
-/** Timelines of the loaded events, one per camera that has any. */
+/** Timelines of the items shown, one per camera that has any (the list beside it is the keyboard's way to the same items). */
 export function ReviewTimeline({
   cameras,
-  events,
+  items,
   from,
   to,
   selected,
   onSelect,
 }: {
   readonly cameras: readonly Camera[];
-  readonly events: readonly SightlineEvent[];
+  readonly items: readonly ShownItem[];
   readonly from: number;
   readonly to: number;
   readonly selected: string | null;
@@ -29,7 +25,7 @@ export function ReviewTimeline({
 }): ReactNode {
   const span = Math.max(1, to - from);
   const x = (t: number): number => Math.min(WIDTH, Math.max(0, ((t - from) / span) * WIDTH));
-  const ids = [...new Set(events.map((e) => e.cameraId))];
+  const ids = [...new Set(items.map((s) => s.item.cameraId))];
   if (ids.length === 0) return null;
   return (
     <div className="review-timeline">
@@ -37,29 +33,33 @@ export function ReviewTimeline({
         {formatTime(from)} – {formatTime(to)}
       </p>
       {ids.map((id) => {
-        const mine = events.filter((e) => e.cameraId === id);
+        const name = cameras.find((c) => c.id === id)?.name ?? id;
         return (
           <div key={id} className="review-strip">
-            <span className="review-strip-name">{cameras.find((c) => c.id === id)?.name ?? id}</span>
-            <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" role="group" aria-label={`Events of camera ${cameras.find((c) => c.id === id)?.name ?? id} over time`}>
+            <span className="review-strip-name">{name}</span>
+            <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" role="group" aria-label={`Review items of camera ${name} over time`}>
               <rect className="review-strip-bg" width={WIDTH} height={HEIGHT} />
-              {mine.map((e) => {
-                const x1 = x(e.startTime);
-                const w = e.endTime === null ? 3 : Math.max(3, x(e.endTime) - x1);
-                return (
-                  <rect
-                    key={e.id}
-                    className={`review-tick ${typeClass(e.type)}${e.id === selected ? ' selected' : ''}`}
-                    x={x1 - 1.5}
-                    y={e.id === selected ? 0 : 4}
-                    width={w}
-                    height={e.id === selected ? HEIGHT : HEIGHT - 8}
-                    onClick={() => onSelect(e.id)}
-                  >
-                    <title>{`${e.type.replace('_', ' ')} · ${e.rule} · ${formatTime(e.startTime)}`}</title>
-                  </rect>
-                );
-              })}
+              {items
+                .filter((s) => s.item.cameraId === id)
+                .map(({ item, reviewed }) => {
+                  const x1 = x(item.start);
+                  const w = Math.max(3, x(item.end ?? to) - x1);
+                  const on = item.id === selected;
+                  return (
+                    <rect
+                      key={item.id}
+                      className={`review-tick sev-${item.severity}${on ? ' selected' : ''}${reviewed ? ' reviewed' : ''}`}
+                      data-item={item.id}
+                      x={x1 - 1.5}
+                      y={on ? 0 : 4}
+                      width={w}
+                      height={on ? HEIGHT : HEIGHT - 8}
+                      onClick={() => onSelect(item.id)}
+                    >
+                      <title>{`${itemTitle(item)} · ${item.rules.join(', ')} · ${formatTime(item.start)}`}</title>
+                    </rect>
+                  );
+                })}
             </svg>
           </div>
         );

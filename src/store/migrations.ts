@@ -220,6 +220,22 @@ CREATE TABLE zone_dwell (
 CREATE INDEX zone_dwell_by_camera_minute ON zone_dwell (camera_id, minute);
 `;
 
+/**
+ * SQL of migration 13: the runtime settings, one row per section, that the app writes over the
+ * configuration file (notification targets, retention, object filters). `value` holds what may be
+ * shown; `sealed` the section's secrets (passwords, webhook secrets), sealed by the secret box, never
+ * in clear. (Version 12 is another feature's; versions need only increase.)
+ */
+export const SCHEMA_V13 = `
+CREATE TABLE runtime_settings (
+  section    TEXT PRIMARY KEY CHECK (section IN ('notifications', 'retention', 'objectFilters')),
+  value      TEXT NOT NULL CHECK (json_valid(value) AND json_type(value) = 'object'),  -- the section, secrets left out
+  sealed     BLOB,                               -- the section's secrets as JSON, sealed (AES-256-GCM); null when none
+  updated_at INTEGER NOT NULL,                   -- epoch ms
+  updated_by TEXT NOT NULL                       -- the actor, as in the audit log
+) STRICT, WITHOUT ROWID;
+`;
+
 /** Every migration this version of Sightline knows, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'cameras, events, counts, heat grids, users, audit log', up: SCHEMA_V1 },
@@ -233,6 +249,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'unredacted video: per-user flag and time-limited grants with reasons', up: SCHEMA_V9 },
   { version: 10, name: 'camera purposes with the analytics they allow, audit entries by time', up: SCHEMA_V10 },
   { version: 11, name: 'zone dwell per minute from the zone exits', up: SCHEMA_V11 },
+  { version: 13, name: 'runtime settings written over the configuration file', up: SCHEMA_V13 },
 ];
 
 /** What `applyMigrations` did. */

@@ -13,6 +13,8 @@ import type { RedactionBoxStore } from './redaction-boxes.ts';
 import type { SegmentIndex } from './segment-index.ts';
 import type { SessionStore } from './sessions.ts';
 import type { SetupTokenStore } from './setup-tokens.ts';
+import type { SettingsStore } from './settings.ts';
+import { SqliteSettingsStore } from './sqlite-settings.ts';
 import { SqliteApiTokenStore } from './sqlite-api-tokens.ts';
 import { SqliteAuditLog, verifyAuditLog } from './sqlite-audit-log.ts';
 import { SqliteEventStore } from './sqlite-event-store.ts';
@@ -42,6 +44,8 @@ export interface Stores {
   readonly redactionBoxes: RedactionBoxStore;
   /** Time-limited grants of unredacted video, with their reasons. */
   readonly unredactedGrants: UnredactedGrantStore;
+  /** The settings the app writes over the configuration file. */
+  readonly settings: SettingsStore;
   /** Closes the store; later calls fail. */
   close(): Promise<void>;
 }
@@ -77,6 +81,7 @@ export function openSqliteStores(file: string, options: SqliteStoresOptions): St
       segments: new SqliteSegmentIndex(db),
       redactionBoxes: new SqliteRedactionBoxes(db),
       unredactedGrants: new SqliteUnredactedGrantStore(db),
+      settings: new SqliteSettingsStore(db),
       close: () => events.close(),
     };
   } catch (error) {

@@ -30,6 +30,7 @@ import { cameraViewSchema } from '../../../src/api/schemas/camera.ts';
 import { errorSchema, noContent } from '../../../src/api/schemas/common.ts';
 import { countRowsSchema, eventPageSchema, heatGridSchema } from '../../../src/api/schemas/event.ts';
 import { busMessageSchema, liveStreamMessageSchema } from '../../../src/api/schemas/live.ts';
+import { settingsTestResultSchema, settingsUpdateSchema, settingsViewSchema } from '../../../src/api/schemas/settings.ts';
 import { unredactedGrantListSchema, unredactedGrantSchema } from '../../../src/api/schemas/unredacted.ts';
 import { apiTokenSchema, userWithCamerasSchema } from '../../../src/api/schemas/user-view.ts';
 import { lineSchema, zoneSchema } from '../../../src/config/schema/rules.ts';
@@ -66,6 +67,12 @@ export const responses = {
   audit: auditEntriesSchema,
   auditVerify: auditVerifySchema,
   system: systemSchema,
+  settings: settingsViewSchema,
+  setNotifications: settingsUpdateSchema,
+  setRetention: settingsUpdateSchema,
+  setObjectFilters: settingsUpdateSchema,
+  resetSettings: settingsUpdateSchema,
+  testNotification: settingsTestResultSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** The name of a response schema (the same as its endpoint's). */

@@ -100,6 +100,14 @@ const TEMPLATES: Readonly<Record<string, () => Template>> = {
   'GET /api/audit': () => ({ query: { limit: '5' } }),
   'GET /api/audit/verify': () => ({}),
   'GET /api/system': () => ({}),
+  'GET /api/settings': () => ({}),
+  'PUT /api/settings/notifications': () => ({
+    body: { mqtt: { url: 'mqtt://127.0.0.1:9', username: 'fuzz', password: 'fuzz-password' }, webhooks: [{ name: 'fuzz', url: 'http://127.0.0.1:9/hook', secret: 'fuzz-secret-0123456789' }], smtp: null },
+  }),
+  'PUT /api/settings/retention': () => ({ body: { videoHours: 72, eventDays: 30, aggregateDays: 365, auditDays: 365 } }),
+  'PUT /api/settings/object-filters': () => ({ body: { filters: { person: { minScore: 0.3, minArea: 0.001 } } } }),
+  'DELETE /api/settings/:section': () => ({ params: { section: 'retention' } }),
+  'POST /api/settings/notifications/test': () => ({ body: { kind: 'webhook', name: 'fuzz' } }),
   'GET /api/ws': () => ({}),
   'GET /metrics': () => ({}),
 };

@@ -101,6 +101,12 @@ const TABLE: Readonly<Record<string, () => Spec>> = {
   'GET /api/audit': () => ({ allowed: ADMIN, url: '/api/audit?limit=5' }),
   'GET /api/audit/verify': () => ({ allowed: ADMIN, url: '/api/audit/verify' }),
   'GET /api/system': () => ({ allowed: ADMIN, url: '/api/system' }),
+  'GET /api/settings': () => ({ allowed: ADMIN, url: '/api/settings' }),
+  'PUT /api/settings/notifications': () => ({ allowed: ADMIN, url: '/api/settings/notifications', payload: { mqtt: null, webhooks: [], smtp: null } }),
+  'PUT /api/settings/retention': () => ({ allowed: ADMIN, url: '/api/settings/retention', payload: { videoHours: 72, eventDays: 30, aggregateDays: 365, auditDays: 365 } }),
+  'PUT /api/settings/object-filters': () => ({ allowed: ADMIN, url: '/api/settings/object-filters', payload: { filters: { person: { minScore: 0.3 } } } }),
+  'DELETE /api/settings/:section': () => ({ allowed: ADMIN, url: '/api/settings/objectFilters' }),
+  'POST /api/settings/notifications/test': () => ({ allowed: ADMIN, url: '/api/settings/notifications/test', payload: { kind: 'webhook', name: 'none' } }),
   'GET /api/ws': () => ({ allowed: EVENTS, url: '/api/ws' }),
   'GET /metrics': () => ({ allowed: ['admin', 'metricsToken'], url: '/metrics' }),
 };

@@ -1,11 +1,10 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import jpeg from 'jpeg-js';
-import { SMTPServer } from 'smtp-server';
+import { smtpSink } from './fixtures/notify-targets.ts';
 import { InProcessBus } from '../src/events/bus.ts';
 import type { LiveEventBody, LiveEventKind } from '../src/events/live-event.ts';
 import { ManualClock } from '../src/notify/clock.ts';
@@ -22,34 +21,6 @@ function body(over: Partial<LiveEventBody> = {}): LiveEventBody {
     startTime: T0, endTime: null, direction: null, data: { seconds: 5 }, snapshotPath: null, recording: null, armed: true,
     ...over,
   };
-}
-
-interface Mail {
-  readonly from: string;
-  readonly to: string[];
-  readonly raw: string;
-}
-
-/** A real SMTP sink on 127.0.0.1 (no TLS, no auth) that keeps every message. */
-async function smtpSink(t: TestContext): Promise<{ port: number; mails: Mail[] }> {
-  const mails: Mail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const from = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
-        mails.push({ from, to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { port: (server.server.address() as AddressInfo).port, mails };
 }
 
 /** The decoded parts of a multipart message: content type and body. */

@@ -1,9 +1,8 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect, type MqttClient } from 'mqtt';
 import { mqttSchema } from '../src/config/schema/server.ts';
@@ -14,10 +13,8 @@ import type { MqttEventDelivery } from '../src/notify/mqtt-notifier.ts';
 import { startNotifications } from '../src/notify/notifications.ts';
 import { openDatabase } from '../src/store/database.ts';
 import { SqliteOutbox } from '../src/store/sqlite-outbox.ts';
-import { processExists } from './fixtures/process.ts';
-import { closedPort } from './fixtures/ports.ts';
+import { mosquitto } from './fixtures/notify-targets.ts';
 
-const MOSQUITTO = '/usr/sbin/mosquitto';
 const T0 = Date.UTC(2024, 0, 1, 12, 0, 0);
 const MQTT_PASSWORD = 'broker-password-never-logged';
 
@@ -36,58 +33,6 @@ async function until(cond: () => boolean, what: string, ms = 8000): Promise<void
     if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-}
-
-async function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
-/** A real mosquitto on 127.0.0.1 with persistence in a temp dir; `stop` and `start` again keep the port and the sessions. */
-async function mosquitto(t: TestContext) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sightline-mosquitto-'));
-  const port = await closedPort();
-  const conf = path.join(dir, 'mosquitto.conf');
-  const user = userInfo().username;
-  writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence true', `persistence_location ${dir}/`, `user ${user}`, 'log_dest stderr', 'log_type error', 'log_type warning', ''].join('\n'));
-  let proc: ChildProcess | null = null;
-  let stderr = '';
-  const broker = {
-    port,
-    url: `mqtt://127.0.0.1:${port}`,
-    async start(): Promise<void> {
-      const child = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-      child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-      proc = child;
-      const deadline = Date.now() + 5000;
-      while (!(await portOpen(port))) {
-        if (child.exitCode !== null || Date.now() > deadline) assert.fail(`mosquitto did not start: ${stderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    },
-    async stop(): Promise<void> {
-      const child = proc;
-      proc = null;
-      if (child === null || child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-  t.after(async () => {
-    const pid = proc?.pid;
-    await broker.stop();
-    if (pid !== undefined) assert.equal(processExists(pid), false);
-    rmSync(dir, { recursive: true, force: true });
-  });
-  await broker.start();
-  return broker;
 }
 
 interface Seen {

@@ -85,7 +85,7 @@ function fileBytes(file: string): Buffer {
 describe('the retention runner deletes each kind of data by its own limit', () => {
   test('video by videoHours; events with their snapshots, aggregates and audit entries by their days; each file and row gone', async () => {
     const { dir, file, store, index, audit, clock } = await dataDir();
-    const limits = (() => {
+    let limits = (() => {
       const cfg = serverConfigSchema.parse({});
       return { ...cfg.recording, ...cfg.retention, minFreeGb: 0 };
     })();
@@ -120,7 +120,7 @@ describe('the retention runner deletes each kind of data by its own limit', () =
     }
     clock.t = NOW;
 
-    const runner = new RetentionRunner({ dataDir: dir, index, limits, records: { events: store, audit }, clock: fixedClock(NOW) });
+    const runner = new RetentionRunner({ dataDir: dir, index, limits: () => limits, records: { events: store, audit }, clock: fixedClock(NOW) });
     const report = await runner.runNow();
     assert.deepEqual(report.errors, []);
     assert.deepEqual(report.deleted.map((d) => [d.kind, d.path, d.reason]), [['segment', segOld, 'age']]);
@@ -145,6 +145,10 @@ describe('the retention runner deletes each kind of data by its own limit', () =
     await store.appendEvents([{ id: 'ev-40d', cameraId: 'cam-a', type: 'intrusion', rule: 'door', trackId: 5, class: 'person', startTime: NOW - 40 * DAY, endTime: NOW - 40 * DAY, frame: 1 }]);
     assert.equal((await runner.runNow()).records.events, 0);
     assert.equal((await store.getEvent('ev-40d'))?.id, 'ev-40d');
+    // New limits (an admin's change in the app) apply at once, records too, without waiting for the interval.
+    limits = { ...limits, eventDays: 20 };
+    assert.equal((await runner.limitsChanged()).records.events, 2, 'the 40-day and the 29-day events, past 20 days');
+    assert.equal(await store.getEvent('ev-40d'), null);
     assert.ok(fileBytes(file).length > 0);
     await store.close();
   });

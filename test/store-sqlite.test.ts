@@ -37,7 +37,7 @@ eventStoreContract('SqliteEventStore on a temporary file', async ({ now }) => Sq
 describe('SQLite database and migrations', () => {
   test('a fresh database gets every table, WAL, foreign keys and a busy timeout', () => {
     const db = openDatabase(freshFile(), { now: () => T0 });
-    assert.deepEqual(tables(db), ['api_tokens', 'audit_checkpoint', 'audit_head', 'audit_log', 'cameras', 'events', 'heat_grids', 'line_counts', 'login_failures', 'login_known', 'outbox', 'redaction_boxes', 'review_marks', 'schema_migrations', 'segments', 'sessions', 'setup_tokens', 'unredacted_grants', 'user_cameras', 'users', 'zone_dwell', 'zone_occupancy']);
+    assert.deepEqual(tables(db), ['api_tokens', 'audit_checkpoint', 'audit_head', 'audit_log', 'cameras', 'events', 'heat_grids', 'line_counts', 'login_failures', 'login_known', 'outbox', 'redaction_boxes', 'review_marks', 'runtime_settings', 'schema_migrations', 'segments', 'sessions', 'setup_tokens', 'unredacted_grants', 'user_cameras', 'users', 'zone_dwell', 'zone_occupancy']);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
     assert.equal(db.pragma('busy_timeout', { simple: true }), 5000);

@@ -111,7 +111,8 @@ const APP_PAGES: readonly { readonly route: string; readonly viewer: boolean; re
   { route: 'heatmap', viewer: true, ready: nothing },
   { route: 'cameras', viewer: false, ready: (p) => p.getByText('cam-A').first().waitFor() },
   { route: 'users', viewer: false, ready: (p) => p.locator('li.admin-user').first().waitFor() },
-  { route: 'notifications', viewer: false, ready: nothing },
+  { route: 'notifications', viewer: false, ready: (p) => p.getByRole('button', { name: 'Save notification targets' }).waitFor() },
+  { route: 'settings', viewer: false, ready: (p) => p.getByRole('button', { name: 'Save arming of cam-A' }).waitFor() },
   { route: 'audit', viewer: false, ready: nothing },
   { route: 'system', viewer: false, ready: nothing },
   { route: 'account', viewer: true, ready: nothing },
@@ -212,6 +213,37 @@ test('and none in the states the pages change into: open forms, a selected shape
           await new Promise((resolve) => setTimeout(resolve, 300));
           return (await toast.count()) > 0;
         }, 30_000, 'an alarm toast');
+      },
+    },
+    {
+      name: 'admin #/notifications, every target open, a webhook added and a refused save',
+      who: 'admin',
+      route: 'notifications',
+      ready: (p) => p.getByRole('button', { name: 'Save notification targets' }).waitFor(),
+      act: async (p) => {
+        await p.getByLabel('Publish to an MQTT broker').check();
+        // Credentials in the broker URL: the server refuses the save, and the page says why.
+        await p.getByLabel(/^Broker URL/).fill('mqtt://nvr:pw@127.0.0.1:1883');
+        await p.getByLabel('Send alarm emails').check();
+        await p.getByLabel('SMTP server').fill('127.0.0.1');
+        await p.getByLabel('From', { exact: true }).fill('nvr@example.org');
+        await p.getByLabel('To (comma-separated)').fill('guard@example.org');
+        await p.getByRole('button', { name: 'Add a webhook' }).click();
+        await p.getByLabel(/^Name/).fill('door');
+        await p.getByLabel(/^URL/).fill('http://127.0.0.1:9/hook');
+        await p.getByLabel(/^Signing secret/).fill('a-secret-of-16-chars-or-more');
+        await p.getByRole('button', { name: 'Save notification targets' }).click();
+        await p.getByRole('alert').first().waitFor();
+      },
+    },
+    {
+      name: 'admin #/settings, an arming window on plaza',
+      who: 'admin',
+      route: 'settings',
+      ready: (p) => p.getByRole('button', { name: 'Save arming of cam-A' }).waitFor(),
+      act: async (p) => {
+        await p.getByRole('group', { name: 'plaza' }).getByLabel('Always armed').uncheck();
+        await p.getByRole('button', { name: 'Add a window to plaza' }).waitFor();
       },
     },
     { name: 'viewer #/cameras (for administrators)', who: 'viewer', route: 'cameras', ready: (p) => p.getByRole('alert').waitFor(), act: nothing },
@@ -324,6 +356,8 @@ for (const [who, route, ready] of [
   ['admin', 'counts', nothing],
   ['admin', 'cameras', APP_PAGES[5]!.ready],
   ['admin', 'editor/A', (p: Page) => p.getByRole('button', { name: 'Zone plaza' }).waitFor()],
+  ['admin', 'notifications', APP_PAGES[7]!.ready],
+  ['admin', 'settings', APP_PAGES[8]!.ready],
 ] as const) {
   test(`Tab reaches every control of #/${route} in the order of the page`, { timeout: 60_000 }, async () => {
     const page = await open(who, route, ready);

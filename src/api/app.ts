@@ -41,6 +41,7 @@ import { recordingRoutes } from './routes/recordings.ts';
 import { setupPageRoutes } from './routes/setup-page.ts';
 import { webAppRoutes } from './routes/web-app.ts';
 import { setupRoutes } from './routes/setup.ts';
+import { settingsRoutes } from './routes/settings.ts';
 import { subjectExportRoutes } from './routes/subject-export.ts';
 import { systemRoutes } from './routes/system.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -179,6 +180,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
   tokenRoutes(app, ctx);
   auditRoutes(app, ctx);
   systemRoutes(app, ctx, options.version ?? packageVersion());
+  settingsRoutes(app, ctx);
   wsRoutes(app, ctx);
   metricsRoutes(app, metrics);
 

@@ -14,6 +14,7 @@ import type { EventStore } from '../store/event-store.ts';
 import type { Outbox } from '../store/outbox.ts';
 import type { ReviewMarkStore } from '../store/review-marks.ts';
 import type { SessionStore } from '../store/sessions.ts';
+import type { SettingsService } from '../settings/runtime-settings.ts';
 import type { SetupTokenStore } from '../store/setup-tokens.ts';
 import type { UnredactedAccess } from '../store/unredacted-access.ts';
 import type { UserStore } from '../store/users.ts';
@@ -37,6 +38,8 @@ export interface ApiDeps {
   readonly reviewMarks: ReviewMarkStore;
   readonly bus: Bus;
   readonly cameras: CameraService;
+  /** The runtime settings (notification targets, retention, object filters) the app writes over the configuration file; without it the settings routes do not exist. */
+  readonly settings?: SettingsService;
   readonly recordings: RecordingService;
   /** The clock, epoch ms. */
   readonly now: () => number;

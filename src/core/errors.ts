@@ -49,6 +49,7 @@ export const ERROR_CODES = {
   PLAYBACK_FAILED: { status: 500, doc: 'ffmpeg could not stream the recorded segments for playback (or a preview picture); the message holds its last error lines.' },
   SUBJECT_NOT_FOUND: { status: 422, doc: 'A subject-access export cannot tell whom to leave visible: the event names no tracked person (no track or no box), or no person tracked in its clip matches the event\'s person.' },
   EXPORT_TOO_LONG: { status: 400, doc: 'The requested export range is longer than the export limit (default 24 hours).' },
+  SETTINGS_INVALID: { status: 400, doc: 'A change of the runtime settings (notification targets, retention, object filters) is invalid: a field out of range, a new webhook without a secret, a test of a target that is not set; the message names each field.' },
   NOTIFY_FAILED: { status: 502, doc: 'A notification (MQTT, webhook, email) could not be delivered; it stays queued and is retried with backoff.' },
   AUTH_REQUIRED: { status: 401, doc: 'The route needs a signed-in session or an API token, and the request had neither (or an expired one).' },
   FORBIDDEN: { status: 403, doc: 'The signed-in user or token lacks the role, scope or camera permission the route needs.' },

@@ -7,8 +7,9 @@
  * loitering, crowd) has severity `alarm`; the others are `detection`s.
  */
 
-/** The event types that are alarms; the others (crossings, entrances, exits) are detections. */
-export const ALARM_EVENT_TYPES: readonly string[] = ['intrusion', 'loitering', 'crowd'];
+import { ALARM_EVENT_TYPES } from './rules/types.ts';
+
+const ALARMS: readonly string[] = ALARM_EVENT_TYPES;
 
 /** Most events one request marks reviewed. */
 export const MAX_REVIEW_MARKS = 1000;
@@ -69,7 +70,7 @@ export function activeFrom(e: ReviewEventInput): number {
 
 /** True when the event type is an alarm. */
 export function isAlarmType(type: string): boolean {
-  return ALARM_EVENT_TYPES.includes(type);
+  return ALARMS.includes(type);
 }
 
 const byStart = (a: ReviewEventInput, b: ReviewEventInput): number => a.startTime - b.startTime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

@@ -25,6 +25,7 @@ import type { LiveStream } from '../media/live-stream.ts';
 import type { Camera, EventStore } from '../store/event-store.ts';
 import type { RedactionBoxFrame, RedactionBoxStore } from '../store/redaction-boxes.ts';
 import type { JsonObject } from '../core/json.ts';
+import type { ObjectFilters } from '../core/object-filter.ts';
 import { cameraUrlProblem, credentialsRequired, credentialsWouldMove } from './camera-url.ts';
 import { LiveCamera } from './live-camera.ts';
 
@@ -62,6 +63,8 @@ export interface CameraManagerOptions {
   readonly recorder?: RecorderFactory;
   /** IANA time zone of arming schedules; default the machine's. */
   readonly timeZone?: string | undefined;
+  /** The server-wide object filters, read by every running camera on each detected frame, so a change applies without restarting a camera. */
+  readonly objectFilters?: () => ObjectFilters;
   readonly onProblem?: (message: string) => void;
   /** Called after cameras were added, changed or removed (MQTT discovery follows it). */
   readonly onChange?: () => void;
@@ -294,6 +297,7 @@ export class CameraManager implements CameraService {
       bus: describedBus(this.o.bus, describe),
       dataDir: this.o.dataDir,
       timeZone: this.o.timeZone,
+      ...(this.o.objectFilters && { objectFilters: this.o.objectFilters }),
       recording: () => this.running.get(cam.id)?.recorder?.isRecording() ?? false,
       ...(this.o.onProblem && { onProblem: (m: string) => this.o.onProblem?.(describe(m)) }),
       ...(this.o.now && { now: this.o.now }),

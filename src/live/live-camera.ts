@@ -30,6 +30,7 @@ import { probe } from '../ingest/probe.ts';
 import { redactUrl } from '../ingest/redact-url.ts';
 import { isArmedAt } from '../events/local-time.ts';
 import { FrameLoop } from '../pipeline/frame-loop.ts';
+import type { ObjectFilters } from '../core/object-filter.ts';
 import type { EventStore, NewEvent } from '../store/event-store.ts';
 import type { RedactionBoxFrame, RedactionBoxStore } from '../store/redaction-boxes.ts';
 import { fromUnitRects, frameRects, RedactionTimeline, toUnitRects, type UnitRect } from '../core/redaction.ts';
@@ -66,6 +67,8 @@ export interface LiveCameraOptions {
   readonly dataDir: string;
   /** IANA time zone of the arming schedules; default the machine's. */
   readonly timeZone?: string | undefined;
+  /** The server-wide object filters, read on every detected frame (the camera's own apply too, the stricter winning). Default none. */
+  readonly objectFilters?: () => ObjectFilters;
   /** Whether the recorder of this camera is writing now. Default never. */
   readonly recording?: () => boolean;
   /** Reports a problem that the camera survives (a store write that failed, a snapshot not written). */
@@ -260,6 +263,7 @@ export class LiveCamera {
       analysedFps: fps,
       // One frame at a time: the source keeps only its newest frames while the detector is busy, so the camera never lags.
       maxInFlight: 1,
+      ...(o.objectFilters && { objectFilters: o.objectFilters }),
       beforeDetect: (frame) => {
         const receivedAt = this.now();
         arrivals.set(frame.index, receivedAt);

@@ -170,6 +170,46 @@ export function startNotifications(options: StartNotificationsOptions): Notifica
   };
 }
 
+/** Notifications whose targets can be replaced while the server runs. */
+export interface ReconfigurableNotifications extends Notifications {
+  /**
+   * Replaces the targets: the running notifiers stop (deliveries in flight stay queued) and new
+   * ones start from `config`, announced with the cameras last announced. Items queued for a target
+   * that is gone are given up as undeliverable.
+   */
+  reconfigure(config: NotificationsConfig): Promise<void>;
+}
+
+/** Starts notifications that {@link ReconfigurableNotifications.reconfigure} can rebuild; see {@link startNotifications}. */
+export function startReconfigurableNotifications(options: StartNotificationsOptions): ReconfigurableNotifications {
+  let current = startNotifications(options);
+  let announced: readonly AnnouncedCamera[] | null = null;
+  let switching: Promise<void> = Promise.resolve();
+  let stopped = false;
+  return {
+    announce: (cameras) => {
+      announced = cameras;
+      current.announce(cameras);
+    },
+    mqttConnected: () => current.mqttConnected(),
+    pending: () => current.pending(),
+    reconfigure: (config) => {
+      switching = switching.then(async () => {
+        if (stopped) return;
+        await current.stop();
+        current = startNotifications({ ...options, config });
+        if (announced !== null) current.announce(announced);
+      });
+      return switching;
+    },
+    stop: async () => {
+      stopped = true;
+      await switching.catch(() => undefined);
+      await current.stop();
+    },
+  };
+}
+
 function reportToLog(r: DispatchReport, log: NotifyLog): void {
   if (r.outcome === 'failed' && r.item.attempts === 0) {
     log('warn', `notification ${r.item.id} (${r.item.channel}) failed, retrying with backoff: ${r.error}`);

@@ -17,3 +17,36 @@ test('motionSteps: frames of motion between two analysed frames', async (t) => {
   ];
   for (const c of cases) await t.test(c.name, () => assert.ok(Math.abs(motionSteps(c.seconds, c.fps) - c.want) < 1e-9, `${motionSteps(c.seconds, c.fps)} is not ${c.want}`));
 });
+
+test('object filters: the camera\'s own and the server-wide ones (read on every frame) drop detections before tracking', async () => {
+  const { FrameLoop } = await import('./frame-loop.ts');
+  const { analyticsConfigSchema } = await import('../config/schema/root.ts');
+  type Filters = import('../core/object-filter.ts').ObjectFilters;
+  // Source and model input the same size, so boxes come back as the pool gives them.
+  const size = { width: 100, height: 100 };
+  const raw = [
+    { class: 'person' as const, score: 0.9, box: { x: 0, y: 0, w: 20, h: 20 } },
+    { class: 'person' as const, score: 0.4, box: { x: 50, y: 50, w: 20, h: 20 } },
+    { class: 'car' as const, score: 0.9, box: { x: 0, y: 60, w: 5, h: 5 } },
+  ];
+  const pool = {
+    traits: { name: 'fixed', inputWidth: 100, inputHeight: 100, classes: ['person', 'car'] as const },
+    size: 1,
+    pending: () => 0,
+    detect: () => Promise.resolve({ detections: raw.map((d) => ({ ...d })), ms: 1 }),
+    close: () => Promise.resolve(),
+  };
+  let serverWide: Filters = {};
+  const config = analyticsConfigSchema.parse({ detect: { motion: { enabled: false }, filters: { car: { minArea: 0.01 } } } });
+  const loop = new FrameLoop({ config, pool, sourceSize: size, analysedFps: 5, objectFilters: () => serverWide });
+  async function* frames(): AsyncGenerator<import('../ingest/frame-source.ts').Frame> {
+    for (let i = 1; i <= 3; i++) yield { index: i, time: i / 5, width: 100, height: 100, data: new Uint8Array(100 * 100 * 3) };
+  }
+  const seen: string[][] = [];
+  for await (const r of loop.run(frames())) {
+    seen.push(r.detections.map((d) => `${d.class}@${d.score}`));
+    // From the second frame on, people under 0.5 are dropped server-wide.
+    serverWide = { person: { minScore: 0.5 } };
+  }
+  assert.deepEqual(seen, [['person@0.9', 'person@0.4'], ['person@0.9'], ['person@0.9']]);
+});

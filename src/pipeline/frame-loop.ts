@@ -10,7 +10,8 @@
  * - Detector errors: a frame whose detection fails is reported and tracked with the previous
  *   detections, so tracker and rules keep their time; {@link MAX_CONSECUTIVE_DETECTOR_ERRORS}
  *   failures in a row end the loop with DETECTOR_FAILED (a broken model, not a bad frame).
- * - Boxes: detections are mapped to source pixels (empty ones dropped) and tracked as they are;
+ * - Boxes: detections are mapped to source pixels (empty ones dropped), filtered per class (the
+ *   object filters' minimum score and size) and tracked as they are;
  *   the rules see the tracker's boxes (a foot point may lie just outside the picture); the tracks
  *   reported (track rows, the live overlay, object counts) are clipped to the picture, and those
  *   with no area left are left out.
@@ -24,6 +25,7 @@ import { resolveDetectOptions } from '../detect/detect-options.ts';
 import type { Detection, Track } from '../core/detection.ts';
 import { SightlineError } from '../core/errors.ts';
 import type { Box } from '../core/geometry.ts';
+import { filterDetections, strictestFilters, type ObjectFilters } from '../core/object-filter.ts';
 import { createRuleState, finishRules, stepRules, type Occupancy, type RuleState } from '../core/rules/engine.ts';
 import type { HeatGrid } from '../core/rules/heat-grid.ts';
 import type { RuleEvent, RuleSet } from '../core/rules/types.ts';
@@ -49,6 +51,11 @@ export interface FrameLoopOptions {
   readonly maxInFlight?: number;
   /** Called with each frame before its pixels move to a detector worker (a live camera keeps a copy for snapshots). */
   readonly beforeDetect?: (frame: Frame) => void;
+  /**
+   * The server-wide object filters, read on every detected frame so that a change applies at once;
+   * the camera's own `detect.filters` apply too, the stricter of the two winning. Default none.
+   */
+  readonly objectFilters?: () => ObjectFilters;
   /** Called when the detection of a frame failed and the frame was tracked with the previous detections. */
   readonly onDetectorError?: (frame: { readonly index: number; readonly time: number }, error: unknown) => void;
 }
@@ -193,6 +200,13 @@ export class FrameLoop {
     return { ...at, events: done.events };
   }
 
+  #filtered(detections: readonly Detection[]): readonly Detection[] {
+    const own = this.#o.config.detect.filters;
+    const filters = this.#o.objectFilters === undefined ? own : strictestFilters(own, this.#o.objectFilters());
+    const { width, height } = this.#o.sourceSize;
+    return filterDetections(detections, filters, width * height);
+  }
+
   async #step(p: Pending): Promise<FrameResult> {
     let detections = this.#previous;
     let detected = false;
@@ -200,7 +214,7 @@ export class FrameLoop {
     if (p.job) {
       try {
         const r = await p.job;
-        detections = toDetections(r.detections, this.#geometry);
+        detections = this.#filtered(toDetections(r.detections, this.#geometry));
         this.#previous = detections;
         detected = true;
         inferenceMs = r.ms;

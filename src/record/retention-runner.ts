@@ -159,6 +159,12 @@ export class RetentionRunner {
     return this.#running;
   }
 
+  /** The limits changed (an admin set new ones): runs now, deleting old records too, without waiting for their interval. */
+  limitsChanged(): Promise<RetentionReport> {
+    this.#recordsDueAt = -Infinity;
+    return this.runNow();
+  }
+
   #tick(): void {
     void this.runNow().then((report) => {
       this.#o.onRun?.(report);

@@ -19,7 +19,9 @@ import { createDetectorPool, defaultWorkerCount, type DetectorPool } from '../de
 import { createClipRedactor } from '../pipeline/redact-clip.ts';
 import { InProcessBus } from '../events/bus.ts';
 import { CameraManager, type RecorderFactory } from '../live/camera-manager.ts';
-import { startNotifications, type Notifications, type StartNotificationsOptions } from '../notify/notifications.ts';
+import { startReconfigurableNotifications, type NotificationsConfig, type ReconfigurableNotifications, type StartNotificationsOptions } from '../notify/notifications.ts';
+import type { NotificationSettings } from '../config/schema/settings.ts';
+import { RuntimeSettings } from '../settings/runtime-settings.ts';
 import type { AnnouncedCamera } from '../notify/mqtt-topics.ts';
 import type { CameraView } from '../live/camera-service.ts';
 import { eventKeepFromStore } from '../record/event-keep.ts';
@@ -149,8 +151,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       cleanups.push(() => stream.stop());
     }
 
-    const notifications: Notifications = startNotifications({
-      config,
+    // What the app changed over the configuration file: notification targets, retention, object filters.
+    const settings = new RuntimeSettings({ config, store: stores.settings, secrets, now, onProblem: (m) => log('warn', m) });
+    const notifications: ReconfigurableNotifications = startReconfigurableNotifications({
+      config: notifyConfig(settings.notifications()),
       outbox: stores.outbox,
       bus,
       dataDir,
@@ -160,6 +164,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       ...(options.onMqttDelivered && { onMqttDelivered: options.onMqttDelivered }),
     });
     cleanups.push(() => notifications.stop());
+    // Targets changed in the app: the notifiers are rebuilt at once (what is queued stays queued).
+    settings.onChange('notifications', () => notifications.reconfigure(notifyConfig(settings.notifications())));
     let cameraModes: { id: string; record: CameraView['record'] }[] = [];
     const onCamerasChanged = async (): Promise<void> => {
       const list = await cameras.list();
@@ -176,6 +182,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       redactionBoxes: stores.redactionBoxes,
       ...(faces && { faces }),
       timeZone: config.timezone,
+      objectFilters: () => settings.objectFilters(),
       onProblem: (m) => log('warn', m),
       onChange: () => void onCamerasChanged().catch((e: unknown) => log('error', `camera change: ${e instanceof Error ? e.message : String(e)}`)),
       now,
@@ -183,7 +190,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const retention = new RetentionRunner({
       dataDir,
       index,
-      limits: () => ({ ...config.recording, ...config.retention }),
+      limits: () => ({ ...config.recording, ...settings.retention() }),
       records: { events: store, audit, grants: stores.unredactedGrants },
       redactionBoxes: stores.redactionBoxes,
       keep: eventKeepFromStore(store, () => cameraModes),
@@ -193,6 +200,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await onCamerasChanged();
     cleanups.push(() => cameras.stop());
     retention.start();
+    // New limits apply at once: a run now, deleting old records too.
+    settings.onChange('retention', () => void retention.limitsChanged());
     cleanups.push(() => retention.stop());
     cleanups.push(() => rm(path.join(dataDir, 'exports'), { recursive: true, force: true }));
 
@@ -226,6 +235,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         reviewMarks: stores.reviewMarks,
         bus,
         cameras,
+        settings,
         recordings,
         now,
         showVideo,
@@ -282,6 +292,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await closeAll();
     throw error;
   }
+}
+
+/** The notifiers' configuration of the targets in force. */
+function notifyConfig(n: NotificationSettings): NotificationsConfig {
+  return { mqtt: n.mqtt ?? undefined, webhooks: n.webhooks, smtp: n.smtp ?? undefined };
 }
 
 /** What MQTT discovery announces of a camera: its lines, zone alarms and counted classes. */

@@ -235,6 +235,22 @@ CREATE TABLE review_marks (
 CREATE INDEX review_marks_by_event ON review_marks (event_id);
 `;
 
+/**
+ * SQL of migration 13: the runtime settings, one row per section, that the app writes over the
+ * configuration file (notification targets, retention, object filters). `value` holds what may be
+ * shown; `sealed` the section's secrets (passwords, webhook secrets), sealed by the secret box, never
+ * in clear.
+ */
+export const SCHEMA_V13 = `
+CREATE TABLE runtime_settings (
+  section    TEXT PRIMARY KEY CHECK (section IN ('notifications', 'retention', 'objectFilters')),
+  value      TEXT NOT NULL CHECK (json_valid(value) AND json_type(value) = 'object'),  -- the section, secrets left out
+  sealed     BLOB,                               -- the section's secrets as JSON, sealed (AES-256-GCM); null when none
+  updated_at INTEGER NOT NULL,                   -- epoch ms
+  updated_by TEXT NOT NULL                       -- the actor, as in the audit log
+) STRICT, WITHOUT ROWID;
+`;
+
 /** Every migration this version of Sightline knows, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'cameras, events, counts, heat grids, users, audit log', up: SCHEMA_V1 },
@@ -249,6 +265,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'camera purposes with the analytics they allow, audit entries by time', up: SCHEMA_V10 },
   { version: 11, name: 'zone dwell per minute from the zone exits', up: SCHEMA_V11 },
   { version: 12, name: 'review marks per user and event', up: SCHEMA_V12 },
+  { version: 13, name: 'runtime settings written over the configuration file', up: SCHEMA_V13 },
 ];
 
 /** What `applyMigrations` did. */

@@ -14,6 +14,8 @@ import type { ReviewMarkStore } from './review-marks.ts';
 import type { SegmentIndex } from './segment-index.ts';
 import type { SessionStore } from './sessions.ts';
 import type { SetupTokenStore } from './setup-tokens.ts';
+import type { SettingsStore } from './settings.ts';
+import { SqliteSettingsStore } from './sqlite-settings.ts';
 import { SqliteApiTokenStore } from './sqlite-api-tokens.ts';
 import { SqliteAuditLog, verifyAuditLog } from './sqlite-audit-log.ts';
 import { SqliteEventStore } from './sqlite-event-store.ts';
@@ -46,6 +48,8 @@ export interface Stores {
   readonly unredactedGrants: UnredactedGrantStore;
   /** What each user has marked as reviewed. */
   readonly reviewMarks: ReviewMarkStore;
+  /** The settings the app writes over the configuration file. */
+  readonly settings: SettingsStore;
   /** Closes the store; later calls fail. */
   close(): Promise<void>;
 }
@@ -82,6 +86,7 @@ export function openSqliteStores(file: string, options: SqliteStoresOptions): St
       redactionBoxes: new SqliteRedactionBoxes(db),
       unredactedGrants: new SqliteUnredactedGrantStore(db),
       reviewMarks: new SqliteReviewMarks(db),
+      settings: new SqliteSettingsStore(db),
       close: () => events.close(),
     };
   } catch (error) {

@@ -13,14 +13,25 @@ import type { ApiApp } from '../fastify-types.ts';
 import { notificationsSchema, systemSchema } from '../schemas/answers.ts';
 import { noQuery, responses } from '../schemas/common.ts';
 
-/** The notification targets of a configuration, with every secret left out. */
-export function notificationTargets(config: ServerConfig, outboxPending: number): z.infer<typeof notificationsSchema> {
+/** The notification targets in force (of the configuration, or as the app set them), with every secret left out. */
+export function notificationTargets(config: Pick<ServerConfig, 'mqtt' | 'webhooks' | 'smtp'>, outboxPending: number): z.infer<typeof notificationsSchema> {
   const { mqtt, smtp } = config;
   return {
     mqtt: mqtt === undefined ? null : { url: redactUrl(mqtt.url), prefix: mqtt.prefix, hasCredentials: mqtt.username !== undefined || mqtt.password !== undefined },
     webhooks: config.webhooks.map((w) => ({ name: w.name, url: redactUrl(w.url), types: w.types ?? null, cameras: w.cameras ?? null })),
     smtp: smtp === undefined ? null : { host: smtp.host, port: smtp.port, secure: smtp.secure, from: smtp.from, to: smtp.to, types: smtp.types },
     outboxPending,
+  };
+}
+
+/** The notification targets in force: the app's, else the configuration file's. */
+function inForce(ctx: ApiContext, config: ServerConfig): Pick<ServerConfig, 'mqtt' | 'webhooks' | 'smtp'> {
+  const view = ctx.deps.settings?.view().notifications;
+  if (view === undefined) return config;
+  return {
+    mqtt: view.mqtt === null ? undefined : { ...view.mqtt, ...(view.mqtt.hasPassword && { password: '' }) },
+    webhooks: view.webhooks.map((w) => ({ ...w, secret: '' })),
+    smtp: view.smtp ?? undefined,
   };
 }
 
@@ -52,7 +63,7 @@ export function systemRoutes(app: ApiApp, ctx: ApiContext, version: string): voi
         detector: { backend: config.detect.backend, workers: ctx.deps.detector?.().workers ?? config.detect.workers ?? cpus, running: ctx.deps.detector?.().name ?? null, pending: ctx.deps.detector?.().pending ?? null },
         recordings: await ctx.deps.recordings.usage(),
         cameras: (await ctx.deps.cameras.list()).map((c) => ({ id: c.id, name: c.name, enabled: c.enabled, health: c.health })),
-        notifications: notificationTargets(config, ctx.deps.outbox.undelivered()),
+        notifications: notificationTargets(inForce(ctx, config), ctx.deps.outbox.undelivered()),
       };
     },
   );

@@ -75,7 +75,7 @@ export const notificationsSchema = z
     smtp: z.object({ host: z.string(), port: z.number(), secure: z.boolean(), from: z.string(), to: z.array(z.string()), types: z.array(z.string()) }).nullable(),
     outboxPending: z.number().describe('Notifications not yet delivered.'),
   })
-  .describe('Notification targets from the configuration file, without secrets.');
+  .describe('Notification targets in force (the configuration file\'s, or as set in the app), without secrets.');
 
 /** GET /api/system: the server's status. */
 export const systemSchema = z.object({

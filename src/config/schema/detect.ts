@@ -46,6 +46,26 @@ export const yoloSchema = z
   .strict()
   .describe('A user-supplied YOLO-format ONNX model, used when `backend` is `yolo`; frames are letterboxed into its input.');
 
+/** What a detection of one class must reach to be tracked. */
+export const objectFilterSchema = z
+  .object({
+    minScore: z.number().min(0).max(1).optional().describe('Detections of this class scoring below this (0..1) are dropped before tracking.'),
+    minArea: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe('Detections of this class whose box covers less than this fraction (0..1) of the picture are dropped before tracking: 0.001 is 0.1%, about 30×30 pixels of 1280×720.'),
+  })
+  .strict()
+  .describe('The smallest score and box size a detection of one class must have to be tracked.');
+
+/** Object filters per class: classes not listed keep every detection. */
+export const objectFiltersSchema = z
+  .partialRecord(z.enum(OBJECT_CLASSES), objectFilterSchema)
+  .default({})
+  .describe('Per-class object filters (minimum score and size), e.g. `person: { minScore: 0.5, minArea: 0.001 }`; classes not listed keep every detection. The server-wide filters (top-level `detect.filters`, or the app\'s Settings) and a camera\'s own both apply: the stricter wins.');
+
 /** Object detection settings. */
 export const detectSchema = z
   .object({
@@ -88,6 +108,7 @@ export const detectSchema = z
       .default('letterbox')
       .describe('How frames are fitted into the model input: `stretch` scales each axis, `letterbox` keeps the aspect ratio and pads.'),
     motion: motionSchema.prefault({}),
+    filters: objectFiltersSchema,
   })
   .strict()
   .describe('Object detection: model backend, worker threads, thresholds and motion gating.');

@@ -31,6 +31,7 @@ import { errorSchema, noContent } from '../../../src/api/schemas/common.ts';
 import { countRowsSchema, eventPageSchema, heatGridSchema } from '../../../src/api/schemas/event.ts';
 import { reviewMarkResultSchema, reviewPageSchema } from '../../../src/api/schemas/review.ts';
 import { busMessageSchema, liveStreamMessageSchema } from '../../../src/api/schemas/live.ts';
+import { settingsTestResultSchema, settingsUpdateSchema, settingsViewSchema } from '../../../src/api/schemas/settings.ts';
 import { unredactedGrantListSchema, unredactedGrantSchema } from '../../../src/api/schemas/unredacted.ts';
 import { apiTokenSchema, userWithCamerasSchema } from '../../../src/api/schemas/user-view.ts';
 import { lineSchema, zoneSchema } from '../../../src/config/schema/rules.ts';
@@ -69,6 +70,12 @@ export const responses = {
   audit: auditEntriesSchema,
   auditVerify: auditVerifySchema,
   system: systemSchema,
+  settings: settingsViewSchema,
+  setNotifications: settingsUpdateSchema,
+  setRetention: settingsUpdateSchema,
+  setObjectFilters: settingsUpdateSchema,
+  resetSettings: settingsUpdateSchema,
+  testNotification: settingsTestResultSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** The name of a response schema (the same as its endpoint's). */

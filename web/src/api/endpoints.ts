@@ -58,6 +58,12 @@ export const api = {
   audit: endpoint('GET', '/api/audit', 'audit'),
   auditVerify: endpoint('GET', '/api/audit/verify', 'auditVerify'),
   system: endpoint('GET', '/api/system', 'system'),
+  settings: endpoint('GET', '/api/settings', 'settings'),
+  setNotifications: endpoint('PUT', '/api/settings/notifications', 'setNotifications'),
+  setRetention: endpoint('PUT', '/api/settings/retention', 'setRetention'),
+  setObjectFilters: endpoint('PUT', '/api/settings/object-filters', 'setObjectFilters'),
+  resetSettings: endpoint('DELETE', '/api/settings/:section', 'resetSettings'),
+  testNotification: endpoint('POST', '/api/settings/notifications/test', 'testNotification'),
 } as const satisfies { readonly [K in ResponseName]: Endpoint<string, K> };
 
 /** The name of an endpoint. */

@@ -3,6 +3,7 @@ import { accountPage } from './account.tsx';
 import { adminAuditPage } from './admin-audit.tsx';
 import { adminCamerasPage } from './admin-cameras.tsx';
 import { adminNotificationsPage } from './admin-notifications.tsx';
+import { adminSettingsPage } from './admin-settings.tsx';
 import { adminSystemPage } from './admin-system.tsx';
 import { adminUsersPage } from './admin-users.tsx';
 import { countsPage } from './counts.tsx';
@@ -22,6 +23,7 @@ export const PAGES: readonly PageEntry[] = [
   adminCamerasPage,
   adminUsersPage,
   adminNotificationsPage,
+  adminSettingsPage,
   adminAuditPage,
   adminSystemPage,
   accountPage,

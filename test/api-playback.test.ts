@@ -7,33 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { segmentPath } from '../src/record/segment-paths.ts';
-import { DEMO_CLIP } from '../src/server/demo.ts';
-import { createHarness, T0, type Harness } from './fixtures/api-harness.ts';
+import { createHarness, T0 } from './fixtures/api-harness.ts';
+import { seedSegments, SEGMENT_S } from './fixtures/segments.ts';
 
-const SEG_S = 4;
-
-/** Cuts 12 s of the demo clip into three 4 s segments of camera A: the first two back to back from `start`, the third after a 6 s gap. */
-function seedSegments(h: Harness, start: number): { start: number; gapStart: number; gapEnd: number; end: number } {
-  const tmp = path.join(h.dir, 'cut');
-  mkdirSync(tmp, { recursive: true });
-  execFileSync('ffmpeg', ['-v', 'error', '-i', DEMO_CLIP, '-t', String(3 * SEG_S), '-map', '0:v:0', '-c', 'copy', '-f', 'segment', '-segment_time', String(SEG_S), '-segment_format', 'mpegts', '-reset_timestamps', '1', path.join(tmp, '%03d.ts')]);
-  const cut = readdirSync(tmp).sort();
-  assert.ok(cut.length >= 3, `ffmpeg cut ${cut.length} segments`);
-  const starts = [start, start + SEG_S * 1000, start + 3 * SEG_S * 1000 + 6000 - SEG_S * 1000];
-  starts.forEach((s, i) => {
-    const rel = segmentPath('A', s);
-    mkdirSync(path.dirname(path.join(h.dir, rel)), { recursive: true });
-    renameSync(path.join(tmp, cut[i]!), path.join(h.dir, rel));
-    const seconds = Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', path.join(h.dir, rel)], { encoding: 'utf8' }).trim());
-    h.local!.index.add({ cameraId: 'A', path: rel, startTime: s, endTime: s + Math.round(seconds * 1000), bytes: statSync(path.join(h.dir, rel)).size });
-  });
-  const segs = h.local!.index.ofCamera('A');
-  return { start, gapStart: segs[1]!.endTime, gapEnd: segs[2]!.startTime, end: segs[2]!.endTime };
-}
+const SEG_S = SEGMENT_S;
 
 /** Top-level MP4 boxes of a buffer, by type. */
 function boxes(mp4: Buffer): string[] {

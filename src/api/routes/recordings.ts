@@ -16,6 +16,7 @@ import { actorOf, callerKey, canSeeCamera, seesAllCameras } from '../auth/princi
 import { auditRequest, auditView, ViewThrottle, VIEW_AUDIT_MS, type ApiContext } from '../context.ts';
 import type { ApiApp } from '../fastify-types.ts';
 import { eraseRequestSchema, erasureSchema } from '../schemas/answers.ts';
+import { exportListSchema, timelineSchema } from '../schemas/recordings.ts';
 import { binary, epochMsParam, errorSchema, idParam, noQuery, rangeQuery, responses } from '../schemas/common.ts';
 import { ALARM_EVENT_TYPES } from '../../core/rules/types.ts';
 import { removeTemporary, showToCaller } from '../show-video.ts';
@@ -27,24 +28,6 @@ const SPAN_GAP_MS = 2000;
 /** The longest range the timeline draws at once (a week and a bit), ms. */
 const MAX_TIMELINE_MS = 8 * 24 * 3_600_000;
 const ALARMS: ReadonlySet<string> = new Set(ALARM_EVENT_TYPES);
-
-const timelineSchema = z.object({
-  from: z.number(),
-  to: z.number(),
-  bucketMs: z.number().describe('Width of one bucket of `marks`, ms; bucket n starts at from + n * bucketMs.'),
-  spans: z.array(z.object({ start: z.number(), end: z.number() })).describe('The stretches recorded, oldest first, clipped to the range; what lies between is a gap.'),
-  marks: z.array(z.object({ bucket: z.number(), alarms: z.number(), detections: z.number() })).describe('Events starting in each bucket that has any: alarms (intrusion, loitering, crowd) and detections (crossings, entrances, exits).'),
-});
-
-const exportEntrySchema = z.object({
-  seq: z.number(),
-  time: z.number(),
-  actor: z.string(),
-  action: z.string(),
-  cameraId: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()),
-  hash: z.string().describe('The hash of the audit entry (GET /api/audit/verify checks the chain).'),
-});
 
 function checkRange(from: number, to: number): void {
   if (to <= from) throw new SightlineError('REQUEST_INVALID', `query.to must be after query.from (got from ${from}, to ${to})`);
@@ -195,7 +178,7 @@ export function recordingRoutes(app: ApiApp, ctx: ApiContext): void {
       schema: {
         summary: 'Exports made (from the audit log): an admin sees everyone\'s, others their own, of the cameras they may see; newest first',
         querystring: z.strictObject({ from: epochMsParam.optional().describe('Exports made at or after, epoch ms; default 30 days ago.'), to: epochMsParam.optional().describe('Exports made before, epoch ms; default now.') }),
-        response: responses(z.object({ exports: z.array(exportEntrySchema) })),
+        response: responses(exportListSchema),
       },
     },
     async (request) => {

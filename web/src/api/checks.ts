@@ -30,6 +30,7 @@ import { cameraViewSchema } from '../../../src/api/schemas/camera.ts';
 import { errorSchema, noContent } from '../../../src/api/schemas/common.ts';
 import { countRowsSchema, eventPageSchema, heatGridSchema } from '../../../src/api/schemas/event.ts';
 import { reviewMarkResultSchema, reviewPageSchema } from '../../../src/api/schemas/review.ts';
+import { exportListSchema, timelineSchema } from '../../../src/api/schemas/recordings.ts';
 import { busMessageSchema, liveStreamMessageSchema } from '../../../src/api/schemas/live.ts';
 import { settingsTestResultSchema, settingsUpdateSchema, settingsViewSchema } from '../../../src/api/schemas/settings.ts';
 import { unredactedGrantListSchema, unredactedGrantSchema } from '../../../src/api/schemas/unredacted.ts';
@@ -56,6 +57,8 @@ export const responses = {
   heatGrid: heatGridSchema,
   events: eventPageSchema,
   review: reviewPageSchema,
+  timeline: timelineSchema,
+  exports: exportListSchema,
   markReviewed: reviewMarkResultSchema,
   requestUnredacted: unredactedGrantSchema,
   unredactedGrants: unredactedGrantListSchema,

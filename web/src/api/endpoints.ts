@@ -44,6 +44,8 @@ export const api = {
   heatGrid: endpoint('GET', '/api/cameras/:id/heatmap', 'heatGrid'),
   events: endpoint('GET', '/api/events', 'events'),
   review: endpoint('GET', '/api/review', 'review'),
+  timeline: endpoint('GET', '/api/cameras/:id/timeline', 'timeline'),
+  exports: endpoint('GET', '/api/exports', 'exports'),
   markReviewed: endpoint('POST', '/api/review/reviewed', 'markReviewed'),
   requestUnredacted: endpoint('POST', '/api/cameras/:id/unredacted', 'requestUnredacted', 201),
   unredactedGrants: endpoint('GET', '/api/unredacted-grants', 'unredactedGrants'),

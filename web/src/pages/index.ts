@@ -11,12 +11,14 @@ import { editorPage } from './editor.tsx';
 import { heatmapPage } from './heatmap.tsx';
 import { livePage } from './live.tsx';
 import type { PageEntry } from './registry.ts';
+import { recordingsPage } from './recordings.tsx';
 import { reviewPage } from './review.tsx';
 
 /** Every page of the app. */
 export const PAGES: readonly PageEntry[] = [
   livePage,
   reviewPage,
+  recordingsPage,
   countsPage,
   heatmapPage,
   editorPage,

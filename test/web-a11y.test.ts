@@ -107,6 +107,7 @@ const APP_PAGES: readonly { readonly route: string; readonly viewer: boolean; re
       await p.locator('.review-detail').first().waitFor();
     },
   },
+  { route: 'recordings?camera=A', viewer: true, ready: (p) => p.waitForFunction(() => performance.getEntriesByName('sightline:timeline-rendered').length > 0) },
   { route: 'counts', viewer: true, ready: nothing },
   { route: 'heatmap', viewer: true, ready: nothing },
   { route: 'cameras', viewer: false, ready: (p) => p.getByText('cam-A').first().waitFor() },
@@ -193,6 +194,24 @@ test('and none in the states the pages change into: open forms, a selected shape
         await p.locator('.review-row input[type="checkbox"]').first().check();
         await p.getByRole('button', { name: 'Mark 1 checked reviewed' }).click();
         await p.locator('li.review-row.reviewed').first().waitFor();
+      },
+    },
+    {
+      name: 'operator #/recordings, the playhead moved from the keyboard, a range marked, a play that finds no video',
+      who: 'operator',
+      route: 'recordings?camera=A',
+      ready: (p) => p.waitForFunction(() => performance.getEntriesByName('sightline:timeline-rendered').length > 0),
+      act: async (p) => {
+        const track = p.locator('[data-timeline-track]');
+        await track.focus();
+        await p.keyboard.press('End');
+        await p.getByRole('button', { name: 'Mark start' }).click();
+        await track.focus();
+        await p.keyboard.press('ArrowLeft');
+        await p.getByRole('button', { name: 'Mark end' }).click();
+        await track.focus();
+        await p.keyboard.press('Enter');
+        await p.locator('.recording-message').filter({ hasText: /recorded|stand-in|video/ }).waitFor();
       },
     },
     {
@@ -349,15 +368,19 @@ async function tabOrder(page: Page, max: number): Promise<string[]> {
   return order;
 }
 
+/** What shows that the page at `route` is ready. */
+const readyOf = (route: string): ((page: Page) => Promise<unknown>) => APP_PAGES.find((p) => p.route === route)!.ready;
+
 for (const [who, route, ready] of [
-  ['admin', 'live/A', APP_PAGES[1]!.ready],
-  ['admin', 'review', APP_PAGES[2]!.ready],
-  ['admin', 'users', APP_PAGES[6]!.ready],
+  ['admin', 'live/A', readyOf('live/A')],
+  ['admin', 'review', readyOf('review')],
+  ['admin', 'recordings?camera=A', readyOf('recordings?camera=A')],
+  ['admin', 'users', readyOf('users')],
   ['admin', 'counts', nothing],
-  ['admin', 'cameras', APP_PAGES[5]!.ready],
+  ['admin', 'cameras', readyOf('cameras')],
   ['admin', 'editor/A', (p: Page) => p.getByRole('button', { name: 'Zone plaza' }).waitFor()],
-  ['admin', 'notifications', APP_PAGES[7]!.ready],
-  ['admin', 'settings', APP_PAGES[8]!.ready],
+  ['admin', 'notifications', readyOf('notifications')],
+  ['admin', 'settings', readyOf('settings')],
 ] as const) {
   test(`Tab reaches every control of #/${route} in the order of the page`, { timeout: 60_000 }, async () => {
     const page = await open(who, route, ready);

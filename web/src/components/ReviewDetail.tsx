@@ -7,6 +7,7 @@
 import type { ReactNode } from 'react';
 import { itemDuration, type ReviewItem } from '../../../src/core/review-items.ts';
 import type { SightlineEvent, User } from '../api/types.ts';
+import { href } from '../router.ts';
 import { formatTime } from './ChartCameraPicker.tsx';
 import { MarkedSnapshot } from './MarkedSnapshot.tsx';
 import { clipRangeOf, ReviewClip } from './ReviewClip.tsx';
@@ -82,13 +83,16 @@ export function ReviewDetail({ item, reviewed, cameraName, frameSize, user, mayE
           </div>
         )}
       </dl>
-      {user.role !== 'viewer' && (
-        <p>
+      <p className="review-detail-links">
+        <a className="link-button" href={href(`/recordings?camera=${encodeURIComponent(item.cameraId)}&t=${item.start}&span=600000`)}>
+          Open in Recordings
+        </a>
+        {user.role !== 'viewer' && (
           <a className="link-button" href={`/api/cameras/${encodeURIComponent(item.cameraId)}/export.mp4?from=${first.from}&to=${last.to}`} download>
             Export clip
           </a>
-        </p>
-      )}
+        )}
+      </p>
       {mayExportSubject && subject !== null && <SubjectExport event={subject} />}
     </article>
   );

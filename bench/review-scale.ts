@@ -600,7 +600,8 @@ async function main(): Promise<void> {
   writeSection(path.join(ROOT, 'BENCHMARKS.md'), 'Review at scale', body);
   console.log(body);
   if (process.argv.includes('--keep') || reuse !== null) log(`data directory kept: ${dataDir}`);
-  else rmSync(work, { recursive: true, force: true });
+  // A reused data directory lies elsewhere: the work folder holds nothing then.
+  if (reuse !== null || !process.argv.includes('--keep')) rmSync(work, { recursive: true, force: true });
 }
 
 await main();

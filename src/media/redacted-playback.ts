@@ -12,6 +12,7 @@ import { SightlineError } from '../core/errors.ts';
 import { RECORDING_CLOCK_SLACK_S, redactPicture, type RedactionBoxFrame, type RedactionTimeline } from '../core/redaction.ts';
 import { parseShowinfo, RawFrameSplitter } from '../ingest/ffmpeg-args.ts';
 import { spawnTied } from '../ingest/spawn-tied.ts';
+import { drainOrClose } from './drain-or-close.ts';
 import { avcCodecString } from './mp4-boxes.ts';
 import { liveDecoderArgs, liveEncoderArgs } from './redacted-live.ts';
 import { boxesAt, NEAR_MS, timelineOf } from './redaction-times.ts';
@@ -130,11 +131,7 @@ export async function redactPlayback(item: PlaybackItem, options: PlaybackRedact
         redactPicture(data, frame.width, frame.height, 3, boxesAt(timeline, at, frame.width, frame.height, RECORDING_CLOCK_SLACK_S));
         encoder ??= startEncoder(frame.width, frame.height);
         if (!encoder.stdin!.write(data)) {
-          const e = encoder;
-          await new Promise<void>((resolve) => {
-            e.stdin!.once('drain', resolve);
-            e.once('close', resolve);
-          });
+          await drainOrClose(encoder.stdin!, encoder);
         }
       }
       if (decoded && queue.length === 0 && !finished) {

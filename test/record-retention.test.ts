@@ -311,3 +311,41 @@ test('the snapshot of an event whose file retention deleted answers a clean 404;
   assert.equal(event.statusCode, 200, 'the event outlives its snapshot');
   assert.equal(event.json<{ snapshotPath: string | null }>().snapshotPath, rel);
 });
+
+test('with more segments than a page, retention reads the oldest end only: age and quota as if it read all, and events-mode cameras in full', async (t) => {
+  const dataDir = path.join(TMP, `data-${++n}`);
+  const store = new SqliteEventStore(openDatabase(path.join(dataDir, 'sightline.db')));
+  t.after(() => store.close());
+  const rows = new SqliteSegmentIndex(store.db);
+  // 6,000 rows per continuous camera (16.7 hours of 10-s segments ending at NOW; no files, which retention tolerates), and an events-mode camera's 10 recent ones.
+  for (const id of ['a', 'b', 'e']) await store.addCamera({ id, name: id, url: `rtsp://cam/${id}` });
+  store.db.transaction(() => {
+    for (const id of ['a', 'b']) for (let i = 0; i < 6000; i++) rows.add({ cameraId: id, path: segmentPath(id, NOW - (6000 - i) * 10 * S), startTime: NOW - (6000 - i) * 10 * S, endTime: NOW - (5999 - i) * 10 * S, bytes: 1000 });
+    for (let i = 0; i < 10; i++) rows.add({ cameraId: 'e', path: segmentPath('e', NOW - (20 - i) * 10 * S), startTime: NOW - (20 - i) * 10 * S, endTime: NOW - (19 - i) * 10 * S, bytes: 1000 });
+  })();
+  const everything = rows.all();
+  // The runner may not read every row: that takes seconds with a month of recordings.
+  const index: SegmentIndex = new Proxy(rows, {
+    get: (target, key) => (key === 'all' ? () => assert.fail('retention read every row') : (Reflect.get(target, key) as unknown as (...a: unknown[]) => unknown).bind(target)),
+  });
+  const cameras = [
+    { id: 'a', record: { mode: 'continuous' as const, preRollSeconds: 5, postRollSeconds: 5 } },
+    { id: 'b', record: { mode: 'continuous' as const, preRollSeconds: 5, postRollSeconds: 5 } },
+    { id: 'e', record: { mode: 'events' as const, preRollSeconds: 5, postRollSeconds: 5 } },
+  ];
+  const errors: string[] = [];
+  const runner = new RetentionRunner({ dataDir, index, limits: { videoHours: 10, maxDiskGb: 7_000_000 / 1e9, minFreeGb: 0 }, clock: new ManualClock(NOW), keep: eventKeepFromStore(store, () => cameras), onError: (e) => errors.push(e) });
+  const report = await runner.runNow();
+  assert.deepEqual(errors, []);
+  const byReason = (r: string): number => report.deleted.filter((d) => d.reason === r).length;
+  // 2,400 per camera ended 10 hours ago or more; then the oldest 200 left for the quota; and the events-mode camera's, none near an event.
+  assert.deepEqual([byReason('age'), byReason('quota'), byReason('not-near-event')], [4800, 200, 10]);
+  const continuous = everything.filter((s) => s.cameraId !== 'e');
+  assert.deepEqual(
+    report.deleted.filter((d) => d.kind === 'segment' && d.cameraId !== 'e').map(keyOf),
+    continuous.slice(0, 5000).map((s) => s.id),
+    'the 5,000 oldest, in order',
+  );
+  assert.equal(rows.totals().bytes, 7_000_000);
+  assert.deepEqual(rows.ofCamera('e'), []);
+});

@@ -65,6 +65,15 @@ export interface RetentionInput {
   readonly bytesToFree: number;
   /** Cameras recording in `events` mode, by id; the others keep every segment. */
   readonly keep: ReadonlyMap<string, EventKeep>;
+  /**
+   * When only the oldest end is listed: every segment and snapshot that starts before `horizon` is
+   * in the lists, the others may not be (their bytes are `unlistedBytes`). Quota and disk deletions
+   * stop at the horizon (the next run reads further); age and event-mode deletions apply to
+   * whatever is listed. Default: everything is listed.
+   */
+  readonly horizon?: number;
+  /** Bytes of the segments and snapshots not in the lists (all at or after the horizon); default 0. */
+  readonly unlistedBytes?: number;
 }
 
 /** Why a segment or snapshot is deleted (`not-near-event` is for segments only). */
@@ -121,7 +130,8 @@ export function planRetention(input: RetentionInput): RetentionDeletion[] {
     const { cameraId, bytes } = item.of;
     deletions.set(item, item.kind === 'segment' ? { kind: 'segment', id: item.of.id, cameraId, bytes, reason } : { kind: 'snapshot', path: item.of.path, cameraId, bytes, reason });
   };
-  let total = 0;
+  const horizon = input.horizon ?? Infinity;
+  let total = input.unlistedBytes ?? 0;
   for (const item of ordered) {
     total += item.of.bytes;
     if (now - endOf(item) >= input.maxAgeMs) {
@@ -139,13 +149,13 @@ export function planRetention(input: RetentionInput): RetentionDeletion[] {
   let freed = 0;
   for (const d of deletions.values()) freed += d.bytes;
   for (const item of ordered) {
-    if (total - freed <= input.quotaBytes) break;
+    if (total - freed <= input.quotaBytes || startOf(item) >= horizon) break;
     if (deletions.has(item)) continue;
     mark(item, 'quota');
     freed += item.of.bytes;
   }
   for (const item of ordered) {
-    if (freed >= input.bytesToFree) break;
+    if (freed >= input.bytesToFree || startOf(item) >= horizon) break;
     if (deletions.has(item)) continue;
     mark(item, 'disk');
     freed += item.of.bytes;

@@ -15,11 +15,14 @@
 import { statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock, type Clock } from '../ingest/ffmpeg-source.ts';
-import { planRecordCutoffs, planRetention, type EventKeep, type RecordLimits, type RetentionReason, type SnapshotDeletion } from './retention-plan.ts';
+import { planRecordCutoffs, planRetention, type EventKeep, type RecordLimits, type RetentionReason, type RetentionSnapshot, type SnapshotDeletion } from './retention-plan.ts';
+
+/** Segments read from the index per page, oldest first. */
+const RETENTION_PAGE = 5000;
 import type { AuditLog } from '../store/audit-log.ts';
 import type { UnredactedGrantStore } from '../store/unredacted-grants.ts';
 import type { EventStore } from '../store/event-store.ts';
-import type { SegmentIndex } from '../store/segment-index.ts';
+import type { SegmentIndex, StoredSegment } from '../store/segment-index.ts';
 import type { RedactionBoxStore } from '../store/redaction-boxes.ts';
 import { deleteDataFile, removeEmptyDayFolders } from './data-files.ts';
 import { SnapshotFiles } from './snapshot-files.ts';
@@ -188,10 +191,10 @@ export class RetentionRunner {
     try {
       const limits = typeof this.#o.limits === 'function' ? this.#o.limits() : this.#o.limits;
       const now = Math.round(this.#clock.now());
-      const segments = this.#o.index.all();
       const scan = await this.#snapshots.scan();
       for (const e of scan.errors) fail(e);
       bytesToFree = await this.#shortfall(limits, fail);
+      const { segments, horizon, totalBytes } = this.#listOldest(now, limits, scan.snapshots, bytesToFree);
       let keep: ReadonlyMap<string, EventKeep> = new Map();
       if (this.#o.keep !== undefined && segments.length > 0) {
         const from = segments[0]!.startTime;
@@ -203,9 +206,19 @@ export class RetentionRunner {
           fail(`cannot read the event windows: ${messageOf(cause)}`);
         }
       }
+      // The segments of cameras recording in `events` mode may go from anywhere: all of theirs are listed.
+      if (horizon !== Infinity) {
+        const listed = new Set(segments.map((s) => s.id));
+        for (const cameraId of keep.keys()) for (const s of this.#o.index.ofCamera(cameraId)) if (!listed.has(s.id)) segments.push(s);
+      }
+      const listedBytes = segments.reduce((n, s) => n + s.bytes, 0);
+      const lateSnapshots = scan.snapshots.filter((s) => s.time >= horizon);
+      const unlistedBytes = Math.max(0, totalBytes - listedBytes) + lateSnapshots.reduce((n, s) => n + s.bytes, 0);
       const plan = planRetention({
         segments,
-        snapshots: scan.snapshots,
+        snapshots: scan.snapshots.filter((s) => s.time < horizon),
+        horizon,
+        unlistedBytes,
         now,
         maxAgeMs: limits.videoHours * 3_600_000,
         quotaBytes: limits.maxDiskGb * 1e9,
@@ -247,6 +260,39 @@ export class RetentionRunner {
       fail(`retention failed: ${messageOf(cause)}`);
     }
     return { deleted, freedBytes: deleted.reduce((n, d) => n + d.bytes, 0), bytesToFree, records, errors };
+  }
+
+  /**
+   * The segments retention looks at: the oldest end of the index, a page at a time, until past
+   * the age limit and holding more bytes than quota and disk ask to free (with a million rows,
+   * reading every one takes seconds on the event loop); and every segment of the cameras that
+   * record in `events` mode are added by the caller (those may go from anywhere). The horizon is
+   * the start of the last segment read, exclusive (Infinity when every segment was read).
+   */
+  #listOldest(now: number, limits: RetentionLimits, snapshots: readonly RetentionSnapshot[], bytesToFree: number): { segments: StoredSegment[]; horizon: number; totalBytes: number } {
+    const { index } = this.#o;
+    const totals = index.totals();
+    const snapshotBytes = snapshots.reduce((n, s) => n + s.bytes, 0);
+    const need = Math.max(0, totals.bytes + snapshotBytes - limits.maxDiskGb * 1e9) + bytesToFree;
+    const ageCutoff = now - limits.videoHours * 3_600_000;
+    const segments: StoredSegment[] = [];
+    let listedBytes = 0;
+    let horizon = Infinity;
+    for (let after: StoredSegment | null = null; ; ) {
+      const page = index.oldest(after === null ? null : { startTime: after.startTime, id: after.id }, RETENTION_PAGE);
+      for (const s of page) {
+        segments.push(s);
+        listedBytes += s.bytes;
+      }
+      after = page.at(-1) ?? null;
+      if (page.length < RETENTION_PAGE || after === null) break;
+      // Segments that start where the page ends may lie on either side: the horizon is exclusive.
+      if (after.startTime > ageCutoff && listedBytes >= need) {
+        horizon = after.startTime;
+        break;
+      }
+    }
+    return { segments, horizon, totalBytes: totals.bytes };
   }
 
   /** Deletes the events (and their snapshot files), aggregates and audit entries past their limits; each kind on its own, so one failing spares the others. */

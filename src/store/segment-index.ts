@@ -56,8 +56,14 @@ export interface SegmentIndex {
   latest(cameraId: string): StoredSegment | null;
   /** Every segment of a camera, oldest first. */
   ofCamera(cameraId: string): StoredSegment[];
-  /** Every segment of every camera, oldest first (for retention). */
+  /** Every segment of every camera, oldest first. */
   all(): StoredSegment[];
+  /**
+   * Up to `limit` segments of every camera, oldest first (by start, then id), after the segment
+   * `after` (its start and id; null: from the first): retention reads the oldest end a page at a
+   * time instead of every row.
+   */
+  oldest(after: { readonly startTime: number; readonly id: number } | null, limit: number): StoredSegment[];
   /** Removes a segment's row (not its file); true when there was one. */
   delete(id: number): boolean;
   /** Bytes and number of all indexed segments. */

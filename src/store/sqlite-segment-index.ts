@@ -29,6 +29,7 @@ export class SqliteSegmentIndex implements SegmentIndex {
     latest: Statement<[string], SegmentRow>;
     ofCamera: Statement<[string], SegmentRow>;
     all: Statement<[], SegmentRow>;
+    oldest: Statement<[number, number, number, number], SegmentRow>;
     remove: Statement<[number]>;
     totals: Statement<[], { bytes: number; segments: number }>;
     cameraExists: Statement<[string], { one: number }>;
@@ -48,6 +49,7 @@ export class SqliteSegmentIndex implements SegmentIndex {
       latest: db.prepare(`SELECT ${COLUMNS} FROM segments WHERE camera_id = ? ORDER BY start_time DESC, id DESC LIMIT 1`),
       ofCamera: db.prepare(`SELECT ${COLUMNS} FROM segments WHERE camera_id = ? ORDER BY start_time, id`),
       all: db.prepare(`SELECT ${COLUMNS} FROM segments ORDER BY start_time, id`),
+      oldest: db.prepare(`SELECT ${COLUMNS} FROM segments WHERE start_time > ? OR (start_time = ? AND id > ?) ORDER BY start_time, id LIMIT ?`),
       remove: db.prepare('DELETE FROM segments WHERE id = ?'),
       totals: db.prepare('SELECT coalesce(sum(bytes), 0) AS bytes, count(*) AS segments FROM segments'),
       cameraExists: db.prepare('SELECT 1 AS one FROM cameras WHERE id = ?'),
@@ -109,6 +111,12 @@ export class SqliteSegmentIndex implements SegmentIndex {
   /** Every segment of every camera, oldest first (for retention). */
   all(): StoredSegment[] {
     return this.#run('list the segments', () => this.#s.all.all().map(toSegment));
+  }
+
+  oldest(after: { readonly startTime: number; readonly id: number } | null, limit: number): StoredSegment[] {
+    if (!Number.isSafeInteger(limit) || limit < 1) throw invalid(`limit must be a positive whole number, got ${limit}`);
+    const [t, id] = after === null ? [Number.MIN_SAFE_INTEGER, 0] : [after.startTime, after.id];
+    return this.#run('list the oldest segments', () => this.#s.oldest.all(t, t, id, limit).map(toSegment));
   }
 
   /** Removes a segment's row (not its file); true when there was one. */

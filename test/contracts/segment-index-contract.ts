@@ -60,6 +60,12 @@ export function segmentIndexContract(name: string, open: OpenSegmentIndex): void
       }
       assert.deepEqual(index.all().map((s) => [s.cameraId, (s.startTime - T0) / 1000]), [['a', 0], ['b', 5], ['a', 10], ['a', 20]]);
       assert.deepEqual(index.totals(), { bytes: 350, segments: 4 });
+      // The oldest end a page at a time, after a segment's start and id.
+      const page1 = index.oldest(null, 3);
+      assert.deepEqual(page1.map((s) => (s.startTime - T0) / 1000), [0, 5, 10]);
+      assert.deepEqual(index.oldest(page1.at(-1)!, 3).map((s) => (s.startTime - T0) / 1000), [20]);
+      assert.deepEqual(index.oldest(index.oldest(null, 4).at(-1)!, 3), []);
+      assert.throws(() => index.oldest(null, 0), { code: 'STORE_INPUT_INVALID' });
       assert.equal((index.latest('a')?.startTime ?? 0) - T0, 20_000);
       assert.equal(index.latest('zzz'), null);
       assert.equal(index.delete(added[0]!.id), true);

@@ -194,11 +194,13 @@ test('planRetention: segments and snapshots together stay under the quota whatev
 });
 
 test('planRetention: with only the oldest end listed, quota and disk stop at the horizon and count the bytes not listed', () => {
+  const ids = (ds: readonly RetentionDeletion[]): (number | string)[] => ds.map((d) => (d.kind === 'segment' ? d.id : d.path));
   const seg = (id: number, start: number): RetentionSegment => ({ id, cameraId: 'a', startTime: NOW - start * 1000, endTime: NOW - start * 1000 + 10_000, bytes: 100 });
   // Five listed segments (the oldest), 1,000 bytes beyond the horizon: 1,500 in all against a quota of 1,200.
   const input: RetentionInput = { ...base, segments: [50, 40, 30, 20, 10].map((s, i) => seg(i + 1, s)), quotaBytes: 1200, horizon: NOW - 15_000, unlistedBytes: 1000 };
-  assert.deepEqual(planRetention(input).map((d) => [d.id, d.reason]), [[1, 'quota'], [2, 'quota'], [3, 'quota']]);
+  assert.deepEqual(ids(planRetention(input)), [1, 2, 3]);
+  assert.ok(planRetention(input).every((d) => d.reason === 'quota'));
   // Over by more than the listed part holds: only what starts before the horizon goes, the next run reads on.
-  assert.deepEqual(planRetention({ ...input, quotaBytes: 0 }).map((d) => d.id), [1, 2, 3, 4]);
-  assert.deepEqual(planRetention({ ...input, bytesToFree: 10_000 }).map((d) => d.id), [1, 2, 3, 4]);
+  assert.deepEqual(ids(planRetention({ ...input, quotaBytes: 0 })), [1, 2, 3, 4]);
+  assert.deepEqual(ids(planRetention({ ...input, bytesToFree: 10_000 })), [1, 2, 3, 4]);
 });

@@ -2,7 +2,8 @@
  * Redaction of a playback stream while it plays: the recorded fragmented MP4 is decoded, each
  * frame's people pixelated from the analysed frames around its own time (the stream's first frame
  * time plus the frame's timestamp, on the recorder's clock, hence the slack), and encoded again as
- * fragmented MP4, frame for frame, a key frame every 2 s. The boxes are read a minute at a time as
+ * fragmented MP4, frame for frame, a key frame every 2 s, from the frame at the moment asked for
+ * (the frames before it, from the key frame on, are only decoded: the player would skip them). The boxes are read a minute at a time as
  * the stream reaches them. Reading follows the viewer: when the viewer's connection is slow, the
  * encoder's output waits, the decoder's output with it, and the recording is read no further ahead.
  */
@@ -30,7 +31,12 @@ interface PlaybackItem {
   readonly stream: Readable;
   /** Epoch ms of the first frame. */
   readonly time: number;
+  /** Epoch ms of the moment asked for: encoding starts with the frame shown then. */
+  readonly from: number;
   readonly frameSeconds: number;
+  /** The picture's size when known (0 or absent: from the first decoded frame): the encoder then starts with the decoder. */
+  readonly width?: number | undefined;
+  readonly height?: number | undefined;
 }
 
 /** Boxes are read for this much of the recording at a time, ms. */
@@ -45,7 +51,7 @@ interface Frame {
 }
 
 /** The redacted stream of `item` and its codec; resolves once the encoder has written its init segment. */
-export async function redactPlayback(item: PlaybackItem, options: PlaybackRedactionOptions): Promise<{ readonly stream: Readable; readonly codec: string }> {
+export async function redactPlayback(item: PlaybackItem, options: PlaybackRedactionOptions): Promise<{ readonly stream: Readable; readonly codec: string; readonly time: number }> {
   const bin = options.ffmpegPath ?? 'ffmpeg';
   const out = new PassThrough();
   const decoder = spawnTied(bin, liveDecoderArgs(), { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -81,8 +87,12 @@ export async function redactPlayback(item: PlaybackItem, options: PlaybackRedact
     return t;
   };
 
-  const queue: { frame: Frame; data: Uint8Array }[] = [];
+  const queue: { frame: Frame; data: Uint8Array; last?: boolean }[] = [];
+  /** The latest frame skipped before the moment asked for. */
+  let skipped: { frame: Frame; data: Uint8Array } | null = null;
   let firstPts: number | null = null;
+  /** Epoch ms of the first frame encoded. */
+  let firstTime: number | null = null;
   let working = false;
   let decoded = false;
   let codecReady: (codec: string | null) => void = () => undefined;
@@ -116,17 +126,32 @@ export async function redactPlayback(item: PlaybackItem, options: PlaybackRedact
     return child;
   };
 
+  // A known size: the encoder starts beside the decoder, not after the first frame.
+  if ((item.width ?? 0) > 0 && (item.height ?? 0) > 0) encoder = startEncoder(item.width!, item.height!);
+
   const work = async (): Promise<void> => {
     if (working) return;
     working = true;
     try {
       while (!finished) {
-        const next = queue.shift();
+        let next = queue.shift();
+        if (next === undefined && decoded && encoder === null && skipped !== null) {
+          // The stream ended before the moment asked for: its last frame is shown.
+          next = { ...skipped, last: true };
+          skipped = null;
+        }
         if (next === undefined) break;
         if (queue.length < MAX_QUEUED / 2) decoder.stdout!.resume();
         const { frame, data } = next;
         firstPts ??= frame.pts ?? 0;
         const at = item.time + ((frame.pts ?? firstPts) - firstPts) * 1000;
+        // Before the moment asked for: the frame the moment shows is the last one starting at or before
+        // it. (Should the stream end first, its last frame is shown.)
+        if (firstTime === null && !next.last && at + item.frameSeconds * 1000 <= item.from + 0.5) {
+          skipped = next;
+          continue;
+        }
+        firstTime ??= Math.round(at);
         const timeline = await timelineAt(at);
         redactPicture(data, frame.width, frame.height, 3, boxesAt(timeline, at, frame.width, frame.height, RECORDING_CLOCK_SLACK_S));
         encoder ??= startEncoder(frame.width, frame.height);
@@ -179,5 +204,5 @@ export async function redactPlayback(item: PlaybackItem, options: PlaybackRedact
     out.destroy();
     throw new SightlineError('PLAYBACK_FAILED', `the recording could not be redacted for playback: ${problem.trim().split(/\r?\n/).at(-1) ?? 'no picture came out'}`);
   }
-  return { stream: out, codec: ready };
+  return { stream: out, codec: ready, time: firstTime ?? item.time };
 }

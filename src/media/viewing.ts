@@ -29,12 +29,14 @@ export type Showable =
    */
   | { readonly kind: 'file'; readonly cameraId: string; readonly file: string; readonly mime: 'image/jpeg' | 'video/mp2t' | 'video/mp4'; readonly time: number }
   /**
-   * Recorded video streamed for playback: fragmented MP4 whose first frame is at epoch ms `time`,
-   * a frame every `frameSeconds`, of codec `codec` (RFC 6381). A changed stream comes with its own
-   * codec; whoever returns a new stream ends it when the one given ends or is destroyed, and stops
-   * reading the one given when the new one is destroyed.
+   * Recorded video streamed for playback: fragmented MP4 whose first frame is at epoch ms `time`
+   * (the key frame at or before `from`, the moment the viewer asked for), a frame every
+   * `frameSeconds`, of codec `codec` (RFC 6381). A changed stream comes with its own codec and the
+   * time of its own first frame (it may start nearer `from`); whoever returns a new stream ends it
+   * when the one given ends or is destroyed, and stops reading the one given when the new one is
+   * destroyed.
    */
-  | { readonly kind: 'playback'; readonly cameraId: string; readonly stream: Readable; readonly time: number; readonly frameSeconds: number; readonly codec: string };
+  | { readonly kind: 'playback'; readonly cameraId: string; readonly stream: Readable; readonly time: number; readonly from: number; readonly frameSeconds: number; readonly codec: string; readonly width?: number; readonly height?: number };
 
 /**
  * What `viewer` may see of `item`: the same kind of thing, possibly changed (redacted). A file it

@@ -28,6 +28,9 @@ export interface PlaybackStream {
   readonly codec: string;
   /** Seconds between frames, as the first segment's packets say. */
   readonly frameSeconds: number;
+  /** The picture's size, as the first segment says (0 when unknown). */
+  readonly width: number;
+  readonly height: number;
   /** Stops ffmpeg (when the viewer goes away before the end). */
   close(): void;
 }
@@ -52,13 +55,14 @@ export function playbackArgs(script: string, startSeconds: number, durationSecon
 }
 
 /** The key frame at or before `offsetSeconds` (s from the file's start, 0 when unknown) and the spacing of frames (s) from ffprobe's JSON of packets. */
-export function keyAndSpacing(json: string, offsetSeconds: number): { readonly key: number; readonly frameSeconds: number } {
-  let parsed: { packets?: Array<{ pts_time?: string; flags?: string }>; format?: { start_time?: string } };
+export function keyAndSpacing(json: string, offsetSeconds: number): { readonly key: number; readonly frameSeconds: number; readonly width: number; readonly height: number } {
+  let parsed: { packets?: Array<{ pts_time?: string; flags?: string }>; format?: { start_time?: string }; streams?: Array<{ width?: number; height?: number }> };
   try {
     parsed = JSON.parse(json) as typeof parsed;
   } catch {
-    return { key: 0, frameSeconds: 0.1 };
+    return { key: 0, frameSeconds: 0.1, width: 0, height: 0 };
   }
+  const size = parsed.streams?.[0];
   const origin = Number(parsed.format?.start_time ?? 0);
   const times: number[] = [];
   let key = 0;
@@ -72,11 +76,11 @@ export function keyAndSpacing(json: string, offsetSeconds: number): { readonly k
   const gaps = times.slice(1).map((t, i) => t - times[i]!).filter((g) => g > 1e-4).sort((a, b) => a - b);
   // The median gap: a dropped frame or two do not change the rate.
   const median = gaps[Math.floor(gaps.length / 2)];
-  return { key, frameSeconds: median === undefined ? 0.1 : median };
+  return { key, frameSeconds: median === undefined ? 0.1 : median, width: Number(size?.width) || 0, height: Number(size?.height) || 0 };
 }
 
 function probePackets(file: string, ffprobePath: string): Promise<string | null> {
-  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags:format=start_time', '-of', 'json', '-i', file];
+  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags:format=start_time:stream=width,height', '-of', 'json', '-i', file];
   return new Promise((resolve) => {
     execFile(ffprobePath, args, { timeout: 30_000, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024, windowsHide: true }, (error, stdout) => resolve(error === null ? stdout : null));
   });
@@ -121,7 +125,7 @@ export async function playParts(parts: readonly ExportPart[], from: number, to: 
   if (first === undefined) throw new SightlineError('RECORDING_NOT_FOUND', 'nothing to play');
   const wanted = Math.max(0, (from - first.startTime) / 1000);
   const probed = await probePackets(first.file, options.ffprobePath ?? 'ffprobe');
-  const { key, frameSeconds } = probed === null ? { key: 0, frameSeconds: 0.1 } : keyAndSpacing(probed, wanted);
+  const { key, frameSeconds, width, height } = probed === null ? { key: 0, frameSeconds: 0.1, width: 0, height: 0 } : keyAndSpacing(probed, wanted);
   const start = Math.max(0, key - 0.001);
   const duration = (to - first.startTime) / 1000 - start;
   await writeFile(scriptFile, concatScript(parts.map((p) => p.file)), { mode: 0o600 });
@@ -149,5 +153,5 @@ export async function playParts(parts: readonly ExportPart[], from: number, to: 
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   };
   stream.once('close', close);
-  return { stream, startTime: Math.round(first.startTime + key * 1000), codec: init.codec, frameSeconds, close };
+  return { stream, startTime: Math.round(first.startTime + key * 1000), codec: init.codec, frameSeconds, width, height, close };
 }

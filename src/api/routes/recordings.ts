@@ -117,7 +117,7 @@ export function recordingRoutes(app: ApiApp, ctx: ApiContext): void {
       const played = await recordings.play(id, from, to);
       let shown;
       try {
-        shown = await showToCaller(ctx, request, { kind: 'playback', cameraId: id, stream: played.stream, time: played.startTime, frameSeconds: played.frameSeconds, codec: played.codec });
+        shown = await showToCaller(ctx, request, { kind: 'playback', cameraId: id, stream: played.stream, time: played.startTime, from, frameSeconds: played.frameSeconds, codec: played.codec, width: played.width, height: played.height });
       } catch (error) {
         played.close();
         throw error;
@@ -127,11 +127,11 @@ export function recordingRoutes(app: ApiApp, ctx: ApiContext): void {
         shown.stream.destroy();
         played.close();
       });
-      auditRequest(ctx, request, 'playback', id, { from, to, startTime: played.startTime });
+      auditRequest(ctx, request, 'playback', id, { from, to, startTime: shown.time });
       return reply
         .type('video/mp4')
         .header('cache-control', 'no-store')
-        .header('x-sightline-start', String(played.startTime))
+        .header('x-sightline-start', String(shown.time))
         .header('x-sightline-frame-seconds', String(played.frameSeconds))
         .header('x-sightline-codec', shown.codec)
         .send(shown.stream);

@@ -167,8 +167,13 @@ describe('the recordings page in a real browser', { skip: !existsSync(CHROMIUM) 
     await page.getByRole('button', { name: 'Refresh' }).click();
     const row = page.locator('.recording-exports tbody tr').first();
     await row.waitFor();
-    assert.match(await row.innerText(), /operator/);
+    assert.match(await row.innerText(), /operator\tcam-A/);
     assert.match(await row.innerText(), /#\d+ [0-9a-f]{12}…/);
+    // The picture for the docs: the timeline with its marked range, the player and the transport.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const top = (await track.boundingBox())!;
+    await page.mouse.move(top.x + ((start + 6000 - from) / (to - from)) * top.width, top.y + 36);
+    await page.locator('.timeline-preview img').waitFor();
     writeFileSync(path.join(ROOT, 'docs', 'screenshots', 'recordings.png'), await page.screenshot({ fullPage: false }));
   });
 });

@@ -30,7 +30,7 @@ function initialRange(route: Route): Range {
   return { from: now - span, to: now };
 }
 
-function Exports({ user }: { readonly user: User }): ReactNode {
+function Exports({ user, names }: { readonly user: User; readonly names: ReadonlyMap<string, string> }): ReactNode {
   const { data, error, reload } = useResource('exports', (signal) => call(api.exports, { signal }));
   return (
     <section className="card recording-exports" aria-labelledby="exports-title">
@@ -68,7 +68,7 @@ function Exports({ user }: { readonly user: User }): ReactNode {
                 <tr key={e.seq}>
                   <td>{formatTime(e.time)}</td>
                   <td>{e.actor}</td>
-                  <td>{e.cameraId ?? '—'}</td>
+                  <td>{e.cameraId === null ? '—' : (names.get(e.cameraId) ?? e.cameraId)}</td>
                   <td>{from !== null && to !== null ? `${formatTime(from)} – ${formatTime(to)}` : e.action === 'subject_export' ? 'subject-access export' : '—'}</td>
                   <td>{bytes !== null ? `${(bytes / 1e6).toFixed(1)} MB` : '—'}</td>
                   <td>
@@ -252,7 +252,7 @@ function Recordings({ route, user }: { readonly route: Route; readonly user: Use
           <RecordingTimeline cameras={shown} range={range} data={data} playhead={playhead} selection={selection} onSeek={(t, id) => play(t, id)} onCursor={setCursor} onZoom={zoom} />
           <div className="recording-transport" role="group" aria-label="Playback">
             <button type="button" onClick={() => players.current.forEach((p) => p.step(-1))} aria-label="One frame back" disabled={request === null}>
-              ⏮
+              ‹ Frame
             </button>
             <button
               type="button"
@@ -265,10 +265,10 @@ function Recordings({ route, user }: { readonly route: Route; readonly user: Use
               }}
               aria-label={playing ? 'Pause' : 'Play'}
             >
-              {playing ? '⏸' : '▶'}
+              {playing ? 'Pause' : 'Play'}
             </button>
             <button type="button" onClick={() => players.current.forEach((p) => p.step(1))} aria-label="One frame forward" disabled={request === null}>
-              ⏭
+              Frame ›
             </button>
             <label>
               Speed
@@ -320,7 +320,7 @@ function Recordings({ route, user }: { readonly route: Route; readonly user: Use
               </figure>
             ))}
           </div>
-          {user.role !== 'viewer' && <Exports user={user} />}
+          {user.role !== 'viewer' && <Exports user={user} names={new Map(cameras.map((c) => [c.id, c.name]))} />}
         </>
       )}
     </section>

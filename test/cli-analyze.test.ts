@@ -243,6 +243,20 @@ describe('sightline analyze on a 40-frame excerpt of PETS09-S2L1', { skip: NO_SH
     assert.ok(z.peakOccupancy >= 2, `peak occupancy ${z.peakOccupancy}`);
   });
 
+  test('occupancy.csv: one row per analysed frame and zone, its peak the summary\'s, each count backed by the tracks of that frame', () => {
+    const [header, ...rows] = readFileSync(path.join(out, 'occupancy.csv'), 'utf8').trimEnd().split('\n');
+    assert.equal(header, 'frame,time,zone,count');
+    const parsed = rows.map((r) => r.split(',')).map(([frame, time, zone, count]) => ({ frame: Number(frame), time: Number(time), zone, count: Number(count) }));
+    assert.deepEqual(parsed.map((r) => r.frame), Array.from({ length: clipFrames }, (_, i) => i + 1), 'every analysed frame, 1-based, in order');
+    assert.ok(parsed.every((r) => r.zone === ZONE && isCount(r.count) && r.time >= 0));
+    assert.ok(parsed.every((r, i) => i === 0 || r.time > parsed[i - 1]!.time), 'times increase');
+    assert.equal(Math.max(...parsed.map((r) => r.count)), readSummary(out).zones[ZONE]!.peakOccupancy);
+    // The zone is the whole picture: a frame's count is at most the people tracked in it (tracks.txt holds the observed ones).
+    const perFrame = new Map<number, number>();
+    for (const t of readTracks(out, clipFrames)) perFrame.set(t.frame, (perFrame.get(t.frame) ?? 0) + 1);
+    assert.ok(parsed.some((r) => r.count > 0 && r.count <= (perFrame.get(r.frame) ?? 0) + 2), 'counts match the tracks of their frames');
+  });
+
   test('heatmap.png: a PNG of the source size', () => {
     const png = readFileSync(path.join(out, 'heatmap.png'));
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');

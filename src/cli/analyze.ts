@@ -10,7 +10,7 @@ import { FfmpegSource, grabFrame } from '../ingest/ffmpeg-source.ts';
 import { probe } from '../ingest/probe.ts';
 import { redactUrl } from '../ingest/redact-url.ts';
 import { analyze } from '../pipeline/analyze.ts';
-import { eventsJsonl, trackFiles, writeOutputs } from '../pipeline/outputs.ts';
+import { eventsJsonl, occupancyCsv, trackFiles, writeOutputs } from '../pipeline/outputs.ts';
 import { renderHeatmapPng } from '../render/heatmap-png.ts';
 import { dataDirFrom, parseCommandArgs, positiveNumber } from './args.ts';
 import { createProgressBar } from './progress.ts';
@@ -110,6 +110,7 @@ export async function runAnalyze(argv: readonly string[]): Promise<number> {
     // Gaps are filled in source frames: with --fps the frames between analysed ones are filled too.
     const files = new Map<string, string | Buffer>(trackFiles(result.rows, Math.round(config.tracker.maxLostSeconds * sourceFps)));
     files.set('events.jsonl', eventsJsonl(result.events));
+    if (result.ruleSet.zones.length > 0) files.set('occupancy.csv', occupancyCsv(result.occupancy));
     files.set('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
     files.set('heatmap.png', renderHeatmapPng(heatFrame, result.heat));
     await writeOutputs(values.out, files);

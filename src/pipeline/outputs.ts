@@ -16,6 +16,18 @@ export function eventsJsonl(events: readonly RuleEvent[]): string {
 }
 
 /**
+ * The occupancy series as CSV, `frame,time,zone,count`: one row per analysed frame and zone (the
+ * 1-based source frame number, seconds to the ms, the zone's name quoted when it needs to be, the
+ * objects of the zone's classes inside), so that a count can be checked frame by frame.
+ */
+export function occupancyCsv(series: readonly { readonly frame: number; readonly time: number; readonly zones: Readonly<Record<string, number>> }[]): string {
+  const quote = (name: string): string => (/[",\r\n]/.test(name) ? `"${name.replace(/"/g, '""')}"` : name);
+  const lines = ['frame,time,zone,count'];
+  for (const o of series) for (const [zone, count] of Object.entries(o.zones)) lines.push(`${o.frame},${(Math.round(o.time * 1000) / 1000).toFixed(3)},${quote(zone)},${count}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
  * Track rows grouped into MOTChallenge files by class: `tracks.txt` for people (always written,
  * possibly empty), `tracks-<class>.txt` for each other class seen. Short gaps of each track are
  * filled by interpolation first (`maxGapFrames`, 0 for none).

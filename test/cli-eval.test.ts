@@ -113,6 +113,23 @@ describe('sightline eval --lines-truth', () => {
   });
 });
 
+test('occupancy against true counts per frame: accuracy, mean and signed error, the worst frame, one zone of several', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sightline-cli-eval-occ-'));
+  try {
+    // The truth names its frames by file (one row per frame); analyze's occupancy.csv by number, per zone.
+    writeFileSync(path.join(dir, 'truth.csv'), 'frame,count\nseq_000001.jpg,10\nseq_000002.jpg,20\nseq_000003.jpg,10\n');
+    writeFileSync(path.join(dir, 'occupancy.csv'), 'frame,time,zone,count\n1,0.000,mall,12\n1,0.000,door,0\n2,0.500,mall,15\n2,0.500,door,1\n3,1.000,mall,10\n3,1.000,door,1\n');
+    const args = ['eval', '--counts-truth', path.join(dir, 'truth.csv'), '--occupancy', path.join(dir, 'occupancy.csv'), '--zone', 'mall'];
+    const r = await runCli(args);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'occupancy accuracy 0.8250 over 3 frames (7 off of 40 true counts): mean absolute error 2.33 per frame, mean error -1.00 (under), largest 5 at frame 2\n');
+    const j = JSON.parse((await runCli([...args, '--json'])).stdout) as { occupancy: { accuracy: number; unmeasuredFrames: number } };
+    assert.deepEqual([j.occupancy.accuracy, j.occupancy.unmeasuredFrames], [1 - 7 / 40, 0]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 describe('sightline eval failures', () => {
   let dir = '';
   const p = (name: string): string => path.join(dir, name);
@@ -126,6 +143,9 @@ describe('sightline eval failures', () => {
     writeFileSync(p('truth.json'), JSON.stringify({ door: { in: 1, out: 0 } }));
     writeFileSync(p('summary-without-lines.json'), JSON.stringify({ source: 'a.mp4', frames: 10, zones: {} }));
     writeFileSync(p('summary-not-json.json'), '{"lines": {"door": ');
+    writeFileSync(p('counts.csv'), 'frame,count\nseq_1.jpg,3\n');
+    writeFileSync(p('no-count.csv'), 'frame,people\n1,3\n');
+    writeFileSync(p('two-zones.csv'), 'frame,time,zone,count\n1,0.000,mall,3\n1,0.000,door,1\n');
   });
   after(() => {
     if (dir !== '') rmSync(dir, { recursive: true, force: true });
@@ -144,7 +164,10 @@ describe('sightline eval failures', () => {
     { name: 'a summary.json without lines', args: () => ['eval', '--lines-truth', p('truth.json'), '--summary', p('summary-without-lines.json')], message: () => new RegExp(`${escapeRegExp(p('summary-without-lines.json'))} does not hold line counts`) },
     { name: 'a summary that is not JSON', args: () => ['eval', '--lines-truth', p('truth.json'), '--summary', p('summary-not-json.json')], message: () => new RegExp(`${escapeRegExp(p('summary-not-json.json'))} is not valid JSON`) },
     { name: 'missing --summary file', args: () => ['eval', '--lines-truth', p('truth.json'), '--summary', p('none.json')], message: () => new RegExp(`--summary ${escapeRegExp(p('none.json'))} does not exist`) },
-    { name: 'no inputs at all', args: () => ['eval'], message: () => /--gt and --tracks, or --lines-truth and --summary/ },
+    { name: 'no inputs at all', args: () => ['eval'], message: () => /--gt and --tracks, --lines-truth and --summary, or --counts-truth and --occupancy/ },
+    { name: '--counts-truth without --occupancy', args: () => ['eval', '--counts-truth', p('counts.csv')], message: () => /--counts-truth and --occupancy go together/ },
+    { name: 'a counts CSV without a count column', args: () => ['eval', '--counts-truth', p('no-count.csv'), '--occupancy', p('counts.csv')], message: () => new RegExp(`${escapeRegExp(p('no-count.csv'))}:1: the header must name a "count" column`) },
+    { name: 'an occupancy of several zones without --zone', args: () => ['eval', '--counts-truth', p('counts.csv'), '--occupancy', p('two-zones.csv')], message: () => new RegExp(`${escapeRegExp(p('two-zones.csv'))}:3: frame 1 appears twice \\(several zones: choose one with --zone\\)`) },
     { name: 'an unknown option', args: () => ['eval', '--gt', p('gt.txt'), '--tracks', p('gt.txt'), '--frobnicate'], message: () => /--frobnicate/ },
   ];
   for (const c of cases) {

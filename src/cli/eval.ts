@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { SightlineError } from '../core/errors.ts';
 import { countingAccuracy, evaluateTracking, type LineCounts } from '../core/metrics/evaluate.ts';
 import { parseMot, type MotSequence } from '../core/metrics/mot-format.ts';
+import { occupancyAccuracy, parseCountsCsv } from '../core/metrics/occupancy-accuracy.ts';
 import { parseCommandArgs } from './args.ts';
 
 async function readInput(flag: string, file: string): Promise<string> {
@@ -46,12 +47,17 @@ export async function runEval(argv: readonly string[]): Promise<number> {
     tracks: { type: 'string' },
     'lines-truth': { type: 'string' },
     summary: { type: 'string' },
+    'counts-truth': { type: 'string' },
+    occupancy: { type: 'string' },
+    zone: { type: 'string' },
     json: { type: 'boolean', default: false },
   });
   if (positionals.length > 0) throw new SightlineError('USAGE', `eval takes no positional arguments, got "${positionals.join(' ')}"`);
   const haveTracking = values.gt !== undefined || values.tracks !== undefined;
   const haveCounting = values['lines-truth'] !== undefined || values.summary !== undefined;
-  if (!haveTracking && !haveCounting) throw new SightlineError('USAGE', 'give --gt and --tracks, or --lines-truth and --summary (or all four)');
+  const haveOccupancy = values['counts-truth'] !== undefined || values.occupancy !== undefined;
+  if (!haveTracking && !haveCounting && !haveOccupancy) throw new SightlineError('USAGE', 'give --gt and --tracks, --lines-truth and --summary, or --counts-truth and --occupancy (any of the pairs together)');
+  if (haveOccupancy && (values['counts-truth'] === undefined || values.occupancy === undefined)) throw new SightlineError('USAGE', '--counts-truth and --occupancy go together');
   if (haveTracking && (values.gt === undefined || values.tracks === undefined)) throw new SightlineError('USAGE', '--gt and --tracks go together');
   if (haveCounting && (values['lines-truth'] === undefined || values.summary === undefined)) throw new SightlineError('USAGE', '--lines-truth and --summary go together');
 
@@ -78,6 +84,22 @@ export async function runEval(argv: readonly string[]): Promise<number> {
     if (!values.json) {
       for (const x of c.comparisons) process.stdout.write(`${x.line} ${x.direction}: measured ${x.measured}, truth ${x.truth}, error ${x.absoluteError}\n`);
       process.stdout.write(`counting accuracy ${f4(c.accuracy)} (${c.totalAbsoluteError} off of ${c.totalTruth} true crossings)\n`);
+    }
+  }
+  if (values['counts-truth'] !== undefined && values.occupancy !== undefined) {
+    const read = async (flag: string, file: string, zone?: string): Promise<Map<number, number>> => {
+      const parsed = parseCountsCsv(await readInput(flag, file), zone);
+      if (!parsed.ok) throw new SightlineError('INPUT_INVALID', `${file}:${parsed.error.line}: ${parsed.error.message}`);
+      return parsed.value;
+    };
+    const o = occupancyAccuracy(await read('counts-truth', values['counts-truth']), await read('occupancy', values.occupancy, values.zone));
+    report.occupancy = o;
+    if (!values.json) {
+      process.stdout.write(
+        `occupancy accuracy ${f4(o.accuracy)} over ${o.frames} frames (${o.totalAbsoluteError} off of ${o.totalTruth} true counts): mean absolute error ${o.meanAbsoluteError.toFixed(2)} per frame, ` +
+          `mean error ${o.meanError >= 0 ? '+' : ''}${o.meanError.toFixed(2)} (${o.meanError > 0 ? 'over' : o.meanError < 0 ? 'under' : 'no bias'}), largest ${o.maxAbsoluteError} at frame ${o.worstFrame ?? '-'}` +
+          `${o.unmeasuredFrames > 0 ? `; ${o.unmeasuredFrames} frame(s) without a count, taken as 0` : ''}\n`,
+      );
     }
   }
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

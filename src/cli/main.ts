@@ -24,6 +24,10 @@ Usage:
   sightline eval --gt <gt.txt> --tracks <tracks.txt> [--lines-truth <truth.json> --summary <summary.json>]
       Scores tracks against MOTChallenge ground truth: MOTA, MOTP, IDF1, HOTA (DetA, AssA, LocA),
       ID switches; with --lines-truth, counting accuracy per line.
+  sightline eval --counts-truth <counts.csv> --occupancy <occupancy.csv> [--zone NAME]
+      Scores analyze's per-frame occupancy (occupancy.csv) against true counts per frame (a CSV with a
+      count column, and frame numbers or one row per frame): accuracy, mean and signed error, the worst
+      frame. For choosing a camera's preset on a few annotated frames of its own scene.
   sightline audit verify [--data-dir DIR]
       Checks the hash chain of the audit log in DIR/sightline.db (default $SIGHTLINE_DATA_DIR or ./data),
       keyed with DIR/secret.key: exit 0 when every entry is intact, 1 naming the first edited or missing

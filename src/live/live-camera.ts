@@ -131,6 +131,8 @@ export class LiveCamera {
   private reconnects = 0;
   private lastFrameAt: number | null = null;
   private latest: Latest | null = null;
+  /** The JPEG of the newest analysed frame, once encoded: several events often start on one frame, and live.jpg asks for it too. */
+  private encoded: { readonly of: Latest; readonly jpeg: Promise<Buffer> } | null = null;
   private redactionLatest: RedactionBoxFrame | null = null;
   /** The analysed frames of the last few seconds on the stream's own clock (s), for the redacted live stream. */
   private redactionRecent = new RedactionTimeline();
@@ -193,7 +195,13 @@ export class LiveCamera {
   /** The newest analysed frame as a JPEG (letterbox padding cut off), or null before the first frame is analysed. */
   async latestJpeg(): Promise<Buffer | null> {
     const l = this.latest;
-    return l ? encodeJpeg(l.picture, l.geometry.content) : null;
+    return l ? this.jpegOf(l) : null;
+  }
+
+  /** The JPEG of an analysed frame, encoded once however many snapshots and live.jpg requests ask for it. */
+  private jpegOf(l: Latest): Promise<Buffer> {
+    if (this.encoded?.of !== l) this.encoded = { of: l, jpeg: encodeJpeg(l.picture, l.geometry.content) };
+    return this.encoded.jpeg;
   }
 
   private async run(): Promise<void> {
@@ -457,7 +465,7 @@ export class LiveCamera {
     const rel = join('snapshots', this.id, day, `${eventId}.jpg`);
     const file = join(this.options.dataDir, rel);
     try {
-      const jpeg = await encodeJpeg(l.picture, l.geometry.content);
+      const jpeg = await this.jpegOf(l);
       await mkdir(dirname(file), { recursive: true });
       await writeFile(file, jpeg);
       return rel;

@@ -5,6 +5,7 @@ import { call, errorText } from '../api/client.ts';
 import { api } from '../api/endpoints.ts';
 import { AdminStatus, formatTime, type AdminNote } from '../components/AdminShared.tsx';
 import { ArmingSchedules } from '../components/ArmingSchedules.tsx';
+import { CameraPicker } from '../components/ChartCameraPicker.tsx';
 import { filterBody, filterFields, type FilterFields, type SettingsView } from '../components/settings-model.ts';
 import { useResource } from '../hooks/use-resource.ts';
 import type { PageEntry } from './registry.ts';
@@ -121,16 +122,7 @@ function ArmingSection(): ReactNode {
         <p className="muted">No cameras yet.</p>
       ) : (
         <>
-          <label>
-            Camera
-            <select value={camera?.id ?? ''} onChange={(e) => setChosen(e.target.value)}>
-              {cameras.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <CameraPicker cameras={cameras} value={camera?.id ?? ''} onChange={setChosen} />
           {camera !== undefined && <ArmingSchedules key={camera.id} camera={camera} onSaved={reload} />}
         </>
       )}

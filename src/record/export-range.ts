@@ -45,30 +45,59 @@ export function exportArgs(script: string, output: string, startSeconds: number,
   ];
 }
 
+/** What ffprobe's packets of a segment file's video say: the key frame at or before an offset, the spacing of frames, the picture's size. */
+export interface SegmentFacts {
+  /** Seconds from the file's start of the last key frame at or before the offset; 0 when unknown. */
+  readonly key: number;
+  /** The median spacing of frames, s (0.1 when unknown): a dropped frame or two do not change it. */
+  readonly frameSeconds: number;
+  /** Pixels; 0 when unknown. */
+  readonly width: number;
+  readonly height: number;
+}
+
+const UNKNOWN: SegmentFacts = { key: 0, frameSeconds: 0.1, width: 0, height: 0 };
+
+/** Reads a segment file's video packets with ffprobe (see {@link segmentFacts}); unknown facts when it fails. */
+export async function probeSegment(file: string, offsetSeconds: number, ffprobePath = 'ffprobe'): Promise<SegmentFacts> {
+  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags:format=start_time:stream=width,height', '-of', 'json', '-i', file];
+  const { stdout, failed } = await run(ffprobePath, args, 30_000, 64 * 1024 * 1024);
+  return failed ? UNKNOWN : segmentFacts(stdout, offsetSeconds);
+}
+
 /** The last key frame at or before `offsetSeconds` from the start of a segment file, in seconds from its start; 0 when unknown. */
 export async function keyFrameBefore(file: string, offsetSeconds: number, ffprobePath = 'ffprobe'): Promise<number> {
   if (offsetSeconds <= 0) return 0;
-  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags:format=start_time', '-of', 'json', '-i', file];
-  const { stdout, failed } = await run(ffprobePath, args, 30_000, 64 * 1024 * 1024);
-  if (failed) return 0;
-  return latestKey(stdout, offsetSeconds);
+  return (await probeSegment(file, offsetSeconds, ffprobePath)).key;
 }
 
 /** Picks the latest key packet at or before `offsetSeconds` from ffprobe's JSON of packets and format start time. */
 export function latestKey(json: string, offsetSeconds: number): number {
-  let parsed: { packets?: Array<{ pts_time?: string; flags?: string }>; format?: { start_time?: string } };
+  return segmentFacts(json, offsetSeconds).key;
+}
+
+/** The facts of ffprobe's JSON of a segment's packets, format start time and stream size. */
+export function segmentFacts(json: string, offsetSeconds: number): SegmentFacts {
+  let parsed: { packets?: Array<{ pts_time?: string; flags?: string }>; format?: { start_time?: string }; streams?: Array<{ width?: number; height?: number }> };
   try {
     parsed = JSON.parse(json) as typeof parsed;
   } catch {
-    return 0;
+    return UNKNOWN;
   }
   const origin = Number(parsed.format?.start_time ?? 0);
-  let best = 0;
+  const times: number[] = [];
+  let key = 0;
   for (const p of parsed.packets ?? []) {
     const t = Number(p.pts_time) - (Number.isFinite(origin) ? origin : 0);
-    if (p.flags?.startsWith('K') === true && Number.isFinite(t) && t <= offsetSeconds + 1e-6 && t > best) best = t;
+    if (!Number.isFinite(t)) continue;
+    times.push(t);
+    if (p.flags?.startsWith('K') === true && t <= offsetSeconds + 1e-6 && t > key) key = t;
   }
-  return best;
+  times.sort((x, y) => x - y);
+  const gaps = times.slice(1).map((t, i) => t - times[i]!).filter((g) => g > 1e-4).sort((x, y) => x - y);
+  const median = gaps[Math.floor(gaps.length / 2)];
+  const size = parsed.streams?.[0];
+  return { key, frameSeconds: median ?? UNKNOWN.frameSeconds, width: Number(size?.width) || 0, height: Number(size?.height) || 0 };
 }
 
 /**

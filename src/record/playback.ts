@@ -7,13 +7,12 @@
  * Segment boundaries are invisible to the player: the concat demuxer makes one continuous stream.
  */
 import type { ChildProcess } from 'node:child_process';
-import { execFile } from 'node:child_process';
 import { rm, writeFile } from 'node:fs/promises';
 import { PassThrough, type Readable } from 'node:stream';
 import { SightlineError } from '../core/errors.ts';
 import { avcCodecString } from '../media/mp4-boxes.ts';
 import { spawnTied } from '../ingest/spawn-tied.ts';
-import { concatScript, type ExportPart } from './export-range.ts';
+import { concatScript, probeSegment, type ExportPart } from './export-range.ts';
 
 /** The longest stretch one playback request streams, ms: the player asks for the next one as it plays on. */
 export const MAX_PLAYBACK_MS = 60 * 60 * 1000;
@@ -54,38 +53,6 @@ export function playbackArgs(script: string, startSeconds: number, durationSecon
   ];
 }
 
-/** The key frame at or before `offsetSeconds` (s from the file's start, 0 when unknown) and the spacing of frames (s) from ffprobe's JSON of packets. */
-export function keyAndSpacing(json: string, offsetSeconds: number): { readonly key: number; readonly frameSeconds: number; readonly width: number; readonly height: number } {
-  let parsed: { packets?: Array<{ pts_time?: string; flags?: string }>; format?: { start_time?: string }; streams?: Array<{ width?: number; height?: number }> };
-  try {
-    parsed = JSON.parse(json) as typeof parsed;
-  } catch {
-    return { key: 0, frameSeconds: 0.1, width: 0, height: 0 };
-  }
-  const size = parsed.streams?.[0];
-  const origin = Number(parsed.format?.start_time ?? 0);
-  const times: number[] = [];
-  let key = 0;
-  for (const p of parsed.packets ?? []) {
-    const t = Number(p.pts_time) - (Number.isFinite(origin) ? origin : 0);
-    if (!Number.isFinite(t)) continue;
-    times.push(t);
-    if (p.flags?.startsWith('K') === true && t <= offsetSeconds + 1e-6 && t > key) key = t;
-  }
-  times.sort((a, b) => a - b);
-  const gaps = times.slice(1).map((t, i) => t - times[i]!).filter((g) => g > 1e-4).sort((a, b) => a - b);
-  // The median gap: a dropped frame or two do not change the rate.
-  const median = gaps[Math.floor(gaps.length / 2)];
-  return { key, frameSeconds: median === undefined ? 0.1 : median, width: Number(size?.width) || 0, height: Number(size?.height) || 0 };
-}
-
-function probePackets(file: string, ffprobePath: string): Promise<string | null> {
-  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags:format=start_time:stream=width,height', '-of', 'json', '-i', file];
-  return new Promise((resolve) => {
-    execFile(ffprobePath, args, { timeout: 30_000, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024, windowsHide: true }, (error, stdout) => resolve(error === null ? stdout : null));
-  });
-}
-
 /** Reads `stream` until it holds the init segment; resolves with the bytes read so far and the codec string, or null when it ends first. */
 function readInit(child: ChildProcess): Promise<{ readonly head: Buffer; readonly codec: string } | null> {
   const out = child.stdout!;
@@ -124,8 +91,7 @@ export async function playParts(parts: readonly ExportPart[], from: number, to: 
   const first = parts[0];
   if (first === undefined) throw new SightlineError('RECORDING_NOT_FOUND', 'nothing to play');
   const wanted = Math.max(0, (from - first.startTime) / 1000);
-  const probed = await probePackets(first.file, options.ffprobePath ?? 'ffprobe');
-  const { key, frameSeconds, width, height } = probed === null ? { key: 0, frameSeconds: 0.1, width: 0, height: 0 } : keyAndSpacing(probed, wanted);
+  const { key, frameSeconds, width, height } = await probeSegment(first.file, wanted, options.ffprobePath);
   const start = Math.max(0, key - 0.001);
   const duration = (to - first.startTime) / 1000 - start;
   await writeFile(scriptFile, concatScript(parts.map((p) => p.file)), { mode: 0o600 });

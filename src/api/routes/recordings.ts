@@ -191,7 +191,7 @@ export function recordingRoutes(app: ApiApp, ctx: ApiContext): void {
       const actor = actorOf(principal);
       const entries = ['export', 'subject_export'].flatMap((action) => ctx.deps.audit.list({ action, from, to, limit: 1000 }));
       const exports = entries
-        .filter((e) => (admin || e.actor === actor) && (admin || (e.target !== null && canSeeCamera(ctx.deps.users, principal, e.target))))
+        .filter((e) => admin || (e.actor === actor && e.target !== null && canSeeCamera(ctx.deps.users, principal, e.target)))
         .sort((a, b) => b.seq - a.seq)
         .slice(0, 500)
         .map((e) => ({ seq: e.seq, time: e.time, actor: e.actor, action: e.action, cameraId: e.target, details: e.details, hash: e.hash }));

@@ -53,6 +53,36 @@ export function liveEncoderArgs(width: number, height: number, fps: number): str
   ];
 }
 
+/** A decoded frame's size and its presentation time (s, from showinfo; null when it has none). */
+export interface DecodedFrame {
+  readonly width: number;
+  readonly height: number;
+  readonly pts: number | null;
+}
+
+/**
+ * An ffmpeg that decodes fragmented MP4 written to its stdin ({@link liveDecoderArgs}) and hands
+ * each frame's RGB24 pixels to `emit` with its size and pts; its error lines go to `onProblem`.
+ */
+export function spawnFrameDecoder(ffmpegPath: string, emit: (frame: DecodedFrame, data: Uint8Array) => void, onProblem: (line: string) => void): ChildProcess {
+  const child = spawnTied(ffmpegPath, liveDecoderArgs(), { stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin!.on('error', () => undefined);
+  const splitter = new RawFrameSplitter<DecodedFrame>(emit);
+  child.stdout!.on('data', (chunk: Buffer) => splitter.pushData(chunk));
+  let rest = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (text: string) => {
+    const lines = (rest + text).split(/\r?\n/);
+    rest = (lines.pop() ?? '').slice(-4096);
+    for (const line of lines) {
+      const info = parseShowinfo(line);
+      if (info !== null) splitter.pushMeta({ width: info.width, height: info.height, pts: info.ptsTime });
+      else if (/\[(error|fatal)\]/.test(line)) onProblem(line);
+    }
+  });
+  return child;
+}
+
 interface Run {
   session: { close(): Promise<void> } | null;
   decoder: ChildProcess | null;
@@ -195,22 +225,7 @@ export class RedactedLive implements LiveStream {
   }
 
   #decoder(emit: (frame: Decoded, data: Uint8Array) => void): ChildProcess {
-    const child = spawnTied(this.#o.ffmpegPath ?? 'ffmpeg', liveDecoderArgs(), { stdio: ['pipe', 'pipe', 'pipe'] });
-    child.stdin!.on('error', () => undefined);
-    const splitter = new RawFrameSplitter<Decoded>((meta, data) => emit(meta, data));
-    child.stdout!.on('data', (chunk: Buffer) => splitter.pushData(chunk));
-    let rest = '';
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (text: string) => {
-      const lines = (rest + text).split(/\r?\n/);
-      rest = (lines.pop() ?? '').slice(-4096);
-      for (const line of lines) {
-        const info = parseShowinfo(line);
-        if (info !== null) splitter.pushMeta({ width: info.width, height: info.height });
-        else if (/\[(error|fatal)\]/.test(line)) this.#o.onProblem?.(`redacted live decoder: ${line.replace(/^\[[^\]]*\]\s*/, '')}`);
-      }
-    });
-    return child;
+    return spawnFrameDecoder(this.#o.ffmpegPath ?? 'ffmpeg', emit, (line) => this.#o.onProblem?.(`redacted live decoder: ${line.replace(/^\[[^\]]*\]\s*/, '')}`));
   }
 
   #encoder(run: Run, width: number, height: number, fps: number): ChildProcess {

@@ -11,11 +11,10 @@ import type { ChildProcess } from 'node:child_process';
 import { PassThrough, type Readable } from 'node:stream';
 import { SightlineError } from '../core/errors.ts';
 import { RECORDING_CLOCK_SLACK_S, redactPicture, type RedactionBoxFrame, type RedactionTimeline } from '../core/redaction.ts';
-import { parseShowinfo, RawFrameSplitter } from '../ingest/ffmpeg-args.ts';
 import { spawnTied } from '../ingest/spawn-tied.ts';
 import { drainOrClose } from './drain-or-close.ts';
 import { avcCodecString } from './mp4-boxes.ts';
-import { liveDecoderArgs, liveEncoderArgs } from './redacted-live.ts';
+import { liveEncoderArgs, spawnFrameDecoder, type DecodedFrame } from './redacted-live.ts';
 import { boxesAt, NEAR_MS, timelineOf } from './redaction-times.ts';
 
 /** What the redaction of a playback reads. */
@@ -44,17 +43,21 @@ const CHUNK_MS = 60_000;
 /** Decoded frames held before the decoder's output is paused. */
 const MAX_QUEUED = 8;
 
-interface Frame {
-  readonly width: number;
-  readonly height: number;
-  readonly pts: number | null;
-}
 
 /** The redacted stream of `item` and its codec; resolves once the encoder has written its init segment. */
 export async function redactPlayback(item: PlaybackItem, options: PlaybackRedactionOptions): Promise<{ readonly stream: Readable; readonly codec: string; readonly time: number }> {
   const bin = options.ffmpegPath ?? 'ffmpeg';
   const out = new PassThrough();
-  const decoder = spawnTied(bin, liveDecoderArgs(), { stdio: ['pipe', 'pipe', 'pipe'] });
+  let problem = '';
+  const decoder = spawnFrameDecoder(
+    bin,
+    (frame, data) => {
+      queue.push({ frame, data });
+      if (queue.length >= MAX_QUEUED) decoder.stdout!.pause();
+      void work();
+    },
+    (line) => (problem = line),
+  );
   let encoder: ChildProcess | null = null;
   let finished = false;
   const children = (): ChildProcess[] => [decoder, ...(encoder === null ? [] : [encoder])];
@@ -71,9 +74,7 @@ export async function redactPlayback(item: PlaybackItem, options: PlaybackRedact
     }
   };
   out.once('close', stop);
-  decoder.stdin!.on('error', () => undefined);
   item.stream.pipe(decoder.stdin!);
-  let problem = '';
   const chunks = new Map<number, Promise<RedactionTimeline>>();
   const timelineAt = (timeMs: number): Promise<RedactionTimeline> => {
     const n = Math.floor(timeMs / CHUNK_MS);
@@ -87,9 +88,9 @@ export async function redactPlayback(item: PlaybackItem, options: PlaybackRedact
     return t;
   };
 
-  const queue: { frame: Frame; data: Uint8Array; last?: boolean }[] = [];
+  const queue: { frame: DecodedFrame; data: Uint8Array; last?: boolean }[] = [];
   /** The latest frame skipped before the moment asked for. */
-  let skipped: { frame: Frame; data: Uint8Array } | null = null;
+  let skipped: { frame: DecodedFrame; data: Uint8Array } | null = null;
   let firstPts: number | null = null;
   /** Epoch ms of the first frame encoded. */
   let firstTime: number | null = null;
@@ -172,26 +173,9 @@ export async function redactPlayback(item: PlaybackItem, options: PlaybackRedact
     }
   };
 
-  const splitter = new RawFrameSplitter<Frame>((frame, data) => {
-    queue.push({ frame, data });
-    if (queue.length >= MAX_QUEUED) decoder.stdout!.pause();
-    void work();
-  });
-  decoder.stdout!.on('data', (chunk: Buffer) => splitter.pushData(chunk));
   decoder.stdout!.once('end', () => {
     decoded = true;
     void work();
-  });
-  let rest = '';
-  decoder.stderr!.setEncoding('utf8');
-  decoder.stderr!.on('data', (text: string) => {
-    const lines = (rest + text).split(/\r?\n/);
-    rest = (lines.pop() ?? '').slice(-4096);
-    for (const line of lines) {
-      const info = parseShowinfo(line);
-      if (info !== null) splitter.pushMeta({ width: info.width, height: info.height, pts: info.ptsTime });
-      else if (/\[(error|fatal)\]/.test(line)) problem = line;
-    }
   });
   decoder.once('error', (error) => {
     problem = error.message;

@@ -16,9 +16,6 @@ import { statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock, type Clock } from '../ingest/ffmpeg-source.ts';
 import { planRecordCutoffs, planRetention, type EventKeep, type RecordLimits, type RetentionReason, type RetentionSnapshot, type SnapshotDeletion } from './retention-plan.ts';
-
-/** Segments read from the index per page, oldest first. */
-const RETENTION_PAGE = 5000;
 import type { AuditLog } from '../store/audit-log.ts';
 import type { UnredactedGrantStore } from '../store/unredacted-grants.ts';
 import type { EventStore } from '../store/event-store.ts';
@@ -27,6 +24,9 @@ import type { RedactionBoxStore } from '../store/redaction-boxes.ts';
 import { deleteDataFile, removeEmptyDayFolders } from './data-files.ts';
 import { SnapshotFiles } from './snapshot-files.ts';
 import { RECORDINGS_DIR, resolveInside } from './segment-paths.ts';
+
+/** Segments read from the index per page, oldest first. */
+const RETENTION_PAGE = 5000;
 
 /** The limits retention enforces (`retention` and the disk limits of `recording` in the server configuration). */
 export interface RetentionLimits extends RecordLimits {
@@ -265,9 +265,9 @@ export class RetentionRunner {
   /**
    * The segments retention looks at: the oldest end of the index, a page at a time, until past
    * the age limit and holding more bytes than quota and disk ask to free (with a million rows,
-   * reading every one takes seconds on the event loop); and every segment of the cameras that
-   * record in `events` mode are added by the caller (those may go from anywhere). The horizon is
-   * the start of the last segment read, exclusive (Infinity when every segment was read).
+   * reading every one takes seconds on the event loop). The caller adds every segment of the
+   * cameras that record in `events` mode (those may go from anywhere). The horizon is the start of
+   * the last segment read, exclusive (Infinity when every segment was read).
    */
   #listOldest(now: number, limits: RetentionLimits, snapshots: readonly RetentionSnapshot[], bytesToFree: number): { segments: StoredSegment[]; horizon: number; totalBytes: number } {
     const { index } = this.#o;
@@ -279,7 +279,7 @@ export class RetentionRunner {
     let listedBytes = 0;
     let horizon = Infinity;
     for (let after: StoredSegment | null = null; ; ) {
-      const page = index.oldest(after === null ? null : { startTime: after.startTime, id: after.id }, RETENTION_PAGE);
+      const page = index.oldest(after, RETENTION_PAGE);
       for (const s of page) {
         segments.push(s);
         listedBytes += s.bytes;

@@ -1,8 +1,10 @@
 import { stat } from 'node:fs/promises';
-import { loadConfig } from '../config/load.ts';
-import { analyticsConfigSchema } from '../config/schema/index.ts';
+import { z } from 'zod';
+import { loadYamlWith } from '../config/load.ts';
+import { analyticsConfigSchema, PRESET_NAMES } from '../config/schema/index.ts';
 import { SightlineError } from '../core/errors.ts';
 import { resolveBackend } from '../detect/choose-backend.ts';
+import { analysisSize } from '../detect/detect-options.ts';
 import { createDetectorPool, defaultWorkerCount, type DetectorPool } from '../detect/worker-pool.ts';
 import { coverageProblem, inputCoverage } from '../ingest/coverage.ts';
 import { analysedRate, isLive, sourceKind } from '../ingest/ffmpeg-args.ts';
@@ -28,6 +30,7 @@ export async function runAnalyze(argv: readonly string[]): Promise<number> {
     'data-dir': { type: 'string' },
     quiet: { type: 'boolean', short: 'q', default: false },
     strict: { type: 'boolean', default: false },
+    preset: { type: 'string' },
   });
   if (positionals.length !== 1) throw new SightlineError('USAGE', `analyze takes exactly one video, got ${positionals.length}. Usage: sightline analyze <video> --config <file.yml> --out <dir>`);
   const video = positionals[0]!;
@@ -40,9 +43,15 @@ export async function runAnalyze(argv: readonly string[]): Promise<number> {
     if (!info) throw new SightlineError('SOURCE_NOT_FOUND', `video file ${video} does not exist`);
     if (!info.isFile()) throw new SightlineError('INVALID_MEDIA', `${video} is not a file`);
   }
-  let config = analyticsConfigSchema.parse({});
+  const preset = values.preset;
+  if (preset !== undefined && !(PRESET_NAMES as readonly string[]).includes(preset)) {
+    throw new SightlineError('USAGE', `--preset must be one of ${PRESET_NAMES.join(', ')}, got ${JSON.stringify(preset)}`);
+  }
+  // --preset replaces the file's own preset; the file's other settings still lie over it.
+  const schema = preset === undefined ? analyticsConfigSchema : z.preprocess((raw) => ({ ...(typeof raw === 'object' && raw !== null ? raw : {}), preset }), analyticsConfigSchema);
+  let config = schema.parse({});
   if (values.config !== undefined) {
-    const loaded = await loadConfig(values.config);
+    const loaded = await loadYamlWith(schema, values.config);
     if (!loaded.ok) throw loaded.error;
     config = loaded.value;
   }
@@ -63,7 +72,7 @@ export async function runAnalyze(argv: readonly string[]): Promise<number> {
     const frames = new FfmpegSource({
       url: video,
       live: false,
-      size: { width: pool.traits.inputWidth, height: pool.traits.inputHeight },
+      size: analysisSize(pool.traits, config.detect),
       fit: config.detect.fit,
       ...(fps !== undefined && { fps: analysedFps }),
     });

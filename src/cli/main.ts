@@ -11,9 +11,10 @@ Usage:
       --config defaults to ./sightline.yml when it exists, else built-in defaults; --demo adds a demo
       camera (an RTSP stream on 127.0.0.1 looping the bundled clip). Prints the URL and, until the
       first admin exists, a one-time setup link. Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
-  sightline analyze <video> --config <file.yml> --out <dir> [--fps N] [--workers N] [--data-dir DIR] [--strict]
+  sightline analyze <video> --config <file.yml> --out <dir> [--fps N] [--preset default|dense] [--workers N] [--data-dir DIR] [--strict]
       Detect, track, count and heat-map every frame of a video file (or N frames/s).
-      Writes events.jsonl, tracks.txt (+ tracks-<class>.txt), summary.json, heatmap.png.
+      --preset dense: for crowds of small, far people (3x2 tiles, six inferences a frame).
+      Writes events.jsonl, tracks.txt (+ tracks-<class>.txt), occupancy.csv, summary.json, heatmap.png.
       A file that decodes short of what its container claims, or with decode errors, gets a
       warning (summary.json "input"); --strict makes that an error (exit 3).
       Converted models are cached in --data-dir (default $SIGHTLINE_DATA_DIR or ./data).

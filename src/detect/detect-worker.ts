@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadBackend } from './backends.ts';
 import type { Detector } from './detector.ts';
+import { withTiles } from './tiles.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.ts';
 
 const port = parentPort;
@@ -10,7 +11,7 @@ const send = (m: FromWorker): void => port.postMessage(m);
 
 let detector: Detector | undefined;
 try {
-  detector = await loadBackend(init.backend);
+  detector = withTiles(await loadBackend(init.backend));
   send({ type: 'ready', traits: detector.traits });
 } catch (err) {
   send({ type: 'fatal', message: err instanceof Error ? err.message : String(err) });

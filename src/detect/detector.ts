@@ -30,6 +30,8 @@ export interface DetectOptions {
   readonly nmsIou: number;
   /** Keep at most this many detections, best first. */
   readonly maxDetections: number;
+  /** Detect in a grid of overlapping tiles, each the model's input, over a frame of the grid's size (see `tileLayout` in tiles.ts). */
+  readonly tiles?: { readonly columns: number; readonly rows: number; readonly overlap: number };
 }
 
 /** A detection in the detector's input pixels (before mapping back to the source frame). */

@@ -16,6 +16,7 @@ import type { HeatGrid } from '../core/rules/heat-grid.ts';
 import { allowedAnalytics } from '../core/purpose.ts';
 import type { RuleEvent } from '../core/rules/types.ts';
 import type { FaceDetector } from '../detect/blazeface.ts';
+import { analysisSize } from '../detect/detect-options.ts';
 import type { DetectorPool } from '../detect/worker-pool.ts';
 import type { Bus } from '../events/bus.ts';
 import { DURATION_TYPES, EventLifecycle, type LifecycleStep } from '../events/lifecycle.ts';
@@ -242,7 +243,7 @@ export class LiveCamera {
   private async analyse(sourceSize: { width: number; height: number }, fps: number): Promise<'ended' | 'detector-failed'> {
     const o = this.options;
     const analytics = o.config.analytics;
-    const inputSize = { width: o.pool.traits.inputWidth, height: o.pool.traits.inputHeight };
+    const inputSize = analysisSize(o.pool.traits, analytics.detect);
     let flushedHeat: HeatGrid | null = null;
     let heatFlushedAt = 0;
     const heatEvery = o.heatFlushSeconds ?? 60;

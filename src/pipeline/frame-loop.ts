@@ -21,7 +21,7 @@
  */
 import type { AnalyticsConfig } from '../config/schema/index.ts';
 import { resolveRuleSet, resolveTracker } from '../config/resolve.ts';
-import { resolveDetectOptions } from '../detect/detect-options.ts';
+import { analysisSize, resolveDetectOptions } from '../detect/detect-options.ts';
 import type { Detection, Track } from '../core/detection.ts';
 import { SightlineError } from '../core/errors.ts';
 import type { Box } from '../core/geometry.ts';
@@ -145,7 +145,7 @@ export class FrameLoop {
     this.ruleSet = resolveRuleSet(config);
     this.#tracker = resolveTracker(config, options.analysedFps);
     this.#detectOptions = resolveDetectOptions(config);
-    this.#geometry = fitGeometry(options.sourceSize, { width: pool.traits.inputWidth, height: pool.traits.inputHeight }, config.detect.fit);
+    this.#geometry = fitGeometry(options.sourceSize, analysisSize(pool.traits, config.detect), config.detect.fit);
     this.#gate = createMotionGate(config.detect.motion);
     this.#rules = createRuleState(this.ruleSet, options.sourceSize, { heatCellSize: config.heatmap.cellSize, heatClasses: config.heatmap.classes });
   }

@@ -11,6 +11,7 @@ import type { Box } from '../core/geometry.ts';
 import { DEFAULT_PLAN, faceRect, planRedaction, redactPicture, type SeenFrame } from '../core/redaction.ts';
 import { DEFAULT_SUBJECT_MATCH, matchSubject, type SubjectMatch, type SubjectSighting } from '../core/subject-match.ts';
 import type { FaceDetector } from '../detect/blazeface.ts';
+import { analysisSize } from '../detect/detect-options.ts';
 import type { DetectorPool } from '../detect/worker-pool.ts';
 import { FfmpegSource } from '../ingest/ffmpeg-source.ts';
 import { FrameEncoder } from '../ingest/frame-encoder.ts';
@@ -63,7 +64,7 @@ export async function redactVideo(input: RedactInput): Promise<RedactResult> {
   const loop = new FrameLoop({ config, pool, sourceSize: { width: input.width, height: input.height }, analysedFps: input.fps });
   const seen: SeenFrame[] = [];
   const ids = new Set<number>();
-  const analysed = new FfmpegSource({ url: input.video, live: false, size: { width: pool.traits.inputWidth, height: pool.traits.inputHeight }, fit: config.detect.fit });
+  const analysed = new FfmpegSource({ url: input.video, live: false, size: analysisSize(pool.traits, config.detect), fit: config.detect.fit });
   try {
     for await (const r of loop.run(analysed)) {
       seen.push({ index: r.index, tracks: r.tracks, detections: r.detections });

@@ -46,6 +46,18 @@ export const yoloSchema = z
   .strict()
   .describe('A user-supplied YOLO-format ONNX model, used when `backend` is `yolo`; frames are letterboxed into its input.');
 
+/** Detection in overlapping tiles, for crowds of small, far people. */
+export const tileGridSchema = z
+  .object({
+    columns: z.number().int().min(1).max(6).describe('Tiles across.'),
+    rows: z.number().int().min(1).max(6).describe('Tiles down.'),
+    overlap: z.number().min(0).max(0.5).default(0.2).describe('Fraction (0..0.5) of a tile\'s side its neighbour also covers, so that a person on a seam is whole in one tile.'),
+  })
+  .strict()
+  .describe(
+    'Detect in a grid of overlapping tiles, each the model\'s input: the frame is decoded at the size the grid covers (3x2 tiles of 512 with overlap 0.2 see a 640x480 camera at about twice its size) and each tile costs one inference. For dense scenes of small people (the `dense` preset uses 3x2); leave unset for one pass per frame.',
+  );
+
 /** What a detection of one class must reach to be tracked. */
 export const objectFilterSchema = z
   .object({
@@ -103,6 +115,7 @@ export const detectSchema = z
       .min(1)
       .default([...OBJECT_CLASSES])
       .describe('Classes to detect and track.'),
+    tiles: tileGridSchema.optional(),
     fit: z
       .enum(['stretch', 'letterbox'])
       .default('letterbox')

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { DetectOptions, Detector } from '../src/detect/detector.ts';
+import type { DetectOptions, Detector, RawDetection } from '../src/detect/detector.ts';
 import { createCenterNetOnnx } from '../src/detect/centernet-onnx.ts';
 import { prepareCenterNetOnnx } from '../src/detect/centernet-onnx-model.ts';
 import { createCenterNetTfjs } from '../src/detect/centernet-tfjs.ts';
@@ -56,4 +56,52 @@ describe('CenterNet: onnxruntime gives the detections of the tfjs reference', { 
       });
     });
   }
+});
+
+describe('CenterNet on onnxruntime at sizes other than 512x512', () => {
+  let onnx: Detector;
+  before(async () => {
+    onnx = await createCenterNetOnnx({ modelPath: await modelPath(), threads: 1 });
+  });
+  after(() => onnx.dispose());
+  const options: DetectOptions = { minScore: 0.3, classes: ['person', 'bicycle', 'car', 'motorcycle', 'bus', 'truck'], nmsIou: 0.6, maxDetections: 100 };
+
+  test('declares 512x512, its default size', () => {
+    assert.deepEqual([onnx.traits.inputWidth, onnx.traits.inputHeight], [512, 512]);
+  });
+
+  for (const [width, height] of [[512, 384], [640, 480], [384, 512]] as const) {
+    test(`${width}x${height}: finds the people of a PETS frame, boxes within the image`, { skip: NO_SHARED_DATA }, async () => {
+      const image = { width, height, data: decodeFrame(path.join(PETS, 'vtest.avi'), 100, width, height) };
+      const found = await onnx.detect(image, options);
+      const people = found.filter((d) => d.class === 'person' && d.score >= 0.4);
+      assert.ok(people.length >= 4, `expected at least 4 people, got ${people.length}`);
+      for (const d of found) {
+        assert.ok(d.box.x >= 0 && d.box.y >= 0 && d.box.w > 0 && d.box.h > 0, JSON.stringify(d.box));
+        assert.ok(d.box.x + d.box.w <= width && d.box.y + d.box.h <= height, `${JSON.stringify(d.box)} leaves ${width}x${height}`);
+      }
+      for (let i = 1; i < found.length; i++) assert.ok(found[i - 1]!.score >= found[i]!.score, 'not sorted best first');
+    });
+  }
+
+  test('sizes that are not multiples of 32, or under 64, are refused with a clear RangeError', async () => {
+    for (const [width, height] of [[500, 375], [512, 500], [513, 512], [32, 64], [64, 32], [0, 512]] as const) {
+      await assert.rejects(
+        onnx.detect({ width, height, data: new Uint8Array(width * height * 3) }, options),
+        (err: unknown) => err instanceof RangeError && /multiples of 32 and at least 64/.test(err.message) && err.message.includes(`got ${width}x${height}`),
+        `${width}x${height}`,
+      );
+    }
+    await assert.rejects(onnx.detect({ width: 64, height: 64, data: new Uint8Array(10) }, options), /width\*height\*3/);
+    const tiny = await onnx.detect({ width: 64, height: 64, data: new Uint8Array(64 * 64 * 3).fill(128) }, options);
+    assert.ok(Array.isArray(tiny), '64x64, the smallest size, runs');
+  });
+
+  test('alternating sizes give the same detections as each size alone', { skip: NO_SHARED_DATA }, async () => {
+    const frame = (w: number, h: number) => ({ width: w, height: h, data: decodeFrame(path.join(PETS, 'vtest.avi'), 300, w, h) });
+    const a = frame(512, 384);
+    const b = frame(640, 480);
+    const first: RawDetection[][] = [await onnx.detect(a, options), await onnx.detect(b, options)];
+    assert.deepEqual([await onnx.detect(a, options), await onnx.detect(b, options)], first);
+  });
 });

@@ -11,6 +11,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { loadTfjsGraph } from '../src/detect/tfjs-graph.ts';
 import * as ort from 'onnxruntime-node';
 import onnxProto from 'onnx-proto';
+import { CENTERNET_CONVERT_OPTIONS } from '../src/detect/centernet-onnx-model.ts';
 import { type GraphModelFiles, humanModelsDir, readGraphModel, tfjsWasmDir } from '../src/detect/model-files.ts';
 import { type ConvertedModel, ModelConvertError, convertGraphModel, ensureOnnxModel } from '../src/detect/onnx/convert/index.ts';
 import { decodeFrame, NO_SHARED_DATA, PETS, SHARED_DATA } from './fixtures/data.ts';
@@ -150,6 +151,77 @@ describe('CenterNet converted to ONNX', () => {
   });
 });
 
+describe('CenterNet as Sightline converts it: symbolic size, 6 classes, HardSwish', () => {
+  const KEPT = [0, 1, 2, 3, 5, 7];
+  let files: GraphModelFiles;
+  let converted: ConvertedModel;
+  let session: ort.InferenceSession;
+  let model: tf.GraphModel;
+  before(async () => {
+    files = await readGraphModel(humanModelsDir(), 'centernet');
+    converted = convertGraphModel(files, CENTERNET_CONVERT_OPTIONS);
+    session = await ort.InferenceSession.create(converted.onnx, { graphOptimizationLevel: 'all', intraOpNumThreads: 1, interOpNumThreads: 1 });
+    model = await loadTfjsGraph(files);
+  });
+  after(() => session.release());
+
+  const run = async (rgb: Uint8Array, width: number, height: number): Promise<ort.InferenceSession.OnnxValueMapType> =>
+    session.run({ 'tower_0/images': new ort.Tensor('float32', Float32Array.from(rgb), [1, height, width, 3]) });
+
+  test('declares a symbolic input size and a heat map of the 6 classes Sightline uses', () => {
+    assert.deepEqual(CENTERNET_CONVERT_OPTIONS.keepChannels, { 'tower_0/keypoints': KEPT });
+    assert.deepEqual(converted.inputs, [{ name: 'tower_0/images', shape: [1, 'height', 'width', 3], layout: 'NHWC', dtype: 'float32' }]);
+    assert.deepEqual(converted.outputs.map((o) => [o.name, o.shape]), [
+      ['tower_0/keypoints', [1, 'height/4', 'width/4', 6]],
+      ['tower_0/wh', [1, 'height/4', 'width/4', 4]],
+    ]);
+  });
+  test('every hard-swish of the graph is one HardSwish node; every Resize scales', () => {
+    const graph = onnxProto.onnx.ModelProto.decode(converted.onnx).graph!;
+    const tfHardSwishes = (files.json.modelTopology as { node: { name: string }[] }).node.filter((n) => n.name.endsWith('/hard_swish/mul_1')).length;
+    const nodes = graph.node ?? [];
+    assert.ok(tfHardSwishes >= 20, `${tfHardSwishes} hard-swishes in the TF graph`);
+    assert.equal(nodes.filter((n) => n.opType === 'HardSwish').length, tfHardSwishes);
+    const resizes = nodes.filter((n) => n.opType === 'Resize');
+    assert.equal(resizes.length, 3);
+    for (const r of resizes) assert.deepEqual([r.input?.[3] ?? '', r.input?.[2] !== ''], ['', true], `${r.name} resizes by scales, not to fixed sizes`);
+  });
+  test('agrees with tfjs-wasm at 512x512: the kept heat-map channels and the boxes', { skip: NO_SHARED_DATA }, async (t) => {
+    for (const frame of [0, 400]) {
+      const rgb = decodeFrame(path.join(PETS, 'vtest.avi'), frame, 512, 512);
+      const out = await run(rgb, 512, 512);
+      const x = tf.tensor4d(Float32Array.from(rgb), [1, 512, 512, 3]);
+      const [kp, wh] = model.execute(x, ['tower_0/keypoints', 'tower_0/wh']) as tf.Tensor[];
+      const [kpRef, whRef] = [await kp!.data(), await wh!.data()];
+      tf.dispose([x, kp!, wh!]);
+      const kpOnnx = out['tower_0/keypoints']!;
+      assert.deepEqual(kpOnnx.dims, [1, 128, 128, 6]);
+      const kpData = kpOnnx.data as Float32Array;
+      let kpDiff = 0;
+      for (let p = 0; p < 128 * 128; p++) KEPT.forEach((c, i) => (kpDiff = Math.max(kpDiff, Math.abs(kpData[p * 6 + i]! - kpRef[p * 80 + c]!))));
+      const whData = out['tower_0/wh']!.data as Float32Array;
+      let whDiff = 0;
+      let whPeak = 0;
+      for (let i = 0; i < whRef.length; i++) {
+        whDiff = Math.max(whDiff, Math.abs(whData[i]! - whRef[i]!));
+        whPeak = Math.max(whPeak, Math.abs(whRef[i]!));
+      }
+      t.diagnostic(`PETS frame ${frame}: max |onnx - tfjs| keypoints ${kpDiff.toExponential(2)}, wh ${whDiff.toExponential(2)} (max ${whPeak.toPrecision(4)})`);
+      assert.ok(kpDiff <= TOLERANCE, `keypoints differ by ${kpDiff}`);
+      assert.ok(whDiff <= TOLERANCE * Math.max(1, whPeak), `wh differs by ${whDiff}`);
+    }
+  });
+  test('runs at other multiples of 32, with maps a quarter of the input size', async () => {
+    for (const [width, height] of [[512, 384], [640, 480], [320, 192]] as const) {
+      const out = await run(syntheticImage(width, height), width, height);
+      assert.deepEqual(out['tower_0/keypoints']!.dims, [1, height / 4, width / 4, 6], `${width}x${height}`);
+      assert.deepEqual(out['tower_0/wh']!.dims, [1, height / 4, width / 4, 4], `${width}x${height}`);
+      const kp = out['tower_0/keypoints']!.data as Float32Array;
+      assert.ok(kp.every((v) => v >= 0 && v <= 1), 'heat maps are sigmoids');
+    }
+  });
+});
+
 describe('BlazeFace converted to ONNX', () => {
   let p: Pair;
   before(async () => {
@@ -238,6 +310,9 @@ describe('converter errors and cache', () => {
       assert.equal(await readFile(first, 'utf8'), 'marker', 'the cached file is reused, not rewritten');
       const other = await ensureOnnxModel('tiny', files, { outputs: ['y'], inputShape: [1, 2, 2, 1] }, dir);
       assert.notEqual(other, first, 'other options give another file');
+      const symbolic = await ensureOnnxModel('tiny', files, { outputs: ['y'], symbolicSize: true }, dir);
+      const unfused = await ensureOnnxModel('tiny', files, { outputs: ['y'], fuseHardSwish: false }, dir);
+      assert.equal(new Set([first, other, symbolic, unfused]).size, 4, 'symbolicSize and fuseHardSwish are part of the key');
       assert.deepEqual((await readdir(dir)).filter((f) => f.endsWith('.tmp')), [], 'no temporary file is left');
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -14,16 +14,24 @@ export interface CenterNetMaps {
 /**
  * The tail of the CenterNet graph (3x3 max-pool peak finding, top-k, box decoding) in TypeScript:
  * returns rows of `x1, y1, x2, y2, score, class` in input pixels, best first, exactly as the
- * graph's `detections` output, but only for peaks scoring at least `minScore` (dropping those
- * first is what makes this cheap), at most `topK` of them.
+ * graph's `detections` output (`class` is the heat-map channel), but only for peaks scoring at
+ * least `minScore` (dropping those first is what makes this cheap), at most `topK` of them.
+ * `channels`, when given, are the only heat-map channels searched, so that the top-k holds only
+ * classes the caller wants.
  */
-export function decodeCenterNetMaps(maps: CenterNetMaps, minScore: number, topK = 100): Float32Array {
+export function decodeCenterNetMaps(maps: CenterNetMaps, minScore: number, topK = 100, channels?: readonly number[]): Float32Array {
   const { keypoints: kp, wh, width: W, height: H, classes: C, stride } = maps;
+  let searched: Uint8Array | undefined;
+  if (channels !== undefined) {
+    searched = new Uint8Array(C);
+    for (const c of channels) searched[c] = 1;
+  }
   const peaks: { score: number; index: number }[] = [];
   for (let i = 0, n = W * H * C; i < n; i++) {
     const v = kp[i]!;
     if (!(v >= minScore)) continue;
     const c = i % C;
+    if (searched !== undefined && searched[c] === 0) continue;
     const pos = (i - c) / C;
     const x = pos % W;
     const y = (pos - x) / W;

@@ -19,26 +19,46 @@ const COCO_TO_CLASS: ReadonlyMap<number, ObjectClass> = new Map([
 /** Classes the shipped CenterNet reports that Sightline uses. */
 export const CENTERNET_CLASSES: readonly ObjectClass[] = [...COCO_TO_CLASS.values()];
 
+/** The COCO index of each of {@link CENTERNET_CLASSES}, in that order: the heat-map channels Sightline reads. */
+export const CENTERNET_COCO_INDICES: readonly number[] = [...COCO_TO_CLASS.keys()];
+
+/** The Sightline class of COCO class `index`, or undefined when Sightline does not use it. */
+export function cocoClass(index: number): ObjectClass | undefined {
+  return COCO_TO_CLASS.get(index);
+}
+
 /** Square input side of the CenterNet model shipped in `@vladmandic/human`. */
 export const CENTERNET_INPUT = 512;
 
+/** The image CenterNet's rows refer to: its size (boxes are clamped to it) and what a row's class index means. */
+export interface CenterNetFrame {
+  readonly width: number;
+  readonly height: number;
+  /** The Sightline class of a row's class index, or undefined to drop the row. */
+  readonly classOf: (index: number) => ObjectClass | undefined;
+}
+
+/** The frame of the graph's own `detections` output: the 512x512 input, COCO class indices. */
+const GRAPH_FRAME: CenterNetFrame = { width: CENTERNET_INPUT, height: CENTERNET_INPUT, classOf: cocoClass };
+
 /**
  * Turns CenterNet's `detections` output (rows of x1, y1, x2, y2, score, class in input pixels) into
- * raw detections: classes mapped, low scores dropped, per-class NMS applied.
+ * raw detections: classes mapped, low scores dropped, boxes clamped to the image, per-class NMS
+ * applied. `frame` gives the image size and the class indices (by default the graph's own: 512x512, COCO).
  */
-export function decodeCenterNet(rows: ArrayLike<number>, count: number, options: DetectOptions): RawDetection[] {
+export function decodeCenterNet(rows: ArrayLike<number>, count: number, options: DetectOptions, frame: CenterNetFrame = GRAPH_FRAME): RawDetection[] {
   const wanted = new Set(options.classes);
   const out: RawDetection[] = [];
   for (let i = 0; i < count; i++) {
     const o = i * 6;
     const score = rows[o + 4]!;
     if (!(score >= options.minScore)) continue;
-    const cls = COCO_TO_CLASS.get(Math.round(rows[o + 5]!));
+    const cls = frame.classOf(Math.round(rows[o + 5]!));
     if (cls === undefined || !wanted.has(cls)) continue;
     const x1 = Math.max(0, rows[o]!);
     const y1 = Math.max(0, rows[o + 1]!);
-    const x2 = Math.min(CENTERNET_INPUT, rows[o + 2]!);
-    const y2 = Math.min(CENTERNET_INPUT, rows[o + 3]!);
+    const x2 = Math.min(frame.width, rows[o + 2]!);
+    const y2 = Math.min(frame.height, rows[o + 3]!);
     if (!(x2 > x1 && y2 > y1)) continue;
     out.push({ box: { x: x1, y: y1, w: x2 - x1, h: y2 - y1 }, score, class: cls });
   }

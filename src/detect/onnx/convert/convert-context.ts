@@ -7,22 +7,47 @@ import type { ConstTensor } from './tf-weights.ts';
 /** A TF tensor known at conversion time (a Const node's value), in TF order. */
 export type ConstValue = ConstTensor & { readonly kind: 'const'; readonly name: string };
 
+/**
+ * Per TF dimension of a tensor, the symbolic input dimension (`height`, `width`) its size follows,
+ * or undefined where the size is fixed. Shapes are traced at the reference input size; a dimension
+ * with a symbol holds its size at that reference and scales with the input.
+ */
+export type Symbols = readonly (string | undefined)[];
+
 /** A TF tensor computed by the ONNX graph: its ONNX name, its TF shape, and the layout ONNX holds it in. */
 export interface TensorValue {
   readonly kind: 'tensor';
   readonly name: string;
+  /** TF shape; under a symbolic input, at the reference input size. */
   readonly shape: readonly number[];
   readonly layout: Layout;
   readonly dtype: 'float32' | 'int32' | 'bool';
+  /** Which dimensions follow the symbolic input size (all undefined for a fixed-size model). */
+  readonly symbols: Symbols;
 }
 
 /** What a TF node's output 0 becomes during conversion. */
 export type Value = ConstValue | TensorValue;
 
-/** Builds a {@link TensorValue}; `layout` `nchw` needs a rank-4 TF shape. */
-export function tensorValue(name: string, shape: readonly number[], layout: Layout, dtype: TensorValue['dtype'] = 'float32'): TensorValue {
+/**
+ * Builds a {@link TensorValue}; `layout` `nchw` needs a rank-4 TF shape. `symbols` says which
+ * dimensions follow the symbolic input size (none when omitted or empty).
+ */
+export function tensorValue(name: string, shape: readonly number[], layout: Layout, dtype: TensorValue['dtype'], symbols: Symbols): TensorValue {
   if (layout === 'nchw' && shape.length !== 4) throw new RangeError(`an NCHW tensor needs rank 4, ${name} has [${shape.join(',')}]`);
-  return { kind: 'tensor', name, shape, layout, dtype };
+  const full = symbols.length === 0 ? new Array<undefined>(shape.length).fill(undefined) : symbols;
+  if (full.length !== shape.length) throw new RangeError(`${name} has rank ${shape.length} but ${full.length} symbols`);
+  return { kind: 'tensor', name, shape, layout, dtype, symbols: full };
+}
+
+/** The symbols of `v`: a constant's dimensions are all fixed. */
+export function symbolsOf(v: Value): Symbols {
+  return v.kind === 'tensor' ? v.symbols : new Array<undefined>(v.shape.length).fill(undefined);
+}
+
+/** Whether some dimension of `v` follows the symbolic input size. */
+export function isSymbolic(v: Value): boolean {
+  return v.kind === 'tensor' && v.symbols.some((s) => s !== undefined);
 }
 
 /** Input `index` of `node`, which must be a constant (shapes, axes, sizes, paddings, weights). */
@@ -47,17 +72,25 @@ export function constNumbers(c: ConstValue): number[] {
   return Array.from(c.data, Number);
 }
 
+/** What the op converters need to know of the conversion's options. */
+export interface ConvertSettings {
+  /** TF node name of a convolution -> the output channels it keeps, in that order. */
+  readonly keepChannels: ReadonlyMap<string, readonly number[]>;
+}
+
 /**
  * The state of one conversion: the ONNX graph being built, plus the re-laid copies of tensors and
  * constants (each made once, however many nodes use it).
  */
 export class ConvertContext {
   readonly g: OnnxGraphBuilder;
+  readonly settings: ConvertSettings;
   private readonly views = new Map<string, string>();
 
   /** Starts a conversion writing into `g`. */
-  constructor(g: OnnxGraphBuilder) {
+  constructor(g: OnnxGraphBuilder, settings: ConvertSettings = { keepChannels: new Map() }) {
     this.g = g;
+    this.settings = settings;
   }
 
   private cached(key: string, make: () => string): string {
@@ -98,6 +131,7 @@ export class ConvertContext {
     if (layout === 'tf' || r === 0) return this.input(v, 'tf');
     const padded = padShape(v.shape, 4);
     if (v.kind === 'const') return this.constant(v, padded, 'nchw', 'broadcast-nchw');
+    if (isSymbolic(v)) throw new RangeError(`${v.name} has a size that follows the symbolic input size and rank ${r}: it cannot be broadcast against an NCHW tensor`);
     return this.cached(`tensor:${v.name}:broadcast-nchw`, () => {
       const flat = this.input(v, 'tf');
       const reshaped = this.g.node('Reshape', [flat, this.g.int64s(`${v.name}/shape4`, padded)], {}, `${v.name}/rank4`);

@@ -19,11 +19,11 @@ const ELEM_TYPE: Readonly<Record<OnnxElemType, number>> = {
 /** An ONNX attribute value: an integer, a string, a list of integers, or a float / floats spelled out. */
 export type OnnxAttr = number | string | readonly number[] | { readonly f: number } | { readonly floats: readonly number[] };
 
-/** A graph input or output: its name, element type and static shape. */
+/** A graph input or output: its name, element type and shape (a string names a symbolic dimension). */
 export interface OnnxValueInfo {
   readonly name: string;
   readonly type: OnnxElemType;
-  readonly shape: readonly number[];
+  readonly shape: readonly (number | string)[];
 }
 
 /** What {@link OnnxGraphBuilder.build} needs besides the nodes. */
@@ -52,7 +52,7 @@ function toAttribute(name: string, value: OnnxAttr): AttributeProto {
 function valueInfo(v: OnnxValueInfo): ValueInfoProto {
   return {
     name: v.name,
-    type: { tensorType: { elemType: ELEM_TYPE[v.type], shape: { dim: v.shape.map((d) => ({ dimValue: d })) } } },
+    type: { tensorType: { elemType: ELEM_TYPE[v.type], shape: { dim: v.shape.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
   };
 }
 

@@ -12,7 +12,8 @@ export function conversionKey(files: GraphModelFiles, options: ConvertOptions): 
   hash.update(JSON.stringify(files.json));
   hash.update('\n');
   hash.update(new Uint8Array(files.weights));
-  hash.update(`\n${JSON.stringify({ outputs: options.outputs, inputShape: options.inputShape ?? null })}`);
+  const rewrites = { symbolicSize: options.symbolicSize ?? false, keepChannels: options.keepChannels ?? {}, fuseHardSwish: options.fuseHardSwish ?? true };
+  hash.update(`\n${JSON.stringify({ outputs: options.outputs, inputShape: options.inputShape ?? null, ...rewrites })}`);
   return hash.digest('hex');
 }
 

@@ -1,8 +1,9 @@
 import { applyActivation, parseFusedOps } from './activations.ts';
-import { anyInput, constInput, type OpConverter, tensorValue, type Value } from './convert-context.ts';
+import { anyInput, constInput, type OpConverter, symbolsOf, tensorValue, type Value } from './convert-context.ts';
 import { ModelConvertError } from './convert-error.ts';
 import { transposeData } from './layout.ts';
-import { attrInts, attrString, attrStrings, type TfNode } from './tf-graph.ts';
+import { INPUT_SCALE_ATTR } from './fusions.ts';
+import { attrFloat, attrInts, attrString, attrStrings, type TfNode } from './tf-graph.ts';
 
 /** Explicit ONNX pads ([top, left, bottom, right]) and the output size of a 2-D window op. */
 export interface Window2d {
@@ -67,6 +68,25 @@ function spatialInput(node: TfNode, inputs: readonly Value[]): Value & { readonl
   return x as Value & { readonly shape: readonly [number, number, number, number] };
 }
 
+/**
+ * The ONNX padding attributes of a window op: explicit pads, except that SAME padding of an input
+ * whose H or W follows the symbolic input size becomes `auto_pad: SAME_UPPER`, which is TF's SAME
+ * (the odd extra row/column at the end) at every size, not only at the reference one.
+ */
+function padAttrs(node: TfNode, x: Value, win: Window2d): { pads: readonly number[] } | { auto_pad: string } {
+  const [, h, w] = symbolsOf(x);
+  if ((h !== undefined || w !== undefined) && (attrString(node, 'padding') ?? 'VALID') === 'SAME') return { auto_pad: 'SAME_UPPER' };
+  return { pads: win.pads };
+}
+
+/** Keeps the output channels `keep` (in that order) of `data`, laid out with the output channel first. */
+function pickOutputChannels(data: Float32Array, outC: number, keep: readonly number[]): Float32Array {
+  const per = data.length / outC;
+  const out = new Float32Array(keep.length * per);
+  keep.forEach((c, i) => out.set(data.subarray(c * per, (c + 1) * per), i * per));
+  return out;
+}
+
 /** Converts Conv2D / DepthwiseConv2dNative and their fused forms (bias and activation) to ONNX Conv. */
 function convertConv(depthwise: boolean, fused: boolean): OpConverter {
   return (node, inputs, ctx) => {
@@ -90,6 +110,15 @@ function convertConv(depthwise: boolean, fused: boolean): OpConverter {
       dims = [fout, fin, kh, kw];
       group = c / fin;
     }
+    const inputScale = attrFloat(node, INPUT_SCALE_ATTR, 1);
+    if (inputScale !== 1) weights = weights.map((v) => v * inputScale);
+    const keep = ctx.settings.keepChannels.get(node.name);
+    if (keep !== undefined) {
+      if (depthwise) fail(node, 'keepChannels applies to Conv2D, not to depthwise convolutions');
+      if (keep.some((k) => !Number.isInteger(k) || k < 0 || k >= fout)) fail(node, `keepChannels [${keep.join(',')}] must be channels 0..${fout - 1}`);
+      weights = pickOutputChannels(weights, fout, keep);
+      dims = [keep.length, fin, kh, kw];
+    }
     const outC = dims[0]!;
     const strides = hw(node, 'strides');
     const dilations = hw(node, 'dilations');
@@ -102,13 +131,18 @@ function convertConv(depthwise: boolean, fused: boolean): OpConverter {
     const shape = [n, win.outH, win.outW, outC];
     const convInputs = [ctx.input(x, 'nchw'), ctx.g.initializer(`${node.name}/weights`, 'float32', dims, weights)];
     const constBias = biasValue?.kind === 'const' && biasValue.shape.length === 1 && biasValue.dtype === 'float32' ? biasValue : undefined;
-    if (constBias) convInputs.push(ctx.g.initializer(`${node.name}/bias`, 'float32', [outC], constBias.data as Float32Array));
-    const attrs = { kernel_shape: [kh, kw], strides, dilations, pads: win.pads, group };
+    if (constBias) {
+      const data = constBias.data as Float32Array;
+      convInputs.push(ctx.g.initializer(`${node.name}/bias`, 'float32', [outC], keep === undefined ? data : pickOutputChannels(data, fout, keep)));
+    }
+    const attrs = { kernel_shape: [kh, kw], strides, dilations, ...padAttrs(node, x, win), group };
     const tensorBias = constBias === undefined ? biasValue : undefined;
+    if (keep !== undefined && (tensorBias !== undefined || activation === 'Prelu')) fail(node, 'keepChannels needs a constant bias and no Prelu');
     let out = ctx.g.node('Conv', convInputs, attrs, activation !== undefined || tensorBias !== undefined ? `${node.name}/conv` : node.name);
     if (tensorBias) out = ctx.g.node('Add', [out, ctx.operand(tensorBias, 4, 'nchw')], {}, activation !== undefined ? `${node.name}/bias` : node.name);
+    const symbols = [undefined, ...symbolsOf(x).slice(1, 3), undefined];
     if (activation !== undefined) out = applyActivation(ctx, node, activation, { x: out, shape, layout: 'nchw', hint: node.name }, alpha);
-    return tensorValue(out, shape, 'nchw');
+    return tensorValue(out, shape, 'nchw', 'float32', symbols);
   };
 }
 
@@ -121,9 +155,9 @@ function convertPool(onnxOp: 'MaxPool' | 'AveragePool'): OpConverter {
     const kernel = hw(node, 'ksize');
     const strides = hw(node, 'strides');
     const win = windowPads(node, h, w, kernel, strides);
-    const attrs = { kernel_shape: kernel, strides, pads: win.pads, ...(onnxOp === 'AveragePool' ? { count_include_pad: 0 } : {}) };
+    const attrs = { kernel_shape: kernel, strides, ...padAttrs(node, x, win), ...(onnxOp === 'AveragePool' ? { count_include_pad: 0 } : {}) };
     const out = ctx.g.node(onnxOp, [ctx.input(x, 'nchw')], attrs, node.name);
-    return tensorValue(out, [n, win.outH, win.outW, c], 'nchw');
+    return tensorValue(out, [n, win.outH, win.outW, c], 'nchw', 'float32', [undefined, ...symbolsOf(x).slice(1, 3), undefined]);
   };
 }
 

@@ -1,5 +1,5 @@
 import { applyActivation, parseFusedOps } from './activations.ts';
-import { anyInput, type OpConverter, tensorValue } from './convert-context.ts';
+import { anyInput, isSymbolic, type OpConverter, tensorValue } from './convert-context.ts';
 import { ModelConvertError } from './convert-error.ts';
 import { attrBool, attrStrings } from './tf-graph.ts';
 
@@ -15,6 +15,7 @@ function convertMatMul(fused: boolean): OpConverter {
     if (a.shape.length !== 2 || b.shape.length !== 2) {
       throw new ModelConvertError(`${node.op} node ${node.name}: only rank-2 operands are supported, got [${a.shape.join(',')}] x [${b.shape.join(',')}]`, site);
     }
+    if (isSymbolic(a) || isSymbolic(b)) throw new ModelConvertError(`${node.op} node ${node.name}: an operand's size follows the symbolic input size`, site);
     const transA = attrBool(node, 'transpose_a', false);
     const transB = attrBool(node, 'transpose_b', false);
     const m = transA ? a.shape[1]! : a.shape[0]!;
@@ -32,7 +33,7 @@ function convertMatMul(fused: boolean): OpConverter {
     const shape = [m, n];
     let out = ctx.g.node('Gemm', gemmInputs, { transA: transA ? 1 : 0, transB: transB ? 1 : 0 }, activation === undefined ? node.name : `${node.name}/gemm`);
     if (activation !== undefined) out = applyActivation(ctx, node, activation, { x: out, shape, layout: 'tf', hint: node.name }, alpha);
-    return tensorValue(out, shape, 'tf');
+    return tensorValue(out, shape, 'tf', 'float32', []);
   };
 }
 

@@ -1,4 +1,4 @@
-import { anyInput, constInput, constNumbers, type ConvertContext, type OpConverter, tensorValue, type Value } from './convert-context.ts';
+import { anyInput, constInput, constNumbers, type ConvertContext, isSymbolic, type OpConverter, type Symbols, symbolsOf, tensorValue, type Value } from './convert-context.ts';
 import { ModelConvertError } from './convert-error.ts';
 import { type Layout, NHWC_TO_NCHW, onnxAxis, sizeOf } from './layout.ts';
 import { attrBool, attrInts, attrString, type TfNode } from './tf-graph.ts';
@@ -11,11 +11,12 @@ function layoutOf(v: Value): Layout {
   return v.kind === 'tensor' ? v.layout : 'tf';
 }
 
-/** Emits a Reshape of `x` (taken in TF order) to the static `shape`. */
+/** Emits a Reshape of `x` (taken in TF order) to the static `shape`; a tensor whose size follows the symbolic input size has none. */
 function reshapeTo(ctx: ConvertContext, node: TfNode, x: Value, shape: readonly number[]): Value {
+  if (isSymbolic(x)) fail(node, `its input [${x.shape.join(',')}] follows the symbolic input size, and a reshape to a fixed shape would hold only at the reference size`);
   if (sizeOf(shape) !== sizeOf(x.shape)) fail(node, `cannot reshape [${x.shape.join(',')}] to [${shape.join(',')}]`);
   const out = ctx.g.node('Reshape', [ctx.input(x, 'tf'), ctx.g.int64s(`${node.name}/shape`, shape)], {}, node.name);
-  return tensorValue(out, shape, 'tf', x.dtype);
+  return tensorValue(out, shape, 'tf', x.dtype, []);
 }
 
 /** Reshape with a constant shape (one -1 inferred); the input is taken in TF order, so NCHW tensors are transposed back first. */
@@ -52,8 +53,13 @@ const concat: OpConverter = (node, inputs, ctx) => {
   const layout: Layout = rank === 4 && parts.some((p) => layoutOf(p) === 'nchw') ? 'nchw' : 'tf';
   const shape = [...first.shape];
   shape[axis] = parts.reduce((sum, p) => sum + (p.shape[axis] ?? 0), 0);
+  const symbols: Symbols = symbolsOf(first).map((sym, i) => {
+    if (parts.some((p) => symbolsOf(p)[i] !== sym)) fail(node, `its operands disagree on whether dimension ${i} follows the symbolic input size`);
+    if (i === axis && sym !== undefined) fail(node, 'it concatenates along a dimension that follows the symbolic input size');
+    return sym;
+  });
   const out = ctx.g.node('Concat', parts.map((p) => ctx.input(p, layout)), { axis: onnxAxis(axis, rank, layout) }, node.name);
-  return tensorValue(out, shape, layout, first.dtype);
+  return tensorValue(out, shape, layout, first.dtype, symbols);
 };
 
 /** Pad / PadV2 / MirrorPad (REFLECT): the paddings' rows are reordered when the input is held NCHW. */
@@ -75,7 +81,7 @@ const pad: OpConverter = (node, inputs, ctx) => {
   }
   const padInputs = [ctx.input(x, layout), ctx.g.int64s(`${node.name}/pads`, pads)];
   if (node.op === 'PadV2') padInputs.push(ctx.input(constInput(node, inputs, 2, 'constant_values'), 'tf'));
-  return tensorValue(ctx.g.node('Pad', padInputs, { mode }, node.name), shape, layout, x.dtype);
+  return tensorValue(ctx.g.node('Pad', padInputs, { mode }, node.name), shape, layout, x.dtype, symbolsOf(x));
 };
 
 /**
@@ -94,16 +100,21 @@ function reduce(onnxOp: 'ReduceMean' | 'ReduceMax'): OpConverter {
       if (kept.some((a, i) => i > 0 && a < kept[i - 1]!)) layout = 'tf';
     }
     const shape = keep ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+    const inSymbols = symbolsOf(x);
+    const symbols = keep ? inSymbols.map((sym, i) => (axes.includes(i) ? undefined : sym)) : inSymbols.filter((_, i) => !axes.includes(i));
     const onnxAxes = axes.map((a) => onnxAxis(a, rank, layout)).sort((a, b) => a - b);
     const out = ctx.g.node(onnxOp, [ctx.input(x, layout)], { axes: onnxAxes, keepdims: keep ? 1 : 0 }, node.name);
-    return tensorValue(out, shape, keep ? layout : 'tf', x.dtype);
+    return tensorValue(out, shape, keep ? layout : 'tf', x.dtype, symbols);
   };
 }
 
 /**
  * ResizeBilinear / ResizeNearestNeighbor to a constant size as ONNX Resize: TF's legacy mapping
  * (align_corners=false, half_pixel_centers=false) is `asymmetric`; the other flags map to
- * `align_corners` and `half_pixel` (`tf_half_pixel_for_nn` for nearest).
+ * `align_corners` and `half_pixel` (`tf_half_pixel_for_nn` for nearest). When the input's H and W
+ * follow the symbolic input size, the constant size (which freezing the TF graph folded from the
+ * input's shape, as Keras' UpSampling2D does) is read as the scale it has at the reference size,
+ * and ONNX resizes by that scale, so the output follows the input at every size.
  */
 function resize(mode: 'linear' | 'nearest'): OpConverter {
   return (node, inputs, ctx) => {
@@ -123,9 +134,17 @@ function resize(mode: 'linear' | 'nearest'): OpConverter {
       attrs['nearest_mode'] = alignCorners ? 'round_prefer_ceil' : 'floor';
     }
     attrs['coordinate_transformation_mode'] = transform;
+    const symbols = symbolsOf(x);
+    if (symbols[0] !== undefined || symbols[3] !== undefined) fail(node, 'only H and W may follow the symbolic input size');
+    if (symbols[1] !== undefined || symbols[2] !== undefined) {
+      const [, inH, inW] = x.shape as readonly [number, number, number, number];
+      const scales = ctx.g.initializer(`${node.name}/scales`, 'float32', [4], Float32Array.of(1, 1, h / inH, w / inW));
+      const out = ctx.g.node('Resize', [ctx.input(x, 'nchw'), '', scales], attrs, node.name);
+      return tensorValue(out, [n, h, w, c], 'nchw', 'float32', symbols);
+    }
     const sizes = ctx.g.int64s(`${node.name}/sizes`, [n, c, h, w]);
     const out = ctx.g.node('Resize', [ctx.input(x, 'nchw'), '', '', sizes], attrs, node.name);
-    return tensorValue(out, [n, h, w, c], 'nchw');
+    return tensorValue(out, [n, h, w, c], 'nchw', 'float32', []);
   };
 }
 

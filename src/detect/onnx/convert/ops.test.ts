@@ -5,7 +5,9 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { loadTfjsGraph } from '../../tfjs-graph.ts';
 import * as ort from 'onnxruntime-node';
+import onnxProto from 'onnx-proto';
 import { type GraphModelFiles, tfjsWasmDir } from '../../model-files.ts';
+import { ModelConvertError } from './convert-error.ts';
 import { convertGraphModel } from './convert-graph-model.ts';
 import { transposeData } from './layout.ts';
 import { float16ToFloat32 } from './tf-weights.ts';
@@ -195,4 +197,150 @@ describe('ops agree with tfjs-wasm', () => {
       { name: 'f', op: 'Reshape', input: ['x', 'shape'] },
       { name: 'y', op: '_FusedMatMul', input: ['f', 'k', 'bias'], attr: { transpose_a: b(false), transpose_b: b(true), fused_ops: strs(['BiasAdd', 'Relu']), num_args: { i: '1' } } },
     ], [i32('shape', [1, 12]), w('k', [5, 12], 11), w('bias', [5], 12)]));
+});
+
+/** The ONNX op types of a converted model, one per node. */
+function opTypes(onnx: Uint8Array): string[] {
+  return (onnxProto.onnx.ModelProto.decode(onnx).graph?.node ?? []).map((n) => n.opType ?? '');
+}
+
+/** Runs a converted model on onnxruntime at `shape`, returning its first output. */
+async function runConverted(onnx: Uint8Array, input: Float32Array, shape: readonly number[]): Promise<{ data: Float32Array; dims: readonly number[] }> {
+  const session = await ort.InferenceSession.create(onnx, { graphOptimizationLevel: 'all', intraOpNumThreads: 1 });
+  const out = (await session.run({ x: new ort.Tensor('float32', input, [...shape]) }))[session.outputNames[0]!]!;
+  await session.release();
+  return { data: out.data as Float32Array, dims: out.dims };
+}
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length, 'element counts');
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  return worst;
+}
+
+describe('graph rewrites', () => {
+  const conv = (name: string, op: string, input: string, filter: string, attr: Attr = {}, extra: readonly string[] = []): TinyNode => ({
+    name,
+    op,
+    input: [input, filter, ...extra],
+    attr: { data_format: s('NHWC'), dilations: ints([1, 1, 1, 1]), strides: ints([1, 1, 1, 1]), padding: s('SAME'), ...attr },
+  });
+  // tfjs-converter stores TF's 1/6 as float16: 0x3155 is 0.1666259765625.
+  const sixth: Weight = { name: 'sixth', dtype: 'float32', shape: [], values: [0x3155], quantization: { dtype: 'float16' } };
+  const three: Weight = { name: 'three', dtype: 'float32', shape: [], values: [3] };
+  const six: Weight = { name: 'six', dtype: 'float32', shape: [], values: [6] };
+  /** TF's hard-swish of `x` as the shipped CenterNet spells it: (x * 1/6) * relu6(x + 3). */
+  const hardSwishNodes = (name: string, x: string): TinyNode[] => [
+    { name: `${name}/mul`, op: 'Mul', input: ['sixth', x] },
+    { name: `${name}/add`, op: 'AddV2', input: [x, 'three'] },
+    { name: `${name}/relu6`, op: 'Relu6', input: [`${name}/add`] },
+    { name, op: 'Mul', input: [`${name}/mul`, `${name}/relu6`] },
+  ];
+
+  test('hard-swish feeding a convolution becomes HardSwish, its float16 factor folded into the weights', async () => {
+    const nodes = [conv('c', 'Conv2D', 'x', 'k1'), ...hardSwishNodes('hs', 'c'), conv('y', 'FusedDepthwiseConv2dNative', 'hs', 'k2', { fused_ops: strs(['BiasAdd']), num_args: { i: '1' } }, ['bias'])];
+    const files = tinyModel([1, 6, 6, 3], nodes, [w('k1', [3, 3, 3, 4], 21), w('k2', [3, 3, 4, 1], 22), w('bias', [4], 23), sixth, three]);
+    const input = Float32Array.from(randoms(6 * 6 * 3, 24).map((v) => v * 4));
+    const fused = convertGraphModel(files, { outputs: ['y'] });
+    assert.deepEqual(opTypes(fused.onnx).filter((t) => t !== 'Transpose'), ['Conv', 'HardSwish', 'Conv'], 'no Add, Clip or Mul left');
+    const expected = await runTfjs(files, input, [1, 6, 6, 3], 'y');
+    assert.ok(maxDiff((await runConverted(fused.onnx, input, [1, 6, 6, 3])).data, expected) <= 1e-5);
+    const plain = convertGraphModel(files, { outputs: ['y'], fuseHardSwish: false });
+    assert.deepEqual(opTypes(plain.onnx).filter((t) => t !== 'Transpose'), ['Conv', 'Mul', 'Add', 'Clip', 'Mul', 'Conv'], 'fuseHardSwish: false keeps the four ops');
+  });
+
+  test('hard-swish read by a residual Add keeps its factor as a Mul; x * relu6(x + 3) / 6 is recognised too', async () => {
+    const nodes = [
+      conv('c', 'Conv2D', 'x', 'k1'),
+      ...hardSwishNodes('hs', 'c'),
+      conv('d', 'DepthwiseConv2dNative', 'hs', 'k2'),
+      { name: 'sum', op: 'AddV2', input: ['d', 'hs'] },
+      { name: 'a', op: 'AddV2', input: ['three', 'sum'] },
+      { name: 'r', op: 'Relu6', input: ['a'] },
+      { name: 'm', op: 'Mul', input: ['sum', 'r'] },
+      { name: 'y', op: 'RealDiv', input: ['m', 'six'] },
+    ];
+    const files = tinyModel([1, 5, 5, 2], nodes, [w('k1', [3, 3, 2, 3], 31), w('k2', [3, 3, 3, 1], 32), sixth, three, six]);
+    const input = Float32Array.from(randoms(5 * 5 * 2, 33).map((v) => v * 4));
+    const converted = convertGraphModel(files, { outputs: ['y'] });
+    assert.deepEqual(opTypes(converted.onnx).filter((t) => t !== 'Transpose'), ['Conv', 'HardSwish', 'Mul', 'Conv', 'Add', 'HardSwish']);
+    assert.ok(maxDiff((await runConverted(converted.onnx, input, [1, 5, 5, 2])).data, await runTfjs(files, input, [1, 5, 5, 2], 'y')) <= 1e-5);
+  });
+
+  test('keepChannels: the last convolution computes only the kept channels, in their order', async () => {
+    const nodes = [
+      conv('c', '_FusedConv2D', 'x', 'k', { fused_ops: strs(['BiasAdd']), num_args: { i: '1' } }, ['bias']),
+      { name: 's', op: 'Sigmoid', input: ['c'] },
+      { name: 'm', op: 'Mul', input: ['s', 'three'] },
+      { name: 'y', op: 'Identity', input: ['m'] },
+    ];
+    const files = tinyModel([1, 4, 5, 3], nodes, [w('k', [3, 3, 3, 5], 41), w('bias', [5], 42), three]);
+    const input = Float32Array.from(randoms(4 * 5 * 3, 43));
+    const keep = [3, 0, 4];
+    const converted = convertGraphModel(files, { outputs: ['y'], keepChannels: { y: keep } });
+    assert.deepEqual(converted.outputs[0]!.shape, [1, 4, 5, 3]);
+    const actual = await runConverted(converted.onnx, input, [1, 4, 5, 3]);
+    assert.deepEqual(actual.dims, [1, 4, 5, 3]);
+    const full = await runTfjs(files, input, [1, 4, 5, 3], 'y');
+    const expected = Array.from({ length: 4 * 5 }, (_, p) => keep.map((c) => full[p * 5 + c]!)).flat();
+    assert.ok(maxDiff(actual.data, expected) <= 1e-5);
+  });
+
+  test('keepChannels refuses a convolution something else reads, or a path through a non-channelwise op', () => {
+    const readTwice = tinyModel([1, 4, 4, 3], [conv('c', 'Conv2D', 'x', 'k'), { name: 'y', op: 'Sigmoid', input: ['c'] }, { name: 'z', op: 'Relu', input: ['c'] }], [w('k', [1, 1, 3, 4], 51)]);
+    assert.throws(() => convertGraphModel(readTwice, { outputs: ['y', 'z'], keepChannels: { y: [0] } }), (err: unknown) => err instanceof ModelConvertError && /c is also read by another node or output/.test(err.message));
+    const softmax = tinyModel([1, 4, 4, 3], [conv('c', 'Conv2D', 'x', 'k'), { name: 'y', op: 'Softmax', input: ['c'] }], [w('k', [1, 1, 3, 4], 52)]);
+    assert.throws(() => convertGraphModel(softmax, { outputs: ['y'], keepChannels: { y: [0] } }), /Softmax node y is not a channelwise op/);
+    const plain = tinyModel([1, 4, 4, 3], [conv('y', 'Conv2D', 'x', 'k')], [w('k', [1, 1, 3, 4], 53)]);
+    assert.throws(() => convertGraphModel(plain, { outputs: ['y'], keepChannels: { y: [4] } }), /keepChannels \[4\] must be channels 0\.\.3/);
+    assert.throws(() => convertGraphModel(plain, { outputs: ['y'], keepChannels: { nope: [0] } }), /not among the outputs/);
+  });
+
+  describe('symbolicSize', () => {
+    /** Stride 2 SAME conv, stride 2 SAME max-pool, 2x bilinear upsampling (a constant size, as frozen graphs spell it), concat, squeeze-excite style mean. */
+    const model = (height: number, width: number): GraphModelFiles =>
+      tinyModel([1, height, width, 2], [
+        conv('a', '_FusedConv2D', 'x', 'k', { strides: ints([1, 2, 2, 1]), fused_ops: strs(['BiasAdd', 'Relu']), num_args: { i: '1' } }, ['bias']),
+        { name: 'b', op: 'MaxPool', input: ['a'], attr: { ksize: ints([1, 3, 3, 1]), strides: ints([1, 2, 2, 1]), padding: s('SAME'), data_format: s('NHWC') } },
+        { name: 'r', op: 'ResizeBilinear', input: ['b', 'size'], attr: { align_corners: b(false), half_pixel_centers: b(false) } },
+        { name: 'c', op: 'ConcatV2', input: ['a', 'r', 'axis'], attr: { N: { i: '2' } } },
+        { name: 'm', op: 'Mean', input: ['c', 'axes'], attr: { keep_dims: b(true) } },
+        { name: 'y', op: 'Mul', input: ['c', 'm'] },
+      ], [w('k', [3, 3, 2, 3], 61), w('bias', [3], 62), i32('size', [height / 2, width / 2]), i32('axis', [-1], []), i32('axes', [1, 2])]);
+
+    test('declares height and width, and agrees with tfjs at sizes other than the reference one', async () => {
+      const converted = convertGraphModel(model(8, 8), { outputs: ['y'], symbolicSize: true });
+      assert.deepEqual(converted.inputs[0]!.shape, [1, 'height', 'width', 2]);
+      assert.deepEqual(converted.outputs[0]!.shape, [1, 'height/2', 'width/2', 6]);
+      const types = opTypes(converted.onnx);
+      assert.ok(types.includes('Resize'));
+      for (const [h, w] of [[8, 8], [16, 12], [4, 20]] as const) {
+        const input = Float32Array.from(randoms(h * w * 2, 63));
+        const actual = await runConverted(converted.onnx, input, [1, h, w, 2]);
+        assert.deepEqual(actual.dims, [1, h / 2, w / 2, 6], `${h}x${w}`);
+        assert.ok(maxDiff(actual.data, await runTfjs(model(h, w), input, [1, h, w, 2], 'y')) <= 1e-5, `${h}x${w}`);
+      }
+    });
+
+    test('SAME padding holds at sizes whose parity differs from the reference one', async () => {
+      const strided = (height: number, width: number): GraphModelFiles =>
+        tinyModel([1, height, width, 2], [
+          conv('a', 'Conv2D', 'x', 'k', { strides: ints([1, 2, 2, 1]) }),
+          { name: 'y', op: 'AvgPool', input: ['a'], attr: { ksize: ints([1, 3, 3, 1]), strides: ints([1, 2, 2, 1]), padding: s('SAME'), data_format: s('NHWC') } },
+        ], [w('k', [3, 3, 2, 3], 64)]);
+      const converted = convertGraphModel(strided(8, 8), { outputs: ['y'], symbolicSize: true });
+      assert.deepEqual(converted.outputs[0]!.shape, [1, 'height/4', 'width/4', 3]);
+      const input = Float32Array.from(randoms(7 * 9 * 2, 65));
+      const actual = await runConverted(converted.onnx, input, [1, 7, 9, 2]);
+      assert.deepEqual(actual.dims, [1, 2, 3, 3]);
+      assert.ok(maxDiff(actual.data, await runTfjs(strided(7, 9), input, [1, 7, 9, 2], 'y')) <= 1e-5);
+    });
+
+    test('a fixed-shape reshape of a tensor that follows the input size is refused', () => {
+      const files = tinyModel([1, 4, 4, 2], [{ name: 'r', op: 'Relu', input: ['x'] }, { name: 'y', op: 'Reshape', input: ['r', 'shape'] }], [i32('shape', [1, -1])]);
+      assert.throws(() => convertGraphModel(files, { outputs: ['y'], symbolicSize: true }), (err: unknown) => err instanceof ModelConvertError && err.node === 'y' && /symbolic input size/.test(err.message));
+      assert.deepEqual(convertGraphModel(files, { outputs: ['y'] }).outputs[0]!.shape, [1, 32], 'without symbolicSize it converts');
+    });
+  });
 });

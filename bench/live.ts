@@ -31,6 +31,7 @@ import { PETS_DIR, PETS_VIDEO, petsConfig } from './pets.ts';
 import { PETS_SIZE } from './phases.ts';
 import { call, json, setupOwner } from '../test/fixtures/https.ts';
 import { writeSection } from './sections.ts';
+import { analysisSize } from '../src/detect/detect-options.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const LEAD_IN_S = 10;
@@ -170,7 +171,7 @@ async function batchRun(video: string, fps: number | null, truth: LineCounts): P
   const { spec } = await resolveBackend(config.detect, path.join(ROOT, 'data'));
   const pool = await createDetectorPool({ backend: spec, workers: defaultWorkerCount() });
   try {
-    const frames = new FfmpegSource({ url: video, live: false, size: { width: pool.traits.inputWidth, height: pool.traits.inputHeight }, fit: config.detect.fit, ...(fps !== null && { fps }) });
+    const frames = new FfmpegSource({ url: video, live: false, size: analysisSize(pool.traits, config.detect, PETS_SIZE), fit: config.detect.fit, ...(fps !== null && { fps }) });
     const r = await analyze({ frames, sourceSize: PETS_SIZE, analysedFps: fps ?? SCENE_FPS, config, pool });
     return countingAccuracy(truth, r.summary.lines);
   } finally {

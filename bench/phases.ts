@@ -9,6 +9,7 @@ import { FfmpegSource } from '../src/ingest/ffmpeg-source.ts';
 import type { Frame } from '../src/ingest/frame-source.ts';
 import { analyze } from '../src/pipeline/analyze.ts';
 import { PETS_VIDEO } from './pets.ts';
+import { analysisSize } from '../src/detect/detect-options.ts';
 
 /** Size of the PETS video. */
 export const PETS_SIZE = { width: 768, height: 576 };
@@ -69,7 +70,7 @@ export interface StreamResult {
  * video, latest-frame scheduling), each with its own tracker and rules, sharing one pool.
  */
 export async function concurrentStreams(pool: DetectorPool, config: AnalyticsConfig, n: number, fps: number, seconds: number, video: string = PETS_VIDEO): Promise<StreamResult[]> {
-  const size = { width: pool.traits.inputWidth, height: pool.traits.inputHeight };
+  const size = analysisSize(pool.traits, config.detect, PETS_SIZE);
   const one = async (): Promise<StreamResult> => {
     const args = decodeArgs(video, { size, fit: config.detect.fit, fps });
     args.splice(args.indexOf('-i'), 0, '-re', '-t', String(seconds));

@@ -15,6 +15,7 @@ import path from 'node:path';
 import type { AnalyticsConfig } from '../src/config/schema/index.ts';
 import type { Detection } from '../src/core/detection.ts';
 import { createCenterNetOnnx } from '../src/detect/centernet-onnx.ts';
+import { analysisSize } from '../src/detect/detect-options.ts';
 import { createCenterNetTfjs } from '../src/detect/centernet-tfjs.ts';
 import { resolveBackend } from '../src/detect/choose-backend.ts';
 import { createDetectorPool, defaultWorkerCount, type DetectorPool } from '../src/detect/worker-pool.ts';
@@ -45,7 +46,7 @@ async function fullAnalysis(pool: DetectorPool, config: AnalyticsConfig): Promis
   const detections = new Map<number, readonly Detection[]>();
   const t0 = performance.now();
   const result = await analyze({
-    frames: new FfmpegSource({ url: PETS_VIDEO, live: false, size: { width: pool.traits.inputWidth, height: pool.traits.inputHeight }, fit: config.detect.fit }),
+    frames: new FfmpegSource({ url: PETS_VIDEO, live: false, size: analysisSize(pool.traits, config.detect, PETS_SIZE), fit: config.detect.fit }),
     sourceSize: PETS_SIZE,
     analysedFps: 10,
     config,

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { analyticsConfigSchema } from '../src/config/schema/index.ts';
 import { prepareCenterNetOnnx } from '../src/detect/centernet-onnx-model.ts';
+import { analysisSize } from '../src/detect/detect-options.ts';
 import { createDetectorPool } from '../src/detect/worker-pool.ts';
 import { InProcessBus } from '../src/events/bus.ts';
 import type { TracksMessage } from '../src/events/live-event.ts';
@@ -41,7 +42,7 @@ test('the demo clip through a live camera and through analyze at 5 fps: the same
   const db = openDatabase(databasePath(dir));
   try {
     // Batch.
-    const frames = new FfmpegSource({ url: CLIP, live: false, size: { width: pool.traits.inputWidth, height: pool.traits.inputHeight }, fit: config.detect.fit, fps: FPS });
+    const frames = new FfmpegSource({ url: CLIP, live: false, size: analysisSize(pool.traits, config.detect, SIZE), fit: config.detect.fit, fps: FPS });
     const batch = await analyze({ frames, sourceSize: SIZE, analysedFps: FPS, config, pool });
     const n = batch.stats.frames;
     assert.ok(n >= 140, `the 30 s clip gives about 150 frames at 5 fps, got ${n}`);

@@ -72,7 +72,7 @@ export async function runAnalyze(argv: readonly string[]): Promise<number> {
     const frames = new FfmpegSource({
       url: video,
       live: false,
-      size: analysisSize(pool.traits, config.detect),
+      size: analysisSize(pool.traits, config.detect, { width: info.width, height: info.height }),
       fit: config.detect.fit,
       ...(fps !== undefined && { fps: analysedFps }),
     });

@@ -15,7 +15,7 @@ test('the dense preset lays its detector and tracker settings under the user’s
   assert.equal(c.detect.fit, 'stretch');
   assert.equal(c.detect.nmsIou, 0.3);
   assert.equal(c.tracker.minHits, 3);
-  assert.equal(c.tracker.highThreshold, 0.2);
+  assert.equal(c.tracker.highThreshold, 0.18);
   // Settings the preset does not name keep their own defaults.
   assert.equal(c.tracker.matchThreshold, analyticsConfigSchema.parse({}).tracker.matchThreshold);
   // The preset table itself is never changed by a parse.

@@ -88,7 +88,7 @@ export async function createCenterNetOnnx(options: CenterNetOnnxOptions): Promis
     return buffer;
   };
   return {
-    traits: { name: 'centernet-onnx', inputWidth: CENTERNET_INPUT, inputHeight: CENTERNET_INPUT, classes: CENTERNET_CLASSES },
+    traits: { name: 'centernet-onnx', inputWidth: CENTERNET_INPUT, inputHeight: CENTERNET_INPUT, sizeMultiple: 32, classes: CENTERNET_CLASSES },
     async detect(image: RgbImage, opts: DetectOptions): Promise<RawDetection[]> {
       checkCenterNetSize(image);
       const input = inputFor(image.width, image.height);

@@ -3,15 +3,43 @@ import type { AnalyticsConfig } from '../config/schema/index.ts';
 import type { DetectOptions, DetectorTraits } from './detector.ts';
 import { tileLayout } from './tiles.ts';
 
-/** Per-frame detector options of a configuration. */
-export function resolveDetectOptions(config: AnalyticsConfig): DetectOptions {
+/** Size of an image, in pixels. */
+export interface Size {
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Per-frame detector options of a configuration; `tile` is the size of one detector input (see {@link inputSize}), needed when it detects in tiles. */
+export function resolveDetectOptions(config: AnalyticsConfig, tile?: Size): DetectOptions {
   const d = config.detect;
-  const tiles = d.tiles !== undefined && d.tiles.columns * d.tiles.rows > 1 ? { tiles: Object.freeze({ ...d.tiles }) } : {};
+  const tiled = d.tiles !== undefined && d.tiles.columns * d.tiles.rows > 1;
+  if (tiled && tile === undefined) throw new RangeError('detecting in tiles needs the size of a tile');
+  const tiles = tiled ? { tiles: Object.freeze({ ...d.tiles!, width: tile!.width, height: tile!.height }) } : {};
   return Object.freeze({ minScore: Math.min(d.minScore, config.tracker.lowThreshold), classes: d.classes, nmsIou: d.nmsIou, maxDetections: d.maxDetections, ...tiles });
 }
 
-/** The size frames are decoded at for the detector: its input, or the whole grid of tiles when the configuration detects in tiles. */
-export function analysisSize(traits: Pick<DetectorTraits, 'inputWidth' | 'inputHeight'>, detect: AnalyticsConfig['detect']): { width: number; height: number } {
-  const { width, height } = tileLayout({ width: traits.inputWidth, height: traits.inputHeight }, detect.tiles);
+/**
+ * The size of one detector input (one tile, when detecting in tiles) for a source. A model of one
+ * fixed size gets that size. A model that takes any multiple of its `sizeMultiple` gets the aspect
+ * ratio of the part of the picture one input covers (the whole picture, or one tile's share of it)
+ * at `detect.inputSize` on the long side (default: the model's own long side), the short side
+ * rounded to the multiple: a 768x576 camera is seen at 512x384, with no letterbox padding to pay
+ * for, and a 640x480 one in 3x2 tiles sharing a fifth at 480x512 a tile.
+ */
+export function inputSize(traits: Pick<DetectorTraits, 'inputWidth' | 'inputHeight' | 'sizeMultiple'>, detect: AnalyticsConfig['detect'], source: Size): Size {
+  const m = traits.sizeMultiple;
+  if (m === undefined || !(source.width > 0 && source.height > 0)) return { width: traits.inputWidth, height: traits.inputHeight };
+  const long = Math.max(2 * m, Math.round((detect.inputSize ?? Math.max(traits.inputWidth, traits.inputHeight)) / m) * m);
+  const short = (a: number, b: number): number => Math.max(2 * m, Math.round((long * a) / b / m) * m);
+  const g = detect.tiles;
+  // The share of the picture one tile covers: the grid spans columns - (columns - 1) * overlap tiles across.
+  const w = g === undefined ? source.width : source.width / (g.columns - (g.columns - 1) * g.overlap);
+  const h = g === undefined ? source.height : source.height / (g.rows - (g.rows - 1) * g.overlap);
+  return w >= h ? { width: long, height: short(h, w) } : { width: short(w, h), height: long };
+}
+
+/** The size frames of `source` are decoded at for the detector: one input, or the whole grid of tiles when the configuration detects in tiles. */
+export function analysisSize(traits: Pick<DetectorTraits, 'inputWidth' | 'inputHeight' | 'sizeMultiple'>, detect: AnalyticsConfig['detect'], source: Size): Size {
+  const { width, height } = tileLayout(inputSize(traits, detect, source), detect.tiles);
   return { width, height };
 }

@@ -16,6 +16,8 @@ export interface DetectorTraits {
   readonly inputWidth: number;
   /** Height of the image the detector wants. */
   readonly inputHeight: number;
+  /** Set when the model also takes any other size whose sides are multiples of this (at least twice it); inputWidth x inputHeight is then its default. */
+  readonly sizeMultiple?: number;
   /** Classes it can report. */
   readonly classes: readonly ObjectClass[];
 }
@@ -31,7 +33,7 @@ export interface DetectOptions {
   /** Keep at most this many detections, best first. */
   readonly maxDetections: number;
   /** Detect in a grid of overlapping tiles, each the model's input, over a frame of the grid's size (see `tileLayout` in tiles.ts). */
-  readonly tiles?: { readonly columns: number; readonly rows: number; readonly overlap: number };
+  readonly tiles?: { readonly columns: number; readonly rows: number; readonly overlap: number; readonly width: number; readonly height: number };
 }
 
 /** A detection in the detector's input pixels (before mapping back to the source frame). */
@@ -44,7 +46,7 @@ export interface RawDetection {
 /** An object detector: one model instance, one call at a time. */
 export interface Detector {
   readonly traits: DetectorTraits;
-  /** Detects objects in an image of exactly `traits.inputWidth` x `traits.inputHeight`. */
+  /** Detects objects in an image of `traits.inputWidth` x `traits.inputHeight` (or, with `traits.sizeMultiple`, of any multiple of it). */
   detect(image: RgbImage, options: DetectOptions): Promise<RawDetection[]>;
   /** Frees the model. */
   dispose(): Promise<void>;

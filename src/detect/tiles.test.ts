@@ -102,7 +102,7 @@ describe('withTiles', () => {
   test('detects in every tile and puts each box back where it lies in the frame, a person on a seam once', async () => {
     const calls: RgbImage[] = [];
     const d = withTiles(markerDetector(calls));
-    const grid = { columns: 3, rows: 2, overlap: 0.25 };
+    const grid = { columns: 3, rows: 2, overlap: 0.25, width: 64, height: 48 };
     const l = tileLayout({ width: 64, height: 48 }, grid);
     const image = gradient(l.width, l.height);
     const mark = (x: number, y: number): void => void image.data.set([0, 0, 200], (y * l.width + x) * 3);
@@ -122,6 +122,6 @@ describe('withTiles', () => {
 
   test('a frame of another size than the grid covers is refused, saying the size it needs', async () => {
     const d = withTiles(markerDetector([]));
-    await assert.rejects(d.detect(gradient(64, 48), { ...OPTIONS, tiles: { columns: 2, rows: 2, overlap: 0 } }), /a 2x2 tile grid needs 128x96 frames, got 64x48/);
+    await assert.rejects(d.detect(gradient(64, 48), { ...OPTIONS, tiles: { columns: 2, rows: 2, overlap: 0, width: 64, height: 48 } }), /a 2x2 tile grid needs 128x96 frames, got 64x48/);
   });
 });

@@ -65,9 +65,9 @@ export function cutTile(image: RgbImage, rect: Box, into?: Uint8Array): RgbImage
 }
 
 /**
- * A detector that also detects in tiles: a call whose options carry `tiles` takes a frame of the
- * grid's size (see {@link tileLayout}) and runs `inner` on every tile; any other call goes to
- * `inner` as it is.
+ * A detector that also detects in tiles: a call whose options carry `tiles` (the grid and the size
+ * of one tile, an input `inner` takes) takes a frame of the grid's size (see {@link tileLayout}) and
+ * runs `inner` on every tile; any other call goes to `inner` as it is.
  */
 export function withTiles(inner: Detector): Detector {
   let buffer: Uint8Array | undefined;
@@ -76,7 +76,7 @@ export function withTiles(inner: Detector): Detector {
     async detect(image: RgbImage, options: DetectOptions): Promise<RawDetection[]> {
       const grid = options.tiles;
       if (grid === undefined) return inner.detect(image, options);
-      const layout = tileLayout({ width: inner.traits.inputWidth, height: inner.traits.inputHeight }, grid);
+      const layout = tileLayout({ width: grid.width, height: grid.height }, grid);
       if (image.width !== layout.width || image.height !== layout.height) {
         throw new RangeError(`a ${grid.columns}x${grid.rows} tile grid needs ${layout.width}x${layout.height} frames, got ${image.width}x${image.height}`);
       }

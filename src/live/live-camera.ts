@@ -243,7 +243,7 @@ export class LiveCamera {
   private async analyse(sourceSize: { width: number; height: number }, fps: number): Promise<'ended' | 'detector-failed'> {
     const o = this.options;
     const analytics = o.config.analytics;
-    const inputSize = analysisSize(o.pool.traits, analytics.detect);
+    const inputSize = analysisSize(o.pool.traits, analytics.detect, sourceSize);
     let flushedHeat: HeatGrid | null = null;
     let heatFlushedAt = 0;
     const heatEvery = o.heatFlushSeconds ?? 60;
@@ -391,7 +391,10 @@ export class LiveCamera {
         const open = this.openEvents.get(s.id);
         this.openEvents.delete(s.id);
         if (DURATION_TYPES.has(s.event.type)) {
-          const endTime = Math.round(epoch);
+          // The end is the last sighting's stream time on the clock's current origin; after a
+          // reconnect that origin may sit a few hundred ms earlier than when the event started, so
+          // an end is never put before its start (the store would refuse it and the alarm stay on).
+          const endTime = Math.max(Math.round(epoch), open?.startTime ?? -Infinity);
           const ended = await this.guard('end an event', () => o.store.endEvent(s.id, endTime));
           if (ended && open) this.publishEvent('end', { ...open, endTime, data: { ...open.data, seconds: round2(s.seconds) } }, receivedAt);
         } else if (open) {

@@ -50,3 +50,49 @@ test('object filters: the camera\'s own and the server-wide ones (read on every 
   }
   assert.deepEqual(seen, [['person@0.9', 'person@0.4'], ['person@0.9'], ['person@0.9']]);
 });
+
+test('adaptive detection: a settled scene is detected every other frame, its tracks carried on the motion model between; a change brings every frame back', async () => {
+  const { FrameLoop } = await import('./frame-loop.ts');
+  const { analyticsConfigSchema } = await import('../config/schema/root.ts');
+  const size = { width: 400, height: 400 };
+  // One person walking right 4 px a frame, far from the line; a second appears at frame 20.
+  const person = (i: number) => ({ class: 'person' as const, score: 0.9, box: { x: 50 + 4 * i, y: 50, w: 20, h: 40 } });
+  const calls: number[] = [];
+  let frame = 0;
+  const pool = {
+    traits: { name: 'fixed', inputWidth: 400, inputHeight: 400, classes: ['person'] as const },
+    size: 1,
+    pending: () => 0,
+    detect: () => {
+      calls.push(frame);
+      const d = [person(frame)];
+      if (frame >= 20) d.push({ class: 'person' as const, score: 0.9, box: { x: 300, y: 300, w: 20, h: 40 } });
+      return Promise.resolve({ detections: d, ms: 1 });
+    },
+    close: () => Promise.resolve(),
+  };
+  const config = analyticsConfigSchema.parse({ detect: { motion: { enabled: false }, adaptive: { enabled: true } }, lines: [{ name: 'far', points: [[0, 380], [100, 380]], inside: [50, 390], classes: ['person'] }] });
+  const loop = new FrameLoop({ config, pool, sourceSize: size, analysedFps: 5 });
+  async function* frames(): AsyncGenerator<import('../ingest/frame-source.ts').Frame> {
+    for (let i = 1; i <= 30; i++) {
+      frame = i;
+      yield { index: i, time: i / 5, width: 400, height: 400, data: new Uint8Array(400 * 400 * 3) };
+    }
+  }
+  const results: import('./frame-loop.ts').FrameResult[] = [];
+  for await (const r of loop.run(frames())) results.push(r);
+  assert.equal(results.length, 30, 'one result per frame');
+  const skipped = results.filter((r) => !r.detected).map((r) => r.index);
+  // The first frames (a new track) are all detected; once settled, every other one; the newcomer at 20 brings every frame back for a while.
+  assert.deepEqual(skipped.filter((i) => i < 20).slice(0, 3), [5, 7, 9]);
+  assert.ok(!skipped.includes(20) && !skipped.includes(21) && !skipped.includes(22), `frames after the newcomer are detected: skipped ${skipped.join(',')}`);
+  // A skipped frame still reports the walking person, where it walked to.
+  for (const i of skipped) {
+    const r = results[i - 1]!;
+    const t = r.tracks.find((x) => x.id === 1);
+    assert.ok(t !== undefined, `frame ${i} reports track 1`);
+    assert.equal(t.observed, false);
+    assert.ok(Math.abs(t.box.x - person(i).box.x) < 3, `frame ${i}: predicted x ${t.box.x.toFixed(1)} near ${person(i).box.x}`);
+  }
+  assert.equal(calls.length, 30 - skipped.length);
+});

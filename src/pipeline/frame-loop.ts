@@ -21,7 +21,7 @@
  */
 import type { AnalyticsConfig } from '../config/schema/index.ts';
 import { resolveRuleSet, resolveTracker } from '../config/resolve.ts';
-import { analysisSize, resolveDetectOptions } from '../detect/detect-options.ts';
+import { analysisSize, inputSize, resolveDetectOptions } from '../detect/detect-options.ts';
 import type { Detection, Track } from '../core/detection.ts';
 import { SightlineError } from '../core/errors.ts';
 import type { Box } from '../core/geometry.ts';
@@ -29,7 +29,8 @@ import { filterDetections, strictestFilters, type ObjectFilters } from '../core/
 import { createRuleState, finishRules, stepRules, type Occupancy, type RuleState } from '../core/rules/engine.ts';
 import type { HeatGrid } from '../core/rules/heat-grid.ts';
 import type { RuleEvent, RuleSet } from '../core/rules/types.ts';
-import { INITIAL_BYTE_TRACK_STATE, stepByteTrack, type ByteTrackState } from '../core/tracker/byte-track.ts';
+import { INITIAL_BYTE_TRACK_STATE, predictTracks, stepByteTrack, type ByteTrackState } from '../core/tracker/byte-track.ts';
+import { DEFAULT_SCHEDULE, detectionReason } from '../core/detect-schedule.ts';
 import type { RawDetection } from '../detect/detector.ts';
 import type { DetectorPool } from '../detect/worker-pool.ts';
 import { fitGeometry, toSourceBox, type FitGeometry, type Size } from '../ingest/ffmpeg-args.ts';
@@ -88,6 +89,8 @@ export interface FrameLoopEnd {
 interface Pending {
   readonly frame: Frame;
   readonly job: Promise<{ readonly detections: readonly RawDetection[]; readonly ms: number }> | null;
+  /** Set when the adaptive schedule skipped the frame: it is tracked on the motion model's prediction. */
+  readonly predicted?: boolean;
 }
 
 /**
@@ -125,6 +128,13 @@ export function clipBox(box: Box, size: Size): Box {
   return { x: x0, y: y0, w: Math.max(0, x1 - x0), h: Math.max(0, y1 - y0) };
 }
 
+/** How many detections score at least `threshold`. */
+function strong(detections: readonly Detection[], threshold: number): number {
+  let n = 0;
+  for (const d of detections) if (d.score >= threshold) n++;
+  return n;
+}
+
 function toDetections(raw: readonly RawDetection[], geometry: FitGeometry): Detection[] {
   const out: Detection[] = [];
   for (const d of raw) {
@@ -147,15 +157,20 @@ export class FrameLoop {
   #previous: readonly Detection[] = [];
   #failures = 0;
   #last: { index: number; time: number } | null = null;
+  /** The last frame the tracker and rules stepped (a frame the schedule skipped is not one). */
+  #stepped: { index: number; time: number } | null = null;
   #finished = false;
+  /** What the adaptive schedule looks at: the last step's tracks and detection counts, frames skipped since. */
+  #schedule = { tracks: [] as readonly Track[], detections: 0, previousDetections: 0, skipped: 0 };
+  #occupancy: Occupancy = {};
 
   constructor(options: FrameLoopOptions) {
     this.#o = options;
     const { config, pool } = options;
     this.ruleSet = resolveRuleSet(config);
     this.#tracker = resolveTracker(config, options.analysedFps);
-    this.#detectOptions = resolveDetectOptions(config);
-    this.#geometry = fitGeometry(options.sourceSize, analysisSize(pool.traits, config.detect), config.detect.fit);
+    this.#detectOptions = resolveDetectOptions(config, inputSize(pool.traits, config.detect, options.sourceSize));
+    this.#geometry = fitGeometry(options.sourceSize, analysisSize(pool.traits, config.detect, options.sourceSize), config.detect.fit);
     this.#gate = createMotionGate(config.detect.motion);
     this.#rules = createRuleState(this.ruleSet, options.sourceSize, { heatCellSize: config.heatmap.cellSize, heatClasses: config.heatmap.classes });
   }
@@ -178,19 +193,28 @@ export class FrameLoop {
   /** Analyses every frame of `frames` in order, yielding one result per frame; stops early when the consumer breaks. */
   async *run(frames: AsyncIterable<Frame>): AsyncGenerator<FrameResult, void, undefined> {
     const { pool } = this.#o;
-    const maxInFlight = Math.max(1, this.#o.maxInFlight ?? 2 * pool.size);
+    const adaptive = this.#o.config.detect.adaptive;
+    // The schedule decides from the step before, so adaptive frames go one at a time, in batch as live.
+    const maxInFlight = adaptive.enabled ? 1 : Math.max(1, this.#o.maxInFlight ?? 2 * pool.size);
     const queue: Pending[] = [];
     try {
       for await (const frame of frames) {
         let job: Pending['job'] = null;
         this.#o.beforeDetect?.(frame);
-        if (this.#gate.shouldDetect(frame)) {
+        const moving = this.#gate.shouldDetect(frame);
+        if (moving && adaptive.enabled && this.#settled(adaptive.maxSkip)) {
+          this.#schedule.skipped++;
+          queue.push({ frame, job: null, predicted: true });
+        } else if (moving) {
+          this.#schedule.skipped = 0;
           // The frame's pixels are not needed after this, so they move to the worker instead of being copied.
           job = pool.detect(frame, this.#detectOptions, { transfer: true });
           // A rejection is handled when the frame's turn comes; this only keeps Node from reporting it early.
           job.catch(() => undefined);
+          queue.push({ frame, job });
+        } else {
+          queue.push({ frame, job: null });
         }
-        queue.push({ frame, job });
         while (queue.length >= maxInFlight) yield await this.#step(queue.shift()!);
       }
       while (queue.length > 0) yield await this.#step(queue.shift()!);
@@ -217,7 +241,26 @@ export class FrameLoop {
     return filterDetections(detections, filters, width * height);
   }
 
+  /** True when the adaptive schedule lets the next frame go without the detector. */
+  #settled(maxSkip: number): boolean {
+    const s = this.#schedule;
+    return detectionReason({ tracker: this.#tracks, tracks: s.tracks, detections: s.detections, previousDetections: s.previousDetections, skipped: s.skipped }, this.ruleSet, { ...DEFAULT_SCHEDULE, maxSkip }) === null;
+  }
+
+  /** A frame the schedule skipped: the tracks where their motion model puts them; the tracker and the rules wait for the next detection. */
+  #predict(p: Pending): FrameResult {
+    const since = this.#stepped === null ? 1 : motionSteps(p.frame.time - this.#stepped.time, this.#o.analysedFps);
+    const tracks: Track[] = [];
+    for (const t of predictTracks(this.#tracks, (since * TRACKER_STEPS_PER_SECOND) / this.#o.analysedFps)) {
+      const box = clipBox(t.box, this.#o.sourceSize);
+      if (box.w > 0 && box.h > 0) tracks.push({ ...t, box });
+    }
+    this.#last = { index: p.frame.index, time: p.frame.time };
+    return { index: p.frame.index, time: p.frame.time, detected: false, detections: [], tracks, events: [], occupancy: this.#occupancy, inferenceMs: 0 };
+  }
+
   async #step(p: Pending): Promise<FrameResult> {
+    if (p.predicted === true) return this.#predict(p);
     let detections = this.#previous;
     let detected = false;
     let inferenceMs = 0;
@@ -238,7 +281,7 @@ export class FrameLoop {
         this.#o.onDetectorError?.({ index: p.frame.index, time: p.frame.time }, error);
       }
     }
-    const steps = this.#last === null ? 1 : motionSteps(p.frame.time - this.#last.time, this.#o.analysedFps);
+    const steps = this.#stepped === null ? 1 : motionSteps(p.frame.time - this.#stepped.time, this.#o.analysedFps);
     const step = stepByteTrack(this.#tracks, detections, this.#tracker, (steps * TRACKER_STEPS_PER_SECOND) / this.#o.analysedFps);
     this.#tracks = step.state;
     const tracks: Track[] = [];
@@ -249,6 +292,9 @@ export class FrameLoop {
     const r = stepRules(this.#rules, { frame: p.frame.index, time: p.frame.time, tracks: step.tracks });
     this.#rules = r.state;
     this.#last = { index: p.frame.index, time: p.frame.time };
+    this.#stepped = this.#last;
+    this.#occupancy = r.occupancy;
+    if (detected) this.#schedule = { tracks: step.tracks, detections: strong(detections, this.#tracker.highThreshold), previousDetections: this.#schedule.detections, skipped: this.#schedule.skipped };
     return { index: p.frame.index, time: p.frame.time, detected, detections, tracks, events: r.events, occupancy: r.occupancy, inferenceMs };
   }
 }

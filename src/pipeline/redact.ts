@@ -64,7 +64,7 @@ export async function redactVideo(input: RedactInput): Promise<RedactResult> {
   const loop = new FrameLoop({ config, pool, sourceSize: { width: input.width, height: input.height }, analysedFps: input.fps });
   const seen: SeenFrame[] = [];
   const ids = new Set<number>();
-  const analysed = new FfmpegSource({ url: input.video, live: false, size: analysisSize(pool.traits, config.detect), fit: config.detect.fit });
+  const analysed = new FfmpegSource({ url: input.video, live: false, size: analysisSize(pool.traits, config.detect, { width: input.width, height: input.height }), fit: config.detect.fit });
   try {
     for await (const r of loop.run(analysed)) {
       seen.push({ index: r.index, tracks: r.tracks, detections: r.detections });

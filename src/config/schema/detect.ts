@@ -115,7 +115,27 @@ export const detectSchema = z
       .min(1)
       .default([...OBJECT_CLASSES])
       .describe('Classes to detect and track.'),
+    inputSize: z
+      .number()
+      .int()
+      .min(64)
+      .max(2048)
+      .multipleOf(32)
+      .optional()
+      .describe(
+        'Long side, in pixels, of the picture the detector sees (a multiple of 32), for models that take any size (the shipped CenterNet on onnxruntime): the short side follows the camera\'s aspect ratio. Default: the model\'s own (512). Larger finds smaller, farther people and costs about the square of the size; models of one fixed size ignore it.',
+      ),
     tiles: tileGridSchema.optional(),
+    adaptive: z
+      .object({
+        enabled: z.boolean().default(false).describe('Detect only as often as the scene needs.'),
+        maxSkip: z.number().int().min(1).max(4).default(1).describe('Frames that may be skipped in a row while the scene is settled.'),
+      })
+      .strict()
+      .prefault({})
+      .describe(
+        'Detection only as often as the scene needs: every analysed frame while a track is new, tentative or lost, the number of people changes, or someone is within 0.75 of their height of a counting line or a zone\'s edge; while everything in view is settled, `maxSkip` frames in a row are tracked on the motion model\'s prediction instead. Saves inference on busy servers; frames are then analysed one at a time, in order, so batch and live decide alike.',
+      ),
     fit: z
       .enum(['stretch', 'letterbox'])
       .default('letterbox')

@@ -24,7 +24,7 @@ export const PRESETS: Readonly<Record<PresetName, Readonly<Record<string, unknow
   default: Object.freeze({}),
   dense: Object.freeze({
     detect: Object.freeze({ tiles: Object.freeze({ columns: 3, rows: 2, overlap: 0.2 }), fit: 'stretch', minScore: 0.1, nmsIou: 0.3, maxDetections: 300 }),
-    tracker: Object.freeze({ highThreshold: 0.2, newTrackThreshold: 0.22, lowThreshold: 0.1, minHits: 1, maxLostSeconds: 0.5 }),
+    tracker: Object.freeze({ highThreshold: 0.18, newTrackThreshold: 0.22, lowThreshold: 0.1, minHits: 1, maxLostSeconds: 0.5 }),
   }),
 });
 

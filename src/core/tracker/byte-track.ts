@@ -310,3 +310,18 @@ export function createTracker(config: Partial<ByteTrackConfig> = {}): ByteTracke
     },
   };
 }
+
+/**
+ * Where the confirmed tracks that were observed at the last step will be `steps` steps later, by
+ * their motion model, without changing the state: the boxes of a frame the detector skipped.
+ */
+export function predictTracks(state: ByteTrackState, steps: number): Track[] {
+  const out: Track[] = [];
+  for (const t of state.tracklets) {
+    if (t.id === null || t.lost || t.lastFrame !== state.frame) continue;
+    const k = sanitize(predictKalman(t.kalman, undefined, steps));
+    if (k === null) continue;
+    out.push({ id: t.id, class: t.class, box: boxFromMeasurement(k.mean), score: t.score, observed: false });
+  }
+  return out.sort((a, b) => a.id - b.id);
+}

@@ -57,6 +57,26 @@ test('the face of every crop of a sample of each group is found where the crop i
   }
 });
 
+test('the face detector in its own thread finds what it finds in this one, and refuses work once closed', { skip: NO_SHARED_DATA }, async () => {
+  const { createFaceDetectorWorker } = await import('../src/detect/face-pool.ts');
+  const threaded = await createFaceDetectorWorker({ cacheDir: path.join(dir, 'models') });
+  try {
+    const root = path.join(SHARED_DATA, 'faces');
+    const gender = readdirSync(root).sort()[0]!;
+    const group = readdirSync(path.join(root, gender)).sort()[0]!;
+    const name = readdirSync(path.join(root, gender, group)).sort()[0]!;
+    const picture = await rgb(path.join(root, gender, group, name), 100);
+    const before = picture.data.slice();
+    const [here, there] = await Promise.all([faces.detect(picture), threaded.detect(picture)]);
+    assert.ok(here.length > 0);
+    assert.deepEqual(there, here);
+    assert.deepEqual(picture.data, before, 'the caller keeps its picture');
+  } finally {
+    await threaded.dispose();
+  }
+  await assert.rejects(threaded.detect({ width: 2, height: 2, data: new Uint8Array(12) }), /closed/);
+});
+
 const W = 640;
 const H = 480;
 

@@ -200,13 +200,14 @@ function concat(a: Float32Array, b: Float32Array): Float32Array {
 }
 
 /**
- * The face detector of a server or a batch redaction, or null with the line to tell the user when
- * it cannot load here (onnxruntime missing, say): redaction then hides the heads of tracked people
- * only.
+ * The face detector of a server or a batch redaction, in a worker thread of its own (face-pool.ts),
+ * or null with the line to tell the user when it cannot load here (onnxruntime missing, say):
+ * redaction then hides the heads of tracked people only.
  */
 export async function loadFaceDetector(cacheDir: string): Promise<{ readonly faces: FaceDetector | null; readonly notice?: string }> {
   try {
-    return { faces: await createFaceDetector({ cacheDir }) };
+    const { createFaceDetectorWorker } = await import('./face-pool.ts');
+    return { faces: await createFaceDetectorWorker({ cacheDir }) };
   } catch (error) {
     const why = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
     return { faces: null, notice: `faces are not detected for redaction (${why}); only the heads of tracked people are hidden` };

@@ -8,9 +8,7 @@
  * BENCHMARKS.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mqtt from 'mqtt';
@@ -21,6 +19,7 @@ import { startLoopingCamera, type LoopingCamera } from '../src/media/looping-cam
 import { DEMO_CLIP, DEMO_DIR } from '../src/server/demo.ts';
 import { startServer } from '../src/server/server.ts';
 import { writeSection } from './sections.ts';
+import { ffmpegPssMiB, freePort, quantile } from './process-stats.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const FPS = 5;
@@ -42,39 +41,6 @@ interface Step {
   readonly ffmpegPssMiB: number;
   readonly cpuPercent: number;
   readonly held: boolean;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function quantile(sorted: readonly number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
-
-/** Proportional set size (MiB) of this process's ffmpeg children (decoders, recorders; publishers excluded by pid): shared library pages count once across them, not once each. */
-function ffmpegPssMiB(exclude: ReadonlySet<number>): number {
-  let kb = 0;
-  const out = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });
-  for (const line of out.trim().split('\n')) {
-    const [pid, comm] = line.trim().split(/\s+/);
-    if (comm !== 'ffmpeg' || exclude.has(Number(pid))) continue;
-    try {
-      const pss = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-      kb += Number(pss?.[1] ?? 0);
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  return kb / 1024;
 }
 
 async function main(): Promise<void> {

@@ -28,7 +28,7 @@
 import { execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
 import { Agent, request as httpsRequest } from 'node:https';
-import { connect as netConnect, createServer } from 'node:net';
+import { connect as netConnect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -43,6 +43,7 @@ import { DEMO_CLIP, DEMO_DIR } from '../src/server/demo.ts';
 import { startServer, type RunningServer } from '../src/server/server.ts';
 import { call, json, setupOwner, signIn } from '../test/fixtures/https.ts';
 import { writeSection } from './sections.ts';
+import { ffmpegPssMiB, freePort, quantile } from './process-stats.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const MOSQUITTO = '/usr/sbin/mosquitto';
@@ -168,17 +169,6 @@ async function pause(ms: number): Promise<void> {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = netConnect({ port, host: '127.0.0.1' });
@@ -191,11 +181,6 @@ function canConnect(port: number): Promise<boolean> {
       resolve(false);
     });
   });
-}
-
-function quantile(sorted: readonly number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
 const sortedCopy = (xs: readonly number[]): number[] => [...xs].sort((a, b) => a - b);
@@ -228,28 +213,6 @@ function clock(ms: number): string {
 
 const mb = (bytes: number | null): string => (bytes === null ? '—' : (bytes / 1e6).toFixed(1));
 const ms = (x: number | null): string => (x === null ? '—' : String(Math.round(x)));
-
-/** Proportional set size (MiB) of this process's ffmpeg children (decoders, recorders; publishers excluded by pid). */
-function ffmpegPssMiB(exclude: ReadonlySet<number>): number {
-  let kb = 0;
-  let out = '';
-  try {
-    out = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });
-  } catch {
-    return 0; // No children at all.
-  }
-  for (const line of out.trim().split('\n')) {
-    const [pid, comm] = line.trim().split(/\s+/);
-    if (comm !== 'ffmpeg' || exclude.has(Number(pid))) continue;
-    try {
-      const pss = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-      kb += Number(pss?.[1] ?? 0);
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  return kb / 1024;
-}
 
 /** What the recordings take on disk: finished segments, the segments being written (`incoming/`), event snapshots; bytes. */
 interface DiskUse {

@@ -199,7 +199,6 @@ export class FrameLoop {
     const queue: Pending[] = [];
     try {
       for await (const frame of frames) {
-        let job: Pending['job'] = null;
         this.#o.beforeDetect?.(frame);
         const moving = this.#gate.shouldDetect(frame);
         if (moving && adaptive.enabled && this.#settled(adaptive.maxSkip)) {
@@ -208,7 +207,7 @@ export class FrameLoop {
         } else if (moving) {
           this.#schedule.skipped = 0;
           // The frame's pixels are not needed after this, so they move to the worker instead of being copied.
-          job = pool.detect(frame, this.#detectOptions, { transfer: true });
+          const job = pool.detect(frame, this.#detectOptions, { transfer: true });
           // A rejection is handled when the frame's turn comes; this only keeps Node from reporting it early.
           job.catch(() => undefined);
           queue.push({ frame, job });
@@ -247,14 +246,25 @@ export class FrameLoop {
     return detectionReason({ tracker: this.#tracks, tracks: s.tracks, detections: s.detections, previousDetections: s.previousDetections, skipped: s.skipped }, this.ruleSet, { ...DEFAULT_SCHEDULE, maxSkip }) === null;
   }
 
+  /** The tracker's steps from the last stepped frame to one at `time` (see {@link TRACKER_STEPS_PER_SECOND}). */
+  #trackerSteps(time: number): number {
+    const frames = this.#stepped === null ? 1 : motionSteps(time - this.#stepped.time, this.#o.analysedFps);
+    return (frames * TRACKER_STEPS_PER_SECOND) / this.#o.analysedFps;
+  }
+
+  /** The tracks cut to the picture, those with no area left out. */
+  #clipped(tracks: readonly Track[]): Track[] {
+    const out: Track[] = [];
+    for (const t of tracks) {
+      const box = clipBox(t.box, this.#o.sourceSize);
+      if (box.w > 0 && box.h > 0) out.push(box === t.box ? t : { ...t, box });
+    }
+    return out;
+  }
+
   /** A frame the schedule skipped: the tracks where their motion model puts them; the tracker and the rules wait for the next detection. */
   #predict(p: Pending): FrameResult {
-    const since = this.#stepped === null ? 1 : motionSteps(p.frame.time - this.#stepped.time, this.#o.analysedFps);
-    const tracks: Track[] = [];
-    for (const t of predictTracks(this.#tracks, (since * TRACKER_STEPS_PER_SECOND) / this.#o.analysedFps)) {
-      const box = clipBox(t.box, this.#o.sourceSize);
-      if (box.w > 0 && box.h > 0) tracks.push({ ...t, box });
-    }
+    const tracks = this.#clipped(predictTracks(this.#tracks, this.#trackerSteps(p.frame.time)));
     this.#last = { index: p.frame.index, time: p.frame.time };
     return { index: p.frame.index, time: p.frame.time, detected: false, detections: [], tracks, events: [], occupancy: this.#occupancy, inferenceMs: 0 };
   }
@@ -281,14 +291,9 @@ export class FrameLoop {
         this.#o.onDetectorError?.({ index: p.frame.index, time: p.frame.time }, error);
       }
     }
-    const steps = this.#stepped === null ? 1 : motionSteps(p.frame.time - this.#stepped.time, this.#o.analysedFps);
-    const step = stepByteTrack(this.#tracks, detections, this.#tracker, (steps * TRACKER_STEPS_PER_SECOND) / this.#o.analysedFps);
+    const step = stepByteTrack(this.#tracks, detections, this.#tracker, this.#trackerSteps(p.frame.time));
     this.#tracks = step.state;
-    const tracks: Track[] = [];
-    for (const t of step.tracks) {
-      const box = clipBox(t.box, this.#o.sourceSize);
-      if (box.w > 0 && box.h > 0) tracks.push(box === t.box ? t : { ...t, box });
-    }
+    const tracks = this.#clipped(step.tracks);
     const r = stepRules(this.#rules, { frame: p.frame.index, time: p.frame.time, tracks: step.tracks });
     this.#rules = r.state;
     this.#last = { index: p.frame.index, time: p.frame.time };

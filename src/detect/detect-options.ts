@@ -1,13 +1,7 @@
 /** The detector options a configuration asks for (config is below detect: it names no detector type). */
 import type { AnalyticsConfig } from '../config/schema/index.ts';
 import type { DetectOptions, DetectorTraits } from './detector.ts';
-import { tileLayout } from './tiles.ts';
-
-/** Size of an image, in pixels. */
-export interface Size {
-  readonly width: number;
-  readonly height: number;
-}
+import { gridSpan, tileLayout, type Size } from './tiles.ts';
 
 /** Per-frame detector options of a configuration; `tile` is the size of one detector input (see {@link inputSize}), needed when it detects in tiles. */
 export function resolveDetectOptions(config: AnalyticsConfig, tile?: Size): DetectOptions {
@@ -31,10 +25,10 @@ export function inputSize(traits: Pick<DetectorTraits, 'inputWidth' | 'inputHeig
   if (m === undefined || !(source.width > 0 && source.height > 0)) return { width: traits.inputWidth, height: traits.inputHeight };
   const long = Math.max(2 * m, Math.round((detect.inputSize ?? Math.max(traits.inputWidth, traits.inputHeight)) / m) * m);
   const short = (a: number, b: number): number => Math.max(2 * m, Math.round((long * a) / b / m) * m);
-  const g = detect.tiles;
-  // The share of the picture one tile covers: the grid spans columns - (columns - 1) * overlap tiles across.
-  const w = g === undefined ? source.width : source.width / (g.columns - (g.columns - 1) * g.overlap);
-  const h = g === undefined ? source.height : source.height / (g.rows - (g.rows - 1) * g.overlap);
+  // The share of the picture one tile covers.
+  const span = detect.tiles === undefined ? { across: 1, down: 1 } : gridSpan(detect.tiles);
+  const w = source.width / span.across;
+  const h = source.height / span.down;
   return w >= h ? { width: long, height: short(h, w) } : { width: short(w, h), height: long };
 }
 

@@ -28,9 +28,14 @@ export interface TileLayout {
 }
 
 /** Size of an image, in pixels. */
-interface Size {
+export interface Size {
   readonly width: number;
   readonly height: number;
+}
+
+/** How many tiles' widths and heights a grid spans, its overlaps counted once: columns - (columns - 1) * overlap across. */
+export function gridSpan(grid: TileGrid): { readonly across: number; readonly down: number } {
+  return { across: grid.columns - (grid.columns - 1) * grid.overlap, down: grid.rows - (grid.rows - 1) * grid.overlap };
 }
 
 /** Starting offsets of `n` tiles of `tile` pixels spread evenly over `total`, the last flush with the end. */
@@ -44,8 +49,9 @@ export function tileLayout(tile: Size, grid: TileGrid | undefined): TileLayout {
   if (grid === undefined || (grid.columns === 1 && grid.rows === 1)) return { width: tile.width, height: tile.height, tiles: [{ x: 0, y: 0, w: tile.width, h: tile.height }] };
   if (!Number.isInteger(grid.columns) || !Number.isInteger(grid.rows) || grid.columns < 1 || grid.rows < 1) throw new RangeError('a tile grid needs whole numbers of columns and rows, at least 1');
   if (!(grid.overlap >= 0 && grid.overlap <= 0.5)) throw new RangeError('a tile grid overlap must lie between 0 and 0.5');
-  const width = Math.round(tile.width * (grid.columns - (grid.columns - 1) * grid.overlap));
-  const height = Math.round(tile.height * (grid.rows - (grid.rows - 1) * grid.overlap));
+  const span = gridSpan(grid);
+  const width = Math.round(tile.width * span.across);
+  const height = Math.round(tile.height * span.down);
   const xs = offsets(grid.columns, tile.width, width);
   const ys = offsets(grid.rows, tile.height, height);
   return { width, height, tiles: ys.flatMap((y) => xs.map((x) => ({ x, y, w: tile.width, h: tile.height }))) };

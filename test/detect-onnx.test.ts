@@ -105,3 +105,25 @@ describe('CenterNet on onnxruntime at sizes other than 512x512', () => {
     assert.deepEqual([await onnx.detect(a, options), await onnx.detect(b, options)], first);
   });
 });
+
+test('the worker pool hands each frame\'s bytes back with its answer, unchanged: moved there and back, or a copy when not moved', async () => {
+  const pool = await createDetectorPool({ backend: { kind: 'centernet-onnx', modelPath: await modelPath(), threads: 1 }, workers: 1 });
+  try {
+    const options: DetectOptions = { minScore: 0.3, classes: ['person'], nmsIou: 0.5, maxDetections: 50 };
+    const make = (): Uint8Array => Uint8Array.from({ length: 512 * 384 * 3 }, (_, i) => (i * 7) % 251);
+    const moved = make();
+    const own = moved.buffer;
+    const r = await pool.detect({ width: 512, height: 384, data: moved }, options, { transfer: true });
+    assert.equal(moved.length, 0, 'the caller\'s view was emptied by the move');
+    assert.ok(r.buffer instanceof ArrayBuffer && r.buffer.byteLength === 512 * 384 * 3);
+    assert.notEqual(r.buffer, own, 'a new ArrayBuffer object on this side of the move, over the same bytes');
+    assert.deepEqual(new Uint8Array(r.buffer), make(), 'the bytes as they went');
+    const kept = make();
+    const c = await pool.detect({ width: 512, height: 384, data: kept }, options);
+    assert.equal(kept.length, 512 * 384 * 3, 'not moved: the caller keeps its bytes');
+    assert.notEqual(c.buffer, kept.buffer);
+    assert.deepEqual(new Uint8Array(c.buffer!), kept);
+  } finally {
+    await pool.close();
+  }
+});

@@ -7,7 +7,7 @@ import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.ts';
 const port = parentPort;
 if (!port) throw new Error('detect-worker must run in a worker thread');
 const init = workerData as WorkerInit;
-const send = (m: FromWorker): void => port.postMessage(m);
+const send = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
 let detector: Detector | undefined;
 try {
@@ -35,7 +35,8 @@ port.on('message', (msg: ToWorker) => {
     const t0 = performance.now();
     try {
       const detections = await detector.detect({ width: msg.width, height: msg.height, data: new Uint8Array(msg.data) }, msg.options);
-      send({ type: 'result', id: msg.id, detections, ms: performance.now() - t0 });
+      // The frame's bytes go back with the answer, for the camera to decode its next frame into.
+      send({ type: 'result', id: msg.id, detections, ms: performance.now() - t0, data: msg.data }, [msg.data]);
     } catch (err) {
       send({ type: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err) });
     }

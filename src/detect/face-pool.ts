@@ -4,6 +4,7 @@
  * would be the event loop.
  */
 import { Worker } from 'node:worker_threads';
+import { BufferPool } from '../core/buffer-pool.ts';
 import { SightlineError } from '../core/errors.ts';
 import type { FaceBox, FaceDetector, RgbPicture } from './blazeface.ts';
 
@@ -22,7 +23,7 @@ export type FaceToWorker = { readonly type: 'detect'; readonly id: number; reado
 export type FaceFromWorker =
   | { readonly type: 'ready' }
   | { readonly type: 'fatal'; readonly message: string }
-  | { readonly type: 'result'; readonly id: number; readonly faces: FaceBox[] }
+  | { readonly type: 'result'; readonly id: number; readonly faces: FaceBox[]; readonly data: ArrayBuffer }
   | { readonly type: 'error'; readonly id: number; readonly message: string };
 
 const FROM_SOURCES = import.meta.url.endsWith('.ts');
@@ -35,6 +36,8 @@ export function createFaceDetectorWorker(options: { readonly cacheDir: string; r
   const waiting = new Map<number, { resolve: (faces: FaceBox[]) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let gone: string | null = null;
+  // The pictures' copies come back with the answers: one buffer per picture in flight, reused.
+  const copies = new BufferPool(8);
   const failAll = (why: string): void => {
     gone ??= why;
     for (const w of waiting.values()) w.reject(new SightlineError('DETECTOR_FAILED', why));
@@ -49,7 +52,9 @@ export function createFaceDetectorWorker(options: { readonly cacheDir: string; r
             if (picture.data.length !== picture.width * picture.height * 3) return Promise.reject(new RangeError('picture data is not width*height*3 bytes'));
             const id = nextId++;
             // A copy: the caller keeps its picture (for snapshots).
-            const data = picture.data.slice().buffer;
+            const copy = copies.take(picture.data.length);
+            copy.set(picture.data);
+            const data = copy.buffer as ArrayBuffer;
             return new Promise<FaceBox[]>((res, rej) => {
               waiting.set(id, { resolve: res, reject: rej });
               worker.postMessage({ type: 'detect', id, width: picture.width, height: picture.height, data } satisfies FaceToWorker, [data]);
@@ -71,7 +76,10 @@ export function createFaceDetectorWorker(options: { readonly cacheDir: string; r
         const w = waiting.get(m.id);
         if (w === undefined) return;
         waiting.delete(m.id);
-        if (m.type === 'result') w.resolve(m.faces);
+        if (m.type === 'result') {
+          copies.give(m.data);
+          w.resolve(m.faces);
+        }
         else w.reject(new SightlineError('DETECTOR_FAILED', `face detection failed: ${m.message}`));
       }
     });

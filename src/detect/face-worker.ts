@@ -10,7 +10,7 @@ import type { FaceFromWorker, FaceToWorker, FaceWorkerInit } from './face-pool.t
 const port = parentPort;
 if (!port) throw new Error('face-worker must run in a worker thread');
 const init = workerData as FaceWorkerInit;
-const send = (m: FaceFromWorker): void => port.postMessage(m);
+const send = (m: FaceFromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
 let detector: FaceDetector | undefined;
 try {
@@ -31,7 +31,9 @@ port.on('message', (msg: FaceToWorker) => {
     }
     try {
       if (!detector) throw new Error('the face detector is not loaded');
-      send({ type: 'result', id: msg.id, faces: await detector.detect({ width: msg.width, height: msg.height, data: new Uint8Array(msg.data) }) });
+      const faces = await detector.detect({ width: msg.width, height: msg.height, data: new Uint8Array(msg.data) });
+      // The picture's copy goes back with the answer, for the next picture.
+      send({ type: 'result', id: msg.id, faces, data: msg.data }, [msg.data]);
     } catch (err) {
       send({ type: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err) });
     }

@@ -9,6 +9,8 @@ export interface PoolResult {
   readonly detections: RawDetection[];
   /** Milliseconds the worker spent on the frame. */
   readonly ms: number;
+  /** The buffer the image's bytes went to the worker in (its own when moved, else a copy), handed back: the caller's to reuse (absent from pools that keep no such buffer). */
+  readonly buffer?: ArrayBuffer;
 }
 
 /** Detection spread over worker threads, each with its own model; the caller's thread never runs inference. */
@@ -88,7 +90,7 @@ export async function createDetectorPool(options: PoolOptions): Promise<Detector
       const w = slot.waiting.get(m.id);
       if (!w) return;
       slot.waiting.delete(m.id);
-      if (m.type === 'result') w.resolve({ detections: m.detections, ms: m.ms });
+      if (m.type === 'result') w.resolve({ detections: m.detections, ms: m.ms, buffer: m.data });
       else w.reject(new SightlineError('DETECTOR_FAILED', `detection failed: ${m.message}`));
     });
     const failAll = (why: string): void => {

@@ -31,5 +31,5 @@ export type ToWorker =
 export type FromWorker =
   | { readonly type: 'ready'; readonly traits: DetectorTraits }
   | { readonly type: 'fatal'; readonly message: string }
-  | { readonly type: 'result'; readonly id: number; readonly detections: RawDetection[]; readonly ms: number }
+  | { readonly type: 'result'; readonly id: number; readonly detections: RawDetection[]; readonly ms: number; readonly data: ArrayBuffer }
   | { readonly type: 'error'; readonly id: number; readonly message: string };

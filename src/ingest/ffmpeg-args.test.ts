@@ -190,3 +190,19 @@ test('RawFrameSplitter cuts frames at any chunk boundary, with sizes before or a
     }
   }
 });
+
+test('RawFrameSplitter decodes into buffers of its pool when given one: a frame\'s buffer handed back is filled again', async () => {
+  const { BufferPool } = await import('../core/buffer-pool.ts');
+  const pool = new BufferPool(2);
+  const frames: Uint8Array[] = [];
+  const splitter = new RawFrameSplitter<{ width: number; height: number }>((_, data) => frames.push(data), pool);
+  for (let k = 0; k < 4; k++) {
+    splitter.pushMeta({ width: 2, height: 1 });
+    splitter.pushData(Uint8Array.from({ length: 6 }, (_, i) => 10 * k + i));
+    const got = frames.at(-1)!;
+    assert.deepEqual(Array.from(got), [0, 1, 2, 3, 4, 5].map((i) => 10 * k + i), `frame ${k}: its own bytes, whatever the buffer held`);
+    assert.equal(got.buffer.byteLength, 6);
+    pool.give(got.buffer);
+  }
+  assert.deepEqual(pool.stats, { reused: 3, allocated: 1, free: 1 }, 'one buffer served all four frames');
+});

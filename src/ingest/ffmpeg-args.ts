@@ -6,6 +6,7 @@
  * `showinfo@out` line of a frame carries its size and pts, and when frames are subsampled a
  * `showinfo@src` before the `select` filter carries each source frame's number, matched by pts.
  */
+import type { BufferPool } from '../core/buffer-pool.ts';
 import type { Box, Point } from '../core/geometry.ts';
 import type { IngestErrorCode } from './frame-source.ts';
 
@@ -293,7 +294,7 @@ export class FrameNumbering {
 /**
  * Cuts the raw RGB24 byte stream into frames whose sizes come from their showinfo lines (which may arrive
  * before or after the bytes). Chunks may split frames anywhere; every byte is copied once, into the
- * buffer allocated for its frame, and a frame's buffer is allocated only when its first bytes arrive.
+ * buffer taken for its frame (from the pool when there is one), and only when its first bytes arrive.
  */
 export class RawFrameSplitter<M extends Size> {
   private readonly pending: Uint8Array[] = [];
@@ -304,8 +305,11 @@ export class RawFrameSplitter<M extends Size> {
   /** Bytes received and not yet in a complete frame's buffer. */
   pendingBytes = 0;
 
-  /** `emit` receives each complete frame's description and pixels, in order. */
-  constructor(private readonly emit: (meta: M, data: Uint8Array) => void) {}
+  /** `emit` receives each complete frame's description and pixels, in order; frame buffers come from `buffers` when given. */
+  constructor(
+    private readonly emit: (meta: M, data: Uint8Array) => void,
+    private readonly buffers?: BufferPool,
+  ) {}
 
   /** Adds the description of the next frame. */
   pushMeta(meta: M): void {
@@ -324,7 +328,8 @@ export class RawFrameSplitter<M extends Size> {
     for (;;) {
       const meta = this.metas[0];
       if (meta === undefined || this.pending.length === 0) return;
-      const target = (this.target ??= new Uint8Array(meta.width * meta.height * 3));
+      const bytes = meta.width * meta.height * 3;
+      const target = (this.target ??= this.buffers?.take(bytes) ?? new Uint8Array(bytes));
       while (this.filled < target.length) {
         const chunk = this.pending[0];
         if (chunk === undefined) return;

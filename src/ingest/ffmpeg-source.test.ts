@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { BufferPool } from '../core/buffer-pool.ts';
 import { fitGeometry } from './ffmpeg-args.ts';
 import { backoffDelay, FfmpegSource, grabFrame, type Clock, type FfmpegSourceOptions } from './ffmpeg-source.ts';
 import { IngestError, type Frame, type SourceState } from './frame-source.ts';
@@ -285,13 +286,14 @@ describe('live sources', () => {
     assert.ok(disconnect?.kind === 'disconnected' && /stalled: no frame for 400 ms/.test(disconnect.reason), JSON.stringify(log.states));
   });
 
-  test('latestOnly keeps the newest frame and counts the dropped ones', async () => {
+  test('latestOnly keeps the newest frame, counts the dropped ones, and decodes into their buffers again', async () => {
     const { server, url } = await serve((res) => {
       res.writeHead(200, { 'content-type': 'video/mp2t' });
       res.end(tsBytes);
     });
     const log = new StateLog();
-    const source = new FfmpegSource({ url, latestOnly: true, backoff: { baseMs: 60_000, maxMs: 60_000, jitter: 0 }, onState: log.onState });
+    const buffers = new BufferPool(2);
+    const source = new FfmpegSource({ url, latestOnly: true, backoff: { baseMs: 60_000, maxMs: 60_000, jitter: 0 }, onState: log.onState, buffers });
     const iterator = source[Symbol.asyncIterator]();
     const disconnected = log.waitFor((s) => s.kind === 'disconnected');
     const first = await iterator.next();
@@ -302,6 +304,9 @@ describe('live sources', () => {
     assert.equal(first.done === false && first.value.index, 1);
     assert.equal(latest.done === false && latest.value.index, 10);
     assert.equal(source.droppedFrames, 8);
+    // The first frame is the consumer's, the newest waits in the queue, the next decodes into a third; after that the dropped frames' buffers serve.
+    assert.equal(buffers.stats.allocated + buffers.stats.reused, 10);
+    assert.ok(buffers.stats.allocated <= 3, JSON.stringify(buffers.stats));
   });
 
   test('latestOnly with latestCount 2 keeps the newest two frames and counts the dropped ones', async () => {

@@ -4,6 +4,7 @@
  * live sources reconnect with jittered exponential backoff until closed.
  */
 import type { ChildProcess } from 'node:child_process';
+import type { BufferPool } from '../core/buffer-pool.ts';
 import { spawnTied } from './spawn-tied.ts';
 import {
   decodeArgs, ffmpegErrorCode, FrameNumbering, isLive, parseShowinfo, problemLine, RawFrameSplitter, snapshotArgs, sourceKind, withMp4Output,
@@ -78,6 +79,11 @@ export interface FfmpegSourceOptions extends DecodeOptions {
   readonly args?: readonly string[];
   /** Also copy the video, without re-encoding, as fragmented MP4 from the same ffmpeg to this sink (live view in step with the frames). */
   readonly mp4?: Mp4Sink;
+  /**
+   * Where frame buffers come from, and where the frames `latestOnly` drops go back to; the consumer
+   * gives a frame's buffer back when it is done with it (see BufferPool). Default: a new buffer per frame.
+   */
+  readonly buffers?: BufferPool;
 }
 
 /** A frame's description from stderr, with its 1-based source frame number. */
@@ -124,8 +130,9 @@ class FfmpegRun {
     onFrame: (meta: FrameMeta, data: Uint8Array) => void,
     private readonly onDecodeError?: (line: string) => void,
     onMp4?: (chunk: Buffer) => void,
+    buffers?: BufferPool,
   ) {
-    this.assembler = new RawFrameSplitter(onFrame);
+    this.assembler = new RawFrameSplitter(onFrame, buffers);
     this.child = spawnTied(bin, args, { stdio: onMp4 === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe', 'pipe'], windowsHide: true });
     const { stdout, stderr } = this.child;
     const mp4 = this.child.stdio[3];
@@ -330,6 +337,7 @@ export class FfmpegSource implements FrameSource {
     const run = new FfmpegRun(
       ffmpegPath, mp4 === undefined ? args : withMp4Output(args), url, (meta, data) => this.onFrame(meta, data), (line) => this.onDecodeError(line),
       mp4 === undefined ? undefined : (chunk) => mp4.push(chunk),
+      this.options.buffers,
     );
     this.run = run;
     this.armStall();
@@ -364,7 +372,7 @@ export class FfmpegSource implements FrameSource {
     if (this.options.latestOnly === true && this.waiter === null && this.queue.length >= keep) {
       const drop = this.queue.length - keep + 1;
       this.dropped += drop;
-      this.queue.splice(0, drop);
+      for (const old of this.queue.splice(0, drop)) this.options.buffers?.give(old.data.buffer);
     }
     this.queue.push(frame);
     this.settle();

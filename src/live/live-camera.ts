@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { BufferPool } from '../core/buffer-pool.ts';
 import type { CameraConfig } from '../config/schema/server.ts';
 import type { Track } from '../core/detection.ts';
 import type { Box } from '../core/geometry.ts';
@@ -100,6 +101,8 @@ interface Latest {
   readonly picture: RgbPicture;
   readonly geometry: FitGeometry;
   readonly at: number;
+  /** JPEG encodes reading the picture now: its buffer goes back to the pool only when none is and a newer picture replaced it. */
+  readers: number;
 }
 
 /** A running camera; `start()` once, `stop()` once. */
@@ -132,6 +135,8 @@ export class LiveCamera {
   private reconnects = 0;
   private lastFrameAt: number | null = null;
   private latest: Latest | null = null;
+  /** The camera's frame buffers: decoded into, moved to the detector and back, copied into for pictures. */
+  private readonly frameBuffers = new BufferPool(6);
   /** The JPEG of the newest analysed frame, once encoded: several events often start on one frame, and live.jpg asks for it too. */
   private encoded: { readonly of: Latest; readonly jpeg: Promise<Buffer> } | null = null;
   private redactionLatest: RedactionBoxFrame | null = null;
@@ -201,8 +206,29 @@ export class LiveCamera {
 
   /** The JPEG of an analysed frame, encoded once however many snapshots and live.jpg requests ask for it. */
   private jpegOf(l: Latest): Promise<Buffer> {
-    if (this.encoded?.of !== l) this.encoded = { of: l, jpeg: encodeJpeg(l.picture, l.geometry.content) };
+    if (this.encoded?.of !== l) {
+      l.readers++;
+      const jpeg = encodeJpeg(l.picture, l.geometry.content);
+      const done = (): void => {
+        l.readers--;
+        this.retire(l);
+      };
+      jpeg.then(done, done);
+      this.encoded = { of: l, jpeg };
+    }
     return this.encoded.jpeg;
+  }
+
+  /** The newest analysed picture becomes `next`; the one before goes back to the pool once no encode reads it. */
+  private setLatest(next: Latest): void {
+    const before = this.latest;
+    this.latest = next;
+    if (before !== null && before !== next) this.retire(before);
+  }
+
+  /** Gives a picture's buffer back when it is no longer the newest and nothing reads it. */
+  private retire(l: Latest): void {
+    if (l !== this.latest && l.readers === 0) this.frameBuffers.give(l.picture.data.buffer);
   }
 
   private async run(): Promise<void> {
@@ -259,6 +285,7 @@ export class LiveCamera {
       ...(o.ffmpegPath !== undefined && { ffmpegPath: o.ffmpegPath }),
       onState: (s) => this.onSourceState(s),
       mp4: this.video,
+      buffers: this.frameBuffers,
     });
     this.source = source;
     if (this.stopped) await source.close();
@@ -273,13 +300,16 @@ export class LiveCamera {
       // One frame at a time: the source keeps only its newest frames while the detector is busy, so the camera never lags.
       maxInFlight: 1,
       ...(o.objectFilters && { objectFilters: o.objectFilters }),
+      recycle: (buffer) => this.frameBuffers.give(buffer),
       beforeDetect: (frame) => {
         const receivedAt = this.now();
         arrivals.set(frame.index, receivedAt);
         this.clock.frame(frame.time, receivedAt);
         this.lastFrameAt = receivedAt;
         this.framesIn.add(receivedAt);
-        pictures.set(frame.index, { picture: { width: frame.width, height: frame.height, data: frame.data.slice() }, geometry: loop.geometry, at: receivedAt });
+        const copy = this.frameBuffers.take(frame.data.length);
+        copy.set(frame.data);
+        pictures.set(frame.index, { picture: { width: frame.width, height: frame.height, data: copy }, geometry: loop.geometry, at: receivedAt, readers: 0 });
       },
       onDetectorError: (_frame, error) => this.problem(`detector failed on a frame: ${error instanceof Error ? error.message : String(error)}`),
     });
@@ -298,7 +328,7 @@ export class LiveCamera {
         arrivals.delete(r.index);
         // The analysed frame's own picture: snapshots and live.jpg show exactly the frame whose people the boxes hide.
         const picture = pictures.get(r.index) ?? null;
-        this.latest = picture ?? this.latest;
+        if (picture !== null) this.setLatest(picture);
         pictures.delete(r.index);
         this.framesAnalysed.add(this.now());
         // Before the events: a snapshot shown right after its event finds the boxes of its frame in the store.

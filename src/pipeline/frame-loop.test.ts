@@ -96,3 +96,49 @@ test('adaptive detection: a settled scene is detected every other frame, its tra
   }
   assert.equal(calls.length, 30 - skipped.length);
 });
+
+test('recycle: the loop hands back the buffer the detector returned, and the own buffer of a frame it did not detect, once each', async () => {
+  const { FrameLoop } = await import('./frame-loop.ts');
+  const { analyticsConfigSchema } = await import('../config/schema/root.ts');
+  const size = { width: 64, height: 48 };
+  const returned: ArrayBuffer[] = [];
+  const pool = {
+    traits: { name: 'fixed', inputWidth: 64, inputHeight: 48, classes: ['person'] as const },
+    size: 1,
+    pending: () => 0,
+    detect: () => {
+      const b = new ArrayBuffer(64 * 48 * 3);
+      returned.push(b);
+      return Promise.resolve({ detections: [], ms: 1, buffer: b });
+    },
+    close: () => Promise.resolve(),
+  };
+  const run = async (motion: boolean): Promise<{ recycled: ArrayBuffer[]; own: ArrayBuffer[] }> => {
+    returned.length = 0;
+    const recycled: ArrayBuffer[] = [];
+    const own: ArrayBuffer[] = [];
+    const config = analyticsConfigSchema.parse({ detect: { motion: { enabled: motion } } });
+    const loop = new FrameLoop({ config, pool, sourceSize: size, analysedFps: 5, recycle: (b) => recycled.push(b) });
+    async function* frames(): AsyncGenerator<import('../ingest/frame-source.ts').Frame> {
+      // The same grey picture every frame: nothing moves after the first.
+      for (let i = 1; i <= 12; i++) {
+        const data = new Uint8Array(64 * 48 * 3).fill(128);
+        own.push(data.buffer);
+        yield { index: i, time: i / 5, ...size, data };
+      }
+    }
+    for await (const r of loop.run(frames())) assert.ok(r.index > 0);
+    return { recycled, own };
+  };
+  const all = await run(false);
+  assert.deepEqual(all.recycled, returned, 'every frame detected: each buffer the detector handed back, in order');
+  assert.equal(new Set(all.recycled).size, 12);
+  const gated = await run(true);
+  const detectedCount = returned.length;
+  assert.ok(detectedCount >= 1 && detectedCount < 12, `the motion gate let ${detectedCount} of 12 still frames through`);
+  assert.equal(gated.recycled.length, 12, 'one buffer back per frame');
+  assert.equal(new Set(gated.recycled).size, 12, 'none twice');
+  const fromOwn = gated.recycled.filter((b) => gated.own.includes(b));
+  assert.equal(fromOwn.length, 12 - detectedCount, 'the frames not detected give their own buffers back');
+  assert.deepEqual(gated.recycled.filter((b) => !gated.own.includes(b)), returned);
+});

@@ -53,6 +53,12 @@ export interface FrameLoopOptions {
   /** Called with each frame before its pixels move to a detector worker (a live camera keeps a copy for snapshots). */
   readonly beforeDetect?: (frame: Frame) => void;
   /**
+   * Receives each frame's pixel buffer once the loop is done with it, for the source to decode a later
+   * frame into (see BufferPool): the buffer the detector handed back, or the frame's own when it was
+   * not detected. Without it the buffers are left to the garbage collector.
+   */
+  readonly recycle?: (buffer: ArrayBuffer) => void;
+  /**
    * The server-wide object filters, read on every detected frame so that a change applies at once;
    * the camera's own `detect.filters` apply too, the stricter of the two winning. Default none.
    */
@@ -88,7 +94,7 @@ export interface FrameLoopEnd {
 
 interface Pending {
   readonly frame: Frame;
-  readonly job: Promise<{ readonly detections: readonly RawDetection[]; readonly ms: number }> | null;
+  readonly job: Promise<{ readonly detections: readonly RawDetection[]; readonly ms: number; readonly buffer?: ArrayBuffer }> | null;
   /** Set when the adaptive schedule skipped the frame: it is tracked on the motion model's prediction. */
   readonly predicted?: boolean;
 }
@@ -204,6 +210,7 @@ export class FrameLoop {
         if (moving && adaptive.enabled && this.#settled(adaptive.maxSkip)) {
           this.#schedule.skipped++;
           queue.push({ frame, job: null, predicted: true });
+          this.#recycle(frame);
         } else if (moving) {
           this.#schedule.skipped = 0;
           // The frame's pixels are not needed after this, so they move to the worker instead of being copied.
@@ -213,6 +220,7 @@ export class FrameLoop {
           queue.push({ frame, job });
         } else {
           queue.push({ frame, job: null });
+          this.#recycle(frame);
         }
         while (queue.length >= maxInFlight) yield await this.#step(queue.shift()!);
       }
@@ -238,6 +246,13 @@ export class FrameLoop {
     const filters = this.#o.objectFilters === undefined ? own : strictestFilters(own, this.#o.objectFilters());
     const { width, height } = this.#o.sourceSize;
     return filterDetections(detections, filters, width * height);
+  }
+
+  /** Hands a frame the detector does not get back to the source; the loop reads its pixels no more (the motion gate has seen them). */
+  #recycle(frame: Frame): void {
+    if (this.#o.recycle === undefined) return;
+    const own = frame.data.buffer;
+    if (own instanceof ArrayBuffer && frame.data.byteOffset === 0 && frame.data.byteLength === own.byteLength) this.#o.recycle(own);
   }
 
   /** True when the adaptive schedule lets the next frame go without the detector. */
@@ -277,6 +292,7 @@ export class FrameLoop {
     if (p.job) {
       try {
         const r = await p.job;
+        if (r.buffer !== undefined) this.#o.recycle?.(r.buffer);
         detections = this.#filtered(toDetections(r.detections, this.#geometry));
         this.#previous = detections;
         detected = true;

@@ -11,7 +11,7 @@
  *   as lost;
  * - the disk quota: `recording.maxDiskGb` is set so that recordings and snapshots reach it about a
  *   third of the way through, after which retention must keep the bytes on disk under it;
- * - a viewer storm: 40 concurrent HTTPS clients (signed in) fetch live.jpg, the events list and
+ * - a viewer storm: 40 concurrent HTTPS clients (signed in; in a process of their own, viewer-storm.ts) fetch live.jpg, the events list and
  *   snapshots for 20 s.
  *
  * Every 30 s it samples the server's RSS (this process: the server runs in it), the PSS of its
@@ -27,7 +27,6 @@
  */
 import { execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
-import { Agent, request as httpsRequest } from 'node:https';
 import { connect as netConnect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,6 +42,7 @@ import { DEMO_CLIP, DEMO_DIR } from '../src/server/demo.ts';
 import { startServer, type RunningServer } from '../src/server/server.ts';
 import { call, json, setupOwner, signIn } from '../test/fixtures/https.ts';
 import { writeSection } from './sections.ts';
+import type { StormInput, StormOutput } from './viewer-storm.ts';
 import { ffmpegPssMiB, freePort, quantile } from './process-stats.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -129,6 +129,9 @@ interface Sample {
   /** Ms since the run started. */
   readonly t: number;
   readonly nodeRssMiB: number;
+  /** V8's heap in use and the memory of ArrayBuffers/Buffers outside it (both inside the RSS), after the sample's own allocations. */
+  readonly heapUsedMiB: number;
+  readonly externalMiB: number;
   readonly ffmpegPssMiB: number;
   readonly fps: readonly number[];
   readonly states: readonly CameraHealth['state'][];
@@ -311,21 +314,6 @@ class Broker {
     const child = this.#child;
     if (child !== null && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
-}
-
-/** One GET over a viewer's own keep-alive connection. */
-function get(agent: Agent, base: string, url: string, headers: Record<string, string>): Promise<{ status: number; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(new URL(url, base), { method: 'GET', agent, headers, timeout: 30_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-    });
-    req.on('timeout', () => req.destroy(new Error('no answer within 30 s')));
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 /** The schedule of the active faults: rounds of drop, broker restart, storm, spread evenly between warm-up and tail. */
@@ -547,9 +535,12 @@ async function soak(cleanups: Cleanups, exitHooks: (() => void)[]): Promise<Soak
     }
     const lat = sortedCopy(recent);
     recent = [];
+    const mem = process.memoryUsage();
     const s: Sample = {
       t,
-      nodeRssMiB: process.memoryUsage.rss() / 2 ** 20,
+      nodeRssMiB: mem.rss / 2 ** 20,
+      heapUsedMiB: mem.heapUsed / 2 ** 20,
+      externalMiB: mem.external / 2 ** 20,
       ffmpegPssMiB: ffmpegPssMiB(publisherPids()),
       fps: views.map((v) => v.health.analysedFps),
       states: views.map((v) => v.health.state),
@@ -564,7 +555,7 @@ async function soak(cleanups: Cleanups, exitHooks: (() => void)[]): Promise<Soak
     samples.push(s);
     const down = s.states.filter((x) => x !== 'connected').length;
     log(
-      `${clock(t)} RSS ${s.nodeRssMiB.toFixed(0)} MiB, ffmpeg PSS ${s.ffmpegPssMiB.toFixed(0)} MiB; fps min ${Math.min(...s.fps).toFixed(2)}${down > 0 ? ` (${down} not connected)` : ''}; ${s.events} events, p50 ${ms(s.p50)} p95 ${ms(s.p95)} ms; disk ${mb(s.diskBytes)}/${mb(quotaBytes)} MB${s.disk === null ? '' : ` (segments ${mb(s.disk.segments)}, being written ${mb(s.disk.incoming)}, snapshots ${mb(s.disk.snapshots)})`}; outbox ${outboxPending ?? '—'}`,
+      `${clock(t)} RSS ${s.nodeRssMiB.toFixed(0)} MiB (heap ${s.heapUsedMiB.toFixed(0)}, external ${s.externalMiB.toFixed(0)}), ffmpeg PSS ${s.ffmpegPssMiB.toFixed(0)} MiB; fps min ${Math.min(...s.fps).toFixed(2)}${down > 0 ? ` (${down} not connected)` : ''}; ${s.events} events, p50 ${ms(s.p50)} p95 ${ms(s.p95)} ms; disk ${mb(s.diskBytes)}/${mb(quotaBytes)} MB${s.disk === null ? '' : ` (segments ${mb(s.disk.segments)}, being written ${mb(s.disk.incoming)}, snapshots ${mb(s.disk.snapshots)})`}; outbox ${outboxPending ?? '—'}`,
     );
   };
   const every = (name: string, seconds: number, fn: () => Promise<void>): { stop: () => Promise<void> } => {
@@ -652,39 +643,12 @@ async function soak(cleanups: Cleanups, exitHooks: (() => void)[]): Promise<Soak
     for (let i = 0; i < STORM_SESSIONS; i++) sessions.push((await signIn(server, OWNER, PASSWORD)).auth);
     log(`${clock(since(t0))} viewer storm: ${VIEWERS} HTTPS clients for ${STORM_S} s (live.jpg, events list, snapshots)`);
     const start = Date.now();
-    const until = start + STORM_S * 1000;
-    const latencies: number[] = [];
-    const statuses = new Map<string, number>();
-    let errors = 0;
-    const count = (key: string): void => void statuses.set(key, (statuses.get(key) ?? 0) + 1);
-    const viewer = async (i: number): Promise<void> => {
-      const agent = new Agent({ ca: server.tls.cert, servername: 'localhost', keepAlive: true, maxSockets: 1 });
-      const auth = sessions[i % sessions.length]!;
-      let snapshots: string[] = [];
-      try {
-        for (let k = 0; Date.now() < until && !stopper.signal.aborted; k++) {
-          const step = k % 3;
-          const what = step === 0 || (step === 2 && snapshots.length === 0) ? 'events' : step === 1 ? 'live.jpg' : 'snapshot';
-          const url =
-            what === 'events' ? '/api/events?order=desc&limit=50' : what === 'live.jpg' ? `/api/cameras/${ids[(i + k) % ids.length]}/live.jpg?t=${Date.now()}` : `/api/events/${snapshots[(i + k) % snapshots.length]}/snapshot.jpg`;
-          const t = performance.now();
-          try {
-            const r = await get(agent, server.url, url, auth);
-            latencies.push(performance.now() - t);
-            count(`${what} ${r.status}`);
-            if (what === 'events' && r.status === 200) {
-              snapshots = (JSON.parse(r.body.toString()) as { events: { id: string; snapshotPath: string | null }[] }).events.filter((e) => e.snapshotPath !== null).map((e) => e.id);
-            }
-          } catch (error) {
-            errors++;
-            count(`${what} error: ${messageOf(error).slice(0, 60)}`);
-          }
-        }
-      } finally {
-        agent.destroy();
-      }
-    };
-    await Promise.all(Array.from({ length: VIEWERS }, (_, i) => viewer(i)));
+    // The viewers run in a process of their own: their TLS clients and the bodies they read are not the server's memory.
+    const input: StormInput = { base: server.url, ca: String(server.tls.cert), cameras: ids, sessions, viewers: VIEWERS, seconds: STORM_S };
+    const out = await runStorm(input);
+    const latencies = out.latencies;
+    const statuses = new Map(Object.entries(out.statuses));
+    const errors = out.errors;
     const seconds = (Date.now() - start) / 1000;
     const fps = await Promise.all(ids.map(async (_, i) => (await health(i)).analysedFps));
     const sorted = sortedCopy(latencies);
@@ -786,7 +750,20 @@ async function soak(cleanups: Cleanups, exitHooks: (() => void)[]): Promise<Soak
   const totalSlope = slope(memPoints.map((s) => ({ x: s.t / 3_600_000, y: s.nodeRssMiB + s.ffmpegPssMiB })));
   const rssSlope = slope(memPoints.map((s) => ({ x: s.t / 3_600_000, y: s.nodeRssMiB })));
   const pssSlope = slope(memPoints.map((s) => ({ x: s.t / 3_600_000, y: s.ffmpegPssMiB })));
+  const heapSlope = slope(memPoints.map((s) => ({ x: s.t / 3_600_000, y: s.heapUsedMiB })));
+  const externalSlope = slope(memPoints.map((s) => ({ x: s.t / 3_600_000, y: s.externalMiB })));
   const perCamera = totalSlope === null ? null : totalSlope / CAMERAS;
+  // The same once every fault has happened once (2 min after the first round's viewer storm): a leak keeps growing
+  // with each repetition, a high-water mark (the allocator's arenas, V8's heap sized for a storm's load) does not.
+  const firstStorm = faults.find((f) => f.kind === 'viewer storm');
+  const steadyFrom = firstStorm === undefined ? null : Math.max(WARM_MS, firstStorm.at + firstStorm.seconds * 1000 + 120_000);
+  const steadyPoints = steadyFrom === null ? [] : samples.filter((s) => s.t >= steadyFrom);
+  const steadySlope = steadyPoints.length < 10 ? null : slope(steadyPoints.map((s) => ({ x: s.t / 3_600_000, y: s.nodeRssMiB + s.ffmpegPssMiB })));
+  const steadyHeapSlope = steadyPoints.length < 10 ? null : slope(steadyPoints.map((s) => ({ x: s.t / 3_600_000, y: s.heapUsedMiB })));
+  const rssAt = (from: number, to: number): number | null => {
+    const xs = samples.filter((s) => s.t >= from && s.t < to).map((s) => s.nodeRssMiB + s.ffmpegPssMiB);
+    return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
+  };
 
   // Disk: the write rate before the quota, and the peak against it.
   const early = samples.filter((s) => s.diskBytes !== null && s.diskBytes < 0.8 * quotaBytes);
@@ -835,7 +812,7 @@ async function soak(cleanups: Cleanups, exitHooks: (() => void)[]): Promise<Soak
   const step = Math.max(1, Math.ceil(samples.length / 24));
   const memRows = samples
     .filter((_, k) => k % step === 0 || k === samples.length - 1)
-    .map((s) => `| ${clock(s.t)} | ${s.nodeRssMiB.toFixed(0)} | ${s.ffmpegPssMiB.toFixed(0)} | ${(s.nodeRssMiB + s.ffmpegPssMiB).toFixed(0)} | ${Math.min(...s.fps).toFixed(2)} / ${(s.fps.reduce((a, b) => a + b, 0) / s.fps.length).toFixed(2)} | ${s.events} | ${ms(s.p50)} / ${ms(s.p95)} | ${mb(s.diskBytes)} | ${s.disk === null ? '—' : `${mb(s.disk.segments)} / ${mb(s.disk.incoming)} / ${mb(s.disk.snapshots)}`} | ${mb(s.indexBytes)} | ${s.outboxPending ?? '—'} |`);
+    .map((s) => `| ${clock(s.t)} | ${s.nodeRssMiB.toFixed(0)} | ${s.heapUsedMiB.toFixed(0)} / ${s.externalMiB.toFixed(0)} | ${s.ffmpegPssMiB.toFixed(0)} | ${(s.nodeRssMiB + s.ffmpegPssMiB).toFixed(0)} | ${Math.min(...s.fps).toFixed(2)} / ${(s.fps.reduce((a, b) => a + b, 0) / s.fps.length).toFixed(2)} | ${s.events} | ${ms(s.p50)} / ${ms(s.p95)} | ${mb(s.diskBytes)} | ${s.disk === null ? '—' : `${mb(s.disk.segments)} / ${mb(s.disk.incoming)} / ${mb(s.disk.snapshots)}`} | ${mb(s.indexBytes)} | ${s.outboxPending ?? '—'} |`);
   const faultRows = faults.map((f) => `| ${clock(f.at)} | ${f.kind} | ${f.target} | ${f.seconds.toFixed(0)} s | ${f.ok ? 'ok' : '**failed**'} | ${f.detail} |`);
   const met = (ok: boolean): string => (ok ? 'met' : '**missed**');
   const memoryOk = perCamera !== null && perCamera < 1;
@@ -851,11 +828,12 @@ async function soak(cleanups: Cleanups, exitHooks: (() => void)[]): Promise<Soak
   const command = `npm run bench:soak -- --cameras ${CAMERAS} --minutes ${MINUTES}${VIEWERS !== 40 ? ` --viewers ${VIEWERS}` : ''}`;
   const md = [
     `Measured by \`${command}\` (\`node --import tsx bench/soak.ts\`; defaults 10 cameras, 120 minutes) for ${clock(ranMs)} with ${CAMERAS} camera${CAMERAS > 1 ? 's' : ''} on ${cpu.length} cores (${cpu[0]?.model ?? 'unknown CPU'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.type()} ${os.release()}; load average ${loadAtStart.toFixed(1)} when it started${loadAtStart > 0.5 ? ' (other work shared the machine)' : ''}.`,
-    `Each camera is the demo clip (768x576, 10 fps H.264) looped over RTSP on 127.0.0.1, analysed at ${FPS} fps with the demo lines and zone, recorded continuously (${SEGMENT_S} s segments), events published to a real mosquitto (QoS 1) and received by a subscriber that reconnects and subscribes again by itself. Memory is this process's RSS (the server runs in it, with the benchmark's own subscriber and viewers) plus the proportional set size of the server's ffmpeg children (decoders, recorders; the publishers excluded), sampled every ${SAMPLE_S} s; its slope is the least-squares fit after ${clock(WARM_MS)} of warm-up. Latency is frame receipt to delivery at the subscriber (\`new\` events). Faults, ${ROUNDS} round${ROUNDS > 1 ? 's' : ''} spread over the run: a camera's publisher killed for ${DROP_S} s; mosquitto SIGKILLed and started again on the same port after ${BROKER_DOWN_S} s (no persistence: it forgets sessions); ${VIEWERS} HTTPS clients signed in fetching live.jpg, the events list and snapshots for ${STORM_S} s; a disk quota (\`recording.maxDiskGb\` ${quotaGb.toFixed(4)}: the clip's ${(clipRate / 1000).toFixed(1)} kB/s × ${CAMERAS} × ${WRITE_FACTOR} for snapshots × ${Math.round(QUOTA_FILL * 100)} % of the run) that retention must hold while recording goes on. After the run the cameras stop, the outbox drains and every stored event (read back through \`GET /api/events\`) is matched with the subscriber's messages.`,
+    `Each camera is the demo clip (768x576, 10 fps H.264) looped over RTSP on 127.0.0.1, analysed at ${FPS} fps with the demo lines and zone, recorded continuously (${SEGMENT_S} s segments), events published to a real mosquitto (QoS 1) and received by a subscriber that reconnects and subscribes again by itself. Memory is this process's RSS (the server runs in it, with the simulated cameras' relay and the benchmark's MQTT subscriber; the storm's viewers run in a process of their own) plus the proportional set size of the server's ffmpeg children (decoders, recorders; the publishers excluded), sampled every ${SAMPLE_S} s; its slope is the least-squares fit after ${clock(WARM_MS)} of warm-up. Latency is frame receipt to delivery at the subscriber (\`new\` events). Faults, ${ROUNDS} round${ROUNDS > 1 ? 's' : ''} spread over the run: a camera's publisher killed for ${DROP_S} s; mosquitto SIGKILLed and started again on the same port after ${BROKER_DOWN_S} s (no persistence: it forgets sessions); ${VIEWERS} HTTPS clients signed in fetching live.jpg, the events list and snapshots for ${STORM_S} s; a disk quota (\`recording.maxDiskGb\` ${quotaGb.toFixed(4)}: the clip's ${(clipRate / 1000).toFixed(1)} kB/s × ${CAMERAS} × ${WRITE_FACTOR} for snapshots × ${Math.round(QUOTA_FILL * 100)} % of the run) that retention must hold while recording goes on. After the run the cameras stop, the outbox drains and every stored event (read back through \`GET /api/events\`) is matched with the subscriber's messages.`,
     '',
     '| target | result | |',
     '|---|---|---|',
-    `| memory slope < 1 MiB per hour per camera | ${perCamera === null ? 'too few samples' : `${perCamera.toFixed(2)} MiB/h/camera`} (total ${totalSlope?.toFixed(1) ?? '—'} MiB/h: server RSS ${rssSlope?.toFixed(1) ?? '—'}, ffmpeg PSS ${pssSlope?.toFixed(1) ?? '—'})${ranMs < 1_800_000 ? '; a run this short mostly measures warm-up and fault noise, not a leak' : ''} | ${met(memoryOk)} |`,
+    `| memory slope < 1 MiB per hour per camera | ${perCamera === null ? 'too few samples' : `${perCamera.toFixed(2)} MiB/h/camera`} (total ${totalSlope?.toFixed(1) ?? '—'} MiB/h: server RSS ${rssSlope?.toFixed(1) ?? '—'} (of it V8 heap in use ${heapSlope?.toFixed(1) ?? '—'}, buffers outside the heap ${externalSlope?.toFixed(1) ?? '—'}), ffmpeg PSS ${pssSlope?.toFixed(1) ?? '—'})${ranMs < 1_800_000 ? '; a run this short mostly measures warm-up and fault noise, not a leak' : ''} | ${met(memoryOk)} |`,
+    `| (diagnostic) the same from 2 min after the first round's viewer storm, every fault seen once | ${steadySlope === null ? 'too few samples' : `${(steadySlope / CAMERAS).toFixed(2)} MiB/h/camera`} (total ${steadySlope?.toFixed(1) ?? '—'} MiB/h, from ${steadyFrom === null ? '—' : clock(steadyFrom)}; V8 heap in use ${steadyHeapSlope?.toFixed(1) ?? '—'} MiB/h); mean memory (server RSS + ffmpeg PSS) per hour: ${Array.from({ length: Math.ceil(ranMs / 3_600_000) }, (_, h) => { const m = rssAt(h * 3_600_000, (h + 1) * 3_600_000); return `${h}:00–${h + 1}:00 ${m === null ? '—' : m.toFixed(0)} MiB`; }).join(', ')} | ${steadySlope === null ? '—' : steadySlope / CAMERAS < 1 ? 'flat' : 'growing'} |`,
     `| events lost = 0 | ${lost} (${stored.size} stored, ${got.size} delivered, ${missing.length} stored but not delivered, ${extra.length} delivered but not stored; ${duplicates} duplicate deliveries, allowed by QoS 1): ${lostText} | ${met(lost === 0)} |`,
     `| every dropped camera reconnects | ${faults.filter((f) => f.kind === 'camera drop' && f.ok).length} of ${faults.filter((f) => f.kind === 'camera drop').length} | ${met(dropsOk)} |`,
     `| recordings under the quota once reached | quota ${mb(quotaBytes)} MB${quotaReachedAt === null ? ', never reached' : ` (reached at ${clock(quotaReachedAt)}; write rate before it ${writeRate === null ? '—' : `${(writeRate / 1000).toFixed(0)} kB/s`})`}; what retention counts (finished segments + snapshots) peaked at ${mb(countedPeak)} MB; all files, the ${CAMERAS} segments being written included (retention never counts those), at ${mb(diskPeak.bytes)} MB (${met(quotaHeld)}). Retention acts when a segment is finished (and each minute), so until the next one the segments being written and the snapshots written meanwhile go over: one segment period of writes explains ${mb(slack)} MB; the peak ${quotaReachedAt === null ? '—' : diskPeak.bytes <= quotaBytes + slack ? 'stayed within it (retention kept up)' : '**went beyond it: retention fell behind**'} | ${met(countedHeld)} |`,
@@ -888,13 +866,30 @@ async function soak(cleanups: Cleanups, exitHooks: (() => void)[]): Promise<Soak
     '',
     `Samples (every ${SAMPLE_S} s${step > 1 ? `, one row in ${step}` : ''}):`,
     '',
-    `| t | server RSS MiB | ffmpeg PSS MiB | total MiB | analysed fps min / mean | events | latency p50 / p95 ms | files MB (quota ${mb(quotaBytes)}) | finished segments / being written / snapshots MB | indexed segments MB | outbox pending |`,
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    `| t | server RSS MiB | of it V8 heap in use / buffers outside it MiB | ffmpeg PSS MiB | total MiB | analysed fps min / mean | events | latency p50 / p95 ms | files MB (quota ${mb(quotaBytes)}) | finished segments / being written / snapshots MB | indexed segments MB | outbox pending |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...memRows,
   ].join('\n');
   if (badMessages > 0) log(`${badMessages} messages on the events topic could not be read`);
   log(`${newMessages} new + ${messagesOfOtherKinds} update/end messages received`);
   return { md };
+}
+
+/** Runs bench/viewer-storm.ts in a child process (killed when the soak is stopped) and reads its answer. */
+function runStorm(input: StormInput): Promise<StormOutput> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'viewer-storm.ts')], { cwd: ROOT, maxBuffer: 64 * 2 ** 20, signal: stopper.signal }, (error, stdout, stderr) => {
+      if (error !== null) reject(new Error(`the viewer storm's process failed: ${error.message}${stderr === '' ? '' : `: ${String(stderr).slice(-300)}`}`));
+      else {
+        try {
+          resolve(JSON.parse(String(stdout)) as StormOutput);
+        } catch (e) {
+          reject(new Error(`the viewer storm's process printed no answer: ${messageOf(e)}`));
+        }
+      }
+    });
+    child.stdin?.end(JSON.stringify(input));
+  });
 }
 
 const unhandled: string[] = [];

@@ -21,14 +21,15 @@
  * against the `new` messages the subscriber got: the difference is the events lost, explained one
  * by one. Writes the "Soak" section of BENCHMARKS.md.
  *
- * `node --import tsx bench/soak.ts [--cameras 10] [--minutes 120] [--viewers 40] [--sample-seconds 30]`
+ * `node --import tsx bench/soak.ts [--cameras 10] [--minutes 120] [--viewers 40] [--sample-seconds 30] [--heap-snapshots DIR]`
  * (or SIGHTLINE_SOAK_CAMERAS, SIGHTLINE_SOAK_MINUTES, SIGHTLINE_SOAK_VIEWERS, SIGHTLINE_SOAK_SAMPLE_S).
  * Progress goes to stderr; SIGINT or SIGTERM stops it, cleaning up, without writing BENCHMARKS.md.
  */
 import { execFile, execFileSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import os from 'node:os';
+import { writeHeapSnapshot } from 'node:v8';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -63,6 +64,14 @@ const CAMERAS = Math.max(1, Math.round(option('--cameras', 'SIGHTLINE_SOAK_CAMER
 const MINUTES = option('--minutes', 'SIGHTLINE_SOAK_MINUTES', 120);
 const VIEWERS = Math.max(1, Math.round(option('--viewers', 'SIGHTLINE_SOAK_VIEWERS', 40)));
 const SAMPLE_S = option('--sample-seconds', 'SIGHTLINE_SOAK_SAMPLE_S', 30);
+/** `--heap-snapshots DIR`: V8 heap snapshots of the server's thread after the warm-up and at the end, for bench/heap-diff.ts (each holds the event loop for seconds). */
+const HEAP_DIR = ((): string | null => {
+  const i = process.argv.indexOf('--heap-snapshots');
+  if (i < 0) return null;
+  const dir = process.argv[i + 1];
+  if (dir === undefined || dir.startsWith('--')) throw new Error('--heap-snapshots expects a folder');
+  return path.resolve(dir);
+})();
 const FPS = 5;
 const SEGMENT_S = 10;
 const DROP_S = 20;
@@ -660,6 +669,14 @@ async function soak(cleanups: Cleanups, exitHooks: (() => void)[]): Promise<Soak
     log(`${clock(since(Date.now()))} viewer storm: ${detail}`);
   };
 
+  const heapSnapshot = (name: string): void => {
+    if (HEAP_DIR === null) return;
+    mkdirSync(HEAP_DIR, { recursive: true });
+    const file = writeHeapSnapshot(path.join(HEAP_DIR, `${name}.heapsnapshot`));
+    log(`${clock(since(Date.now()))} heap snapshot ${file}`);
+  };
+  const warmSnapshot = setTimeout(() => heapSnapshot('after-warm-up'), WARM_MS);
+  cleanups.add('heap snapshot timer', () => clearTimeout(warmSnapshot));
   const schedule = plan();
   log(`schedule: ${schedule.map((f) => `${clock(f.atMs)} ${f.kind}${f.kind === 'camera drop' ? ` (${names[f.camera]})` : ''}`).join(', ')}`);
   for (const f of schedule) {
@@ -675,6 +692,7 @@ async function soak(cleanups: Cleanups, exitHooks: (() => void)[]): Promise<Soak
     }
   }
   await pause(runStart + runMs - Date.now());
+  heapSnapshot('end');
   const ranMs = Date.now() - runStart;
   await sampleTimer.stop();
   await sample();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BufferPool } from './buffer-pool.ts';
+import { BufferPool, wholeBuffer } from './buffer-pool.ts';
 
 test('BufferPool: a buffer given back is the next one taken of its size, not one of another size', () => {
   const pool = new BufferPool(2);
@@ -31,8 +31,17 @@ test('BufferPool: keeps at most perSize free buffers of a size, each once, and i
   assert.equal(pool.stats.free, 1);
   const first = pool.take(4).buffer;
   assert.notEqual(pool.take(4).buffer, first, 'the one free buffer was handed out once');
-  pool.clear();
-  assert.equal(pool.stats.free, 0);
+});
+
+test('BufferPool.copyOf and wholeBuffer: a pooled copy of the bytes; a view\'s buffer only when the view fills it', () => {
+  const pool = new BufferPool(1);
+  const src = Uint8Array.from([1, 2, 3]);
+  const copy = pool.copyOf(src);
+  assert.deepEqual(copy, src);
+  assert.notEqual(copy.buffer, src.buffer);
+  assert.equal(wholeBuffer(copy), copy.buffer);
+  assert.equal(wholeBuffer(copy.subarray(1)), null);
+  assert.equal(wholeBuffer(new Uint8Array(new SharedArrayBuffer(3))), null);
 });
 
 test('BufferPool: bad sizes are errors', () => {

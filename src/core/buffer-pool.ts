@@ -47,15 +47,23 @@ export class BufferPool {
     list.push(buffer);
   }
 
+  /** A buffer of the pool holding a copy of `bytes`. */
+  copyOf(bytes: Uint8Array): Uint8Array {
+    const copy = this.take(bytes.length);
+    copy.set(bytes);
+    return copy;
+  }
+
   /** Takes so far: served from given-back buffers, and newly allocated. */
   get stats(): { readonly reused: number; readonly allocated: number; readonly free: number } {
     let free = 0;
     for (const list of this.#free.values()) free += list.length;
     return { reused: this.#reused, allocated: this.#allocated, free };
   }
+}
 
-  /** Drops every free buffer (a camera whose frame size changed, or that stopped). */
-  clear(): void {
-    this.#free.clear();
-  }
+/** The ArrayBuffer a view fills whole (one that may move to a worker, or go back to a pool), or null when it is part of a larger or shared one. */
+export function wholeBuffer(view: Uint8Array): ArrayBuffer | null {
+  const own = view.buffer;
+  return own instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === own.byteLength ? own : null;
 }

@@ -52,9 +52,7 @@ export function createFaceDetectorWorker(options: { readonly cacheDir: string; r
             if (picture.data.length !== picture.width * picture.height * 3) return Promise.reject(new RangeError('picture data is not width*height*3 bytes'));
             const id = nextId++;
             // A copy: the caller keeps its picture (for snapshots).
-            const copy = copies.take(picture.data.length);
-            copy.set(picture.data);
-            const data = copy.buffer as ArrayBuffer;
+            const data = copies.copyOf(picture.data).buffer as ArrayBuffer;
             return new Promise<FaceBox[]>((res, rej) => {
               waiting.set(id, { resolve: res, reject: rej });
               worker.postMessage({ type: 'detect', id, width: picture.width, height: picture.height, data } satisfies FaceToWorker, [data]);

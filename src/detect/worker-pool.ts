@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { wholeBuffer } from '../core/buffer-pool.ts';
 import { SightlineError } from '../core/errors.ts';
 import type { DetectOptions, DetectorTraits, RawDetection, RgbImage } from './detector.ts';
 import type { BackendSpec, FromWorker, ToWorker, WorkerInit } from './worker-protocol.ts';
@@ -112,8 +113,7 @@ export async function createDetectorPool(options: PoolOptions): Promise<Detector
       const slot = slots.reduce((best, s) => (s.waiting.size < best.waiting.size ? s : best));
       const id = nextId++;
       // Move a buffer of exactly the image's bytes to the worker: the image's own when it may, else a copy.
-      const own = image.data.buffer;
-      const data = how.transfer === true && own instanceof ArrayBuffer && image.data.byteOffset === 0 && image.data.byteLength === own.byteLength ? own : image.data.slice().buffer;
+      const data = (how.transfer === true ? wholeBuffer(image.data) : null) ?? image.data.slice().buffer;
       return new Promise((resolve, reject) => {
         slot.waiting.set(id, { resolve, reject });
         const msg: ToWorker = { type: 'detect', id, width: image.width, height: image.height, data, options: opts };

@@ -307,9 +307,7 @@ export class LiveCamera {
         this.clock.frame(frame.time, receivedAt);
         this.lastFrameAt = receivedAt;
         this.framesIn.add(receivedAt);
-        const copy = this.frameBuffers.take(frame.data.length);
-        copy.set(frame.data);
-        pictures.set(frame.index, { picture: { width: frame.width, height: frame.height, data: copy }, geometry: loop.geometry, at: receivedAt, readers: 0 });
+        pictures.set(frame.index, { picture: { width: frame.width, height: frame.height, data: this.frameBuffers.copyOf(frame.data) }, geometry: loop.geometry, at: receivedAt, readers: 0 });
       },
       onDetectorError: (_frame, error) => this.problem(`detector failed on a frame: ${error instanceof Error ? error.message : String(error)}`),
     });

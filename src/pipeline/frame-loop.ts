@@ -23,6 +23,7 @@ import type { AnalyticsConfig } from '../config/schema/index.ts';
 import { resolveRuleSet, resolveTracker } from '../config/resolve.ts';
 import { analysisSize, inputSize, resolveDetectOptions } from '../detect/detect-options.ts';
 import type { Detection, Track } from '../core/detection.ts';
+import { wholeBuffer } from '../core/buffer-pool.ts';
 import { SightlineError } from '../core/errors.ts';
 import type { Box } from '../core/geometry.ts';
 import { filterDetections, strictestFilters, type ObjectFilters } from '../core/object-filter.ts';
@@ -32,7 +33,7 @@ import type { RuleEvent, RuleSet } from '../core/rules/types.ts';
 import { INITIAL_BYTE_TRACK_STATE, predictTracks, stepByteTrack, type ByteTrackState } from '../core/tracker/byte-track.ts';
 import { DEFAULT_SCHEDULE, detectionReason } from '../core/detect-schedule.ts';
 import type { RawDetection } from '../detect/detector.ts';
-import type { DetectorPool } from '../detect/worker-pool.ts';
+import type { DetectorPool, PoolResult } from '../detect/worker-pool.ts';
 import { fitGeometry, toSourceBox, type FitGeometry, type Size } from '../ingest/ffmpeg-args.ts';
 import type { Frame } from '../ingest/frame-source.ts';
 import { createMotionGate, type MotionGate } from './motion-gate.ts';
@@ -94,7 +95,7 @@ export interface FrameLoopEnd {
 
 interface Pending {
   readonly frame: Frame;
-  readonly job: Promise<{ readonly detections: readonly RawDetection[]; readonly ms: number; readonly buffer?: ArrayBuffer }> | null;
+  readonly job: Promise<PoolResult> | null;
   /** Set when the adaptive schedule skipped the frame: it is tracked on the motion model's prediction. */
   readonly predicted?: boolean;
 }
@@ -251,8 +252,8 @@ export class FrameLoop {
   /** Hands a frame the detector does not get back to the source; the loop reads its pixels no more (the motion gate has seen them). */
   #recycle(frame: Frame): void {
     if (this.#o.recycle === undefined) return;
-    const own = frame.data.buffer;
-    if (own instanceof ArrayBuffer && frame.data.byteOffset === 0 && frame.data.byteLength === own.byteLength) this.#o.recycle(own);
+    const own = wholeBuffer(frame.data);
+    if (own !== null) this.#o.recycle(own);
   }
 
   /** True when the adaptive schedule lets the next frame go without the detector. */
